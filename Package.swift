@@ -1,0 +1,234 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "GeoFleet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "geofleetd", targets: ["geofleetd"]),
+        .executable(name: "geofleet", targets: ["geofleet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        // Bottom layer: pure models and codecs, no I/O.
+        .target(
+            name: "GeoFleetCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GeoFleetProtocols",
+            dependencies: [
+                "GeoFleetCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        .target(
+            name: "GeoFleetHotIndex",
+            dependencies: ["GeoFleetCore"],
+            swiftSettings: swiftSettings
+        ),
+        // I/O adapters.
+        .target(
+            name: "GeoFleetSpool",
+            dependencies: [
+                "GeoFleetCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GeoFleetRedis",
+            dependencies: ["CHiredis"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GeoFleetPostGIS",
+            dependencies: [
+                "GeoFleetCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            resources: [.embedInCode("Migrations/V001__initial.sql")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GeoFleetIngest",
+            dependencies: [
+                "GeoFleetCore",
+                "GeoFleetProtocols",
+                "GeoFleetHotIndex",
+                "GeoFleetSpool",
+                "GeoFleetPostGIS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Top layer: API, daemon wiring, executables.
+        .target(
+            name: "GeoFleetAPI",
+            dependencies: [
+                "GeoFleetCore",
+                "GeoFleetIngest",
+                "GeoFleetHotIndex",
+                "GeoFleetPostGIS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GeoFleetApp",
+            dependencies: [
+                "GeoFleetCore",
+                "GeoFleetIngest",
+                "GeoFleetAPI",
+                "GeoFleetPostGIS",
+                "GeoFleetSpool",
+                "GeoFleetHotIndex",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "geofleetd",
+            dependencies: [
+                "GeoFleetApp",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "geofleet",
+            dependencies: [
+                "GeoFleetApp",
+                "GeoFleetAPI",
+                "GeoFleetProtocols",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Tests.
+        .target(
+            name: "GeoFleetTestSupport",
+            dependencies: [
+                "GeoFleetPostGIS",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/GeoFleetTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetCoreTests",
+            dependencies: ["GeoFleetCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetProtocolsTests",
+            dependencies: [
+                "GeoFleetProtocols",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            resources: [.copy("Frames")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetHotIndexTests",
+            dependencies: ["GeoFleetHotIndex"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetRedisTests",
+            dependencies: ["GeoFleetRedis"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetSpoolTests",
+            dependencies: ["GeoFleetSpool"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetIntegrationTests",
+            dependencies: [
+                "GeoFleetApp",
+                "GeoFleetTestSupport",
+                "GeoFleetPostGIS",
+                "GeoFleetProtocols",
+                "GeoFleetAPI",
+                "GeoFleetCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
+
+// Benchmarks pull in ordo-one/benchmark and its allocator interposer: only when asked for.
+if Context.environment["ENABLE_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"])
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "GeoFleetBenchmarks",
+            dependencies: [
+                "GeoFleetProtocols",
+                "GeoFleetHotIndex",
+                "GeoFleetRedis",
+                "GeoFleetCore",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/GeoFleetBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+}

@@ -1,0 +1,46 @@
+import GeoFleetHotIndex
+import GeoFleetIngest
+import GeoFleetPostGIS
+import Hummingbird
+import Logging
+
+/// What the API routes need from the rest of the engine.
+public struct FleetAPIDependencies: Sendable {
+    public var store: FleetStore
+    public var hot: HotPositions
+    public var catalog: VehicleCatalog
+    public var pipeline: IngestPipeline
+    public var tokens: TokenAuthority
+    /// Renders `/metrics` (Prometheus text format).
+    public var metricsText: @Sendable () -> String
+    public var now: @Sendable () -> Int64
+
+    public init(store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, tokens: TokenAuthority,
+                metricsText: @escaping @Sendable () -> String, now: @escaping @Sendable () -> Int64) {
+        self.store = store
+        self.hot = hot
+        self.catalog = catalog
+        self.pipeline = pipeline
+        self.tokens = tokens
+        self.metricsText = metricsText
+        self.now = now
+    }
+}
+
+/// Builds the internal HTTP API's router (CONTRACT.md).
+public enum FleetAPI {
+    public static func router(_ deps: FleetAPIDependencies) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.get("/healthz") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: deps.metricsText())))
+        }
+        let api = router.group("api").add(middleware: AuthMiddleware(tokens: deps.tokens))
+        FleetRoutes(deps: deps).register(on: api)
+        MapRoutes(deps: deps).register(on: api)
+        return router
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GeoFleetCore
+import GeoFleetHotIndex
+import GeoFleetIngest
+import Hummingbird
+
+/// `/api/map/gps` and `/api/fleet/nearby`: answered from the in-memory hot index.
+struct MapRoutes: Sendable {
+    let deps: FleetAPIDependencies
+
+    func register(on group: RouterGroup<APIRequestContext>) {
+        group.get("map/gps", use: gps)
+        group.get("fleet/nearby", use: nearby)
+    }
+
+    struct GPSResponse: ResponseEncodable {
+        struct Item: Encodable {
+            var vehicleId: String
+            var lat: Double
+            var long: Double
+            var timestamp: String
+            var speed: Double
+            var heading: Double
+            var source: String
+        }
+        var positions: [Item]
+    }
+
+    @Sendable func gps(request: Request, context: APIRequestContext) async throws -> GPSResponse {
+        let user = try context.requireUser()
+        var fixes: [HotFix]
+        if let raw = request.uri.queryParameters.get("vehicleId") {
+            let id = try Validate.uuid(String(raw), field: "vehicleId")
+            guard let vehicle = try await deps.store.vehicle(id: id, userID: user.id) else { throw APIError.notFound("vehicle not found") }
+            fixes = deps.hot.latest(vehicleKey: vehicle.key, owner: user.id).map { [$0] } ?? []
+        } else {
+            fixes = deps.hot.latest(owner: user.id)
+        }
+        fixes.sort { $0.vehicleKey < $1.vehicleKey }
+        return GPSResponse(positions: fixes.compactMap { fix in
+            guard let entry = deps.catalog.entry(key: fix.vehicleKey), entry.owner == user.id else { return nil }
+            return .init(vehicleId: entry.id.uuidString.lowercased(), lat: fix.latitude, long: fix.longitude,
+                         timestamp: UTCTime.iso8601(milliseconds: fix.fixTime), speed: fix.speedKmh, heading: fix.heading,
+                         source: fix.source.name)
+        })
+    }
+
+    struct NearbyResponse: ResponseEncodable {
+        struct Item: Encodable {
+            var vehicleId: String
+            var distanceKm: Double
+            var lat: Double
+            var long: Double
+            var timestamp: String
+        }
+        var vehicles: [Item]
+    }
+
+    @Sendable func nearby(request: Request, context: APIRequestContext) async throws -> NearbyResponse {
+        let user = try context.requireUser()
+        let q = request.uri.queryParameters
+        guard let latRaw = q.get("lat"), let lat = Double(latRaw) else { throw APIError.badRequest("lat is required and must be a number") }
+        guard let lonRaw = q.get("long"), let lon = Double(lonRaw) else { throw APIError.badRequest("long is required and must be a number") }
+        _ = try Validate.latitude(lat)
+        _ = try Validate.longitude(lon)
+        var radiusKm = 50.0
+        if let raw = q.get("radiusKm") {
+            guard let r = Double(raw), r.isFinite, r > 0, r <= 20_000 else { throw APIError.badRequest("radiusKm must be a number in (0, 20000]") }
+            radiusKm = r
+        }
+        let limit = try FleetRoutes.intParameter(q.get("limit"), name: "limit", default: 10, range: 1...500)
+        let found = deps.hot.nearest(owner: user.id, latitude: lat, longitude: lon, limit: limit, maxDistanceMeters: radiusKm * 1000)
+        return NearbyResponse(vehicles: found.compactMap { item in
+            guard let entry = deps.catalog.entry(key: item.fix.vehicleKey), entry.owner == user.id else { return nil }
+            return .init(vehicleId: entry.id.uuidString.lowercased(), distanceKm: (item.distanceMeters / 10).rounded() / 100,
+                         lat: item.fix.latitude, long: item.fix.longitude, timestamp: UTCTime.iso8601(milliseconds: item.fix.fixTime))
+        })
+    }
+}

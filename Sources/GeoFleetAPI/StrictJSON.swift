@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+
+/// Collects the keys of a JSON object so that unknown fields can be refused by name.
+struct ObjectKeys: Decodable {
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    let keys: Set<String>
+
+    init(from decoder: any Decoder) throws {
+        keys = Set(try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue))
+    }
+}
+
+/// A request body type that names the fields it accepts.
+protocol StrictBody: Decodable {
+    static var allowedKeys: Set<String> { get }
+}
+
+extension Request {
+    /// Decodes a JSON body, refusing unknown top-level fields with 400.
+    func decodeStrict<T: StrictBody>(_ type: T.Type, context: APIRequestContext) async throws -> T {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        let data = Data(buffer.readableBytesView)
+        let keys: ObjectKeys
+        do {
+            keys = try JSONDecoder().decode(ObjectKeys.self, from: data)
+        } catch {
+            throw APIError.badRequest("request body must be a JSON object")
+        }
+        let unknown = keys.keys.subtracting(T.allowedKeys)
+        if !unknown.isEmpty {
+            throw APIError.badRequest("unknown field(s): \(unknown.sorted().joined(separator: ", "))")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw APIError.badRequest("invalid request body: \(ErrorMiddleware<APIRequestContext>.describe(error))")
+        }
+    }
+}

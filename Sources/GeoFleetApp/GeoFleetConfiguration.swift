@@ -1,0 +1,101 @@
+import Foundation
+
+/// Everything `geofleetd` and `geofleet` read from the environment (CONTRACT.md), with defaults.
+public struct GeoFleetConfiguration: Sendable {
+    public var dataDirectory: String
+    /// nil: a private cluster under the data dir.
+    public var databaseURL: String?
+    public var redisURL: String?
+    public var bindHost: String
+    public var httpPort: Int
+    public var teltonikaPort: Int
+    /// nil: a random key kept in `<data dir>/jwt-secret`.
+    public var jwtSecret: String?
+    public var autoRegister: Bool
+    /// Owner of vehicles created by auto-registration.
+    public var autoRegisterOwner: String
+    public var archiveDirectory: String
+    public var retentionDays: Int
+    public var partitionHours: Int
+    /// Partitions created ahead of today.
+    public var partitionsAhead: Int
+    public var spoolMaxBytes: Int64
+    public var writerBatchRows: Int
+    public var writerBatchDelay: Duration
+    public var deviceIdleTimeoutSeconds: Int64
+
+    public init(dataDirectory: String = "./.geofleet") {
+        self.dataDirectory = dataDirectory
+        databaseURL = nil
+        redisURL = nil
+        bindHost = "0.0.0.0"
+        httpPort = 8080
+        teltonikaPort = 5027
+        jwtSecret = nil
+        autoRegister = false
+        autoRegisterOwner = "unassigned"
+        archiveDirectory = dataDirectory + "/archive"
+        retentionDays = 30
+        partitionHours = 24
+        partitionsAhead = 3
+        spoolMaxBytes = 1 << 30
+        writerBatchRows = 10_000
+        writerBatchDelay = .milliseconds(200)
+        deviceIdleTimeoutSeconds = 600
+    }
+
+    /// Reads `GEOFLEET_*` variables; a malformed value is an error naming the variable.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> GeoFleetConfiguration {
+        var c = GeoFleetConfiguration(dataDirectory: env["GEOFLEET_DATA_DIR"] ?? "./.geofleet")
+        c.databaseURL = env["GEOFLEET_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        c.redisURL = env["GEOFLEET_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        c.bindHost = env["GEOFLEET_BIND"] ?? c.bindHost
+        c.httpPort = try int(env, "GEOFLEET_HTTP_PORT", c.httpPort, 0...65535)
+        c.teltonikaPort = try int(env, "GEOFLEET_TELTONIKA_PORT", c.teltonikaPort, 0...65535)
+        c.jwtSecret = env["GEOFLEET_JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        if let v = env["GEOFLEET_AUTO_REGISTER"] {
+            guard let b = Bool(v.lowercased()) else { throw ConfigurationError(variable: "GEOFLEET_AUTO_REGISTER", message: "must be true or false") }
+            c.autoRegister = b
+        }
+        c.autoRegisterOwner = env["GEOFLEET_AUTO_REGISTER_OWNER"] ?? c.autoRegisterOwner
+        c.archiveDirectory = env["GEOFLEET_ARCHIVE_DIR"] ?? c.dataDirectory + "/archive"
+        c.retentionDays = try int(env, "GEOFLEET_RETENTION_DAYS", c.retentionDays, 1...3650)
+        c.partitionHours = try int(env, "GEOFLEET_PARTITION_HOURS", c.partitionHours, 1...24 * 31)
+        c.spoolMaxBytes = Int64(try int(env, "GEOFLEET_SPOOL_MAX_MB", Int(c.spoolMaxBytes >> 20), 1...1_000_000)) << 20
+        c.writerBatchRows = try int(env, "GEOFLEET_WRITER_BATCH_ROWS", c.writerBatchRows, 1...1_000_000)
+        c.writerBatchDelay = .milliseconds(try int(env, "GEOFLEET_WRITER_BATCH_MS", 200, 1...60_000))
+        c.deviceIdleTimeoutSeconds = Int64(try int(env, "GEOFLEET_DEVICE_IDLE_SECONDS", Int(c.deviceIdleTimeoutSeconds), 5...86_400))
+        return c
+    }
+
+    private static func int(_ env: [String: String], _ name: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {
+        guard let raw = env[name], !raw.isEmpty else { return fallback }
+        guard let v = Int(raw), range.contains(v) else {
+            throw ConfigurationError(variable: name, message: "must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return v
+    }
+
+    /// The JWT secret: configured, or created once under the data dir and kept.
+    public func resolvedJWTSecret() throws -> String {
+        if let jwtSecret { return jwtSecret }
+        let path = dataDirectory + "/jwt-secret"
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !existing.isEmpty {
+            return existing
+        }
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = rng.next() }
+        let secret = bytes.map { String(format: "%02x", $0) }.joined()
+        _ = FileManager.default.createFile(atPath: path, contents: Data(secret.utf8), attributes: [.posixPermissions: 0o600])
+        return secret
+    }
+}
+
+/// A configuration variable with a value we cannot use.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var variable: String
+    public var message: String
+    public var description: String { "\(variable) \(message)" }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import GeoFleetAPI
+import GeoFleetCore
+import GeoFleetHotIndex
+import GeoFleetIngest
+import GeoFleetPostGIS
+import GeoFleetSpool
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// The whole engine: database, spool, ingest, device listener and API, started in order and
+/// stopped in reverse.
+public final class GeoFleetEngine: Sendable {
+    public let configuration: GeoFleetConfiguration
+    public let endpoint: DatabaseEndpoint
+    public let store: FleetStore
+    public let hot: HotPositions
+    public let catalog: VehicleCatalog
+    public let pipeline: IngestPipeline
+    public let queue: HistoryQueue
+    public let spool: Spool
+    public let tokens: TokenAuthority
+    public let deviceServer: DeviceServer
+    /// Rows replayed from the spool at start.
+    public let replayedPositions: Int
+
+    private let client: PostgresClient
+    private let clientTask: Task<Void, Never>
+    private let writer: HistoryWriter
+    private let embedded: EmbeddedPostgres?
+    private let application: Application<RouterResponder<APIRequestContext>>
+    private let maintainer: PartitionMaintainer
+    private let logger: Logger
+    private let httpPortSignal = PortSignal()
+    private let serviceGroup = Mutex<ServiceGroup?>(nil)
+
+    /// Starts everything up to the point of serving: database ready and migrated, spool replayed,
+    /// hot index rebuilt, device port bound. Call `run()` next.
+    public static func start(
+        configuration: GeoFleetConfiguration, logger: Logger,
+        metricsText: @escaping @Sendable () -> String = { "" },
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    ) async throws -> GeoFleetEngine {
+        try await GeoFleetEngine(configuration: configuration, logger: logger, metricsText: metricsText, now: now)
+    }
+
+    private init(configuration: GeoFleetConfiguration, logger: Logger, metricsText: @escaping @Sendable () -> String,
+                 now: @escaping @Sendable () -> Int64) async throws {
+        var configuration = configuration
+        configuration.dataDirectory = URL(fileURLWithPath: configuration.dataDirectory).standardizedFileURL.path
+        self.configuration = configuration
+        self.logger = logger
+        let started = ContinuousClock.now
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+
+        // 1. Database.
+        if let url = configuration.databaseURL {
+            endpoint = try DatabaseEndpoint(url: url)
+            embedded = nil
+        } else {
+            let cluster = EmbeddedPostgres(directory: configuration.dataDirectory + "/postgres", logger: logger)
+            try cluster.start()
+            try await Self.createDatabaseIfMissing("geofleet", on: cluster.endpoint(), logger: logger)
+            endpoint = cluster.endpoint(database: "geofleet")
+            embedded = cluster
+        }
+        let scheme = PartitionScheme(hours: configuration.partitionHours)
+        let migrationConnection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration, id: 0, logger: logger)
+        do {
+            try await Migrations.migrate(migrationConnection, logger: logger)
+            try await migrationConnection.close()
+        } catch {
+            try? await migrationConnection.close()
+            throw error
+        }
+        client = PostgresClient(configuration: endpoint.clientConfiguration, backgroundLogger: logger)
+        let client = self.client
+        clientTask = Task { await client.run() }
+        store = FleetStore(client: client, logger: logger)
+        maintainer = PartitionMaintainer(client: client, scheme: scheme, ahead: configuration.partitionsAhead, now: now, logger: logger)
+        try await maintainer.ensure()
+
+        // 2. In-memory state from PostGIS.
+        catalog = VehicleCatalog()
+        for v in try await store.vehicleKeys() { catalog.insert(.init(key: v.key, id: v.id, owner: v.owner)) }
+        hot = HotPositions()
+        for p in try await store.latestPositions() {
+            hot.update(HotFix(vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
+                              speedKmh: p.speedKmh, heading: p.heading, source: PositionSource(name: p.source) ?? .device),
+                       owner: p.owner)
+        }
+        let recent = RecentFixes()
+        for (key, times) in try await store.recentFixTimes(perVehicle: 64, since: now() - 2 * 86_400_000) {
+            recent.seed(vehicleKey: key, fixTimes: times)
+        }
+
+        // 3. Spool and the path to PostGIS; replay what PostGIS has not committed.
+        writer = HistoryWriter(endpoint: endpoint, scheme: scheme, logger: logger)
+        let committed = try await writer.committedSequence()
+        spool = try Spool(
+            configuration: SpoolConfiguration(directory: configuration.dataDirectory + "/spool", maxPendingBytes: configuration.spoolMaxBytes),
+            sequencesAfter: committed, logger: logger)
+        queue = HistoryQueue(writer: writer, spool: spool, committed: committed, maxRows: configuration.writerBatchRows,
+                             maxDelay: configuration.writerBatchDelay, logger: logger)
+        pipeline = IngestPipeline(spool: spool, queue: queue, hot: hot, recent: recent, now: now, logger: logger)
+        var replayed = 0
+        let catalog = self.catalog
+        for record in try spool.records(after: committed) {
+            do {
+                let positions = try PositionBinaryCodec.decode(record.payload)
+                pipeline.replay(sequence: record.sequence, positions: positions) { catalog.entry(key: $0)?.owner }
+                replayed += positions.count
+            } catch {
+                logger.error("undecodable spool record skipped", metadata: ["sequence": "\(record.sequence)", "error": "\(error)"])
+            }
+        }
+        replayedPositions = replayed
+
+        // 4. Listeners.
+        tokens = await TokenAuthority(secret: try configuration.resolvedJWTSecret())
+        let directory = DeviceDirectory(store: store, autoRegisterOwner: configuration.autoRegister ? configuration.autoRegisterOwner : nil)
+        deviceServer = try await DeviceServer.bind(
+            host: configuration.bindHost, port: configuration.teltonikaPort, directory: directory, pipeline: pipeline,
+            idleTimeout: .seconds(configuration.deviceIdleTimeoutSeconds), logger: logger)
+        let router = FleetAPI.router(FleetAPIDependencies(
+            store: store, hot: hot, catalog: catalog, pipeline: pipeline, tokens: tokens, metricsText: metricsText, now: now))
+        let portSignal = httpPortSignal
+        application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.bindHost, port: configuration.httpPort), serverName: "geofleet"),
+            onServerRunning: { channel in portSignal.set(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        logger.info("engine started", metadata: [
+            "database": "\(endpoint)", "replayed": "\(replayed)", "vehicles": "\(catalog.count)",
+            "hot": "\(hot.count)", "devicePort": "\(deviceServer.port)",
+            "startup_ms": "\((ContinuousClock.now - started).components.seconds * 1000 + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)",
+        ])
+    }
+
+    /// Serves until `shutdown()` or, with `handleSignals`, SIGTERM/SIGINT; then stops in order and
+    /// stops the embedded database.
+    public func run(handleSignals: Bool = false) async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: queue),
+                .init(service: maintainer),
+                .init(service: deviceServer),
+                .init(service: application),
+            ],
+            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+            logger: logger))
+        serviceGroup.withLock { $0 = group }
+        defer { serviceGroup.withLock { $0 = nil } }
+        do {
+            try await group.run()
+        } catch {
+            await stopDatabase()
+            throw error
+        }
+        await stopDatabase()
+    }
+
+    /// Begins a graceful shutdown of `run()`.
+    public func shutdown() async {
+        let group = serviceGroup.withLock { $0 }
+        await group?.triggerGracefulShutdown()
+    }
+
+    /// The HTTP port once the server listens.
+    public func httpPort() async -> Int {
+        await httpPortSignal.wait()
+    }
+
+    private func stopDatabase() async {
+        await writer.close()
+        spool.close()
+        clientTask.cancel()
+        await clientTask.value
+        if let embedded {
+            do { try embedded.stop() } catch { logger.error("stopping PostgreSQL failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    static func createDatabaseIfMissing(_ name: String, on endpoint: DatabaseEndpoint, logger: Logger) async throws {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration, id: 0, logger: logger)
+        defer { Task { try? await connection.close() } }
+        var exists = false
+        for try await _ in try await connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)", logger: logger).decode(Int.self) {
+            exists = true
+        }
+        if !exists {
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Synchronization
+
+/// Every vehicle's key, public id and owner, in memory: the hot paths (map, nearby, replay) turn
+/// an internal key into what the API shows without a database round trip.
+public final class VehicleCatalog: Sendable {
+    /// What the catalog knows of one vehicle.
+    public struct Entry: Sendable, Hashable {
+        public var key: Int64
+        public var id: UUID
+        public var owner: String
+
+        public init(key: Int64, id: UUID, owner: String) {
+            self.key = key
+            self.id = id
+            self.owner = owner
+        }
+    }
+
+    private let entries = Mutex<[Int64: Entry]>([:])
+
+    public init() {}
+
+    public func insert(_ entry: Entry) {
+        entries.withLock { $0[entry.key] = entry }
+    }
+
+    public func remove(key: Int64) {
+        _ = entries.withLock { $0.removeValue(forKey: key) }
+    }
+
+    public func entry(key: Int64) -> Entry? {
+        entries.withLock { $0[key] }
+    }
+
+    public var count: Int { entries.withLock { $0.count } }
+}

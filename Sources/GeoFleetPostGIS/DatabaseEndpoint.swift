@@ -1,0 +1,108 @@
+import Foundation
+import PostgresNIO
+
+/// Where PostgreSQL is: a TCP host and port, or a unix socket directory, plus credentials.
+public struct DatabaseEndpoint: Sendable, Hashable, CustomStringConvertible {
+    public enum Address: Sendable, Hashable {
+        case tcp(host: String, port: Int)
+        /// The socket file's path (`<dir>/.s.PGSQL.<port>`).
+        case unixSocket(path: String)
+    }
+
+    public var address: Address
+    public var username: String
+    public var password: String?
+    public var database: String
+
+    public init(address: Address, username: String, password: String? = nil, database: String) {
+        self.address = address
+        self.username = username
+        self.password = password
+        self.database = database
+    }
+
+    /// Parses `postgres://user:pass@host:port/db` or `postgresql:///db?host=/socket/dir&port=5432&user=u`.
+    public init(url string: String) throws {
+        guard let components = URLComponents(string: string),
+              components.scheme == "postgres" || components.scheme == "postgresql"
+        else { throw DatabaseError.badURL(string) }
+        let query = Dictionary(
+            (components.queryItems ?? []).compactMap { item in item.value.map { (item.name, $0) } },
+            uniquingKeysWith: { _, last in last }
+        )
+        let user = components.user ?? query["user"] ?? "postgres"
+        let password = components.password ?? query["password"]
+        var database = components.path
+        if database.hasPrefix("/") { database.removeFirst() }
+        if database.isEmpty { database = query["dbname"] ?? user }
+        let port = components.port ?? query["port"].flatMap(Int.init) ?? 5432
+        let host = (components.host?.isEmpty == false ? components.host : nil) ?? query["host"] ?? "localhost"
+        if host.hasPrefix("/") {
+            self.init(address: .unixSocket(path: "\(host)/.s.PGSQL.\(port)"), username: user, password: password, database: database)
+        } else {
+            self.init(address: .tcp(host: host, port: port), username: user, password: password, database: database)
+        }
+    }
+
+    /// The same server, another database.
+    public func with(database: String) -> DatabaseEndpoint {
+        var copy = self
+        copy.database = database
+        return copy
+    }
+
+    /// A libpq-style URL for this endpoint (password omitted).
+    public var description: String {
+        switch address {
+        case .tcp(let host, let port):
+            return "postgres://\(username)@\(host):\(port)/\(database)"
+        case .unixSocket(let path):
+            let dir = (path as NSString).deletingLastPathComponent
+            let port = path.split(separator: ".").last.map(String.init) ?? "5432"
+            return "postgresql:///\(database)?host=\(dir)&port=\(port)&user=\(username)"
+        }
+    }
+
+    /// Configuration for a pooled `PostgresClient`.
+    public var clientConfiguration: PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        switch address {
+        case .tcp(let host, let port):
+            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+        case .unixSocket(let path):
+            configuration = .init(unixSocketPath: path, username: username, password: password, database: database)
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+
+    /// Configuration for a single `PostgresConnection`.
+    public var connectionConfiguration: PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        switch address {
+        case .tcp(let host, let port):
+            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+        case .unixSocket(let path):
+            configuration = .init(unixSocketPath: path, username: username, password: password, database: database)
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+}
+
+/// Errors of the PostGIS adapter with a message an operator can act on.
+public enum DatabaseError: Error, CustomStringConvertible {
+    case badURL(String)
+    case command(String, status: Int32, output: String)
+    case timeout(String)
+    case migration(version: Int, underlying: String)
+
+    public var description: String {
+        switch self {
+        case .badURL(let url): "not a PostgreSQL URL: \(url)"
+        case .command(let cmd, let status, let output): "\(cmd) exited with \(status): \(output)"
+        case .timeout(let what): "timed out: \(what)"
+        case .migration(let version, let underlying): "migration \(version) failed: \(underlying)"
+        }
+    }
+}

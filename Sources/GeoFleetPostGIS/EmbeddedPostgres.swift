@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+
+/// A private PostgreSQL 15 + PostGIS cluster under a directory, reachable only on a unix socket.
+///
+/// PostgreSQL refuses to run as root, so when we are root the cluster belongs to the `postgres`
+/// user that Debian's package creates and every command runs through `runuser`.
+public struct EmbeddedPostgres: Sendable {
+    public let directory: String
+    public let port: Int
+    public let logger: Logger
+
+    /// Debian's layout; overridable for other installs.
+    public static let binDirectory = ProcessInfo.processInfo.environment["GEOFLEET_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
+
+    public init(directory: String, port: Int = 5432, logger: Logger) {
+        self.directory = (directory as NSString).standardizingPath
+        self.port = port
+        self.logger = logger
+    }
+
+    var dataDirectory: String { directory + "/data" }
+    /// The directory holding the socket.
+    public var socketDirectory: String { directory + "/run" }
+    var logFile: String { directory + "/postgresql.log" }
+
+    /// The endpoint to connect to, as the cluster's superuser.
+    public func endpoint(database: String = "postgres") -> DatabaseEndpoint {
+        DatabaseEndpoint(
+            address: .unixSocket(path: "\(socketDirectory)/.s.PGSQL.\(port)"),
+            username: Self.superuser, password: nil, database: database
+        )
+    }
+
+    static var runningAsRoot: Bool { geteuid() == 0 }
+    static var superuser: String { runningAsRoot ? "postgres" : (ProcessInfo.processInfo.environment["USER"] ?? "postgres") }
+
+    /// Creates the cluster if it does not exist yet, then starts it (idempotent: a running cluster is left alone).
+    public func start() throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
+        if Self.runningAsRoot {
+            // The data dir's parents must be reachable by postgres; ours are ours to open up.
+            try run("/bin/chown", ["postgres:postgres", directory, socketDirectory], asPostgres: false)
+            try run("/bin/chmod", ["0755", directory], asPostgres: false)
+        }
+        if !fm.fileExists(atPath: dataDirectory + "/PG_VERSION") {
+            logger.info("creating PostgreSQL cluster", metadata: ["dir": "\(dataDirectory)"])
+            try run(Self.binDirectory + "/initdb", [
+                "-D", dataDirectory, "-U", Self.superuser, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
+            ])
+            let conf = """
+
+                # GeoFleet embedded cluster: unix socket only.
+                listen_addresses = ''
+                unix_socket_directories = '\(socketDirectory)'
+                port = \(port)
+                max_connections = 100
+                shared_buffers = 256MB
+                wal_compression = on
+                max_wal_size = 4GB
+                checkpoint_timeout = 15min
+                fsync = on
+                synchronous_commit = on
+
+                """
+            let confPath = dataDirectory + "/postgresql.conf"
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: confPath))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(conf.utf8))
+            try handle.close()
+        }
+        if isRunning() {
+            logger.debug("PostgreSQL cluster already running", metadata: ["dir": "\(dataDirectory)"])
+            return
+        }
+        // A stale pid file from a killed postmaster would block the start; pg_ctl checks it is really dead.
+        logger.info("starting PostgreSQL", metadata: ["dir": "\(dataDirectory)", "socket": "\(socketDirectory)"])
+        try run(Self.binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "start"])
+    }
+
+    /// Stops the cluster (fast shutdown: running transactions are rolled back, committed data stays).
+    public func stop(mode: String = "fast") throws {
+        guard isRunning() else { return }
+        logger.info("stopping PostgreSQL", metadata: ["dir": "\(dataDirectory)"])
+        try run(Self.binDirectory + "/pg_ctl", ["-D", dataDirectory, "-m", mode, "-w", "-t", "60", "stop"])
+    }
+
+    /// True when a postmaster serves this data directory.
+    public func isRunning() -> Bool {
+        (try? run(Self.binDirectory + "/pg_ctl", ["-D", dataDirectory, "status"], quiet: true)) != nil
+    }
+
+    @discardableResult
+    func run(_ executable: String, _ arguments: [String], asPostgres: Bool = true, quiet: Bool = false) throws -> String {
+        let process = Process()
+        if asPostgres && Self.runningAsRoot {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", "postgres", "--", executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        }
+        // Run from a directory postgres can read, or initdb complains about the cwd.
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            if !quiet {
+                logger.error("command failed", metadata: ["command": "\(executable)", "output": "\(output)"])
+            }
+            throw DatabaseError.command(([executable] + arguments).joined(separator: " "), status: process.terminationStatus, output: output)
+        }
+        return output
+    }
+}

@@ -1,0 +1,118 @@
+import CHiredis
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A blocking connection to one Redis server over hiredis 0.14 (RESP2, no TLS).
+///
+/// Sendable: the hiredis context is not thread-safe, so every call holds a `Mutex` for its whole
+/// round trip; concurrent callers are serialised. For parallelism open one connection per thread.
+/// Calls block the calling thread: keep them off NIO event loops and the cooperative pool's hot paths.
+public final class RedisConnection: Sendable {
+    /// The context pointer never leaves this type; hiredis owns the memory it points to.
+    /// @unchecked: the pointer is only dereferenced inside `state.withLock`, which serialises all use.
+    private struct State: @unchecked Sendable {
+        var context: UnsafeMutablePointer<redisContext>
+    }
+
+    private let state: Mutex<State>
+
+    /// Connects over TCP. `timeout` bounds the connect and, afterwards, each socket read and write.
+    public convenience init(host: String, port: Int, timeout: Duration = .seconds(5)) throws(RedisError) {
+        let tv = Self.makeTimeval(timeout)
+        try self.init(connected: redisConnectWithTimeout(host, Int32(clamping: port), tv), timeout: tv)
+    }
+
+    /// Connects over a Unix domain socket.
+    public convenience init(unixSocket path: String, timeout: Duration = .seconds(5)) throws(RedisError) {
+        let tv = Self.makeTimeval(timeout)
+        try self.init(connected: redisConnectUnixWithTimeout(path, tv), timeout: tv)
+    }
+
+    private init(connected context: UnsafeMutablePointer<redisContext>?, timeout: timeval) throws(RedisError) {
+        guard let context else { throw .connectionFailed("cannot allocate redis context") }
+        if context.pointee.err != 0 {
+            let message = Self.errorMessage(context)
+            redisFree(context)
+            throw .connectionFailed(message)
+        }
+        // The connect timeout only covers connect(); apply it to reads and writes too.
+        _ = redisSetTimeout(context, timeout)
+        state = Mutex(State(context: context))
+    }
+
+    deinit {
+        state.withLock { redisFree($0.context) }
+    }
+
+    /// Sends one command and waits for its reply. Server errors come back as `.error`, not thrown.
+    public func command(_ args: [String]) throws(RedisError) -> RedisReply {
+        guard !args.isEmpty else { throw .invalidCommand("empty command") }
+        return try state.withLock { (state: inout State) throws(RedisError) -> RedisReply in
+            let context = state.context
+            try Self.checkUsable(context)
+            let raw = CommandArguments.withArgv(args) { argc, argv, lengths in
+                redisCommandArgv(context, argc, argv, lengths)
+            }
+            guard let raw else { throw .connectionBroken(Self.errorMessage(context)) }
+            defer { freeReplyObject(raw) }
+            return RedisReply(copying: raw.assumingMemoryBound(to: redisReply.self))
+        }
+    }
+
+    /// Sends all commands in one write, then reads their replies in order (pipelining).
+    /// An I/O failure part-way throws and leaves the connection broken.
+    public func pipeline(_ commands: [[String]]) throws(RedisError) -> [RedisReply] {
+        guard !commands.isEmpty else { return [] }
+        guard commands.allSatisfy({ !$0.isEmpty }) else { throw .invalidCommand("empty command in pipeline") }
+        return try state.withLock { (state: inout State) throws(RedisError) -> [RedisReply] in
+            let context = state.context
+            try Self.checkUsable(context)
+            for args in commands {
+                // Appending only formats into hiredis's output buffer; nothing is sent yet.
+                let status = CommandArguments.withArgv(args) { argc, argv, lengths in
+                    redisAppendCommandArgv(context, argc, argv, lengths)
+                }
+                guard status == REDIS_OK else { throw .connectionBroken(Self.errorMessage(context)) }
+            }
+            var replies: [RedisReply] = []
+            replies.reserveCapacity(commands.count)
+            for _ in commands {
+                // The first call flushes the whole buffer, later ones read already-arrived replies.
+                var raw: UnsafeMutableRawPointer? = nil
+                guard redisGetReply(context, &raw) == REDIS_OK, let reply = raw else {
+                    throw .connectionBroken(Self.errorMessage(context))
+                }
+                replies.append(RedisReply(copying: reply.assumingMemoryBound(to: redisReply.self)))
+                freeReplyObject(reply)
+            }
+            return replies
+        }
+    }
+
+    private static func checkUsable(_ context: UnsafeMutablePointer<redisContext>) throws(RedisError) {
+        // hiredis sets err on any I/O or protocol failure and the context cannot recover.
+        if context.pointee.err != 0 { throw .connectionBroken(errorMessage(context)) }
+    }
+
+    private static func errorMessage(_ context: UnsafeMutablePointer<redisContext>) -> String {
+        // errstr is a fixed C array, imported as a tuple.
+        let message = withUnsafeBytes(of: context.pointee.errstr) { bytes in
+            String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        return message.isEmpty ? "redis error \(context.pointee.err)" : message
+    }
+
+    private static func makeTimeval(_ d: Duration) -> timeval {
+        let c = d.components
+        var tv = timeval()
+        // Field widths differ between Glibc and Darwin: let the initialisers convert.
+        tv.tv_sec = .init(max(0, c.seconds))
+        tv.tv_usec = .init(max(0, c.attoseconds / 1_000_000_000_000))
+        return tv
+    }
+}

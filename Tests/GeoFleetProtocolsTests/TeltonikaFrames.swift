@@ -1,0 +1,80 @@
+import Foundation
+import GeoFleetCore
+import GeoFleetProtocols
+import NIOCore
+import NIOEmbedded
+
+/// One real frame from Frames/teltonika-tcp.json (hex copied from the Teltonika wiki or Traccar's tests).
+struct TeltonikaFrame: Decodable, Sendable {
+    let name: String
+    let source: String
+    let hex: String
+}
+
+/// Loads the real-frame fixtures and runs bytes through the TCP decoder the way the server does.
+enum TeltonikaFrames {
+    static let all: [TeltonikaFrame] = {
+        guard let url = Bundle.module.url(forResource: "teltonika-tcp", withExtension: "json", subdirectory: "Frames"),
+              let data = try? Data(contentsOf: url),
+              let file = try? JSONDecoder().decode(File.self, from: data)
+        else { fatalError("Frames/teltonika-tcp.json missing or malformed") }
+        return file.frames
+    }()
+
+    private struct File: Decodable { let frames: [TeltonikaFrame] }
+
+    /// Frames whose CRC is wrong on purpose, or which are not AVL data.
+    static let notAVL: Set<String> = [
+        "wiki-imei", "wiki-codec12-getinfo", "traccar-codec16-badcrc", "traccar-codec8-badcrc",
+        "traccar-codec13-badcrc", "traccar-codec8-zero-length",
+    ]
+
+    /// Every real AVL frame with a correct CRC.
+    static var validAVL: [TeltonikaFrame] { all.filter { !notAVL.contains($0.name) } }
+
+    static func bytes(_ name: String) -> [UInt8] {
+        guard let frame = all.first(where: { $0.name == name }), let bytes = [UInt8](hex: frame.hex) else {
+            fatalError("no frame named \(name)")
+        }
+        return bytes
+    }
+
+    /// The AVL data field of a TCP frame (Codec ID … Number of Data 2): what `decodeAVLData` reads.
+    static func avlData(_ name: String) -> [UInt8] {
+        let frame = bytes(name)
+        return Array(frame[8..<(frame.count - 4)])
+    }
+
+    /// The IMEI handshake from the wiki, which must precede any AVL frame on a connection.
+    static var imei: [UInt8] { bytes("wiki-imei") }
+
+    /// Feeds `chunks` (one `channelRead` each) through `ByteToMessageHandler(TeltonikaTCPFrameDecoder())`.
+    static func decode(_ chunks: [[UInt8]], decoder: TeltonikaTCPFrameDecoder = TeltonikaTCPFrameDecoder()) throws -> [TeltonikaTCPMessage] {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(decoder))
+        defer { _ = try? channel.finish() }
+        for chunk in chunks {
+            try channel.writeInbound(channel.allocator.buffer(bytes: chunk))
+        }
+        var messages: [TeltonikaTCPMessage] = []
+        while let message = try channel.readInbound(as: TeltonikaTCPMessage.self) {
+            messages.append(message)
+        }
+        return messages
+    }
+
+    /// Decodes one real frame after the IMEI handshake and returns its packet.
+    static func packet(_ name: String) throws -> TeltonikaAVLPacket {
+        let messages = try decode([imei, bytes(name)])
+        guard messages.count == 2, case .packet(let packet) = messages[1] else {
+            throw Unexpected(messages: messages)
+        }
+        return packet
+    }
+
+    struct Unexpected: Error { let messages: [TeltonikaTCPMessage] }
+}
+
+/// `IOElement` shorthand for expected values.
+func u(_ id: UInt16, _ value: UInt64, width: UInt8) -> IOElement {
+    IOElement(id: id, value: .unsigned(value, width: width))
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GeoFleetPostGIS
+import Logging
+import NIOPosix
+import PostgresNIO
+
+/// A real PostgreSQL + PostGIS cluster for the tests of one process, created under the system
+/// temp dir on a private unix socket; each test takes a database of its own.
+public actor TestPostgres {
+    public static let shared = TestPostgres()
+
+    private var cluster: EmbeddedPostgres?
+    private var counter = 0
+
+    /// Starts (once) and returns the shared cluster.
+    public func start() throws -> EmbeddedPostgres {
+        if let cluster { return cluster }
+        let cluster = try Self.newCluster(name: "shared")
+        self.cluster = cluster
+        return cluster
+    }
+
+    /// A new empty database on the shared cluster.
+    public func freshDatabase() async throws -> DatabaseEndpoint {
+        let cluster = try start()
+        counter += 1
+        let name = "t\(counter)_\(UInt32.random(in: 0...UInt32.max))"
+        try await Self.createDatabase(name, on: cluster)
+        return cluster.endpoint(database: name)
+    }
+
+    /// A cluster of a test's own (for tests that stop and start PostgreSQL); stopped at process exit too.
+    public static func newCluster(name: String) throws -> EmbeddedPostgres {
+        let base = FileManager.default.temporaryDirectory.path + "/geofleet-tests-\(getpid())"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        // Socket paths are limited to ~107 bytes: keep the directory short.
+        let cluster = EmbeddedPostgres(directory: "\(base)/\(name)", port: 5432, logger: testLogger("postgres"))
+        try cluster.start()
+        ClusterRegistry.register(cluster.directory)
+        return cluster
+    }
+
+    public static func createDatabase(_ name: String, on cluster: EmbeddedPostgres) async throws {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: cluster.endpoint().connectionConfiguration,
+            id: 1, logger: testLogger("setup"))
+        try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: testLogger("setup"))
+        try await connection.close()
+    }
+}
+
+/// Stops every cluster a test process started when the process exits.
+enum ClusterRegistry {
+    nonisolated(unsafe) static var directories: [String] = []
+    static let lock = NSLock()
+    nonisolated(unsafe) static var installed = false
+
+    static func register(_ directory: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        directories.append(directory)
+        if !installed {
+            installed = true
+            atexit {
+                for dir in ClusterRegistry.directories {
+                    let process = Process()
+                    let asRoot = geteuid() == 0
+                    process.executableURL = URL(fileURLWithPath: asRoot ? "/usr/sbin/runuser" : EmbeddedPostgres.binDirectory + "/pg_ctl")
+                    process.arguments = (asRoot ? ["-u", "postgres", "--", EmbeddedPostgres.binDirectory + "/pg_ctl"] : [])
+                        + ["-D", dir + "/data", "-m", "immediate", "-w", "stop"]
+                    process.standardOutput = FileHandle.nullDevice
+                    process.standardError = FileHandle.nullDevice
+                    try? process.run()
+                    process.waitUntilExit()
+                    try? FileManager.default.removeItem(atPath: dir)
+                }
+            }
+        }
+    }
+}
+
+/// A logger for tests: warnings and up, unless GEOFLEET_TEST_LOG_LEVEL says otherwise.
+public func testLogger(_ label: String) -> Logger {
+    var logger = Logger(label: "test.\(label)")
+    logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["GEOFLEET_TEST_LOG_LEVEL"] ?? "warning") ?? .warning
+    return logger
+}
