@@ -206,6 +206,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
+            resources: [.copy("Frames")],
             swiftSettings: swiftSettings
         ),
     ]

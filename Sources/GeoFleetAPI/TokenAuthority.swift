@@ -29,7 +29,11 @@ public struct APIClaims: JWTPayload, Equatable {
 public struct TokenAuthority: Sendable {
     private let keys: JWTKeyCollection
 
-    public init(secret: String) async {
+    /// Minimum HS256 key length (RFC 7518 §3.2: at least the hash output size).
+    public static let minimumSecretBytes = 32
+
+    public init(secret: String) async throws {
+        guard secret.utf8.count >= Self.minimumSecretBytes else { throw TokenError.secretTooShort(secret.utf8.count) }
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         self.keys = keys
@@ -43,5 +47,16 @@ public struct TokenAuthority: Sendable {
     /// The verified claims, or an error saying why the token is not acceptable.
     public func verify(_ token: String) async throws -> APIClaims {
         try await keys.verify(token, as: APIClaims.self)
+    }
+}
+
+/// Why a token authority could not be built.
+public enum TokenError: Error, CustomStringConvertible {
+    case secretTooShort(Int)
+
+    public var description: String {
+        switch self {
+        case .secretTooShort(let n): "GEOFLEET_JWT_SECRET must be at least \(TokenAuthority.minimumSecretBytes) bytes for HS256 (got \(n))"
+        }
     }
 }

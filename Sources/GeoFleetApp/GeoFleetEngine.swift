@@ -123,7 +123,7 @@ public final class GeoFleetEngine: Sendable {
         replayedPositions = replayed
 
         // 4. Listeners.
-        tokens = await TokenAuthority(secret: try configuration.resolvedJWTSecret())
+        tokens = try await TokenAuthority(secret: try configuration.resolvedJWTSecret())
         let directory = DeviceDirectory(store: store, autoRegisterOwner: configuration.autoRegister ? configuration.autoRegisterOwner : nil)
         deviceServer = try await DeviceServer.bind(
             host: configuration.bindHost, port: configuration.teltonikaPort, directory: directory, pipeline: pipeline,

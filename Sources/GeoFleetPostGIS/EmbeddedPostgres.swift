@@ -94,29 +94,16 @@ public struct EmbeddedPostgres: Sendable {
 
     @discardableResult
     func run(_ executable: String, _ arguments: [String], asPostgres: Bool = true, quiet: Bool = false) throws -> String {
-        let process = Process()
-        if asPostgres && Self.runningAsRoot {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        }
-        // Run from a directory postgres can read, or initdb complains about the cwd.
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let command: (String, [String]) = asPostgres && Self.runningAsRoot
+            ? ("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments)
+            : (executable, arguments)
+        let result = try ChildProcess.run(command.0, command.1)
+        guard result.status == 0 else {
             if !quiet {
-                logger.error("command failed", metadata: ["command": "\(executable)", "output": "\(output)"])
+                logger.error("command failed", metadata: ["command": "\(executable)", "output": "\(result.output)"])
             }
-            throw DatabaseError.command(([executable] + arguments).joined(separator: " "), status: process.terminationStatus, output: output)
+            throw DatabaseError.command(([executable] + arguments).joined(separator: " "), status: result.status, output: result.output)
         }
-        return output
+        return result.output
     }
 }

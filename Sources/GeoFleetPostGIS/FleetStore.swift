@@ -30,6 +30,16 @@ public struct FleetStore: Sendable {
 
     /// Creates a vehicle and, when it names a GPS device, binds that device to it.
     public func addVehicle(_ new: NewVehicle) async throws -> Vehicle {
+        do {
+            return try await insertVehicle(new)
+        } catch let error as PostgresTransactionError {
+            // Surface our own refusal (duplicate plate, device in use) rather than the wrapper.
+            if let refusal = error.closureError as? FleetStoreError { throw refusal }
+            throw error
+        }
+    }
+
+    private func insertVehicle(_ new: NewVehicle) async throws -> Vehicle {
         let manual: String? = try new.manualPosition.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         return try await client.withTransaction(logger: logger) { connection in
             let inserted: VehicleRow

@@ -19,7 +19,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try GeoFleetConfiguration.fromEnvironment()
-        let tokens = await TokenAuthority(secret: try configuration.resolvedJWTSecret())
+        let tokens = try await TokenAuthority(secret: try configuration.resolvedJWTSecret())
         print(try await tokens.sign(sub: sub, plan: plan, role: role, ttl: Double(ttl)))
     }
 }

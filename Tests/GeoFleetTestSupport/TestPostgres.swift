@@ -63,15 +63,9 @@ enum ClusterRegistry {
             installed = true
             atexit {
                 for dir in ClusterRegistry.directories {
-                    let process = Process()
-                    let asRoot = geteuid() == 0
-                    process.executableURL = URL(fileURLWithPath: asRoot ? "/usr/sbin/runuser" : EmbeddedPostgres.binDirectory + "/pg_ctl")
-                    process.arguments = (asRoot ? ["-u", "postgres", "--", EmbeddedPostgres.binDirectory + "/pg_ctl"] : [])
-                        + ["-D", dir + "/data", "-m", "immediate", "-w", "stop"]
-                    process.standardOutput = FileHandle.nullDevice
-                    process.standardError = FileHandle.nullDevice
-                    try? process.run()
-                    process.waitUntilExit()
+                    let pgctl = EmbeddedPostgres.binDirectory + "/pg_ctl"
+                    let command = (geteuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : "") + "\(pgctl) -D '\(dir)/data' -m immediate -w stop >/dev/null 2>&1"
+                    _ = system(command)
                     try? FileManager.default.removeItem(atPath: dir)
                 }
             }
