@@ -139,6 +139,9 @@ let package = Package(
             name: "geofleet",
             dependencies: [
                 "GeoFleetApp",
+                "GeoFleetCore",
+                "GeoFleetPostGIS",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "GeoFleetAPI",
                 "GeoFleetProtocols",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,0 +1,285 @@
+import Foundation
+import GeoFleetCore
+import GeoFleetProtocols
+import NIOCore
+
+/// A small deterministic PRNG (SplitMix64), one per device.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// One vehicle driving around Romania: every record has a fix time 1 ms after the previous one
+/// and a position a few metres further along a slowly wandering heading.
+struct VehicleTrack {
+    // Romania's bounding box, slightly inset.
+    static let latitudes = 43.8...48.1
+    static let longitudes = 20.5...29.5
+
+    var rng: SplitMix64
+    var latitude: Double
+    var longitude: Double
+    var heading: Double
+    var speed: UInt16
+    var nextFixTime: Int64
+
+    init(index: Int, startTime: Int64) {
+        rng = SplitMix64(seed: 0x6E0F_1EE7 &+ UInt64(index) &* 0x1000_0001)
+        latitude = Double.random(in: Self.latitudes, using: &rng)
+        longitude = Double.random(in: Self.longitudes, using: &rng)
+        heading = Double.random(in: 0..<360, using: &rng)
+        speed = UInt16.random(in: 30...90, using: &rng)
+        nextFixTime = startTime
+    }
+
+    /// The next `count` records, each one second of driving further (fix times 1 ms apart).
+    mutating func nextRecords(_ count: Int) -> [TeltonikaRecord] {
+        var records: [TeltonikaRecord] = []
+        records.reserveCapacity(count)
+        for _ in 0..<count {
+            heading += Double.random(in: -8...8, using: &rng)
+            let metres = Double(speed) / 3.6
+            let radians = heading * .pi / 180
+            latitude += metres * cos(radians) / 111_320
+            longitude += metres * sin(radians) / (111_320 * cos(latitude * .pi / 180))
+            if !Self.latitudes.contains(latitude) || !Self.longitudes.contains(longitude) {
+                heading += 180
+                latitude = min(max(latitude, Self.latitudes.lowerBound), Self.latitudes.upperBound)
+                longitude = min(max(longitude, Self.longitudes.lowerBound), Self.longitudes.upperBound)
+            }
+            heading = heading.truncatingRemainder(dividingBy: 360)
+            if heading < 0 { heading += 360 }
+            speed = UInt16(clamping: Int(speed) + Int.random(in: -3...3, using: &rng))
+            speed = min(max(speed, 10), 110)
+            records.append(TeltonikaRecord(
+                timestamp: nextFixTime, priority: 0, longitude: longitude, latitude: latitude,
+                altitude: Int16(80 + Int(rng.next() % 40)), angle: UInt16(heading), satellites: UInt8(7 + rng.next() % 6),
+                speed: speed, eventIOID: 0,
+                io: [IOElement(id: 239, value: .unsigned(1, width: 1)), IOElement(id: 66, value: .unsigned(24_079, width: 2))]))
+            nextFixTime += 1
+        }
+        return records
+    }
+}
+
+/// Sent down a connected device's pipeline when the measured run begins.
+struct StartSending: Sendable {
+    /// When this device sends its first packet (devices are spread over one interval).
+    var firstSend: NIODeadline
+    /// When the run ends: no packet is sent after it.
+    var end: NIODeadline
+    /// How long to wait for the last ACK after `end` before closing.
+    var grace: TimeAmount
+}
+
+/// One simulated Teltonika device on one TCP connection. Lives on its channel's event loop.
+///
+/// Handshake: sends the IMEI packet and completes `handshake` with true on 0x01, false on 0x00.
+/// After `StartSending`: one Codec 8 packet of `recordsPerPacket` records every `interval`,
+/// at most one unacknowledged, ACK latency measured from write to the 4-byte ACK.
+final class SimulatedDeviceHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case handshaking
+        case ready
+        case running
+        case draining
+        case closed
+    }
+
+    private let imei: String
+    private let recordsPerPacket: Int
+    private let interval: TimeAmount
+    private let stats: SimulationStats
+    private let handshake: EventLoopPromise<Bool>
+    private var track: VehicleTrack
+    private var state = State.handshaking
+    private var inbound: ByteBuffer?
+    private var context: ChannelHandlerContext?
+    private var nextDue = NIODeadline.now()
+    private var end = NIODeadline.distantFuture
+    private var inFlightSince: NIODeadline?
+    private var inFlightRecords = 0
+    private var scheduled: Scheduled<Void>?
+    private var handshakeTimeout: Scheduled<Void>?
+
+    init(index: Int, imei: String, recordsPerPacket: Int, interval: TimeAmount, fixTimeStart: Int64,
+         stats: SimulationStats, handshake: EventLoopPromise<Bool>) {
+        self.imei = imei
+        self.recordsPerPacket = recordsPerPacket
+        self.interval = interval
+        self.stats = stats
+        self.handshake = handshake
+        track = VehicleTrack(index: index, startTime: fixTimeStart)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: Teltonika.encodeIMEI(imei))), promise: nil)
+        handshakeTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(60)) {
+            guard self.state == .handshaking else { return }
+            self.handshake.fail(SimulationError.handshakeTimeout)
+            self.close()
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var bytes = unwrapInboundIn(data)
+        if inbound == nil || inbound!.readableBytes == 0 {
+            inbound = bytes
+        } else {
+            inbound!.writeBuffer(&bytes)
+        }
+        process()
+    }
+
+    private func process() {
+        while var buffer = inbound {
+            switch state {
+            case .handshaking:
+                guard let reply = buffer.readInteger(as: UInt8.self) else { return }
+                inbound = buffer
+                handshakeTimeout?.cancel()
+                if reply == 1 {
+                    state = .ready
+                    stats.handshakesAccepted.add()
+                    handshake.succeed(true)
+                } else {
+                    stats.refusedDevices.add()
+                    handshake.succeed(false)
+                    close()
+                    return
+                }
+            case .ready, .running, .draining:
+                guard let acked = buffer.readInteger(as: UInt32.self) else { return }
+                inbound = buffer
+                acknowledged(Int(acked))
+            case .closed:
+                inbound = nil
+                return
+            }
+        }
+    }
+
+    private func acknowledged(_ count: Int) {
+        guard let sentAt = inFlightSince else { return } // unsolicited: ignore
+        let now = NIODeadline.now()
+        inFlightSince = nil
+        stats.latencyMicros.record(Int((now - sentAt).nanoseconds / 1000))
+        stats.packetsAcknowledged.add()
+        stats.positionsAcknowledged.add(count)
+        stats.noteAck(atNanos: Int(now.uptimeNanoseconds))
+        if count != inFlightRecords { stats.ackCountMismatches.add() }
+        switch state {
+        case .running:
+            if now >= nextDue {
+                // Late: the slot passed while we waited for this ACK. Send now and restart the schedule.
+                stats.lateSends.add()
+                nextDue = now
+                send()
+            }
+        case .draining:
+            close()
+        default:
+            break
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let start = event as? StartSending else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        guard state == .ready else { return }
+        state = .running
+        end = start.end
+        nextDue = start.firstSend
+        let loop = context.eventLoop.assumeIsolated()
+        scheduled = loop.scheduleTask(deadline: nextDue) { self.tick() }
+        loop.scheduleTask(deadline: start.end) { self.stop(grace: start.grace) }
+    }
+
+    /// A send slot: send if nothing is in flight (else the ACK handler sends when it comes).
+    private func tick() {
+        guard state == .running, inFlightSince == nil else { return }
+        send()
+    }
+
+    private func send() {
+        guard state == .running, let context, NIODeadline.now() < end else { return }
+        let frame = Teltonika.encodeTCPFrame(TeltonikaAVLPacket(codec: .codec8, records: track.nextRecords(recordsPerPacket)))
+        inFlightRecords = recordsPerPacket
+        inFlightSince = .now()
+        stats.packetsSent.add()
+        stats.positionsSent.add(recordsPerPacket)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: frame)), promise: nil)
+        nextDue = nextDue + interval
+        scheduled = context.eventLoop.assumeIsolated().scheduleTask(deadline: nextDue) { self.tick() }
+    }
+
+    private func stop(grace: TimeAmount) {
+        guard state == .running else { return }
+        scheduled?.cancel()
+        if inFlightSince == nil {
+            close()
+            return
+        }
+        state = .draining
+        context?.eventLoop.assumeIsolated().scheduleTask(in: grace) { self.close() }
+    }
+
+    private func close() {
+        guard state != .closed else { return }
+        if inFlightSince != nil {
+            stats.unacknowledgedPackets.add()
+            inFlightSince = nil
+        }
+        state = .closed
+        scheduled?.cancel()
+        context?.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if state == .handshaking {
+            handshakeTimeout?.cancel()
+            handshake.fail(SimulationError.closedDuringHandshake)
+        } else if state == .running || state == .ready {
+            stats.disconnectedDevices.add()
+        }
+        close()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        close()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+}
+
+enum SimulationError: Error, CustomStringConvertible {
+    case handshakeTimeout
+    case closedDuringHandshake
+
+    var description: String {
+        switch self {
+        case .handshakeTimeout: "no IMEI reply within 60 s"
+        case .closedDuringHandshake: "connection closed during the IMEI handshake"
+        }
+    }
+}

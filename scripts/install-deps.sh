@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the system packages GeoFleet needs, from Debian's archive; does nothing when they are there.
+set -euo pipefail
+packages=(postgresql-15-postgis-3 postgresql-15 redis-server libgeos-dev libproj-dev libhiredis-dev libpq-dev pkg-config curl)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo_cmd apt-get update -qq
+    $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Debian's package starts a cluster of its own on 5432; GeoFleet runs private clusters and does not use it.
