@@ -1,3 +1,4 @@
+import GeoFleetCore
 import Foundation
 
 /// Fleets clustered around 40 European cities, and pickup points: the same numbers for every run.

@@ -31,6 +31,7 @@ public struct FleetAPIDependencies: Sendable {
 public enum FleetAPI {
     public static func router(_ deps: FleetAPIDependencies) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.get("/healthz") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))

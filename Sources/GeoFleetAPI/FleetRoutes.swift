@@ -58,7 +58,7 @@ struct FleetRoutes: Sendable {
         if let manual {
             try await deps.pipeline.ingestManual(vehicleKey: vehicle.key, owner: vehicle.userID, latitude: manual.lat, longitude: manual.long, fixTime: nil)
         }
-        context.logger.info("vehicle added", metadata: ["vehicle": "\(vehicle.id)"])
+        context.logger.info("vehicle added", metadata: ["vehicle": "\(vehicle.id.uuidString.lowercased())"])
         return EditedResponse(status: .created, response: AddResponse(vehicleId: vehicle.id.uuidString.lowercased()))
     }
 

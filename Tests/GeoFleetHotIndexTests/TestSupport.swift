@@ -1,19 +1,6 @@
 import GeoFleetCore
 @testable import GeoFleetHotIndex
 
-/// Deterministic splitmix64, so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The reference answer: every fix's haversine distance, filtered and fully sorted.
 func bruteForceNearest(_ fixes: [HotFix], latitude: Double, longitude: Double, limit: Int, maxDistanceMeters: Double) -> [(key: Int64, distance: Double)] {
     let all = fixes.map { (key: $0.vehicleKey, distance: GreatCircle.distanceMeters(lat1: latitude, lon1: longitude, lat2: $0.latitude, lon2: $0.longitude)) }
