@@ -3,19 +3,6 @@ import GeoFleetCore
 import GeoFleetProtocols
 import NIOCore
 
-/// A small deterministic PRNG (SplitMix64), one per device.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One vehicle driving around Romania: every record has a fix time 1 ms after the previous one
 /// and a position a few metres further along a slowly wandering heading.
 struct VehicleTrack {
@@ -23,7 +10,7 @@ struct VehicleTrack {
     static let latitudes = 43.8...48.1
     static let longitudes = 20.5...29.5
 
-    var rng: SplitMix64
+    var rng: SeededGenerator
     var latitude: Double
     var longitude: Double
     var heading: Double
@@ -31,7 +18,7 @@ struct VehicleTrack {
     var nextFixTime: Int64
 
     init(index: Int, startTime: Int64) {
-        rng = SplitMix64(seed: 0x6E0F_1EE7 &+ UInt64(index) &* 0x1000_0001)
+        rng = SeededGenerator(seed: 0x6E0F_1EE7 &+ UInt64(index) &* 0x1000_0001)
         latitude = Double.random(in: Self.latitudes, using: &rng)
         longitude = Double.random(in: Self.longitudes, using: &rng)
         heading = Double.random(in: 0..<360, using: &rng)
