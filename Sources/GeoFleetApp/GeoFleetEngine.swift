@@ -139,7 +139,7 @@ public final class GeoFleetEngine: Sendable {
         logger.info("engine started", metadata: [
             "database": "\(endpoint)", "replayed": "\(replayed)", "vehicles": "\(catalog.count)",
             "hot": "\(hot.count)", "devicePort": "\(deviceServer.port)",
-            "startup_ms": "\((ContinuousClock.now - started).components.seconds * 1000 + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)",
+            "startup": "\(ContinuousClock.now - started)",
         ])
     }
 
