@@ -1,4 +1,6 @@
 import Foundation
+import GeoFleetPostGIS
+import Logging
 
 /// Everything `geofleetd` and `geofleet` read from the environment (CONTRACT.md), with defaults.
 public struct GeoFleetConfiguration: Sendable {
@@ -74,6 +76,14 @@ public struct GeoFleetConfiguration: Sendable {
             throw ConfigurationError(variable: name, message: "must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
         return v
+    }
+
+    /// The database geofleetd creates in its embedded cluster.
+    public static let embeddedDatabaseName = "geofleet"
+
+    /// The private cluster used when no database URL is configured (`<data dir>/postgres`).
+    public func embeddedCluster(logger: Logger) -> EmbeddedPostgres {
+        EmbeddedPostgres(directory: URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/postgres", logger: logger)
     }
 
     /// The JWT secret: configured, or created once under the data dir and kept.

@@ -63,10 +63,10 @@ public final class GeoFleetEngine: Sendable {
             endpoint = try DatabaseEndpoint(url: url)
             embedded = nil
         } else {
-            let cluster = EmbeddedPostgres(directory: configuration.dataDirectory + "/postgres", logger: logger)
+            let cluster = configuration.embeddedCluster(logger: logger)
             try cluster.start()
-            try await Self.createDatabaseIfMissing("geofleet", on: cluster.endpoint(), logger: logger)
-            endpoint = cluster.endpoint(database: "geofleet")
+            try await Self.createDatabaseIfMissing(GeoFleetConfiguration.embeddedDatabaseName, on: cluster.endpoint(), logger: logger)
+            endpoint = cluster.endpoint(database: GeoFleetConfiguration.embeddedDatabaseName)
             embedded = cluster
         }
         let scheme = PartitionScheme(hours: configuration.partitionHours)

@@ -77,7 +77,7 @@ public actor HistoryWriter {
             }
             let rowCount = fresh.reduce(0) { $0 + $1.positions.count }
             if rowCount > 0 {
-                try await copy(fresh, on: connection)
+                try await PositionCopyEncoder.copy(fresh.lazy.flatMap(\.positions), on: connection, logger: logger)
                 try await upsertLatest(fresh, on: connection)
             }
             try await connection.query(
@@ -130,23 +130,6 @@ public actor HistoryWriter {
         for start in starts.sorted() {
             try await PartitionMaintenance.create(start: start, scheme: scheme, on: connection, logger: logger)
             knownPartitions.insert(start)
-        }
-    }
-
-    private func copy(_ batches: [SequencedPositions], on connection: PostgresConnection) async throws {
-        try await connection.copyFrom(table: "positions", columns: PositionCopyEncoder.columns, logger: logger) { writer in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(256 * 1024)
-            for batch in batches {
-                for position in batch.positions {
-                    PositionCopyEncoder.append(position, to: &bytes)
-                    if bytes.count >= 240 * 1024 {
-                        try await writer.write(ByteBuffer(bytes: bytes))
-                        bytes.removeAll(keepingCapacity: true)
-                    }
-                }
-            }
-            if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
         }
     }
 

@@ -1,4 +1,7 @@
 import GeoFleetCore
+import Logging
+import NIOCore
+import PostgresNIO
 
 /// Encodes positions as rows of PostgreSQL's COPY text format for the `positions` table.
 ///
@@ -90,6 +93,22 @@ public enum PositionCopyEncoder {
             case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             default: out.append(byte)
             }
+        }
+    }
+
+    /// Streams `positions` into `positions` with one COPY, in chunks of about 240 KiB.
+    public static func copy<S: Sequence<Position>>(_ positions: S, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.copyFrom(table: "positions", columns: columns, logger: logger) { writer in
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(256 * 1024)
+            for position in positions {
+                append(position, to: &bytes)
+                if bytes.count >= 240 * 1024 {
+                    try await writer.write(ByteBuffer(bytes: bytes))
+                    bytes.removeAll(keepingCapacity: true)
+                }
+            }
+            if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
         }
     }
 }

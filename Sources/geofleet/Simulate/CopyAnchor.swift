@@ -18,9 +18,7 @@ struct CopyAnchor {
     static func endpointFromEnvironment() throws -> DatabaseEndpoint {
         let configuration = try GeoFleetConfiguration.fromEnvironment()
         if let url = configuration.databaseURL { return try DatabaseEndpoint(url: url) }
-        let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory).standardizedFileURL.path
-        let cluster = EmbeddedPostgres(directory: dataDirectory + "/postgres", logger: Logger(label: "geofleet.simulate.pg"))
-        return cluster.endpoint(database: "geofleet")
+        return configuration.embeddedCluster(logger: Logger(label: "geofleet.simulate.pg")).endpoint(database: GeoFleetConfiguration.embeddedDatabaseName)
     }
 
     func connect() async throws -> PostgresConnection {
@@ -101,18 +99,7 @@ struct CopyAnchor {
             }
             let started = ContinuousClock.now
             try await connection.query("BEGIN", logger: logger)
-            try await connection.copyFrom(table: "positions", columns: PositionCopyEncoder.columns, logger: logger) { writer in
-                var bytes: [UInt8] = []
-                bytes.reserveCapacity(256 * 1024)
-                for position in batch {
-                    PositionCopyEncoder.append(position, to: &bytes)
-                    if bytes.count >= 240 * 1024 {
-                        try await writer.write(ByteBuffer(bytes: bytes))
-                        bytes.removeAll(keepingCapacity: true)
-                    }
-                }
-                if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
-            }
+            try await PositionCopyEncoder.copy(batch, on: connection, logger: logger)
             try await connection.query("COMMIT", logger: logger)
             elapsed += ContinuousClock.now - started
             done += n
