@@ -38,6 +38,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Mutation fuzzing of the decoders over their real frames (tests and `geofleet fuzz`).
+        .target(
+            name: "GeoFleetFuzz",
+            dependencies: [
+                "GeoFleetCore",
+                "GeoFleetProtocols",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(
             name: "CHiredis",
             pkgConfig: "hiredis",
@@ -87,6 +97,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -144,6 +155,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "GeoFleetAPI",
                 "GeoFleetProtocols",
+                "GeoFleetFuzz",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -174,10 +186,19 @@ let package = Package(
             name: "GeoFleetProtocolsTests",
             dependencies: [
                 "GeoFleetProtocols",
+                "GeoFleetFuzz",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
-            resources: [.copy("Frames")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetIngestTests",
+            dependencies: [
+                "GeoFleetIngest",
+                "GeoFleetCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -202,6 +223,7 @@ let package = Package(
                 "GeoFleetTestSupport",
                 "GeoFleetPostGIS",
                 "GeoFleetProtocols",
+                "GeoFleetFuzz",
                 "GeoFleetAPI",
                 "GeoFleetCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -209,7 +231,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
-            resources: [.copy("Frames")],
             swiftSettings: swiftSettings
         ),
     ]

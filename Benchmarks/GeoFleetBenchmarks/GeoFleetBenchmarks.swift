@@ -5,4 +5,5 @@ let benchmarks: @Sendable () -> Void = {
     hotIndexBenchmarks()
     redisGeoBenchmarks()
     teltonikaDecodeBenchmarks()
+    protocolDecodeBenchmarks()
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetIngest
 import GeoFleetPostGIS
 import Logging
 
@@ -10,7 +11,13 @@ public struct GeoFleetConfiguration: Sendable {
     public var redisURL: String?
     public var bindHost: String
     public var httpPort: Int
+    /// Teltonika over TCP and UDP share this port, as on Traccar.
     public var teltonikaPort: Int
+    public var gt06Port: Int
+    public var osmandPort: Int
+    public var ruptelaPort: Int
+    /// Which device fixes are dropped before storage (`GEOFLEET_FILTER_*`).
+    public var filter: FilterRules
     /// nil: a random key kept in `<data dir>/jwt-secret`.
     public var jwtSecret: String?
     public var autoRegister: Bool
@@ -33,6 +40,10 @@ public struct GeoFleetConfiguration: Sendable {
         bindHost = "0.0.0.0"
         httpPort = 8080
         teltonikaPort = 5027
+        gt06Port = 5023
+        osmandPort = 5055
+        ruptelaPort = 5046
+        filter = FilterRules()
         jwtSecret = nil
         autoRegister = false
         autoRegisterOwner = "unassigned"
@@ -54,11 +65,17 @@ public struct GeoFleetConfiguration: Sendable {
         c.bindHost = env["GEOFLEET_BIND"] ?? c.bindHost
         c.httpPort = try int(env, "GEOFLEET_HTTP_PORT", c.httpPort, 0...65535)
         c.teltonikaPort = try int(env, "GEOFLEET_TELTONIKA_PORT", c.teltonikaPort, 0...65535)
+        c.gt06Port = try int(env, "GEOFLEET_GT06_PORT", c.gt06Port, 0...65535)
+        c.osmandPort = try int(env, "GEOFLEET_OSMAND_PORT", c.osmandPort, 0...65535)
+        c.ruptelaPort = try int(env, "GEOFLEET_RUPTELA_PORT", c.ruptelaPort, 0...65535)
+        c.filter.invalid = try bool(env, "GEOFLEET_FILTER_INVALID", c.filter.invalid)
+        c.filter.zero = try bool(env, "GEOFLEET_FILTER_ZERO", c.filter.zero)
+        c.filter.futureSeconds = Int64(try int(env, "GEOFLEET_FILTER_FUTURE_SECONDS", Int(c.filter.futureSeconds), 0...366 * 86_400))
+        c.filter.pastSeconds = Int64(try int(env, "GEOFLEET_FILTER_PAST_SECONDS", Int(c.filter.pastSeconds), 0...3650 * 86_400))
+        c.filter.maxSpeedKmh = Double(try int(env, "GEOFLEET_FILTER_MAX_SPEED_KMH", Int(c.filter.maxSpeedKmh), 0...2000))
+        c.filter.maxAccuracyMetres = Double(try int(env, "GEOFLEET_FILTER_ACCURACY_M", Int(c.filter.maxAccuracyMetres), 0...1_000_000))
         c.jwtSecret = env["GEOFLEET_JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
-        if let v = env["GEOFLEET_AUTO_REGISTER"] {
-            guard let b = Bool(v.lowercased()) else { throw ConfigurationError(variable: "GEOFLEET_AUTO_REGISTER", message: "must be true or false") }
-            c.autoRegister = b
-        }
+        c.autoRegister = try bool(env, "GEOFLEET_AUTO_REGISTER", c.autoRegister)
         c.autoRegisterOwner = env["GEOFLEET_AUTO_REGISTER_OWNER"] ?? c.autoRegisterOwner
         c.archiveDirectory = env["GEOFLEET_ARCHIVE_DIR"] ?? c.dataDirectory + "/archive"
         c.retentionDays = try int(env, "GEOFLEET_RETENTION_DAYS", c.retentionDays, 1...3650)
@@ -68,6 +85,12 @@ public struct GeoFleetConfiguration: Sendable {
         c.writerBatchDelay = .milliseconds(try int(env, "GEOFLEET_WRITER_BATCH_MS", 200, 1...60_000))
         c.deviceIdleTimeoutSeconds = Int64(try int(env, "GEOFLEET_DEVICE_IDLE_SECONDS", Int(c.deviceIdleTimeoutSeconds), 5...86_400))
         return c
+    }
+
+    private static func bool(_ env: [String: String], _ name: String, _ fallback: Bool) throws -> Bool {
+        guard let raw = env[name], !raw.isEmpty else { return fallback }
+        guard let b = Bool(raw.lowercased()) else { throw ConfigurationError(variable: name, message: "must be true or false") }
+        return b
     }
 
     private static func int(_ env: [String: String], _ name: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Int {

@@ -25,7 +25,12 @@ public final class GeoFleetEngine: Sendable {
     public let queue: HistoryQueue
     public let spool: Spool
     public let tokens: TokenAuthority
+    /// Teltonika over TCP.
     public let deviceServer: DeviceServer
+    public let teltonikaUDPServer: TeltonikaUDPServer
+    public let gt06Server: DeviceServer
+    public let ruptelaServer: DeviceServer
+    public let osmandServer: OsmAndServer
     /// Rows replayed from the spool at start.
     public let replayedPositions: Int
 
@@ -108,7 +113,7 @@ public final class GeoFleetEngine: Sendable {
             sequencesAfter: committed, logger: logger)
         queue = HistoryQueue(writer: writer, spool: spool, committed: committed, maxRows: configuration.writerBatchRows,
                              maxDelay: configuration.writerBatchDelay, logger: logger)
-        pipeline = IngestPipeline(spool: spool, queue: queue, hot: hot, recent: recent, now: now, logger: logger)
+        pipeline = IngestPipeline(spool: spool, queue: queue, hot: hot, recent: recent, filter: configuration.filter, now: now, logger: logger)
         var replayed = 0
         let catalog = self.catalog
         for record in try spool.records(after: committed) {
@@ -125,9 +130,15 @@ public final class GeoFleetEngine: Sendable {
         // 4. Listeners.
         tokens = try await TokenAuthority(secret: try configuration.resolvedJWTSecret())
         let directory = DeviceDirectory(store: store, autoRegisterOwner: configuration.autoRegister ? configuration.autoRegisterOwner : nil)
-        deviceServer = try await DeviceServer.bind(
-            host: configuration.bindHost, port: configuration.teltonikaPort, directory: directory, pipeline: pipeline,
-            idleTimeout: .seconds(configuration.deviceIdleTimeoutSeconds), logger: logger)
+        let idle = TimeAmount.seconds(configuration.deviceIdleTimeoutSeconds)
+        let host = configuration.bindHost
+        (deviceServer, teltonikaUDPServer) = try await Self.bindTeltonika(
+            host: host, port: configuration.teltonikaPort, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
+        gt06Server = try await .bind(
+            .gt06, host: host, port: configuration.gt06Port, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
+        ruptelaServer = try await .bind(
+            .ruptela, host: host, port: configuration.ruptelaPort, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
+        osmandServer = OsmAndServer(host: host, port: configuration.osmandPort, directory: directory, pipeline: pipeline, logger: logger)
         let router = FleetAPI.router(FleetAPIDependencies(
             store: store, hot: hot, catalog: catalog, pipeline: pipeline, tokens: tokens, metricsText: metricsText, now: now))
         let portSignal = httpPortSignal
@@ -138,7 +149,8 @@ public final class GeoFleetEngine: Sendable {
             logger: logger)
         logger.info("engine started", metadata: [
             "database": "\(endpoint)", "replayed": "\(replayed)", "vehicles": "\(catalog.count)",
-            "hot": "\(hot.count)", "devicePort": "\(deviceServer.port)",
+            "hot": "\(hot.count)", "teltonikaPort": "\(deviceServer.port)",
+            "gt06Port": "\(gt06Server.port)", "ruptelaPort": "\(ruptelaServer.port)",
             "startup": "\(ContinuousClock.now - started)",
         ])
     }
@@ -151,6 +163,10 @@ public final class GeoFleetEngine: Sendable {
                 .init(service: queue),
                 .init(service: maintainer),
                 .init(service: deviceServer),
+                .init(service: teltonikaUDPServer),
+                .init(service: gt06Server),
+                .init(service: ruptelaServer),
+                .init(service: osmandServer),
                 .init(service: application),
             ],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
@@ -170,6 +186,26 @@ public final class GeoFleetEngine: Sendable {
     public func shutdown() async {
         let group = serviceGroup.withLock { $0 }
         await group?.triggerGracefulShutdown()
+    }
+
+    /// Teltonika's TCP and UDP listeners on one port. With port 0 (tests) the kernel picks a TCP
+    /// port that may be taken for UDP; then another is tried.
+    static func bindTeltonika(
+        host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline, idleTimeout: TimeAmount, logger: Logger
+    ) async throws -> (DeviceServer, TeltonikaUDPServer) {
+        var attempt = 0
+        while true {
+            let tcp = try await DeviceServer.bind(
+                .teltonika, host: host, port: port, directory: directory, pipeline: pipeline, idleTimeout: idleTimeout, logger: logger)
+            do {
+                let udp = try await TeltonikaUDPServer.bind(host: host, port: tcp.port, directory: directory, pipeline: pipeline, logger: logger)
+                return (tcp, udp)
+            } catch {
+                await tcp.close()
+                attempt += 1
+                guard port == 0, attempt < 20 else { throw error }
+            }
+        }
     }
 
     /// The HTTP port once the server listens.

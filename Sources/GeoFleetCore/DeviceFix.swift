@@ -18,11 +18,13 @@ public struct DeviceFix: Sendable, Hashable {
     public var valid: Bool
     /// Every I/O element the device sent, in order.
     public var io: [IOElement]
+    /// Named values of protocols that name them (GT06, OsmAnd, Ruptela's decoded fields).
+    public var attributes: [DeviceAttribute]
 
     public init(
         fixTime: Int64, latitude: Double, longitude: Double, altitude: Double = 0, heading: Double = 0,
         speedKmh: Double = 0, satellites: Int = 0, hdop: Double? = nil, accuracy: Double? = nil,
-        valid: Bool = true, io: [IOElement] = []
+        valid: Bool = true, io: [IOElement] = [], attributes: [DeviceAttribute] = []
     ) {
         self.fixTime = fixTime
         self.latitude = latitude
@@ -35,5 +37,6 @@ public struct DeviceFix: Sendable, Hashable {
         self.accuracy = accuracy
         self.valid = valid
         self.io = io
+        self.attributes = attributes
     }
 }

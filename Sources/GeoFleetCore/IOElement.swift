@@ -21,11 +21,24 @@ public enum IOValue: Sendable, Hashable {
 
 extension Array where Element == IOElement {
     /// The elements as a JSON object `{"<id>": number | "hex"}`, the form stored in `positions.attributes`.
-    public var jsonObject: String {
-        if isEmpty { return "{}" }
+    public var jsonObject: String { AttributesJSON.object(io: self, named: []) }
+}
+
+/// The JSON object stored in `positions.attributes`.
+public enum AttributesJSON {
+    /// Named attributes under their names, then AVL elements under their numeric ids.
+    public static func object(io: [IOElement], named: [DeviceAttribute]) -> String {
+        if io.isEmpty && named.isEmpty { return "{}" }
         var out = "{"
         var first = true
-        for element in self {
+        for attribute in named {
+            if !first { out += "," }
+            first = false
+            out += JSONText.quoted(attribute.name)
+            out += ":"
+            out += attribute.value.jsonLiteral
+        }
+        for element in io {
             if !first { out += "," }
             first = false
             out += "\"\(element.id)\":"

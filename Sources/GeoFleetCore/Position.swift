@@ -40,12 +40,13 @@ public struct Position: Sendable, Hashable {
     public var accuracy: Double?
     public var source: PositionSource
     public var io: [IOElement]
+    public var attributes: [DeviceAttribute]
 
     public init(
         vehicleKey: Int64, deviceID: Int64?, fixTime: Int64, receivedTime: Int64,
         latitude: Double, longitude: Double, altitude: Double = 0, heading: Double = 0,
         speedKmh: Double = 0, satellites: Int = 0, hdop: Double? = nil, accuracy: Double? = nil,
-        source: PositionSource = .device, io: [IOElement] = []
+        source: PositionSource = .device, io: [IOElement] = [], attributes: [DeviceAttribute] = []
     ) {
         self.vehicleKey = vehicleKey
         self.deviceID = deviceID
@@ -61,6 +62,7 @@ public struct Position: Sendable, Hashable {
         self.accuracy = accuracy
         self.source = source
         self.io = io
+        self.attributes = attributes
     }
 
     /// Binds a device fix to a vehicle.
@@ -69,7 +71,7 @@ public struct Position: Sendable, Hashable {
             vehicleKey: vehicleKey, deviceID: deviceID, fixTime: fix.fixTime, receivedTime: receivedTime,
             latitude: fix.latitude, longitude: fix.longitude, altitude: fix.altitude, heading: fix.heading,
             speedKmh: fix.speedKmh, satellites: fix.satellites, hdop: fix.hdop, accuracy: fix.accuracy,
-            source: .device, io: fix.io
+            source: .device, io: fix.io, attributes: fix.attributes
         )
     }
 }

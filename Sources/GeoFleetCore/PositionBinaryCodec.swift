@@ -3,9 +3,12 @@
 /// Little-endian throughout. Layout: version (1), count (u32), then per position: vehicle key (i64),
 /// device id (i64, -1 for none), fix time (i64 ms), received time (i64 ms), lat, lon, altitude,
 /// heading, speed (f64 each), satellites (i32), hdop, accuracy (f64, NaN for none), source (u8),
-/// io count (u16), io elements (id u16, kind u8 [0 unsigned, 1 bytes], width u8 + u64 | length u16 + bytes).
+/// io count (u16), io elements (id u16, kind u8 [0 unsigned, 1 bytes], width u8 + u64 | length u16 + bytes),
+/// and from version 2 named attributes: count (u16), each name (u8 length + UTF-8), kind u8
+/// [0 int i64, 1 double, 2 bool u8, 3 string u16 length + UTF-8]. Version 1 payloads (no attributes) still
+/// decode, so a spool written before an upgrade replays.
 public enum PositionBinaryCodec {
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     /// Why a payload could not be decoded.
     public enum DecodingError: Error, Equatable {
@@ -44,6 +47,28 @@ public enum PositionBinaryCodec {
                     out.append(contentsOf: bytes.prefix(n))
                 }
             }
+            put(UInt16(clamping: p.attributes.count), &out)
+            for attribute in p.attributes.prefix(Int(UInt16.max)) {
+                let name = Array(attribute.name.utf8.prefix(255))
+                out.append(UInt8(name.count))
+                out.append(contentsOf: name)
+                switch attribute.value {
+                case .int(let v):
+                    out.append(0)
+                    put(UInt64(bitPattern: v), &out)
+                case .double(let v):
+                    out.append(1)
+                    put(v.bitPattern, &out)
+                case .bool(let v):
+                    out.append(2)
+                    out.append(v ? 1 : 0)
+                case .string(let text):
+                    out.append(3)
+                    let utf8 = Array(text.utf8.prefix(Int(UInt16.max)))
+                    put(UInt16(utf8.count), &out)
+                    out.append(contentsOf: utf8)
+                }
+            }
         }
         return out
     }
@@ -51,7 +76,7 @@ public enum PositionBinaryCodec {
     public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> [Position] {
         var reader = Reader(bytes: bytes)
         let v = try reader.u8()
-        guard v == version else { throw .unknownVersion(v) }
+        guard v == 1 || v == version else { throw .unknownVersion(v) }
         let count = Int(try reader.u32())
         // Each position takes at least 94 bytes: refuse a count the payload cannot hold.
         guard count <= bytes.count / 94 + 1 else { throw .badValue }
@@ -87,10 +112,27 @@ public enum PositionBinaryCodec {
                     throw .badValue
                 }
             }
+            var attributes: [DeviceAttribute] = []
+            if v >= 2 {
+                let attributeCount = Int(try reader.u16())
+                attributes.reserveCapacity(min(attributeCount, 64))
+                for _ in 0..<attributeCount {
+                    let name = String(decoding: try reader.bytes(Int(try reader.u8())), as: UTF8.self)
+                    let value: AttributeValue
+                    switch try reader.u8() {
+                    case 0: value = .int(Int64(bitPattern: try reader.u64()))
+                    case 1: value = .double(Double(bitPattern: try reader.u64()))
+                    case 2: value = .bool(try reader.u8() != 0)
+                    case 3: value = .string(String(decoding: try reader.bytes(Int(try reader.u16())), as: UTF8.self))
+                    default: throw .badValue
+                    }
+                    attributes.append(DeviceAttribute(name, value))
+                }
+            }
             positions.append(Position(
                 vehicleKey: vehicleKey, deviceID: device < 0 ? nil : device, fixTime: fixTime, receivedTime: received,
                 latitude: lat, longitude: lon, altitude: alt, heading: heading, speedKmh: speed, satellites: sats,
-                hdop: hdop.isNaN ? nil : hdop, accuracy: accuracy.isNaN ? nil : accuracy, source: source, io: io))
+                hdop: hdop.isNaN ? nil : hdop, accuracy: accuracy.isNaN ? nil : accuracy, source: source, io: io, attributes: attributes))
         }
         return positions
     }

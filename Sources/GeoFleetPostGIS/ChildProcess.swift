@@ -5,13 +5,13 @@ import Glibc
 
 /// Runs a command to completion with posix_spawn and waitpid. Foundation's `Process.waitUntilExit`
 /// can hang here when the child leaves a daemon behind (pg_ctl start), so we don't use it.
-enum ChildProcess {
-    struct Result {
-        var status: Int32
-        var output: String
+public enum ChildProcess {
+    public struct Result {
+        public var status: Int32
+        public var output: String
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> Result {
         let outputPath = FileManager.default.temporaryDirectory.path + "/geofleet-cmd-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()

@@ -49,7 +49,7 @@ public enum PositionCopyEncoder {
         out.append(tab)
         out.append(contentsOf: p.source.name.utf8)
         out.append(tab)
-        appendEscaped(p.io.jsonObject, &out)
+        appendEscaped(AttributesJSON.object(io: p.io, named: p.attributes), &out)
         out.append(UInt8(ascii: "\n"))
     }
 

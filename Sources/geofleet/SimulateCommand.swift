@@ -18,7 +18,9 @@ struct SimulateCommand: AsyncParsableCommand {
 
     @Option(help: "geofleetd host.") var host: String = "127.0.0.1"
     @Option(help: "geofleetd Teltonika TCP port.") var port: Int = 5027
-    @Option(help: "Number of simulated devices (one TCP connection each).") var devices: Int = 100
+    @Option(help: "Number of simulated devices (one TCP connection or UDP socket each).") var devices: Int = 100
+    @Option(name: .customLong("udp-devices"), help: "How many of the devices send Teltonika UDP datagrams (to the same port) instead of TCP.")
+    var udpDevices: Int = 0
     @Option(help: "Total offered positions per second over all devices.") var rate: Double = 10_000
     @Option(help: "Seconds of sending, after all devices have connected.") var duration: Double = 30
     @Option(name: .customLong("records-per-packet"), help: "AVL records per Codec 8 packet (1...255).") var recordsPerPacket: Int = 10
@@ -32,6 +34,7 @@ struct SimulateCommand: AsyncParsableCommand {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1...65535") }
         guard devices > 0 else { throw ValidationError("--devices must be positive") }
         guard rate > 0 else { throw ValidationError("--rate must be positive") }
+        guard (0...devices).contains(udpDevices) else { throw ValidationError("--udp-devices must be 0...--devices") }
         guard duration > 0 else { throw ValidationError("--duration must be positive") }
         guard (1...255).contains(recordsPerPacket) else { throw ValidationError("--records-per-packet must be 1...255") }
         guard imeiBase >= 0, String(imeiBase + devices - 1).count <= 17, String(imeiBase).count >= 15 else {
@@ -131,7 +134,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     private func connectAll(stats: SimulationStats, group: any EventLoopGroup, interval: TimeAmount, fixTimeStart: Int64) async -> [any Channel] {
-        let host = host, port = port, k = recordsPerPacket, imeiBase = imeiBase
+        let host = host, port = port, k = recordsPerPacket, imeiBase = imeiBase, firstUDP = devices - udpDevices
         return await withTaskGroup(of: (any Channel)?.self) { tasks in
             var channels: [any Channel] = []
             channels.reserveCapacity(devices)
@@ -140,7 +143,8 @@ struct SimulateCommand: AsyncParsableCommand {
                 let index = next
                 next += 1
                 tasks.addTask {
-                    await Self.connect(index: index, imei: String(imeiBase + index), host: host, port: port, recordsPerPacket: k,
+                    await Self.connect(index: index, imei: String(imeiBase + index), transport: index >= firstUDP ? .udp : .tcp,
+                                       host: host, port: port, recordsPerPacket: k,
                                        interval: interval, fixTimeStart: fixTimeStart, stats: stats, group: group)
                 }
             }
@@ -155,23 +159,40 @@ struct SimulateCommand: AsyncParsableCommand {
 
     /// One device's connection and IMEI handshake; nil when refused or failed.
     private static func connect(
-        index: Int, imei: String, host: String, port: Int, recordsPerPacket: Int, interval: TimeAmount, fixTimeStart: Int64,
-        stats: SimulationStats, group: any EventLoopGroup
+        index: Int, imei: String, transport: SimulatedTransport, host: String, port: Int, recordsPerPacket: Int, interval: TimeAmount,
+        fixTimeStart: Int64, stats: SimulationStats, group: any EventLoopGroup
     ) async -> (any Channel)? {
         let loop = group.next()
         let handshake = loop.makePromise(of: Bool.self)
         do {
-            let channel = try await ClientBootstrap(group: loop)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connectTimeout(.seconds(10))
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(SimulatedDeviceHandler(
-                            index: index, imei: imei, recordsPerPacket: recordsPerPacket, interval: interval,
-                            fixTimeStart: fixTimeStart, stats: stats, handshake: handshake))
+            let channel: any Channel
+            if transport == .udp {
+                let remote = try SocketAddress.makeAddressResolvingHost(host, port: port)
+                channel = try await DatagramBootstrap(group: loop)
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandlers([
+                                DatagramUnwrapper(remote: remote),
+                                SimulatedDeviceHandler(
+                                    index: index, imei: imei, transport: .udp, recordsPerPacket: recordsPerPacket, interval: interval,
+                                    fixTimeStart: fixTimeStart, stats: stats, handshake: handshake),
+                            ])
+                        }
                     }
-                }
-                .connect(host: host, port: port).get()
+                    .bind(host: remote.protocol == .inet6 ? "::" : "0.0.0.0", port: 0).get()
+            } else {
+                channel = try await ClientBootstrap(group: loop)
+                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .connectTimeout(.seconds(10))
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(SimulatedDeviceHandler(
+                                index: index, imei: imei, recordsPerPacket: recordsPerPacket, interval: interval,
+                                fixTimeStart: fixTimeStart, stats: stats, handshake: handshake))
+                        }
+                    }
+                    .connect(host: host, port: port).get()
+            }
             do {
                 if try await handshake.futureResult.get() { return channel }
                 return nil // refused, already counted and closed

@@ -49,6 +49,7 @@ struct DurabilityTests {
         let environment = [
             "GEOFLEET_DATA_DIR": dataDir, "GEOFLEET_DATABASE_URL": endpoint.description, "GEOFLEET_BIND": "127.0.0.1",
             "GEOFLEET_HTTP_PORT": "\(httpPort)", "GEOFLEET_TELTONIKA_PORT": "\(devicePort)",
+            "GEOFLEET_GT06_PORT": "\(freePort())", "GEOFLEET_OSMAND_PORT": "\(freePort())", "GEOFLEET_RUPTELA_PORT": "\(freePort())",
             "GEOFLEET_JWT_SECRET": EngineHarness.secret,
             // A long batch window, so that the kill lands while most positions are only in the spool.
             "GEOFLEET_WRITER_BATCH_MS": "2000",

@@ -33,6 +33,9 @@ final class EngineHarness: Sendable {
         configuration.bindHost = "127.0.0.1"
         configuration.httpPort = 0
         configuration.teltonikaPort = 0
+        configuration.gt06Port = 0
+        configuration.osmandPort = 0
+        configuration.ruptelaPort = 0
         configuration.jwtSecret = secret
         configuration.writerBatchDelay = .milliseconds(20)
         tweak(&configuration)
@@ -51,6 +54,15 @@ final class EngineHarness: Sendable {
     }
 
     var devicePort: Int { engine.deviceServer.port }
+    var gt06Port: Int { engine.gt06Server.port }
+    var ruptelaPort: Int { engine.ruptelaServer.port }
+    func osmandPort() async -> Int { await engine.osmandServer.port() }
+
+    /// The engine's `/metrics` text.
+    func metrics() async throws -> String {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(httpPort)/metrics")!)
+        return String(decoding: data, as: UTF8.self)
+    }
 
     func stop() async throws {
         await engine.shutdown()

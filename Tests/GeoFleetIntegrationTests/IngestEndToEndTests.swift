@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetFuzz
 import GeoFleetCore
 import GeoFleetTestSupport
 import Testing
@@ -8,7 +9,7 @@ import Testing
 struct IngestEndToEndTests {
     static func realFrame(_ name: String) throws -> [UInt8] {
         struct File: Decodable { struct Frame: Decodable { let name: String; let hex: String }; let frames: [Frame] }
-        let url = try #require(Bundle.module.url(forResource: "teltonika-tcp", withExtension: "json", subdirectory: "Frames"))
+        let url = try #require(FixtureLocator.file("teltonika/teltonika-tcp.json"))
         let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
         return try #require(file.frames.first { $0.name == name }.flatMap { [UInt8](hex: $0.hex) })
     }
@@ -88,18 +89,18 @@ struct IngestEndToEndTests {
         try await vandal.send(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
         #expect(await vandal.waitForClose())
 
-        var frame = FrameFactory.codec8(records: [(now - 5000, 46.77, 23.59)])
+        var frame = FrameFactory.codec8(records: [(now - 5000, 46.7700, 23.5900)])
         frame[frame.count - 1] ^= 0xFF  // break the CRC
         try await good.send(frame)
         #expect(try await good.read(4, timeout: .milliseconds(500)) == nil)
 
         // The connection survives the bad CRC, and the device's next frame is taken.
-        try await good.send(FrameFactory.codec8(records: [(now - 5000, 46.77, 23.59), (now - 4000, 46.78, 23.60)]))
+        try await good.send(FrameFactory.codec8(records: [(now - 5000, 46.7700, 23.5900), (now - 4000, 46.7701, 23.5901)]))
         #expect(FrameFactory.ackCount(try await good.read(4)) == 2)
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 2) == 2)
 
         // Split across many reads: the frame is reassembled.
-        let split = FrameFactory.codec8(records: [(now - 3000, 46.79, 23.61)])
+        let split = FrameFactory.codec8(records: [(now - 3000, 46.7702, 23.5902)])
         for byte in split {
             try await good.send([byte])
         }

@@ -87,7 +87,7 @@ extension Teltonika {
 extension ByteBuffer {
     /// A big-endian integer, or `.truncated` when the data ends first.
     @inline(__always)
-    fileprivate mutating func readBE<T: FixedWidthInteger>(_: T.Type = T.self) throws(TeltonikaDecodingError) -> T {
+    mutating func readBE<T: FixedWidthInteger>(_: T.Type = T.self) throws(TeltonikaDecodingError) -> T {
         guard let value = readInteger(endianness: .big, as: T.self) else { throw .truncated }
         return value
     }

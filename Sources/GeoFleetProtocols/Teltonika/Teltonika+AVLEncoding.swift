@@ -100,3 +100,11 @@ extension Array where Element == UInt8 {
         }
     }
 }
+
+extension Teltonika {
+    /// The TCP acknowledgement: the number of records accepted, as a 4-byte big-endian integer.
+    public static func encodeTCPAck(accepted: Int) -> [UInt8] {
+        let n = UInt32(clamping: accepted)
+        return [UInt8(n >> 24), UInt8((n >> 16) & 0xFF), UInt8((n >> 8) & 0xFF), UInt8(n & 0xFF)]
+    }
+}

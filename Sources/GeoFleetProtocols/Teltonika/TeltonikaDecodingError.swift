@@ -22,6 +22,10 @@ public enum TeltonikaDecodingError: Error, Equatable, CustomStringConvertible {
     case badIMEILength(Int)
     /// The IMEI packet holds something other than ASCII digits.
     case badIMEICharacters
+    /// A UDP datagram's length field disagrees with the datagram's size.
+    case udpLengthMismatch(declared: Int, actual: Int)
+    /// A UDP datagram whose packet type is not AVL data (0x01).
+    case udpPacketType(UInt8)
 
     public var description: String {
         switch self {
@@ -47,6 +51,10 @@ public enum TeltonikaDecodingError: Error, Equatable, CustomStringConvertible {
             return "Teltonika: IMEI length \(length) is not 15...17"
         case .badIMEICharacters:
             return "Teltonika: IMEI holds non-digit characters"
+        case .udpLengthMismatch(let declared, let actual):
+            return "Teltonika UDP: length field says \(declared) bytes but \(actual) follow"
+        case .udpPacketType(let type):
+            return "Teltonika UDP: packet type 0x\(String(type, radix: 16, uppercase: true)) is not AVL data (0x01)"
         }
     }
 }

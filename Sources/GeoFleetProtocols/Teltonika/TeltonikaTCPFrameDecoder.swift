@@ -12,7 +12,7 @@ public struct TeltonikaTCPFrameDecoder: ByteToMessageDecoder, Sendable {
     public typealias InboundOut = TeltonikaTCPMessage
 
     /// The result of looking at the buffered bytes once.
-    enum Step: Equatable {
+    public enum Step: Equatable, Sendable {
         case message(TeltonikaTCPMessage)
         /// A frame was consumed but yields nothing (a GPRS command frame).
         case skipped
@@ -45,7 +45,7 @@ public struct TeltonikaTCPFrameDecoder: ByteToMessageDecoder, Sendable {
     }
 
     /// Decodes at most one message from the front of `buffer`, consuming its bytes only when complete.
-    mutating func next(_ buffer: inout ByteBuffer) throws(TeltonikaDecodingError) -> Step {
+    public mutating func next(_ buffer: inout ByteBuffer) throws(TeltonikaDecodingError) -> Step {
         if awaitingIMEI {
             return try nextIMEI(&buffer)
         }

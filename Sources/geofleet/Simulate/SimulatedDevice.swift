@@ -66,9 +66,18 @@ struct StartSending: Sendable {
     var grace: TimeAmount
 }
 
-/// One simulated Teltonika device on one TCP connection. Lives on its channel's event loop.
+/// How a simulated device reaches geofleetd.
+enum SimulatedTransport: Sendable {
+    /// A TCP connection: IMEI handshake, Codec 8 frames, 4-byte record-count ACKs.
+    case tcp
+    /// A connected UDP socket: self-contained datagrams, 7-byte ACKs echoing the packet ids.
+    case udp
+}
+
+/// One simulated Teltonika device on one TCP connection or UDP socket. Lives on its channel's event loop.
 ///
-/// Handshake: sends the IMEI packet and completes `handshake` with true on 0x01, false on 0x00.
+/// TCP handshake: sends the IMEI packet and completes `handshake` with true on 0x01, false on 0x00;
+/// UDP has none (the IMEI travels in every datagram), so `handshake` succeeds at once.
 /// After `StartSending`: one Codec 8 packet of `recordsPerPacket` records every `interval`,
 /// at most one unacknowledged, ACK latency measured from write to the 4-byte ACK.
 final class SimulatedDeviceHandler: ChannelInboundHandler {
@@ -84,6 +93,9 @@ final class SimulatedDeviceHandler: ChannelInboundHandler {
     }
 
     private let imei: String
+    private let transport: SimulatedTransport
+    /// UDP: the packet id of the next datagram (echoed by the ACK).
+    private var packetID: UInt16 = 0
     private let recordsPerPacket: Int
     private let interval: TimeAmount
     private let stats: SimulationStats
@@ -99,9 +111,10 @@ final class SimulatedDeviceHandler: ChannelInboundHandler {
     private var scheduled: Scheduled<Void>?
     private var handshakeTimeout: Scheduled<Void>?
 
-    init(index: Int, imei: String, recordsPerPacket: Int, interval: TimeAmount, fixTimeStart: Int64,
+    init(index: Int, imei: String, transport: SimulatedTransport = .tcp, recordsPerPacket: Int, interval: TimeAmount, fixTimeStart: Int64,
          stats: SimulationStats, handshake: EventLoopPromise<Bool>) {
         self.imei = imei
+        self.transport = transport
         self.recordsPerPacket = recordsPerPacket
         self.interval = interval
         self.stats = stats
@@ -114,6 +127,12 @@ final class SimulatedDeviceHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        if transport == .udp {
+            state = .ready
+            handshake.succeed(true)
+            context.fireChannelActive()
+            return
+        }
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: Teltonika.encodeIMEI(imei))), promise: nil)
         handshakeTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(60)) {
             guard self.state == .handshaking else { return }
@@ -151,9 +170,19 @@ final class SimulatedDeviceHandler: ChannelInboundHandler {
                     return
                 }
             case .ready, .running, .draining:
-                guard let acked = buffer.readInteger(as: UInt32.self) else { return }
+                guard transport == .udp else {
+                    guard let acked = buffer.readInteger(as: UInt32.self) else { return }
+                    inbound = buffer
+                    acknowledged(Int(acked))
+                    continue
+                }
+                // One ACK per datagram: length 5, packet id, type, AVL packet id, count.
+                guard let ack = buffer.readBytes(length: 7) else { return }
                 inbound = buffer
-                acknowledged(Int(acked))
+                let echoed = UInt16(ack[2]) << 8 | UInt16(ack[3])
+                // A late ACK of an earlier datagram (after a resend) is not this one's.
+                guard echoed == packetID &- 1 else { continue }
+                acknowledged(Int(ack[6]))
             case .closed:
                 inbound = nil
                 return
@@ -207,7 +236,24 @@ final class SimulatedDeviceHandler: ChannelInboundHandler {
 
     private func send() {
         guard state == .running, let context, NIODeadline.now() < end else { return }
-        let frame = Teltonika.encodeTCPFrame(TeltonikaAVLPacket(codec: .codec8, records: track.nextRecords(recordsPerPacket)))
+        let packet = TeltonikaAVLPacket(codec: .codec8, records: track.nextRecords(recordsPerPacket))
+        let frame: [UInt8]
+        switch transport {
+        case .tcp:
+            frame = Teltonika.encodeTCPFrame(packet)
+        case .udp:
+            frame = Teltonika.encodeUDPDatagram(packetID: packetID, avlPacketID: UInt8(truncatingIfNeeded: packetID), imei: imei,
+                                                avlData: Teltonika.encodeAVLData(packet))
+            packetID &+= 1
+            // UDP may lose the datagram or its ACK: give up on it after a while and carry on.
+            let sent = packetID
+            context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(5)) {
+                guard self.packetID == sent, self.inFlightSince != nil else { return }
+                self.stats.unacknowledgedPackets.add()
+                self.inFlightSince = nil
+                if self.state == .draining { self.close() }
+            }
+        }
         inFlightRecords = recordsPerPacket
         inFlightSince = .now()
         stats.packetsSent.add()
@@ -256,6 +302,27 @@ final class SimulatedDeviceHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+    }
+}
+
+/// Lets the device handler speak ByteBuffer on a connected UDP channel: unwraps received datagrams and
+/// addresses written ones.
+final class DatagramUnwrapper: ChannelDuplexHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    private let remote: SocketAddress
+
+    init(remote: SocketAddress) { self.remote = remote }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.fireChannelRead(wrapInboundOut(unwrapInboundIn(data).data))
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: remote, data: unwrapOutboundIn(data))), promise: promise)
     }
 }
 

@@ -1,0 +1,39 @@
+import GeoFleetCore
+import GeoFleetPostGIS
+import Logging
+import NIOCore
+
+/// A device's TCP connection as its session sees it: the shared intake steps plus the socket.
+struct DeviceConnection: Sendable {
+    let channel: any Channel
+    var intake: DeviceIntake
+
+    var metrics: DeviceMetrics { intake.metrics }
+    var pipeline: IngestPipeline { intake.pipeline }
+    var logger: Logger {
+        get { intake.logger }
+        set { intake.logger = newValue }
+    }
+
+    func send(_ bytes: [UInt8]) {
+        channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+    }
+
+    func close() {
+        channel.close(promise: nil)
+    }
+
+    mutating func identify(_ uniqueID: String) async -> DeviceIntake.Identification {
+        await intake.identify(uniqueID)
+    }
+
+    func store(_ fixes: [DeviceFix], for device: DeviceBinding) async -> IngestOutcome? {
+        await intake.store(fixes, for: device)
+    }
+
+    /// Sends an acknowledgement of durable records and records its latency since `started`.
+    func acknowledge(_ bytes: [UInt8], since started: ContinuousClock.Instant) {
+        send(bytes)
+        intake.acknowledged(since: started)
+    }
+}

@@ -1,0 +1,63 @@
+import GeoFleetCore
+import GeoFleetPostGIS
+import GeoFleetProtocols
+import NIOCore
+
+/// One Concox GT06 connection: login, then locations, heartbeats and alarms in arrival order.
+///
+/// Login, heartbeat, alarm and time request get the protocol's response (CONTRACT.md); an alarm's
+/// response waits until its fix is durable. Location packets get none, so a location that cannot be
+/// made durable closes the connection: the device notices and keeps its buffer for the next one.
+struct GT06Session: DeviceSession {
+    func run(_ frames: AsyncStream<GT06Frame>, on connection: DeviceConnection) async {
+        var connection = connection
+        var device: DeviceBinding?
+        var timeZoneOffset = 0
+        for await frame in frames {
+            let message: GT06Message
+            do {
+                message = try GT06.decode(frame, timeZoneOffsetSeconds: timeZoneOffset)
+            } catch {
+                connection.metrics.closedGarbage.increment()
+                connection.logger.warning("closing connection after undecodable packet", metadata: [
+                    "protocolNumber": "\(frame.protocolNumber)", "error": "\(error)",
+                ])
+                connection.close()
+                return
+            }
+            if case .login(let imei, let offset) = message {
+                guard case .known(let binding) = await connection.identify(imei) else {
+                    connection.close()
+                    return
+                }
+                device = binding
+                if let offset { timeZoneOffset = offset }
+                connection.send(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial))
+                continue
+            }
+            guard let device else {
+                connection.logger.warning("packet before login; closing", metadata: ["protocolNumber": "\(frame.protocolNumber)"])
+                connection.close()
+                return
+            }
+            let started = ContinuousClock.now
+            switch message {
+            case .location(let fix):
+                guard await connection.store([fix], for: device) != nil else {
+                    connection.close()
+                    return
+                }
+                connection.metrics.acknowledged.increment()
+            case .alarm(let fix, _, _):
+                guard await connection.store([fix], for: device) != nil else { continue }
+                connection.acknowledge(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial), since: started)
+            case .heartbeat:
+                connection.send(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial))
+            case .timeRequest:
+                connection.send(GT06.timeResponse(serial: frame.serial, now: connection.pipeline.currentTime()))
+            case .login, .other:
+                connection.logger.debug("packet ignored", metadata: ["protocolNumber": "\(frame.protocolNumber)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import GeoFleetCore
+import GeoFleetHotIndex
+import GeoFleetPostGIS
+import GeoFleetSpool
+import Logging
+import Metrics
+
+/// What became of the records of one frame.
+public struct IngestOutcome: Sendable, Equatable {
+    /// New positions, now durable.
+    public var stored: Int
+    /// Records already stored before (a resend).
+    public var duplicates: Int
+    /// Records dropped by a filter rule (no GPS fix, impossible time or jump); still acknowledged.
+    public var rejected: Int
+    /// What the device is told it may forget: every record it sent.
+    public var acknowledged: Int { stored + duplicates + rejected }
+}
+
+/// The path of every position: duplicate check, spool (durable, then acknowledged), hot index,
+/// and the queue towards PostGIS.
+public final class IngestPipeline: Sendable {
+    private let spool: Spool
+    private let queue: HistoryQueue
+    private let hot: HotPositions
+    private let recent: RecentFixes
+    /// The `filter.*` rules every device fix passes before it is stored.
+    public let filter: PositionFilter
+    private let now: @Sendable () -> Int64
+    private let logger: Logger
+
+    private let storedCounter = Counter(label: "geofleet_positions_stored_total")
+    private let spoolFailures = Counter(label: "geofleet_ingest_spool_failures_total")
+
+    public init(
+        spool: Spool, queue: HistoryQueue, hot: HotPositions, recent: RecentFixes, filter: FilterRules = FilterRules(),
+        now: @escaping @Sendable () -> Int64, logger: Logger
+    ) {
+        self.spool = spool
+        self.queue = queue
+        self.hot = hot
+        self.recent = recent
+        self.filter = PositionFilter(rules: filter, logger: logger)
+        self.now = now
+        self.logger = logger
+    }
+
+    /// The engine's clock, milliseconds since the Unix epoch (injectable in tests).
+    public func currentTime() -> Int64 { now() }
+
+    /// Makes a device's fixes durable and visible; returns once they are on disk. Throws when the
+    /// spool cannot take them (full, or a disk error): the device then gets no acknowledgement.
+    public func ingest(_ fixes: [DeviceFix], from device: DeviceBinding) async throws -> IngestOutcome {
+        let received = now()
+        var outcome = IngestOutcome(stored: 0, duplicates: 0, rejected: 0)
+        let hot = self.hot
+        let passed = filter.admit(fixes, vehicleKey: device.vehicleKey, device: device.uniqueID, now: received) {
+            // A manual position says where the dispatcher believes the truck is, not where its GPS was.
+            guard let last = hot.latest(vehicleKey: device.vehicleKey, owner: device.owner), last.source == .device else { return nil }
+            return (last.latitude, last.longitude, last.fixTime)
+        }
+        outcome.rejected = fixes.count - passed.count
+        let candidates = passed.map { fixes[$0] }
+        let positions = recent.admit(vehicleKey: device.vehicleKey, fixTimes: candidates.map(\.fixTime)).map {
+            Position(fix: candidates[$0], vehicleKey: device.vehicleKey, deviceID: device.deviceID, receivedTime: received)
+        }
+        outcome.duplicates = candidates.count - positions.count
+        filter.count(.duplicate, outcome.duplicates)
+        guard !positions.isEmpty else { return outcome }
+        try await store(positions, owner: device.owner)
+        outcome.stored = positions.count
+        return outcome
+    }
+
+    /// A position set by hand (the API's manual positioning): same durability path as a device's.
+    public func ingestManual(vehicleKey: Int64, owner: String, latitude: Double, longitude: Double, fixTime: Int64?) async throws {
+        let received = now()
+        let position = Position(
+            vehicleKey: vehicleKey, deviceID: nil, fixTime: fixTime ?? received, receivedTime: received,
+            latitude: latitude, longitude: longitude, source: .manual)
+        guard !recent.admit(vehicleKey: vehicleKey, fixTimes: [position.fixTime]).isEmpty else { return }
+        try await store([position], owner: owner)
+    }
+
+    /// Re-feeds positions replayed from the spool at start (already durable, not yet in PostGIS).
+    public func replay(sequence: UInt64, positions: [Position], owner: (Int64) -> String?) {
+        for p in positions {
+            _ = recent.admit(vehicleKey: p.vehicleKey, fixTimes: [p.fixTime])
+            if let owner = owner(p.vehicleKey) { hot.update(HotFix(p), owner: owner) }
+        }
+        queue.enqueue(SequencedPositions(sequence: sequence, positions: positions))
+    }
+
+    private func store(_ positions: [Position], owner: String) async throws {
+        let sequence: UInt64
+        do {
+            sequence = try await spool.append(PositionBinaryCodec.encode(positions))
+        } catch {
+            // Not durable: forget the fix times so the device's resend is taken.
+            if let key = positions.first?.vehicleKey { recent.revoke(vehicleKey: key, fixTimes: positions.map(\.fixTime)) }
+            spoolFailures.increment()
+            throw error
+        }
+        queue.enqueue(SequencedPositions(sequence: sequence, positions: positions))
+        storedCounter.increment(by: positions.count)
+        if let newest = positions.max(by: { $0.fixTime < $1.fixTime }) {
+            hot.update(HotFix(newest), owner: owner)
+        }
+    }
+}
+
+extension HotFix {
+    /// The hot-index view of a stored position.
+    public init(_ p: Position) {
+        self.init(vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
+                  speedKmh: p.speedKmh, heading: p.heading, source: p.source)
+    }
+}

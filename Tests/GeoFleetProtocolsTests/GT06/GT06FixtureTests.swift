@@ -1,0 +1,123 @@
+import GeoFleetCore
+import GeoFleetProtocols
+import Testing
+
+@Suite("GT06 real frames")
+struct GT06FixtureTests {
+    @Test("the fixture covers every required packet type with at least 15 real frames")
+    func coverage() {
+        let all = GT06Fixtures.all
+        #expect(all.count >= 15)
+        let protocols = Set(GT06Fixtures.framed.compactMap { $0.expect.frame?.protocol })
+        for number: UInt8 in [0x01, 0x10, 0x12, 0x13, 0x16, 0x22, 0x26, 0x8A, 0xA0] {
+            #expect(protocols.contains(number), "no real frame with protocol number \(number)")
+        }
+        #expect(all.contains { $0.expect.frame?.extended == true })
+        #expect(all.contains { $0.expect.fix?.valid == false })
+        #expect(all.contains { ($0.expect.fix?.latitude ?? 0) < 0 && ($0.expect.fix?.longitude ?? 0) < 0 })
+        let logins = all.filter { $0.expect.kind == "login" }
+        #expect(Set(logins.map { $0.bytes.count }) == [18, 22], "both login lengths")
+    }
+
+    @Test("each fixture frames (or fails to frame) exactly as expected", arguments: GT06Fixtures.all.map(\.name))
+    func framing(name: String) throws {
+        let fixture = GT06Fixtures.fixture(name)
+        if let expected = fixture.expect.frameError {
+            let error = #expect(throws: GT06DecodingError.self) { try GT06Fixtures.frames([fixture.bytes]) }
+            #expect(error.map(gt06ErrorName) == expected)
+            return
+        }
+        let frame = try GT06Fixtures.frame(name)
+        let fields = try #require(fixture.expect.frame)
+        #expect(frame.protocolNumber == fields.protocol)
+        #expect(frame.serial == fields.serial)
+        #expect(frame.extended == fields.extended)
+        // Content is everything between the protocol number and the serial.
+        let header = frame.extended ? 5 : 4
+        #expect(frame.content == Array(fixture.bytes[header..<(fixture.bytes.count - 6)]))
+    }
+
+    @Test("each framed fixture decodes to exactly the expected message", arguments: GT06Fixtures.framed.map(\.name))
+    func message(name: String) throws {
+        let expect = GT06Fixtures.fixture(name).expect
+        let frame = try GT06Fixtures.frame(name)
+        if let expected = expect.decodeError {
+            let error = #expect(throws: GT06DecodingError.self) { try GT06.decode(frame) }
+            #expect(error.map(gt06ErrorName) == expected)
+            return
+        }
+        let message = try GT06.decode(frame)
+        switch message {
+        case .login(let imei, let zone):
+            #expect(expect.kind == "login")
+            #expect(imei == expect.imei)
+            #expect(zone == expect.timeZoneOffsetSeconds)
+        case .location(let fix):
+            #expect(expect.kind == "location")
+            check(fix, try #require(expect.fix))
+        case .heartbeat(let status):
+            #expect(expect.kind == "heartbeat")
+            check(status, try #require(expect.status))
+        case .alarm(let fix, let status, let alarm):
+            #expect(expect.kind == "alarm")
+            check(fix, try #require(expect.fix))
+            check(status, try #require(expect.status))
+            #expect(alarm.name == expect.alarm)
+        case .timeRequest:
+            #expect(expect.kind == "timeRequest")
+        case .other(let number):
+            #expect(expect.kind == "other")
+            #expect(number == frame.protocolNumber)
+        }
+    }
+
+    @Test("each framed fixture gets exactly the expected reply, or none", arguments: GT06Fixtures.framed.map(\.name))
+    func response(name: String) throws {
+        let expect = GT06Fixtures.fixture(name).expect
+        let frame = try GT06Fixtures.frame(name)
+        let reply = GT06.response(to: frame, now: GT06Fixtures.now)
+        #expect(reply.map { $0.hexString.uppercased() } == expect.response)
+        #expect(frame.responseRequired == (expect.response != nil))
+        if expect.decodeError == nil {
+            #expect(try GT06.decode(frame).responseRequired == frame.responseRequired)
+        }
+    }
+
+    @Test("the notes' login 78780D01012345678901234500018CDD0D0A -> 123456789012345, reply 787805010001D9DC0D0A")
+    func notesLogin() throws {
+        let frame = try GT06Fixtures.frame("login-notes-example")
+        #expect(try GT06.decode(frame) == .login(imei: "123456789012345", timeZoneOffsetSeconds: nil))
+        #expect(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial) == [UInt8](hex: "787805010001D9DC0D0A"))
+    }
+
+    @Test("Traccar's asserted frame: 2015-10-20 14:21:11Z, valid, 54.94535 N, 24.01762 E (5 satellites: low nibble of 0xC5)")
+    func traccarAsserted() throws {
+        guard case .location(let fix) = try GT06.decode(try GT06Fixtures.frame("gps-lbs-kaunas")) else {
+            Issue.record("not a location")
+            return
+        }
+        #expect(UTCTime.iso8601(milliseconds: fix.fixTime) == "2015-10-20T14:21:11.000Z")
+        #expect(fix.valid)
+        #expect(abs(fix.latitude - 54.94535) < 1e-5)
+        #expect(abs(fix.longitude - 24.01762) < 1e-5)
+        #expect(fix.satellites == 5)
+    }
+
+    private func check(_ fix: DeviceFix, _ expected: GT06Fixture.Fix) {
+        #expect(UTCTime.iso8601(milliseconds: fix.fixTime) == expected.time)
+        #expect(fix.fixTime == expected.fixTime)
+        #expect(abs(fix.latitude - expected.latitude) < 1e-6)
+        #expect(abs(fix.longitude - expected.longitude) < 1e-6)
+        #expect(fix.speedKmh == expected.speedKmh)
+        #expect(fix.heading == expected.heading)
+        #expect(fix.satellites == expected.satellites)
+        #expect(fix.valid == expected.valid)
+        #expect(fix.altitude == 0)
+        #expect(fix.io.isEmpty)
+        #expect(gt06Attributes(fix) == expected.attributes.mapValues(\.attributeValue))
+    }
+
+    private func check(_ status: GT06Status, _ expected: GT06Fixture.Status) {
+        #expect(status == GT06Status(terminalInfo: expected.terminalInfo, voltageLevel: expected.voltageLevel, gsmSignal: expected.gsmSignal))
+    }
+}
