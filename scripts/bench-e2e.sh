@@ -2,7 +2,9 @@
 # End-to-end benchmark: simulated Teltonika devices -> geofleetd (TCP, spool, PostGIS), then the
 # raw-COPY anchor against the same database, and the ratio of the two.
 #
-#   DEVICES=1000 RATE=20000 DURATION=60 K=10 COPY_ROWS=1000000 scripts/bench-e2e.sh
+#   DEVICES=1000 UDP_DEVICES=0 RATE=20000 DURATION=60 K=10 COPY_ROWS=1000000 scripts/bench-e2e.sh
+#
+# UDP_DEVICES of the DEVICES send Teltonika UDP datagrams to the same port instead of TCP (the mixed run).
 #
 # Builds release binaries in .build-release, starts geofleetd on a temporary data dir (it creates
 # its embedded PostgreSQL + PostGIS cluster there), private ports (HTTP 18080, Teltonika 15027;
@@ -12,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEVICES=${DEVICES:-1000}
+UDP_DEVICES=${UDP_DEVICES:-0}
 RATE=${RATE:-20000}
 DURATION=${DURATION:-60}
 K=${K:-10}
@@ -80,7 +83,7 @@ curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null || { echo "geofleetd n
 
 echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 set +e
-"$bin/geofleet" simulate --host 127.0.0.1 --port "$TELTONIKA_PORT" --devices "$DEVICES" --rate "$RATE" \
+"$bin/geofleet" simulate --host 127.0.0.1 --port "$TELTONIKA_PORT" --devices "$DEVICES" --udp-devices "$UDP_DEVICES" --rate "$RATE" \
     --duration "$DURATION" --records-per-packet "$K" --copy-anchor "$COPY_ROWS" | tee "$workdir/simulate.out"
 status=${PIPESTATUS[0]}
 set -e
@@ -90,8 +93,8 @@ value() { sed -n "s/^$1: //p" "$workdir/simulate.out" | tail -1; }
 e2e=$(value acknowledged_positions_per_second)
 raw=$(value raw_copy_rows_per_second)
 echo
-echo "=== end to end: DEVICES=$DEVICES RATE=$RATE DURATION=$DURATION K=$K COPY_ROWS=$COPY_ROWS ==="
-echo "acknowledged positions/s (Teltonika TCP -> spool): ${e2e:-?}"
+echo "=== end to end: DEVICES=$DEVICES UDP_DEVICES=$UDP_DEVICES RATE=$RATE DURATION=$DURATION K=$K COPY_ROWS=$COPY_ROWS ==="
+echo "acknowledged positions/s (Teltonika -> spool):     ${e2e:-?}"
 echo "ACK latency p50 / p99 / p99.9 / max (ms):         $(value ack_latency_p50_ms) / $(value ack_latency_p99_ms) / $(value ack_latency_p999_ms) / $(value ack_latency_max_ms)"
 echo "refused / unacknowledged packets / late sends:    $(value refused_devices) / $(value unacknowledged_packets) / $(value late_sends)"
 echo "PostGIS drain after the run (s), rows committed:  $(value postgis_drain_seconds), $(value postgis_rows_committed)"

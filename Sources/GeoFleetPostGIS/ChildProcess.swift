@@ -6,7 +6,7 @@ import Glibc
 /// Runs a command to completion with posix_spawn and waitpid. Foundation's `Process.waitUntilExit`
 /// can hang here when the child leaves a daemon behind (pg_ctl start), so we don't use it.
 public enum ChildProcess {
-    public struct Result {
+    public struct Result: Sendable {
         public var status: Int32
         public var output: String
     }

@@ -8,12 +8,15 @@ import Logging
 public struct EmbeddedPostgres: Sendable {
     public let directory: String
     public let port: Int
+    public let maxConnections: Int
     public let logger: Logger
 
     /// Debian's layout; overridable for other installs.
     public static let binDirectory = ProcessInfo.processInfo.environment["GEOFLEET_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
 
-    public init(directory: String, port: Int = 5432, logger: Logger) {
+    /// `maxConnections` is PostgreSQL's `max_connections`: test clusters shared by many engines need more.
+    public init(directory: String, port: Int = 5432, maxConnections: Int = 100, logger: Logger) {
+        self.maxConnections = maxConnections
         self.directory = (directory as NSString).standardizingPath
         self.port = port
         self.logger = logger
@@ -56,7 +59,7 @@ public struct EmbeddedPostgres: Sendable {
                 listen_addresses = ''
                 unix_socket_directories = '\(socketDirectory)'
                 port = \(port)
-                max_connections = 100
+                max_connections = \(maxConnections)
                 shared_buffers = 256MB
                 wal_compression = on
                 max_wal_size = 4GB
@@ -77,7 +80,14 @@ public struct EmbeddedPostgres: Sendable {
         }
         // A stale pid file from a killed postmaster would block the start; pg_ctl checks it is really dead.
         logger.info("starting PostgreSQL", metadata: ["dir": "\(dataDirectory)", "socket": "\(socketDirectory)"])
-        try run(Self.binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "start"])
+        do {
+            try run(Self.binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "start"])
+        } catch DatabaseError.command(let command, let status, let output) {
+            // pg_ctl only says it stopped waiting; the server's own log says why.
+            let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+            let tail = log.split(separator: "\n").suffix(15).joined(separator: "\n")
+            throw DatabaseError.command(command, status: status, output: output + "\n--- \(logFile) ---\n" + tail)
+        }
     }
 
     /// Stops the cluster (fast shutdown: running transactions are rolled back, committed data stays).

@@ -78,13 +78,11 @@ import FoundationNetworking
         try await DurabilityTests.waitForHealth(port: httpPort, daemon: daemon)
         // Warm up the paths a connection uses, so the baseline holds the code and pools every connection shares.
         var warm: [Int32] = []
-        for _ in 0..<200 { warm.append(try Self.connect(port: devicePort)) }
+        for _ in 0..<200 { warm.append(try await offPool { try Self.connect(port: devicePort) }) }
         try await Self.waitForOpenConnections(200, httpPort: httpPort)
         let before = try Self.residentBytes(pid: daemon.pid)
 
-        var sockets: [Int32] = []
-        sockets.reserveCapacity(10_000)
-        for _ in 0..<10_000 { sockets.append(try Self.connect(port: devicePort)) }
+        let sockets = try await offPool { try (0..<10_000).map { _ in try Self.connect(port: devicePort) } }
         try await Self.waitForOpenConnections(10_200, httpPort: httpPort)
         try await Task.sleep(for: .seconds(1))
         let after = try Self.residentBytes(pid: daemon.pid)
@@ -97,7 +95,8 @@ import FoundationNetworking
     }
 
     static func connect(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: child processes (pg_ctl, geofleetd) must not inherit ten thousand sockets.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket() failed: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

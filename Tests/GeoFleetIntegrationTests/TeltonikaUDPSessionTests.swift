@@ -17,7 +17,7 @@ import Testing
         let client = try TestUDPClient(port: harness.devicePort)
 
         try client.send(Self.datagram)
-        let ack = try #require(client.receive(), "no ACK for a known device's datagram")
+        let ack = try #require(await client.receive(), "no ACK for a known device's datagram")
         #expect(ack == [0x00, 0x05, 0xCA, 0xFE, 0x01, 0x22, 0x01], "packet id and AVL packet id echoed, 1 record")
         // The ACK promises durability: the row reaches PostGIS without any further datagram.
         let rows = "SELECT count(*)::int8 FROM positions p JOIN devices d ON d.id = p.device_id WHERE d.unique_id = '357454072713975'"
@@ -27,7 +27,7 @@ import Testing
 
         // The device did not hear the ACK and sends the same datagram again.
         try client.send(Self.datagram)
-        #expect(client.receive() == ack, "a repeat is acknowledged again")
+        #expect(await client.receive() == ack, "a repeat is acknowledged again")
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await harness.count(rows) == 1, "and stores nothing new")
         try await harness.stop()
@@ -42,14 +42,14 @@ import Testing
         var stranger = Self.datagram
         stranger[8 + 14] = UInt8(ascii: "0")  // another IMEI, bound to no vehicle
         try client.send(stranger)
-        #expect(client.receive(timeout: .milliseconds(500)) == nil, "a device bound to no vehicle is not acknowledged")
+        #expect(await client.receive(timeout: .milliseconds(500)) == nil, "a device bound to no vehicle is not acknowledged")
 
         try client.send([0x00, 0x03, 0xFF, 0xFF, 0xFF])
         try client.send(Array(Self.datagram.prefix(40)))
-        #expect(client.receive(timeout: .milliseconds(500)) == nil, "garbage gets no answer")
+        #expect(await client.receive(timeout: .milliseconds(500)) == nil, "garbage gets no answer")
 
         try client.send(Self.datagram)
-        #expect(client.receive() == [0x00, 0x05, 0xCA, 0xFE, 0x01, 0x22, 0x01], "the listener still serves everyone else")
+        #expect(await client.receive() == [0x00, 0x05, 0xCA, 0xFE, 0x01, 0x22, 0x01], "the listener still serves everyone else")
         #expect(try await harness.waitForCount("SELECT count(*)::int8 FROM positions", equals: 1) == 1)
         try await harness.stop()
     }
@@ -67,7 +67,7 @@ import Testing
             let bytes = Teltonika.encodeUDPDatagram(packetID: UInt16(k), avlPacketID: UInt8(k), imei: "357454072713975",
                                                     avlData: Teltonika.encodeAVLData(packet))
             try client.send(bytes)
-            #expect(client.receive() == Teltonika.encodeUDPAck(packetID: UInt16(k), avlPacketID: UInt8(k), accepted: 1))
+            #expect(await client.receive() == Teltonika.encodeUDPAck(packetID: UInt16(k), avlPacketID: UInt8(k), accepted: 1))
         }
         #expect(try await harness.waitForCount("SELECT count(*)::int8 FROM positions", equals: 3) == 3)
         try await harness.stop()

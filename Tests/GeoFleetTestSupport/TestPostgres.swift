@@ -34,7 +34,8 @@ public actor TestPostgres {
         let base = FileManager.default.temporaryDirectory.path + "/geofleet-tests-\(getpid())"
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         // Socket paths are limited to ~107 bytes: keep the directory short.
-        let cluster = EmbeddedPostgres(directory: "\(base)/\(name)", port: 5432, logger: testLogger("postgres"))
+        let cluster = EmbeddedPostgres(
+            directory: "\(base)/\(name)", port: 5432, maxConnections: 500, logger: testLogger("postgres"))
         try cluster.start()
         ClusterRegistry.register(cluster.directory)
         return cluster

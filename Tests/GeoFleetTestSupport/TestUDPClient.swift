@@ -10,7 +10,7 @@ public final class TestUDPClient: @unchecked Sendable {
     private var server = sockaddr_in()
 
     public init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw DaemonError("socket() failed: errno \(errno)") }
         server.sin_family = sa_family_t(AF_INET)
         server.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -28,8 +28,12 @@ public final class TestUDPClient: @unchecked Sendable {
         guard sent == bytes.count else { throw DaemonError("sendto() failed: errno \(errno)") }
     }
 
-    /// The next datagram received within `timeout`, or nil.
-    public func receive(timeout: Duration = .seconds(15)) -> [UInt8]? {
+    /// The next datagram received within `timeout`, or nil. Waits off the cooperative pool.
+    public func receive(timeout: Duration = .seconds(15)) async -> [UInt8]? {
+        (try? await offPool { self.receiveBlocking(timeout: timeout) }) ?? nil
+    }
+
+    private func receiveBlocking(timeout: Duration) -> [UInt8]? {
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         let ms = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         guard poll(&poller, 1, ms) == 1 else { return nil }
