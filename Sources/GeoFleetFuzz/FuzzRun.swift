@@ -16,7 +16,9 @@ public struct FuzzRun: Sendable {
     /// with that input, so it can be replayed. A crash ends the process, which is the point.
     public mutating func run(_ count: Int) throws(Failure) {
         for _ in 0..<count {
-            let input = mutator.next()
+            // Half the inputs get their framing repaired so they reach the message decoders.
+            let mutated = mutator.next()
+            let input = inputs % 2 == 0 ? target.repaired(mutated) : mutated
             let chunks = mutator.chunks(of: input.count)
             do {
                 switch try target.run(input, chunks: chunks) {
