@@ -48,6 +48,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        // Track geometry: PROJ projection, GEOS simplification, distance, stops, GeoJSON.
+        .target(
+            name: "GeoFleetGeometry",
+            dependencies: ["GeoFleetCore", "CGEOS", "CPROJ"],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(
             name: "CHiredis",
             pkgConfig: "hiredis",
@@ -81,7 +89,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            resources: [.embedInCode("Migrations/V001__initial.sql")],
+            resources: [
+                .embedInCode("Migrations/V001__initial.sql"),
+                .embedInCode("Migrations/V002__vehicle_assignment.sql"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -106,6 +117,7 @@ let package = Package(
             name: "GeoFleetAPI",
             dependencies: [
                 "GeoFleetCore",
+                "GeoFleetGeometry",
                 "GeoFleetIngest",
                 "GeoFleetHotIndex",
                 "GeoFleetPostGIS",
@@ -120,6 +132,7 @@ let package = Package(
             name: "GeoFleetApp",
             dependencies: [
                 "GeoFleetCore",
+                "GeoFleetGeometry",
                 "GeoFleetIngest",
                 "GeoFleetAPI",
                 "GeoFleetPostGIS",
@@ -199,6 +212,11 @@ let package = Package(
                 "GeoFleetCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetGeometryTests",
+            dependencies: ["GeoFleetGeometry", "GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import GeoFleetGeometry
 import GeoFleetHotIndex
 import GeoFleetIngest
 import GeoFleetPostGIS
@@ -10,14 +11,21 @@ public struct FleetAPIDependencies: Sendable {
     public var hot: HotPositions
     public var catalog: VehicleCatalog
     public var pipeline: IngestPipeline
+    /// Device bindings cached for the listeners; dropped when a vehicle's device changes.
+    public var directory: DeviceDirectory
     public var tokens: TokenAuthority
+    /// WGS84 → EPSG:3035 for track simplification; nil when PROJ could not set it up.
+    public var projection: MetricProjection?
     /// Renders `/metrics` (Prometheus text format).
     public var metricsText: @Sendable () -> String
     public var now: @Sendable () -> Int64
 
-    public init(store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, tokens: TokenAuthority,
+    public init(store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
+                tokens: TokenAuthority, projection: MetricProjection?,
                 metricsText: @escaping @Sendable () -> String, now: @escaping @Sendable () -> Int64) {
         self.store = store
+        self.projection = projection
+        self.directory = directory
         self.hot = hot
         self.catalog = catalog
         self.pipeline = pipeline
@@ -41,6 +49,8 @@ public enum FleetAPI {
         }
         let api = router.group("api").add(middleware: AuthMiddleware(tokens: deps.tokens))
         FleetRoutes(deps: deps).register(on: api)
+        VehicleChangeRoutes(deps: deps).register(on: api)
+        TrackRoutes(deps: deps).register(on: api)
         MapRoutes(deps: deps).register(on: api)
         return router
     }

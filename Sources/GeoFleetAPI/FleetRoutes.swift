@@ -5,14 +5,13 @@ import GeoFleetIngest
 import GeoFleetPostGIS
 import Hummingbird
 
-/// `/api/fleet/...`: adding and listing vehicles, and a vehicle's track.
+/// `/api/fleet/add` and `GET /api/fleet/vehicles`: adding and listing vehicles.
 struct FleetRoutes: Sendable {
     let deps: FleetAPIDependencies
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("fleet/add", use: add)
         group.get("fleet/vehicles", use: list)
-        group.get("fleet/vehicles/:id/track", use: track)
     }
 
     struct AddBody: StrictBody {
@@ -54,7 +53,7 @@ struct FleetRoutes: Sendable {
         } catch let error as FleetStoreError {
             throw APIError(.conflict, error.description)
         }
-        deps.catalog.insert(.init(key: vehicle.key, id: vehicle.id, owner: vehicle.userID))
+        deps.catalog.insert(.init(vehicle))
         if let manual {
             try await deps.pipeline.ingestManual(vehicleKey: vehicle.key, owner: vehicle.userID, latitude: manual.lat, longitude: manual.long, fixTime: nil)
         }
@@ -72,6 +71,7 @@ struct FleetRoutes: Sendable {
         var status: String
         var driverId: String?
         var currentCargoId: String?
+        var currentCargo: CargoDTO?
         var createdAt: String
     }
 
@@ -94,47 +94,24 @@ struct FleetRoutes: Sendable {
             status = s
         }
         let search = q.get("search").map { String($0.prefix(32)) }
-        let result = try await deps.store.vehicles(userID: user.id, status: status, search: search, page: page, limit: limit)
+        var order = VehicleOrder.createdAscending
+        if let raw = q.get("sort") {
+            guard let o = VehicleOrder(rawValue: raw) else {
+                throw APIError.badRequest("sort must be one of \(VehicleOrder.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            order = o
+        }
+        let result = try await deps.store.vehicles(userID: user.id, status: status, search: search, page: page, limit: limit, order: order)
         return ListResponse(
             vehicles: result.vehicles.map { v in
                 VehicleDTO(
                     id: v.id.uuidString.lowercased(), type: v.type, license: v.licensePlate,
                     capacity: .init(weight: v.capacityWeightKg, volume: v.capacityVolumeM3), gpsId: v.gpsDeviceID,
                     status: v.status, driverId: v.driverID, currentCargoId: v.currentCargoID,
+                    currentCargo: v.currentCargo.map(CargoDTO.init),
                     createdAt: UTCTime.iso8601(milliseconds: Int64(v.createdAt.timeIntervalSince1970 * 1000)))
             },
             pagination: .init(total: result.total, pages: (result.total + limit - 1) / limit, page: page, limit: limit))
-    }
-
-    struct TrackResponse: ResponseEncodable {
-        struct Point: Encodable { var lat: Double; var long: Double; var timestamp: String; var speed: Double; var heading: Double; var source: String }
-        var vehicleId: String
-        var from: String
-        var to: String
-        var positions: [Point]
-        /// True when the range held more points than one answer carries; ask again from the last timestamp.
-        var truncated: Bool
-    }
-
-    static let maxTrackPoints = 10_000
-
-    @Sendable func track(request: Request, context: APIRequestContext) async throws -> TrackResponse {
-        let user = try context.requireUser()
-        let id = try Validate.uuid(try context.parameters.require("id"), field: "vehicle id")
-        guard let vehicle = try await deps.store.vehicle(id: id, userID: user.id) else { throw APIError.notFound("vehicle not found") }
-        let q = request.uri.queryParameters
-        let now = deps.now()
-        let to = try q.get("to").map { try Self.time($0, name: "to") } ?? now
-        let from = try q.get("from").map { try Self.time($0, name: "from") } ?? (to - 86_400_000)
-        guard from <= to else { throw APIError.badRequest("from must not be after to") }
-        let points = try await deps.store.track(vehicleKey: vehicle.key, from: from, to: to, limit: Self.maxTrackPoints + 1)
-        return TrackResponse(
-            vehicleId: vehicle.id.uuidString.lowercased(), from: UTCTime.iso8601(milliseconds: from), to: UTCTime.iso8601(milliseconds: to),
-            positions: points.prefix(Self.maxTrackPoints).map {
-                .init(lat: $0.latitude, long: $0.longitude, timestamp: UTCTime.iso8601(milliseconds: $0.fixTime),
-                      speed: $0.speedKmh, heading: $0.heading, source: $0.source)
-            },
-            truncated: points.count > Self.maxTrackPoints)
     }
 
     static func intParameter(_ raw: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {

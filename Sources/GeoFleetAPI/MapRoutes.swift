@@ -22,6 +22,13 @@ struct MapRoutes: Sendable {
             var speed: Double
             var heading: Double
             var source: String
+            /// The cargo the vehicle carries, when one is assigned.
+            var cargo: CargoOverlay?
+        }
+        struct CargoOverlay: Encodable {
+            var id: String
+            var pickup: CargoDTO.Point?
+            var delivery: CargoDTO.Point?
         }
         var positions: [Item]
     }
@@ -41,7 +48,8 @@ struct MapRoutes: Sendable {
             guard let entry = deps.catalog.entry(key: fix.vehicleKey), entry.owner == user.id else { return nil }
             return .init(vehicleId: entry.id.uuidString.lowercased(), lat: fix.latitude, long: fix.longitude,
                          timestamp: UTCTime.iso8601(milliseconds: fix.fixTime), speed: fix.speedKmh, heading: fix.heading,
-                         source: fix.source.name)
+                         source: fix.source.name,
+                         cargo: entry.cargoID.map { .init(id: $0, pickup: entry.cargo.map { .init($0.pickup) }, delivery: entry.cargo.map { .init($0.delivery) }) })
         })
     }
 

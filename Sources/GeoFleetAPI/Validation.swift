@@ -45,6 +45,14 @@ enum Validate {
         return value
     }
 
+    /// A free-text address: printable, at most 300 characters.
+    static func address(_ value: String, field: String) throws -> String {
+        guard value.count <= 300, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIError.badRequest("\(field) must be at most 300 printable characters")
+        }
+        return value
+    }
+
     static func uuid(_ value: String, field: String) throws -> UUID {
         guard let id = UUID(uuidString: value) else { throw APIError.badRequest("\(field) must be a UUID") }
         return id

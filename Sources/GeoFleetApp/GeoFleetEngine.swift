@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetAPI
 import GeoFleetCore
+import GeoFleetGeometry
 import GeoFleetHotIndex
 import GeoFleetIngest
 import GeoFleetPostGIS
@@ -93,7 +94,7 @@ public final class GeoFleetEngine: Sendable {
 
         // 2. In-memory state from PostGIS.
         catalog = VehicleCatalog()
-        for v in try await store.vehicleKeys() { catalog.insert(.init(key: v.key, id: v.id, owner: v.owner)) }
+        for v in try await store.vehicleKeys() { catalog.insert(.init(key: v.key, id: v.id, owner: v.owner, cargoID: v.cargoID, cargo: v.cargo)) }
         hot = HotPositions()
         for p in try await store.latestPositions() {
             hot.update(HotFix(vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
@@ -140,7 +141,8 @@ public final class GeoFleetEngine: Sendable {
             .ruptela, host: host, port: configuration.ruptelaPort, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
         osmandServer = OsmAndServer(host: host, port: configuration.osmandPort, directory: directory, pipeline: pipeline, logger: logger)
         let router = FleetAPI.router(FleetAPIDependencies(
-            store: store, hot: hot, catalog: catalog, pipeline: pipeline, tokens: tokens, metricsText: metricsText, now: now))
+            store: store, hot: hot, catalog: catalog, pipeline: pipeline, directory: directory, tokens: tokens,
+            projection: Self.metricProjection(logger: logger), metricsText: metricsText, now: now))
         let portSignal = httpPortSignal
         application = Application(
             router: router,
@@ -205,6 +207,16 @@ public final class GeoFleetEngine: Sendable {
                 attempt += 1
                 guard port == 0, attempt < 20 else { throw error }
             }
+        }
+    }
+
+    /// The projection for track simplification; without it the API answers 503 to `simplify`.
+    static func metricProjection(logger: Logger) -> MetricProjection? {
+        do {
+            return try MetricProjection()
+        } catch {
+            logger.error("PROJ could not set up EPSG:3035; track simplification is off", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 

@@ -13,19 +13,21 @@ public struct FleetStore: Sendable {
         self.logger = logger
     }
 
-    private static let vehicleColumns = """
+    static let vehicleColumns = """
         id, key, user_id, type::text, license_plate, capacity_weight_kg, capacity_volume_m3, gps_device_id,
-        manual_position::text, driver_id, status::text, current_cargo_id, created_at, updated_at
+        manual_position::text, driver_id, status::text, current_cargo_id, current_cargo::text, created_at, updated_at
         """
 
-    private typealias VehicleRow = (UUID, Int64, String, String, String, Double, Double, String?, String?, String?, String, String?, Date, Date)
+    typealias VehicleRow = (UUID, Int64, String, String, String, Double, Double, String?, String?, String?, String, String?, String?, Date, Date)
 
-    private static func vehicle(_ r: VehicleRow) -> Vehicle {
+    static func vehicle(_ r: VehicleRow) -> Vehicle {
         Vehicle(
             id: r.0, key: r.1, userID: r.2, type: r.3, licensePlate: r.4, capacityWeightKg: r.5, capacityVolumeM3: r.6,
             gpsDeviceID: r.7,
             manualPosition: r.8.flatMap { try? JSONDecoder().decode(ManualPosition.self, from: Data($0.utf8)) },
-            driverID: r.9, status: r.10, currentCargoID: r.11, createdAt: r.12, updatedAt: r.13)
+            driverID: r.9, status: r.10, currentCargoID: r.11,
+            currentCargo: r.12.flatMap { try? JSONDecoder().decode(CargoAssignment.self, from: Data($0.utf8)) },
+            createdAt: r.13, updatedAt: r.14)
     }
 
     /// Creates a vehicle and, when it names a GPS device, binds that device to it.
@@ -60,15 +62,7 @@ public struct FleetStore: Sendable {
             }
             if let imei = new.gpsDeviceID {
                 // A device known from an earlier, deleted vehicle is rebound; one bound elsewhere is refused.
-                let rows = try await connection.query("""
-                    INSERT INTO devices (unique_id, vehicle_key) VALUES (\(imei), \(inserted.1))
-                    ON CONFLICT (unique_id) DO UPDATE SET vehicle_key = EXCLUDED.vehicle_key
-                    WHERE devices.vehicle_key IS NULL
-                    RETURNING id
-                    """, logger: logger)
-                var bound = false
-                for try await _ in rows.decode(Int64.self) { bound = true }
-                if !bound { throw FleetStoreError.deviceInUse(imei) }
+                try await bind(device: imei, to: inserted.1, on: connection)
             }
             return Self.vehicle(inserted)
         }
@@ -82,8 +76,10 @@ public struct FleetStore: Sendable {
         return nil
     }
 
-    /// A page of the user's vehicles, oldest first, with the total count of the filtered set.
-    public func vehicles(userID: String, status: String?, search: String?, page: Int, limit: Int) async throws -> (vehicles: [Vehicle], total: Int) {
+    /// A page of the user's vehicles in `order`, with the total count of the filtered set.
+    public func vehicles(
+        userID: String, status: String?, search: String?, page: Int, limit: Int, order: VehicleOrder = .createdAscending
+    ) async throws -> (vehicles: [Vehicle], total: Int) {
         let pattern = search.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
         let offset = max(0, page - 1) * limit
         let filter: PostgresQuery = """
@@ -91,15 +87,15 @@ public struct FleetStore: Sendable {
             WHERE user_id = \(userID)
               AND (\(status)::vehicle_status IS NULL OR status = \(status)::vehicle_status)
               AND (\(pattern)::text IS NULL OR license_plate ILIKE \(pattern))
-            ORDER BY created_at, key
+            ORDER BY \(unescaped: order.sql)
             LIMIT \(limit) OFFSET \(offset)
             """
         var total = 0
         var vehicles: [Vehicle] = []
         let rows = try await client.query(filter, logger: logger)
-        for try await row in rows.decode((Int, UUID, Int64, String, String, String, Double, Double, String?, String?, String?, String, String?, Date, Date).self) {
+        for try await row in rows.decode((Int, UUID, Int64, String, String, String, Double, Double, String?, String?, String?, String, String?, String?, Date, Date).self) {
             total = row.0
-            vehicles.append(Self.vehicle((row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14)))
+            vehicles.append(Self.vehicle((row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15)))
         }
         if vehicles.isEmpty && page > 1 {
             // Past the last page the window function sees no rows: count separately.
@@ -192,11 +188,12 @@ public struct FleetStore: Sendable {
 }
 
 extension FleetStore {
-    /// Key, public id and owner of every vehicle, to fill the in-memory catalog at start.
-    public func vehicleKeys() async throws -> [(key: Int64, id: UUID, owner: String)] {
-        var out: [(key: Int64, id: UUID, owner: String)] = []
-        for try await r in try await client.query("SELECT key, id, user_id FROM vehicles", logger: logger).decode((Int64, UUID, String).self) {
-            out.append((r.0, r.1, r.2))
+    /// Key, public id, owner and cargo assignment of every vehicle, to fill the in-memory catalog at start.
+    public func vehicleKeys() async throws -> [(key: Int64, id: UUID, owner: String, cargoID: String?, cargo: CargoAssignment?)] {
+        var out: [(key: Int64, id: UUID, owner: String, cargoID: String?, cargo: CargoAssignment?)] = []
+        let rows = try await client.query("SELECT key, id, user_id, current_cargo_id, current_cargo::text FROM vehicles", logger: logger)
+        for try await r in rows.decode((Int64, UUID, String, String?, String?).self) {
+            out.append((r.0, r.1, r.2, r.3, r.4.flatMap { try? JSONDecoder().decode(CargoAssignment.self, from: Data($0.utf8)) }))
         }
         return out
     }

@@ -13,6 +13,7 @@ public enum Migrations {
     /// Every migration, oldest first. A new file in `schemas/migrations/` is added here and in Package.swift.
     public static let all: [Migration] = [
         Migration(version: 1, name: "initial", sql: String(decoding: PackageResources.V001__initial_sql, as: UTF8.self)),
+        Migration(version: 2, name: "vehicle_assignment", sql: String(decoding: PackageResources.V002__vehicle_assignment_sql, as: UTF8.self)),
     ]
 
     /// Arbitrary but fixed: two daemons starting together serialise on it.

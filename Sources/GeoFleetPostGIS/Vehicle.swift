@@ -15,8 +15,43 @@ public struct Vehicle: Sendable, Hashable {
     public var driverID: String?
     public var status: String
     public var currentCargoID: String?
+    /// Pickup and delivery of the current cargo, when the marketplace gave them.
+    public var currentCargo: CargoAssignment?
     public var createdAt: Date
     public var updatedAt: Date
+}
+
+/// Where a vehicle's current cargo is picked up and delivered (the map's cargo overlay).
+public struct CargoAssignment: Sendable, Hashable, Codable {
+    public var pickup: ManualPosition
+    public var delivery: ManualPosition
+
+    public init(pickup: ManualPosition, delivery: ManualPosition) {
+        self.pickup = pickup
+        self.delivery = delivery
+    }
+}
+
+/// A partial change to a vehicle (`PUT /api/fleet/vehicles/{id}`): nil leaves a field as it is;
+/// `.some(nil)` clears a nullable one.
+public struct VehicleChange: Sendable {
+    public var type: String?
+    public var licensePlate: String?
+    public var capacityWeightKg: Double?
+    public var capacityVolumeM3: Double?
+    public var driverID: String??
+    public var gpsDeviceID: String??
+    public var status: String?
+    public var currentCargoID: String??
+    public var currentCargo: CargoAssignment??
+
+    public init() {}
+
+    /// True when nothing would change.
+    public var isEmpty: Bool {
+        type == nil && licensePlate == nil && capacityWeightKg == nil && capacityVolumeM3 == nil && driverID == nil
+            && gpsDeviceID == nil && status == nil && currentCargoID == nil && currentCargo == nil
+    }
 }
 
 /// A position a dispatcher placed by hand.

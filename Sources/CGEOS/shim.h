@@ -1,0 +1,2 @@
+// GEOS C API, re-entrant (_r) functions only are used by GeoFleetGeometry.
+#include <geos_c.h>
