@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // Bottom layer: pure models and codecs, no I/O.
@@ -99,6 +100,7 @@ let package = Package(
             name: "GeoFleetIngest",
             dependencies: [
                 "GeoFleetCore",
+                "GeoFleetRedis",
                 "GeoFleetProtocols",
                 "GeoFleetHotIndex",
                 "GeoFleetSpool",
@@ -122,9 +124,11 @@ let package = Package(
                 "GeoFleetHotIndex",
                 "GeoFleetPostGIS",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -133,6 +137,8 @@ let package = Package(
             dependencies: [
                 "GeoFleetCore",
                 "GeoFleetGeometry",
+                "GeoFleetRedis",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 "GeoFleetIngest",
                 "GeoFleetAPI",
                 "GeoFleetPostGIS",
@@ -182,6 +188,7 @@ let package = Package(
             name: "GeoFleetTestSupport",
             dependencies: [
                 "GeoFleetPostGIS",
+                "GeoFleetRedis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -220,13 +227,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GeoFleetAPITests",
+            dependencies: [
+                "GeoFleetAPI",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GeoFleetHotIndexTests",
             dependencies: ["GeoFleetHotIndex"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GeoFleetRedisTests",
-            dependencies: ["GeoFleetRedis"],
+            dependencies: ["GeoFleetRedis", "GeoFleetTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -245,6 +263,7 @@ let package = Package(
                 "GeoFleetAPI",
                 "GeoFleetCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

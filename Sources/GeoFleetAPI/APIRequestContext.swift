@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 
 /// The authenticated caller of an `/api/` request.
@@ -6,16 +7,24 @@ public struct APIUser: Sendable, Hashable {
     public var id: String
     public var plan: String
     public var role: String?
+
+    public init(id: String, plan: String, role: String? = nil) {
+        self.id = id
+        self.plan = plan
+        self.role = role
+    }
 }
 
-/// Hummingbird request context carrying the authenticated user.
-public struct APIRequestContext: RequestContext {
+/// Hummingbird request context carrying the authenticated user (and able to upgrade to a WebSocket).
+public struct APIRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var user: APIUser?
+    public let webSocket: WebSocketHandlerReference<APIRequestContext>
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         user = nil
+        webSocket = .init()
     }
 
     /// Bodies are small JSON documents; anything bigger is refused with 413.
@@ -27,36 +36,3 @@ public struct APIRequestContext: RequestContext {
         return user
     }
 }
-
-/// Verifies `Authorization: Bearer <JWT>` and requires the `pro` plan for fleet features (the seed's permission matrix).
-struct AuthMiddleware: RouterMiddleware {
-    typealias Context = APIRequestContext
-    let tokens: TokenAuthority
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
-            throw APIError(.unauthorized, "missing bearer token", headers: [.wwwAuthenticate: "Bearer"])
-        }
-        let prefix = "Bearer "
-        guard header.count > prefix.count, header.lowercased().hasPrefix(prefix.lowercased()) else {
-            throw APIError(.unauthorized, "authorization must be a bearer token", headers: [.wwwAuthenticate: "Bearer"])
-        }
-        let token = String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
-        let claims: APIClaims
-        do {
-            claims = try await tokens.verify(token)
-        } catch {
-            throw APIError(.unauthorized, "invalid or expired token", headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
-        }
-        guard !claims.sub.value.isEmpty else { throw APIError(.unauthorized, "token has no subject") }
-        guard claims.plan == "pro" || claims.role == "service" else {
-            throw APIError(.forbidden, "fleet features require the pro plan (token plan: \(claims.plan))")
-        }
-        var context = context
-        context.user = APIUser(id: claims.sub.value, plan: claims.plan, role: claims.role)
-        context.logger[metadataKey: "user"] = "\(claims.sub.value)"
-        return try await next(request, context)
-    }
-}
-
-import Foundation

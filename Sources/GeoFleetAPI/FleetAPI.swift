@@ -14,6 +14,10 @@ public struct FleetAPIDependencies: Sendable {
     /// Device bindings cached for the listeners; dropped when a vehicle's device changes.
     public var directory: DeviceDirectory
     public var tokens: TokenAuthority
+    /// Per-user request limits (429 with Retry-After).
+    public var rateLimiter: RateLimiter
+    /// The live stream's events (and their resume window).
+    public var events: FleetEventHub
     /// WGS84 → EPSG:3035 for track simplification; nil when PROJ could not set it up.
     public var projection: MetricProjection?
     /// Renders `/metrics` (Prometheus text format).
@@ -21,10 +25,12 @@ public struct FleetAPIDependencies: Sendable {
     public var now: @Sendable () -> Int64
 
     public init(store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
-                tokens: TokenAuthority, projection: MetricProjection?,
+                tokens: TokenAuthority, rateLimiter: RateLimiter, events: FleetEventHub, projection: MetricProjection?,
                 metricsText: @escaping @Sendable () -> String, now: @escaping @Sendable () -> Int64) {
         self.store = store
         self.projection = projection
+        self.events = events
+        self.rateLimiter = rateLimiter
         self.directory = directory
         self.hot = hot
         self.catalog = catalog
@@ -47,10 +53,13 @@ public enum FleetAPI {
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: deps.metricsText())))
         }
-        let api = router.group("api").add(middleware: AuthMiddleware(tokens: deps.tokens))
+        let api = router.group("api")
+            .add(middleware: AuthMiddleware(tokens: deps.tokens))
+            .add(middleware: RateLimitMiddleware(limiter: deps.rateLimiter))
         FleetRoutes(deps: deps).register(on: api)
         VehicleChangeRoutes(deps: deps).register(on: api)
         TrackRoutes(deps: deps).register(on: api)
+        StreamRoutes(deps: deps).register(on: api)
         MapRoutes(deps: deps).register(on: api)
         return router
     }

@@ -113,6 +113,7 @@ struct VehicleChangeRoutes: Sendable {
             after.gpsDeviceID.map(deps.directory.invalidate)
         }
         if before.status != after.status {
+            deps.events.publishStatusChange(userID: user.id, vehicleID: id, from: before.status, to: after.status)
             context.logger.info("vehicle status changed", metadata: [
                 "vehicle": "\(id.uuidString.lowercased())", "from": "\(before.status)", "to": "\(after.status)",
             ])
@@ -133,6 +134,7 @@ struct VehicleChangeRoutes: Sendable {
             deps.hot.remove(vehicleKey: vehicle.key, owner: vehicle.userID)
             deps.pipeline.filter.forget(vehicleKey: vehicle.key)
             vehicle.gpsDeviceID.map(deps.directory.invalidate)
+            deps.events.closeVehicle(vehicle.id)
             context.logger.info("vehicle deleted", metadata: ["vehicle": "\(id.uuidString.lowercased())"])
             return Success()
         }

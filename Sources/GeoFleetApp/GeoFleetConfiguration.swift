@@ -20,6 +20,20 @@ public struct GeoFleetConfiguration: Sendable {
     public var filter: FilterRules
     /// nil: a random key kept in `<data dir>/jwt-secret`.
     public var jwtSecret: String?
+    /// A JWKS file whose RS256 keys sign accepted tokens too (Clerk session tokens).
+    public var jwksFile: String?
+    /// The issuer RS256 tokens must name (Clerk's frontend API URL); nil: not checked.
+    public var jwtIssuer: String?
+    /// Origins RS256 tokens' `azp` must be one of; empty: not checked.
+    public var jwtAuthorizedParties: Set<String>
+    /// Clock skew allowed on `exp`, `nbf` and `iat`.
+    public var jwtLeewaySeconds: Int
+    /// Per-user limits (0 turns a group off): fleet changes per hour (the seed's 10), other API calls
+    /// and routing/matching calls per minute.
+    public var rateLimitFleetWritesPerHour: Int
+    public var rateLimitAPIPerMinute: Int
+    public var rateLimitRoutingPerMinute: Int
+    public var rateLimitMaxUsers: Int
     public var autoRegister: Bool
     /// Owner of vehicles created by auto-registration.
     public var autoRegisterOwner: String
@@ -45,6 +59,14 @@ public struct GeoFleetConfiguration: Sendable {
         ruptelaPort = 5046
         filter = FilterRules()
         jwtSecret = nil
+        jwksFile = nil
+        jwtIssuer = nil
+        jwtAuthorizedParties = []
+        jwtLeewaySeconds = 5
+        rateLimitFleetWritesPerHour = 10
+        rateLimitAPIPerMinute = 120
+        rateLimitRoutingPerMinute = 30
+        rateLimitMaxUsers = 100_000
         autoRegister = false
         autoRegisterOwner = "unassigned"
         archiveDirectory = dataDirectory + "/archive"
@@ -74,6 +96,16 @@ public struct GeoFleetConfiguration: Sendable {
         c.filter.pastSeconds = Int64(try int(env, "GEOFLEET_FILTER_PAST_SECONDS", Int(c.filter.pastSeconds), 0...3650 * 86_400))
         c.filter.maxSpeedKmh = Double(try int(env, "GEOFLEET_FILTER_MAX_SPEED_KMH", Int(c.filter.maxSpeedKmh), 0...2000))
         c.filter.maxAccuracyMetres = Double(try int(env, "GEOFLEET_FILTER_ACCURACY_M", Int(c.filter.maxAccuracyMetres), 0...1_000_000))
+        c.jwksFile = env["GEOFLEET_JWKS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        c.jwtIssuer = env["GEOFLEET_JWT_ISSUER"].flatMap { $0.isEmpty ? nil : $0 }
+        c.jwtAuthorizedParties = Set((env["GEOFLEET_JWT_AUTHORIZED_PARTIES"] ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty })
+        c.jwtLeewaySeconds = try int(env, "GEOFLEET_JWT_LEEWAY_SECONDS", c.jwtLeewaySeconds, 0...300)
+        c.rateLimitFleetWritesPerHour = try int(env, "GEOFLEET_RATE_LIMIT_FLEET_WRITES_PER_HOUR", c.rateLimitFleetWritesPerHour, 0...1_000_000)
+        c.rateLimitAPIPerMinute = try int(env, "GEOFLEET_RATE_LIMIT_API_PER_MINUTE", c.rateLimitAPIPerMinute, 0...1_000_000)
+        c.rateLimitRoutingPerMinute = try int(env, "GEOFLEET_RATE_LIMIT_ROUTING_PER_MINUTE", c.rateLimitRoutingPerMinute, 0...1_000_000)
+        c.rateLimitMaxUsers = try int(env, "GEOFLEET_RATE_LIMIT_MAX_USERS", c.rateLimitMaxUsers, 1...10_000_000)
         c.jwtSecret = env["GEOFLEET_JWT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         c.autoRegister = try bool(env, "GEOFLEET_AUTO_REGISTER", c.autoRegister)
         c.autoRegisterOwner = env["GEOFLEET_AUTO_REGISTER_OWNER"] ?? c.autoRegisterOwner

@@ -6,7 +6,9 @@ import GeoFleetHotIndex
 import GeoFleetIngest
 import GeoFleetPostGIS
 import GeoFleetSpool
+import GeoFleetRedis
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOPosix
@@ -23,6 +25,8 @@ public final class GeoFleetEngine: Sendable {
     public let hot: HotPositions
     public let catalog: VehicleCatalog
     public let pipeline: IngestPipeline
+    /// Live events for `/api/stream` (and Redis, when configured).
+    public let events: FleetEventHub
     public let queue: HistoryQueue
     public let spool: Spool
     public let tokens: TokenAuthority
@@ -114,9 +118,15 @@ public final class GeoFleetEngine: Sendable {
             sequencesAfter: committed, logger: logger)
         queue = HistoryQueue(writer: writer, spool: spool, committed: committed, maxRows: configuration.writerBatchRows,
                              maxDelay: configuration.writerBatchDelay, logger: logger)
-        pipeline = IngestPipeline(spool: spool, queue: queue, hot: hot, recent: recent, filter: configuration.filter, now: now, logger: logger)
-        var replayed = 0
         let catalog = self.catalog
+        let relay = try Self.redisRelay(configuration, logger: logger)
+        var relayEvent: (@Sendable (FleetEvent) -> Void)?
+        if let relay { relayEvent = { relay.relay($0) } }
+        events = FleetEventHub(now: now, relay: relayEvent)
+        pipeline = IngestPipeline(
+            spool: spool, queue: queue, hot: hot, recent: recent, filter: configuration.filter,
+            events: events, vehicleIDs: { catalog.entry(key: $0)?.id }, now: now, logger: logger)
+        var replayed = 0
         for record in try spool.records(after: committed) {
             do {
                 let positions = try PositionBinaryCodec.decode(record.payload)
@@ -129,7 +139,13 @@ public final class GeoFleetEngine: Sendable {
         replayedPositions = replayed
 
         // 4. Listeners.
-        tokens = try await TokenAuthority(secret: try configuration.resolvedJWTSecret())
+        tokens = try await TokenAuthority(
+            secret: try configuration.resolvedJWTSecret(), jwksFile: configuration.jwksFile,
+            options: .init(leeway: TimeInterval(configuration.jwtLeewaySeconds), issuer: configuration.jwtIssuer,
+                           authorizedParties: configuration.jwtAuthorizedParties))
+        let rateLimiter = RateLimiter(configuration: RateLimitConfiguration(
+            fleetWritesPerHour: configuration.rateLimitFleetWritesPerHour, apiPerMinute: configuration.rateLimitAPIPerMinute,
+            routingPerMinute: configuration.rateLimitRoutingPerMinute, maxTrackedUsers: configuration.rateLimitMaxUsers))
         let directory = DeviceDirectory(store: store, autoRegisterOwner: configuration.autoRegister ? configuration.autoRegisterOwner : nil)
         let idle = TimeAmount.seconds(configuration.deviceIdleTimeoutSeconds)
         let host = configuration.bindHost
@@ -141,11 +157,12 @@ public final class GeoFleetEngine: Sendable {
             .ruptela, host: host, port: configuration.ruptelaPort, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
         osmandServer = OsmAndServer(host: host, port: configuration.osmandPort, directory: directory, pipeline: pipeline, logger: logger)
         let router = FleetAPI.router(FleetAPIDependencies(
-            store: store, hot: hot, catalog: catalog, pipeline: pipeline, directory: directory, tokens: tokens,
+            store: store, hot: hot, catalog: catalog, pipeline: pipeline, directory: directory, tokens: tokens, rateLimiter: rateLimiter, events: events,
             projection: Self.metricProjection(logger: logger), metricsText: metricsText, now: now))
         let portSignal = httpPortSignal
         application = Application(
             router: router,
+            server: .http1WebSocketUpgrade(webSocketRouter: router),
             configuration: .init(address: .hostname(configuration.bindHost, port: configuration.httpPort), serverName: "geofleet"),
             onServerRunning: { channel in portSignal.set(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -206,6 +223,19 @@ public final class GeoFleetEngine: Sendable {
                 await tcp.close()
                 attempt += 1
                 guard port == 0, attempt < 20 else { throw error }
+            }
+        }
+    }
+
+    /// Publishes fleet events to Redis when `GEOFLEET_REDIS_URL` is set (`redis://host:port` or `unix:///path`).
+    static func redisRelay(_ configuration: GeoFleetConfiguration, logger: Logger) throws -> RedisEventRelay? {
+        guard let url = configuration.redisURL else { return nil }
+        let target = try RedisTarget(url: url)
+        logger.info("fleet events go to Redis pub/sub", metadata: ["redis": "\(url)"])
+        return RedisEventRelay(logger: logger) {
+            switch target {
+            case .tcp(let host, let port): try RedisConnection(host: host, port: port)
+            case .unixSocket(let path): try RedisConnection(unixSocket: path)
             }
         }
     }

@@ -38,6 +38,9 @@ final class EngineHarness: Sendable {
         configuration.ruptelaPort = 0
         configuration.jwtSecret = secret
         configuration.writerBatchDelay = .milliseconds(20)
+        // The seed's 10 fleet changes an hour would stop most tests; the limiter has its own tests.
+        configuration.rateLimitFleetWritesPerHour = 0
+        configuration.rateLimitAPIPerMinute = 0
         tweak(&configuration)
         let engine = try await GeoFleetEngine.start(configuration: configuration, logger: testLogger("engine"), now: now)
         let runTask = Task { try await engine.run() }

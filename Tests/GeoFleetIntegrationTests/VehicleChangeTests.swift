@@ -3,6 +3,9 @@ import GeoFleetCore
 import GeoFleetProtocols
 import GeoFleetTestSupport
 import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// `PUT`/`DELETE /api/fleet/vehicles/{id}` and manual positioning against a running engine.
 @Suite(.serialized) struct VehicleChangeTests {
@@ -161,6 +164,34 @@ import Testing
         #expect(item["source"] as? String == "device")
         #expect(item["lat"] as? Double == 45.651)
         await device.close()
+        try await harness.stop()
+    }
+}
+
+/// The per-user limits of a running engine: 429 with Retry-After, and one user's limit is not another's.
+@Suite(.serialized) struct RateLimitEndToEndTests {
+    @Test func fleetWritesPastTheLimitGet429() async throws {
+        let harness = try await EngineHarness.start(tweak: { $0.rateLimitFleetWritesPerHour = 3 })
+        let alice = try await harness.token("user_alice")
+        let bob = try await harness.token("user_bob")
+        for k in 0..<3 {
+            _ = try await harness.addVehicle(token: alice, plate: "B 8\(k) LIM", imei: nil)
+        }
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(harness.httpPort)/api/fleet/add")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(alice)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(#"{"type":"van","licensePlate":"B 89 LIM","capacity":{"weight":1000,"volume":10}}"#.utf8)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        #expect(http.statusCode == 429)
+        #expect(Int(http.value(forHTTPHeaderField: "Retry-After") ?? "") ?? 0 > 0)
+        #expect(String(decoding: data, as: UTF8.self).contains("\"error\""))
+        #expect(try await harness.count("SELECT count(*) FROM vehicles WHERE user_id = 'user_alice'") == 3, "the refused add wrote nothing")
+        // Reads are another group; bob has his own budget.
+        let (list, _) = try await harness.call("GET", "/api/fleet/vehicles", token: alice)
+        #expect(list == 200)
+        _ = try await harness.addVehicle(token: bob, plate: "B 90 LIM", imei: nil)
         try await harness.stop()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetRedis
+import GeoFleetTestSupport
 import Testing
 
 /// Each test gets its own redis-server (started in init, stopped in deinit).
@@ -128,7 +129,7 @@ final class RedisConnectionTests {
     }
 
     @Test func connectionRefused() throws {
-        let port = try RedisServerProcess.freePort()
+        let port = freePort()
         #expect(throws: RedisError.self) { try RedisConnection(host: "127.0.0.1", port: port, timeout: .seconds(1)) }
         #expect(throws: RedisError.self) { try RedisConnection(unixSocket: "/nonexistent/redis.sock") }
     }

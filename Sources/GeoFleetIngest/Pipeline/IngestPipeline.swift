@@ -1,3 +1,4 @@
+import Foundation
 import GeoFleetCore
 import GeoFleetHotIndex
 import GeoFleetPostGIS
@@ -28,14 +29,20 @@ public final class IngestPipeline: Sendable {
     public let filter: PositionFilter
     private let now: @Sendable () -> Int64
     private let logger: Logger
+    /// The live stream: each vehicle's new latest position is published here.
+    private let events: FleetEventHub?
+    private let vehicleIDs: @Sendable (Int64) -> UUID?
 
     private let storedCounter = Counter(label: "geofleet_positions_stored_total")
     private let spoolFailures = Counter(label: "geofleet_ingest_spool_failures_total")
 
     public init(
         spool: Spool, queue: HistoryQueue, hot: HotPositions, recent: RecentFixes, filter: FilterRules = FilterRules(),
+        events: FleetEventHub? = nil, vehicleIDs: @escaping @Sendable (Int64) -> UUID? = { _ in nil },
         now: @escaping @Sendable () -> Int64, logger: Logger
     ) {
+        self.events = events
+        self.vehicleIDs = vehicleIDs
         self.spool = spool
         self.queue = queue
         self.hot = hot
@@ -103,8 +110,9 @@ public final class IngestPipeline: Sendable {
         }
         queue.enqueue(SequencedPositions(sequence: sequence, positions: positions))
         storedCounter.increment(by: positions.count)
-        if let newest = positions.max(by: { $0.fixTime < $1.fixTime }) {
-            hot.update(HotFix(newest), owner: owner)
+        if let newest = positions.max(by: { $0.fixTime < $1.fixTime }), hot.update(HotFix(newest), owner: owner),
+           let events, let vehicleID = vehicleIDs(newest.vehicleKey) {
+            events.publishPosition(newest, userID: owner, vehicleID: vehicleID)
         }
     }
 }

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+
+/// Verifies `Authorization: Bearer <JWT>` (HS256 or Clerk RS256, see ``TokenAuthority``) and requires the
+/// `pro` plan for fleet features (the seed's permission matrix); `role: service` (HS256 only) passes too.
+///
+/// 401 `{"error": …}` with `WWW-Authenticate: Bearer` for a missing, malformed or refused token (the
+/// message says why: expired, bad signature, unknown key, ...); 403 for a valid token on the trial plan
+/// (a token without a `plan` claim counts as trial). On success `context.user` is set.
+public struct AuthMiddleware: RouterMiddleware {
+    public typealias Context = APIRequestContext
+    let tokens: TokenAuthority
+
+    public init(tokens: TokenAuthority) {
+        self.tokens = tokens
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            throw APIError(.unauthorized, "missing bearer token", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        let prefix = "bearer "
+        guard header.count > prefix.count, header.lowercased().hasPrefix(prefix) else {
+            throw APIError(.unauthorized, "authorization must be a bearer token", headers: [.wwwAuthenticate: "Bearer"])
+        }
+        let token = String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        let claims: APIClaims
+        do {
+            claims = try await tokens.verify(token)
+        } catch {
+            context.logger.debug("bearer token refused", metadata: ["reason": "\(error)"])
+            throw APIError(.unauthorized, error.description, headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+        }
+        guard !claims.sub.value.isEmpty else {
+            throw APIError(.unauthorized, "token has no subject", headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+        }
+        guard claims.plan == "pro" || claims.role == "service" else {
+            throw APIError(.forbidden, Self.planMessage(claims.plan))
+        }
+        var context = context
+        context.user = APIUser(id: claims.sub.value, plan: claims.plan, role: claims.role)
+        context.logger[metadataKey: "user"] = "\(claims.sub.value)"
+        return try await next(request, context)
+    }
+
+    /// The 403 answer for a token whose plan is not `pro`.
+    static func planMessage(_ plan: String) -> String {
+        let shown = plan.count > 32 ? String(plan.prefix(32)) + "…" : plan
+        return "fleet features require the pro plan; this token's plan is \(shown) (a token without a plan claim counts as trial)"
+    }
+}

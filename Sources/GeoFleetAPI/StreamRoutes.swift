@@ -1,0 +1,114 @@
+import Foundation
+import GeoFleetCore
+import GeoFleetIngest
+import Hummingbird
+import HummingbirdWebSocket
+
+/// `GET /api/stream` (WebSocket): the caller's `fleet_gps_update` and `fleet_status_change` events,
+/// for all their vehicles (room `user_{userId}`) or one (`?vehicleId=`, room `fleet_{vehicleId}`).
+///
+/// Every message carries `resume`: reconnecting with `?resume=<it>` replays what was missed in the
+/// last minutes. GPS updates are coalesced to one per vehicle per second.
+struct StreamRoutes: Sendable {
+    let deps: FleetAPIDependencies
+
+    func register(on group: RouterGroup<APIRequestContext>) {
+        group.ws("stream", shouldUpgrade: shouldUpgrade, onUpgrade: stream)
+    }
+
+    /// Checked before the upgrade, so that a bad request gets an HTTP error with a message.
+    @Sendable func shouldUpgrade(request: Request, context: APIRequestContext) async throws -> RouterShouldUpgrade {
+        let user = try context.requireUser()
+        _ = try await Self.parameters(request, user: user, deps: deps)
+        return .upgrade([:])
+    }
+
+    struct Parameters {
+        var vehicleID: UUID?
+        var resume: UInt64?
+    }
+
+    static func parameters(_ request: Request, user: APIUser, deps: FleetAPIDependencies) async throws -> Parameters {
+        let q = request.uri.queryParameters
+        var parameters = Parameters()
+        if let raw = q.get("vehicleId") {
+            let id = try Validate.uuid(raw, field: "vehicleId")
+            guard try await deps.store.vehicle(id: id, userID: user.id) != nil else { throw APIError.notFound("vehicle not found") }
+            parameters.vehicleID = id
+        }
+        if let raw = q.get("resume") {
+            guard let r = UInt64(raw) else { throw APIError.badRequest("resume must be the `resume` value of the last message received") }
+            parameters.resume = r
+        }
+        return parameters
+    }
+
+    /// What the send loop reacts to.
+    enum Input: Sendable {
+        case event(FleetEvent)
+        case tick
+        case ended
+    }
+
+    @Sendable func stream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<APIRequestContext>) async throws {
+        guard let user = context.requestContext.user else { return }
+        let parameters = try await Self.parameters(context.request, user: user, deps: deps)
+        let hub = deps.events
+        let subscription = hub.subscribe(userID: user.id, vehicleID: parameters.vehicleID, after: parameters.resume)
+        let room = parameters.vehicleID.map { "fleet_\($0.uuidString.lowercased())" } ?? "user_\(user.id)"
+        let now = deps.now
+        var coalescer = GPSCoalescer()
+
+        func send(_ event: FleetEvent) async throws {
+            try await outbound.write(.text(Self.message(event, room: room, resume: coalescer.resumePoint)))
+        }
+
+        try await outbound.write(.text(Self.hello(room: room, resumed: parameters.resume == nil || subscription.resumed,
+                                                  resume: parameters.resume.map { max($0, subscription.backlog.last?.sequence ?? $0) }
+                                                      ?? (hub.nextSequence - 1))))
+        // The backlog: every status change, and each vehicle's newest position.
+        let latestGPS = Dictionary(subscription.backlog.filter { $0.kind == .gpsUpdate }.map { ($0.vehicleID, $0.sequence) }, uniquingKeysWith: max)
+        for event in subscription.backlog where event.kind != .gpsUpdate || latestGPS[event.vehicleID] == event.sequence {
+            _ = coalescer.offer(event, now: now())
+            try await send(event)
+        }
+
+        let (inputs, input) = AsyncStream.makeStream(of: Input.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in subscription.events { input.yield(.event(event)) }
+                input.yield(.ended)
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .milliseconds(200))
+                    input.yield(.tick)
+                }
+            }
+            group.addTask {
+                // The client's frames are not commands; reading them notices the close.
+                for try await _ in inbound {}
+                input.yield(.ended)
+            }
+            loop: for await next in inputs {
+                switch next {
+                case .event(let event):
+                    if let ready = coalescer.offer(event, now: now()) { try await send(ready) }
+                case .tick:
+                    for ready in coalescer.due(now: now()) { try await send(ready) }
+                case .ended:
+                    break loop
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    static func message(_ event: FleetEvent, room: String, resume: UInt64) -> String {
+        "{\"event\":\"\(event.kind.rawValue)\",\"room\":\(JSONText.quoted(room)),\"seq\":\(event.sequence),\"resume\":\(resume),\"data\":\(event.data)}"
+    }
+
+    static func hello(room: String, resumed: Bool, resume: UInt64) -> String {
+        "{\"event\":\"stream_ready\",\"room\":\(JSONText.quoted(room)),\"resumed\":\(resumed),\"resume\":\(resume)}"
+    }
+}

@@ -1,0 +1,80 @@
+import Dispatch
+import GeoFleetRedis
+import Logging
+import Metrics
+import Synchronization
+
+/// Publishes every fleet event to Redis pub/sub, on the channels named like the seed's rooms
+/// (`user_{userId}` and `fleet_{vehicleId}`), so that the marketplace's Socket.io layer can relay them.
+///
+/// hiredis is blocking, so publishing happens on a queue of its own, in pipelined batches; events
+/// beyond `maxQueued` are dropped and counted rather than slowing ingest.
+public final class RedisEventRelay: Sendable {
+    private let connect: @Sendable () throws -> RedisConnection
+    private let connection = Mutex<RedisConnection?>(nil)
+    private let buffer = Mutex<[FleetEvent]>([])
+    private let queue = DispatchQueue(label: "geofleet.redis-relay")
+    private let maxQueued: Int
+    private let logger: Logger
+    private let publishedCounter = Counter(label: "geofleet_redis_events_published_total")
+    private let droppedCounter = Counter(label: "geofleet_redis_events_dropped_total")
+
+    /// `connect` opens a connection (again after a failure).
+    public init(maxQueued: Int = 100_000, logger: Logger, connect: @escaping @Sendable () throws -> RedisConnection) {
+        self.maxQueued = maxQueued
+        self.logger = logger
+        self.connect = connect
+    }
+
+    /// Queues an event; returns at once.
+    public func relay(_ event: FleetEvent) {
+        let first = buffer.withLock { buffer -> Bool? in
+            guard buffer.count < maxQueued else { return nil }
+            buffer.append(event)
+            return buffer.count == 1
+        }
+        switch first {
+        case nil: droppedCounter.increment()
+        case true?: queue.async { self.drain() }
+        case false?: break
+        }
+    }
+
+    /// Waits until everything queued so far was sent (or dropped).
+    public func flush() async {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume() }
+        }
+    }
+
+    private func drain() {
+        while true {
+            let batch = buffer.withLock { buffer -> [FleetEvent] in
+                defer { buffer.removeAll(keepingCapacity: true) }
+                return buffer
+            }
+            if batch.isEmpty { return }
+            var commands: [[String]] = []
+            commands.reserveCapacity(batch.count * 2)
+            for event in batch {
+                commands.append(["PUBLISH", event.userRoom, event.message(room: event.userRoom)])
+                commands.append(["PUBLISH", event.vehicleRoom, event.message(room: event.vehicleRoom)])
+            }
+            do {
+                let redis = try connection.withLock { c -> RedisConnection in
+                    if let c { return c }
+                    let fresh = try connect()
+                    c = fresh
+                    return fresh
+                }
+                _ = try redis.pipeline(commands)
+                publishedCounter.increment(by: batch.count)
+            } catch {
+                // Redis is optional: drop this batch, reconnect on the next one.
+                connection.withLock { $0 = nil }
+                droppedCounter.increment(by: batch.count)
+                logger.warning("Redis publish failed; events dropped", metadata: ["events": "\(batch.count)", "error": "\(error)"])
+            }
+        }
+    }
+}

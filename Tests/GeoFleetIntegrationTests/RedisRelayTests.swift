@@ -1,0 +1,38 @@
+import Foundation
+import GeoFleetPostGIS
+import GeoFleetTestSupport
+import Testing
+
+/// With `GEOFLEET_REDIS_URL`, fleet events go to Redis channels named like the seed's rooms.
+@Suite(.serialized) struct RedisRelayTests {
+    @Test func statusChangesArePublishedOnTheUserAndVehicleChannels() async throws {
+        let redis = try RedisServerProcess()
+        defer { redis.stop() }
+        let harness = try await EngineHarness.start(tweak: { $0.redisURL = "redis://127.0.0.1:\(redis.port)" })
+        let alice = try await harness.token("user_alice")
+        let id = try await harness.addVehicle(token: alice, plate: "B 70 RED", imei: nil)
+
+        // A real subscriber: redis-cli, for a few seconds, off the cooperative pool.
+        let port = redis.port
+        let subscriber = Task {
+            try await offPool {
+                try ChildProcess.run("/usr/bin/timeout", ["4", "/usr/bin/redis-cli", "-p", "\(port)", "SUBSCRIBE", "user_user_alice", "fleet_\(id)"])
+            }
+        }
+        let connection = try redis.connect()
+        let deadline = ContinuousClock.now + .seconds(3)
+        while ContinuousClock.now < deadline {
+            let reply = try connection.command(["PUBSUB", "NUMSUB", "fleet_\(id)"])
+            if "\(reply)".contains("1") { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let (status, _) = try await harness.call("PUT", "/api/fleet/vehicles/\(id)", token: alice, body: ["status": "inactive"])
+        #expect(status == 200)
+        let output = try await subscriber.value.output
+        let messages = output.split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(messages.count == 2, "one message per channel: \(output)")
+        #expect(messages.contains { $0.contains(#""room":"user_user_alice""#) && $0.contains(#""event":"fleet_status_change""#) })
+        #expect(messages.contains { $0.contains(#""room":"fleet_\#(id)""#) && $0.contains(#""to":"inactive""#) })
+        try await harness.stop()
+    }
+}
