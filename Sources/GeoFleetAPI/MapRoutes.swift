@@ -2,6 +2,7 @@ import Foundation
 import GeoFleetCore
 import GeoFleetHotIndex
 import GeoFleetIngest
+import GeoFleetPostGIS
 import Hummingbird
 
 /// `/api/map/gps` and `/api/fleet/nearby`: answered from the in-memory hot index.
@@ -13,24 +14,43 @@ struct MapRoutes: Sendable {
         group.get("fleet/nearby", use: nearby)
     }
 
-    struct GPSResponse: ResponseEncodable {
-        struct Item: Encodable {
+    /// The map's answer, written by hand: it is the API's hottest and largest response, and
+    /// Foundation's JSONEncoder spent most of its time (see BENCHMARKS.md, "The API under load").
+    struct GPSResponse: ResponseGenerator {
+        struct Item {
             var vehicleId: String
-            var lat: Double
-            var long: Double
-            var timestamp: String
-            var speed: Double
-            var heading: Double
-            var source: String
-            /// The cargo the vehicle carries, when one is assigned.
-            var cargo: CargoOverlay?
-        }
-        struct CargoOverlay: Encodable {
-            var id: String
-            var pickup: CargoDTO.Point?
-            var delivery: CargoDTO.Point?
+            var fix: HotFix
+            var cargoID: String?
+            var cargo: CargoAssignment?
         }
         var positions: [Item]
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            var out = "{\"positions\":["
+            out.reserveCapacity(32 + positions.count * 200)
+            for (n, item) in positions.enumerated() {
+                if n > 0 { out += "," }
+                let f = item.fix
+                out += "{\"vehicleId\":\"\(item.vehicleId)\",\"lat\":\(f.latitude),\"long\":\(f.longitude),"
+                out += "\"timestamp\":\"\(UTCTime.iso8601(milliseconds: f.fixTime))\",\"speed\":\(f.speedKmh),\"heading\":\(f.heading),"
+                out += "\"source\":\"\(f.source.name)\""
+                if let id = item.cargoID {
+                    out += ",\"cargo\":{\"id\":\(JSONText.quoted(id))"
+                    if let c = item.cargo {
+                        out += ",\"pickup\":" + Self.point(c.pickup) + ",\"delivery\":" + Self.point(c.delivery)
+                    }
+                    out += "}"
+                }
+                out += "}"
+            }
+            out += "]}"
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                             body: .init(byteBuffer: ByteBuffer(string: out)))
+        }
+
+        static func point(_ p: ManualPosition) -> String {
+            "{\"lat\":\(p.lat),\"long\":\(p.long)" + (p.address.map { ",\"address\":" + JSONText.quoted($0) } ?? "") + "}"
+        }
     }
 
     @Sendable func gps(request: Request, context: APIRequestContext) async throws -> GPSResponse {
@@ -46,10 +66,7 @@ struct MapRoutes: Sendable {
         fixes.sort { $0.vehicleKey < $1.vehicleKey }
         return GPSResponse(positions: fixes.compactMap { fix in
             guard let entry = deps.catalog.entry(key: fix.vehicleKey), entry.owner == user.id else { return nil }
-            return .init(vehicleId: entry.id.uuidString.lowercased(), lat: fix.latitude, long: fix.longitude,
-                         timestamp: UTCTime.iso8601(milliseconds: fix.fixTime), speed: fix.speedKmh, heading: fix.heading,
-                         source: fix.source.name,
-                         cargo: entry.cargoID.map { .init(id: $0, pickup: entry.cargo.map { .init($0.pickup) }, delivery: entry.cargo.map { .init($0.delivery) }) })
+            return .init(vehicleId: entry.id.uuidString.lowercased(), fix: fix, cargoID: entry.cargoID, cargo: entry.cargo)
         })
     }
 
