@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs, builds, and runs `swift test`.
+# The whole test suite: installs what it needs, builds, runs `swift test`, then scripts/api-fuzz.sh.
 # Tests that need PostgreSQL/PostGIS start their own private clusters on unix sockets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +12,8 @@ for pid_file in "${TMPDIR:-/tmp}"/geofleet-tests-*/*/data/postmaster.pid; do
     [ -f "$pid_file" ] || continue
     kill -QUIT "$(head -1 "$pid_file")" 2>/dev/null || true
 done
+# The API against its OpenAPI contract (Schemathesis on a private geofleetd); GEOFLEET_SKIP_API_FUZZ=1 skips it.
+if [ "${GEOFLEET_SKIP_API_FUZZ:-0}" != 1 ]; then
+    GEOFLEET_BIN=$(swift build --show-bin-path) scripts/api-fuzz.sh || status=1
+fi
 exit $status

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// An API failure answered as `{"error": "message"}` with its status (CONTRACT.md).
 public struct APIError: HTTPResponseError, Sendable {
@@ -35,6 +36,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError.badRequest("invalid request body: \(Self.describe(error))")
         } catch let error as HTTPError {
             throw APIError(error.status, error.body ?? error.status.reasonPhrase)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "request body larger than \(context.maxUploadSize / 1024) KiB")
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             throw APIError(.internalServerError, "internal error")

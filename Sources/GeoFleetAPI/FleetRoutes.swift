@@ -24,6 +24,7 @@ struct FleetRoutes: Sendable {
         var gpsDeviceId: String?
         var manualPosition: Manual?
         static let allowedKeys: Set<String> = ["type", "licensePlate", "capacity", "driverId", "gpsDeviceId", "manualPosition"]
+        static let nestedAllowedKeys: [String: Set<String>] = ["capacity": ["weight", "volume"], "manualPosition": ["lat", "long", "address"]]
     }
 
     struct AddResponse: ResponseEncodable { var success = true; var vehicleId: String }
@@ -38,7 +39,7 @@ struct FleetRoutes: Sendable {
         if let m = body.manualPosition {
             manual = ManualPosition(lat: try Validate.latitude(m.lat, field: "manualPosition.lat"),
                                     long: try Validate.longitude(m.long, field: "manualPosition.long"),
-                                    address: m.address.map { String($0.prefix(300)) })
+                                    address: try m.address.map { try Validate.address($0, field: "manualPosition.address") })
         }
         let new = NewVehicle(
             userID: user.id, type: body.type, licensePlate: try Validate.plate(body.licensePlate),
@@ -93,7 +94,7 @@ struct FleetRoutes: Sendable {
             }
             status = s
         }
-        let search = q.get("search").map { String($0.prefix(32)) }
+        let search = try q.get("search").map { try Validate.searchText(String($0), field: "search") }
         var order = VehicleOrder.createdAscending
         if let raw = q.get("sort") {
             guard let o = VehicleOrder(rawValue: raw) else {
@@ -123,7 +124,6 @@ struct FleetRoutes: Sendable {
     }
 
     static func time(_ raw: String, name: String) throws -> Int64 {
-        guard let ms = UTCTime.parseISO8601(raw) else { throw APIError.badRequest("\(name) must be an ISO 8601 time") }
-        return ms
+        try Validate.time(raw, field: name)
     }
 }

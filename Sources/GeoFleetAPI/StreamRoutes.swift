@@ -20,6 +20,11 @@ struct StreamRoutes: Sendable {
     @Sendable func shouldUpgrade(request: Request, context: APIRequestContext) async throws -> RouterShouldUpgrade {
         let user = try context.requireUser()
         _ = try await Self.parameters(request, user: user, deps: deps)
+        // Without the upgrade headers the route would answer an empty 200: say what is expected instead.
+        guard request.headers[.upgrade]?.lowercased() == "websocket" else {
+            throw APIError(.init(code: 426, reasonPhrase: "Upgrade Required"), "/api/stream is a WebSocket: send Upgrade: websocket",
+                           headers: [.upgrade: "websocket"])
+        }
         return .upgrade([:])
     }
 

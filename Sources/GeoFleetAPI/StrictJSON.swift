@@ -17,9 +17,15 @@ struct ObjectKeys: Decodable {
     }
 }
 
-/// A request body type that names the fields it accepts.
+/// A request body type that names the fields it accepts, at the top and in its nested objects.
 protocol StrictBody: Decodable {
     static var allowedKeys: Set<String> { get }
+    /// Dotted paths of nested objects (`capacity`, `currentCargo.pickup`) and the fields each accepts.
+    static var nestedAllowedKeys: [String: Set<String>] { get }
+}
+
+extension StrictBody {
+    static var nestedAllowedKeys: [String: Set<String>] { [:] }
 }
 
 extension Request {
@@ -36,6 +42,17 @@ extension Request {
         let unknown = keys.keys.subtracting(T.allowedKeys)
         if !unknown.isEmpty {
             throw APIError.badRequest("unknown field(s): \(unknown.sorted().joined(separator: ", "))")
+        }
+        if !T.nestedAllowedKeys.isEmpty, let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            for (path, allowed) in T.nestedAllowedKeys {
+                var node: Any? = object
+                for component in path.split(separator: ".") { node = (node as? [String: Any])?[String(component)] }
+                guard let nested = node as? [String: Any] else { continue }
+                let extra = Set(nested.keys).subtracting(allowed)
+                if !extra.isEmpty {
+                    throw APIError.badRequest("unknown field(s) in \(path): \(extra.sorted().joined(separator: ", "))")
+                }
+            }
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetCore
 
 /// Input rules shared by the routes; each failure is a 400 with a message naming the field.
 enum Validate {
@@ -51,6 +52,22 @@ enum Validate {
             throw APIError.badRequest("\(field) must be at most 300 printable characters")
         }
         return value
+    }
+
+    /// Free text for a filter (plate search): printable, bounded.
+    static func searchText(_ value: String, field: String) throws -> String {
+        guard value.count <= 32, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw APIError.badRequest("\(field) must be at most 32 printable characters")
+        }
+        return value
+    }
+
+    /// An ISO 8601 instant between 1970 and 9999 (what the API can store and print back).
+    static func time(_ raw: String, field: String) throws -> Int64 {
+        guard let ms = UTCTime.parseISO8601(raw), (0...253_402_300_799_999).contains(ms) else {
+            throw APIError.badRequest("\(field) must be an ISO 8601 time between 1970 and 9999")
+        }
+        return ms
     }
 
     static func uuid(_ value: String, field: String) throws -> UUID {

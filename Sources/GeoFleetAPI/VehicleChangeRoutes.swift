@@ -44,6 +44,10 @@ struct VehicleChangeRoutes: Sendable {
         static let allowedKeys: Set<String> = [
             "type", "licensePlate", "capacity", "driverId", "gpsDeviceId", "status", "currentCargoId", "currentCargo",
         ]
+        static let nestedAllowedKeys: [String: Set<String>] = [
+            "capacity": ["weight", "volume"], "currentCargo": ["pickup", "delivery"],
+            "currentCargo.pickup": ["lat", "long", "address"], "currentCargo.delivery": ["lat", "long", "address"],
+        ]
 
         enum CodingKeys: String, CodingKey {
             case type, licensePlate, capacity, driverId, gpsDeviceId, status, currentCargoId, currentCargo
@@ -163,8 +167,12 @@ struct VehicleChangeRoutes: Sendable {
         let now = deps.now()
         var fixTime: Int64?
         if let raw = body.timestamp {
-            guard let t = UTCTime.parseISO8601(raw) else { throw APIError.badRequest("timestamp must be an ISO 8601 time") }
+            let t = try Validate.time(raw, field: "timestamp")
             guard t <= now + 60_000 else { throw APIError.badRequest("timestamp must not be in the future") }
+            // The same window device fixes get (GEOFLEET_FILTER_PAST_SECONDS), and never before 2000.
+            guard deps.pipeline.filter.acceptsFixTime(t, now: now) else {
+                throw APIError.badRequest("timestamp is older than the history GeoFleet accepts")
+            }
             fixTime = t
         }
         guard let vehicle = try await deps.store.vehicle(id: id, userID: user.id) else { throw APIError.notFound("vehicle not found") }

@@ -162,7 +162,9 @@ public final class HistoryQueue: Service, Sendable {
                         "error": "\(String(reflecting: error))",
                     ])
                 }
-                if giveUpOnShutdown && attempt >= 3 { return false }
+                // A shutdown requested while this batch keeps failing must not wait for PostGIS forever:
+                // the batch stays in the spool and is written after the next start.
+                if (giveUpOnShutdown || state.withLock({ $0.finished })) && attempt >= 3 { return false }
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }

@@ -82,6 +82,7 @@ public final class IngestPipeline: Sendable {
     /// A position set by hand (the API's manual positioning): same durability path as a device's.
     public func ingestManual(vehicleKey: Int64, owner: String, latitude: Double, longitude: Double, fixTime: Int64?) async throws {
         let received = now()
+        guard filter.acceptsFixTime(fixTime ?? received, now: received) else { throw ManualPositionError.fixTimeOutOfRange }
         let position = Position(
             vehicleKey: vehicleKey, deviceID: nil, fixTime: fixTime ?? received, receivedTime: received,
             latitude: latitude, longitude: longitude, source: .manual)
@@ -115,6 +116,14 @@ public final class IngestPipeline: Sendable {
             events.publishPosition(newest, userID: owner, vehicleID: vehicleID)
         }
     }
+}
+
+/// Why a manual position was refused.
+public enum ManualPositionError: Error, CustomStringConvertible {
+    /// Its time is outside the window the filters accept (and the history can hold).
+    case fixTimeOutOfRange
+
+    public var description: String { "the position's time is outside the history GeoFleet accepts" }
 }
 
 extension HotFix {

@@ -70,6 +70,18 @@ public final class PositionFilter: Sendable {
         _ = state.withLock { $0.removeValue(forKey: vehicleKey) }
     }
 
+    /// Fix times every store accepts whatever the rules: 2000-01-01 up to 2100 (a partition per day of
+    /// year 0 would be a poison record for the PostGIS writer).
+    public static let plausibleFixTimes: ClosedRange<Int64> = 946_684_800_000...4_102_444_800_000
+
+    /// True when a fix time passes the time rules (plausible range, future and past windows).
+    public func acceptsFixTime(_ time: Int64, now: Int64) -> Bool {
+        guard Self.plausibleFixTimes.contains(time) else { return false }
+        if rules.futureSeconds > 0 && time > now + rules.futureSeconds * 1000 { return false }
+        if rules.pastSeconds > 0 && time < now - rules.pastSeconds * 1000 { return false }
+        return true
+    }
+
     /// nil when the fix passes; updates the jump reference as a side effect.
     private func verdict(_ fix: DeviceFix, reference: inout Reference?, now: Int64) -> FilterReason? {
         if rules.invalid && !fix.valid { return .invalid }
@@ -77,6 +89,7 @@ public final class PositionFilter: Sendable {
             return .outOfRange
         }
         if rules.zero && fix.latitude == 0 && fix.longitude == 0 { return .zero }
+        guard Self.plausibleFixTimes.contains(fix.fixTime) else { return .outOfRange }
         if rules.futureSeconds > 0 && fix.fixTime > now + rules.futureSeconds * 1000 { return .future }
         if rules.pastSeconds > 0 && fix.fixTime < now - rules.pastSeconds * 1000 { return .past }
         if rules.maxAccuracyMetres > 0, let accuracy = fix.accuracy, accuracy > rules.maxAccuracyMetres { return .accuracy }
