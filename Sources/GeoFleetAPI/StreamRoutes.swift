@@ -68,9 +68,12 @@ struct StreamRoutes: Sendable {
             try await outbound.write(.text(Self.message(event, room: room, resume: coalescer.resumePoint)))
         }
 
-        try await outbound.write(.text(Self.hello(room: room, resumed: parameters.resume == nil || subscription.resumed,
-                                                  resume: parameters.resume.map { max($0, subscription.backlog.last?.sequence ?? $0) }
-                                                      ?? (hub.nextSequence - 1))))
+        // Until the backlog is through, the safe resume point is the client's own; without one (or when
+        // it was too old) the client starts from now.
+        let resumed = parameters.resume != nil && subscription.resumed
+        try await outbound.write(.text(Self.hello(
+            room: room, resumed: parameters.resume == nil || subscription.resumed,
+            resume: resumed ? parameters.resume! : subscription.startSequence)))
         // The backlog: every status change, and each vehicle's newest position.
         let latestGPS = Dictionary(subscription.backlog.filter { $0.kind == .gpsUpdate }.map { ($0.vehicleID, $0.sequence) }, uniquingKeysWith: max)
         for event in subscription.backlog where event.kind != .gpsUpdate || latestGPS[event.vehicleID] == event.sequence {

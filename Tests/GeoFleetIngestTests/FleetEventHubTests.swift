@@ -51,6 +51,7 @@ import Testing
         let late = hub.subscribe(userID: "alice", after: 2)
         #expect(!late.resumed)
         #expect(late.backlog.isEmpty)
+        #expect(late.startSequence == 7, "the client starts over from the newest event")
         let current = hub.subscribe(userID: "alice", after: 7)
         #expect(current.resumed && current.backlog.isEmpty, "resuming from the newest event is fine")
     }

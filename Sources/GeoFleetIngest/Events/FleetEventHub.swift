@@ -13,6 +13,8 @@ public final class FleetEventHub: Sendable {
         public var backlog: [FleetEvent]
         /// False when the resume point is older than what the hub keeps: the client must reload its state.
         public var resumed: Bool
+        /// The newest sequence when the subscription began: later events come on `events`.
+        public var startSequence: UInt64
         public var events: AsyncStream<FleetEvent>
     }
 
@@ -116,7 +118,7 @@ public final class FleetEventHub: Sendable {
             }
             let hub = self
             continuation.onTermination = { _ in hub.unsubscribe(id) }
-            return Subscription(id: id, backlog: backlog, resumed: resumed, events: stream)
+            return Subscription(id: id, backlog: backlog, resumed: resumed, startSequence: s.nextSequence - 1, events: stream)
         }
     }
 
