@@ -122,8 +122,4 @@ struct FleetRoutes: Sendable {
         }
         return v
     }
-
-    static func time(_ raw: String, name: String) throws -> Int64 {
-        try Validate.time(raw, field: name)
-    }
 }

@@ -42,8 +42,8 @@ struct TrackRoutes: Sendable {
         let id = try Validate.uuid(try context.parameters.require("id"), field: "vehicle id")
         let q = request.uri.queryParameters
         let now = deps.now()
-        let to = try q.get("to").map { try FleetRoutes.time($0, name: "to") } ?? now
-        let from = try q.get("from").map { try FleetRoutes.time($0, name: "from") } ?? (to - 86_400_000)
+        let to = try q.get("to").map { try Validate.time($0, field: "to") } ?? now
+        let from = try q.get("from").map { try Validate.time($0, field: "from") } ?? (to - 86_400_000)
         guard from <= to else { throw APIError.badRequest("from must not be after to") }
         let limit = try FleetRoutes.intParameter(q.get("limit"), name: "limit", default: Self.maxPageSize, range: 1...Self.maxPageSize)
         let tolerance = try q.get("simplify").map { raw -> Double in
@@ -67,14 +67,7 @@ struct TrackRoutes: Sendable {
             guard let projection = deps.projection else {
                 throw APIError(.serviceUnavailable, "track simplification is unavailable: PROJ could not set up EPSG:3035")
             }
-            let simplified = try TrackSimplifier.simplify(points, toleranceMetres: tolerance, projection: projection)
-            // The simplifier keeps a subset of the input in order: walk both to recover the rows.
-            var next = 0
-            kept = simplified.compactMap { point in
-                while next < points.count, points[next] != point { next += 1 }
-                defer { next += 1 }
-                return next < points.count ? next : nil
-            }
+            kept = try TrackSimplifier.simplifiedIndices(points, toleranceMetres: tolerance, projection: projection)
         }
         let vehicleID = vehicle.id.uuidString.lowercased()
         let nextFrom = truncated ? page.last.map { UTCTime.iso8601(milliseconds: $0.fixTime + 1) } : nil

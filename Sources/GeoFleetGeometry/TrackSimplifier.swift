@@ -9,7 +9,16 @@ public enum TrackSimplifier {
     public static func simplify(
         _ points: [TrackPoint], toleranceMetres: Double, projection: MetricProjection, preserveTopology: Bool = false
     ) throws(GeometryError) -> [TrackPoint] {
-        guard points.count >= 3, toleranceMetres > 0 else { return points }
+        try simplifiedIndices(points, toleranceMetres: toleranceMetres, projection: projection, preserveTopology: preserveTopology)
+            .map { points[$0] }
+    }
+
+    /// The indices into `points` of the vertices `simplify` keeps, in order (for callers that carry
+    /// more per point than a `TrackPoint` holds).
+    public static func simplifiedIndices(
+        _ points: [TrackPoint], toleranceMetres: Double, projection: MetricProjection, preserveTopology: Bool = false
+    ) throws(GeometryError) -> [Int] {
+        guard points.count >= 3, toleranceMetres > 0 else { return Array(points.indices) }
         let projected = try projection.forward(points.map { (latitude: $0.latitude, longitude: $0.longitude) })
         // z carries each vertex's index through GEOS (which simplifies in 2D and copies kept vertices verbatim),
         // so the mapping back is exact even for repeated coordinates (a parked vehicle) or self-crossing tracks.
@@ -22,8 +31,7 @@ public enum TrackSimplifier {
         }
         let session = try GEOSSession()
         let kept = try session.simplifyLine(xyz: xyz, tolerance: toleranceMetres, preserveTopology: preserveTopology)
-        let indices = try keptIndices(kept, projected: projected)
-        return indices.map { points[$0] }
+        return try keptIndices(kept, projected: projected)
     }
 
     /// Indices of the kept vertices from their z; if z did not survive, matches coordinates in order instead.

@@ -23,6 +23,13 @@ struct DeviceConnection: Sendable {
         channel.close(promise: nil)
     }
 
+    /// A frame that framed but whose message is garbage: count it, log it with `what` names it, close.
+    func closeAfterUndecodable(_ error: any Error, _ what: Logger.Metadata) {
+        metrics.closedGarbage.increment()
+        logger.warning("closing connection after undecodable packet", metadata: what.merging(["error": "\(error)"]) { $1 })
+        close()
+    }
+
     mutating func identify(_ uniqueID: String) async -> DeviceIntake.Identification {
         await intake.identify(uniqueID)
     }

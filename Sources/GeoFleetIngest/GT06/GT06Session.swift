@@ -1,6 +1,7 @@
 import GeoFleetCore
 import GeoFleetPostGIS
 import GeoFleetProtocols
+import Logging
 import NIOCore
 
 /// One Concox GT06 connection: login, then locations, heartbeats and alarms in arrival order.
@@ -18,11 +19,7 @@ struct GT06Session: DeviceSession {
             do {
                 message = try GT06.decode(frame, timeZoneOffsetSeconds: timeZoneOffset)
             } catch {
-                connection.metrics.closedGarbage.increment()
-                connection.logger.warning("closing connection after undecodable packet", metadata: [
-                    "protocolNumber": "\(frame.protocolNumber)", "error": "\(error)",
-                ])
-                connection.close()
+                connection.closeAfterUndecodable(error, ["protocolNumber": "\(frame.protocolNumber)"])
                 return
             }
             if case .login(let imei, let offset) = message {

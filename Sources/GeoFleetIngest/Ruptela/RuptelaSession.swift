@@ -1,6 +1,7 @@
 import GeoFleetCore
 import GeoFleetPostGIS
 import GeoFleetProtocols
+import Logging
 import NIOCore
 
 /// One Ruptela connection: every packet names its IMEI; records are acknowledged positively once
@@ -22,11 +23,7 @@ struct RuptelaSession: DeviceSession {
             do {
                 message = try Ruptela.decode(frame)
             } catch {
-                connection.metrics.closedGarbage.increment()
-                connection.logger.warning("closing connection after undecodable packet", metadata: [
-                    "command": "\(frame.command)", "error": "\(error)",
-                ])
-                connection.close()
+                connection.closeAfterUndecodable(error, ["command": "\(frame.command)"])
                 return
             }
             let started = ContinuousClock.now
