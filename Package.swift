@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Bottom layer: pure models and codecs, no I/O.
@@ -57,6 +58,19 @@ let package = Package(
             dependencies: ["GeoFleetCore", "CGEOS", "CPROJ"],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // OpenStreetMap PBF reader (zlib blobs, dense nodes, ways, relations).
+        .target(
+            name: "GeoFleetOSM",
+            dependencies: ["CZlib"],
+            swiftSettings: swiftSettings
+        ),
+        // Road routing: truck profiles, graph import, contraction hierarchies, snapping, matrices, EU driving rules.
+        .target(
+            name: "GeoFleetRouting",
+            dependencies: ["GeoFleetCore", "GeoFleetOSM"],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(
             name: "CHiredis",
             pkgConfig: "hiredis",
@@ -80,6 +94,20 @@ let package = Package(
         .target(
             name: "GeoFleetRedis",
             dependencies: ["CHiredis"],
+            swiftSettings: swiftSettings
+        ),
+        // The route provider chain: cache (LRU + Redis), built-in graphs, external OSRM/Valhalla behind a breaker, heuristic.
+        .target(
+            name: "GeoFleetRouteService",
+            dependencies: [
+                "GeoFleetRouting",
+                "GeoFleetRedis",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -123,6 +151,8 @@ let package = Package(
                 "GeoFleetIngest",
                 "GeoFleetHotIndex",
                 "GeoFleetPostGIS",
+                "GeoFleetRouting",
+                "GeoFleetRouteService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -144,6 +174,9 @@ let package = Package(
                 "GeoFleetPostGIS",
                 "GeoFleetSpool",
                 "GeoFleetHotIndex",
+                "GeoFleetRouting",
+                "GeoFleetRouteService",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -175,6 +208,7 @@ let package = Package(
                 "GeoFleetAPI",
                 "GeoFleetProtocols",
                 "GeoFleetFuzz",
+                "GeoFleetRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -238,6 +272,33 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GeoFleetOSMTests",
+            dependencies: ["GeoFleetOSM"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetRoutingTests",
+            dependencies: ["GeoFleetRouting", "GeoFleetCore", "GeoFleetOSM"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetRouteServiceTests",
+            dependencies: [
+                "GeoFleetRouteService",
+                "GeoFleetRouting",
+                "GeoFleetTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GeoFleetHotIndexTests",
             dependencies: ["GeoFleetHotIndex"],
             swiftSettings: swiftSettings
@@ -262,6 +323,7 @@ let package = Package(
                 "GeoFleetFuzz",
                 "GeoFleetAPI",
                 "GeoFleetCore",
+                "GeoFleetRouting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# osrm-routed (PyPI osrm-bindings, Python ≥ 3.12 from pyenv) for the external-router tests.
+scripts/install-osrm.sh >/dev/null
 swift build --build-tests
 status=0
 swift test --skip-build "$@" || status=$?

@@ -2,6 +2,7 @@ import GeoFleetGeometry
 import GeoFleetHotIndex
 import GeoFleetIngest
 import GeoFleetPostGIS
+import GeoFleetRouteService
 import Hummingbird
 import Logging
 
@@ -23,10 +24,14 @@ public struct FleetAPIDependencies: Sendable {
     /// Renders `/metrics` (Prometheus text format).
     public var metricsText: @Sendable () -> String
     public var now: @Sendable () -> Int64
+    /// Road distances and durations (`/api/routes/*`).
+    public var routes: RouteService
 
     public init(store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
                 tokens: TokenAuthority, rateLimiter: RateLimiter, events: FleetEventHub, projection: MetricProjection?,
-                metricsText: @escaping @Sendable () -> String, now: @escaping @Sendable () -> Int64) {
+                metricsText: @escaping @Sendable () -> String, now: @escaping @Sendable () -> Int64, routes: RouteService? = nil) {
+        // Without a configured chain the routes still answer, from the heuristic.
+        self.routes = routes ?? RouteService(engines: [:], external: nil, cache: RouteCache(), logger: Logger(label: "geofleet.routes"))
         self.store = store
         self.projection = projection
         self.events = events
@@ -61,6 +66,7 @@ public enum FleetAPI {
         TrackRoutes(deps: deps).register(on: api)
         StreamRoutes(deps: deps).register(on: api)
         MapRoutes(deps: deps).register(on: api)
+        RouteRoutes(deps: deps).register(on: api)
         return router
     }
 }

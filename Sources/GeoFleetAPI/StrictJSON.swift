@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// Collects the keys of a JSON object so that unknown fields can be refused by name.
 struct ObjectKeys: Decodable {
@@ -30,8 +31,14 @@ extension StrictBody {
 
 extension Request {
     /// Decodes a JSON body, refusing unknown top-level fields with 400.
-    func decodeStrict<T: StrictBody>(_ type: T.Type, context: APIRequestContext) async throws -> T {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
+    func decodeStrict<T: StrictBody>(_ type: T.Type, context: APIRequestContext, maxBytes: Int? = nil) async throws -> T {
+        let limit = maxBytes ?? context.maxUploadSize
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "request body larger than \(limit / 1024) KiB")
+        }
         let data = Data(buffer.readableBytesView)
         let keys: ObjectKeys
         do {

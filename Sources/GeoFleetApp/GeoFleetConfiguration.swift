@@ -46,6 +46,24 @@ public struct GeoFleetConfiguration: Sendable {
     public var writerBatchRows: Int
     public var writerBatchDelay: Duration
     public var deviceIdleTimeoutSeconds: Int64
+    /// `GEOFLEET_OSM`: an `.osm.pbf` (graphs are built into the data dir when missing or stale) or a directory of `<profile>.graph` files.
+    public var osmPath: String?
+    /// Profiles to load (and build), `GEOFLEET_ROUTING_PROFILES`.
+    public var routingProfiles: [String]
+    /// The profile used when a request names none.
+    public var routingDefaultProfile: String
+    public var routingMaxSnapMeters: Int
+    public var routingMaxMatrixCells: Int
+    /// An external OSRM or Valhalla, tried when the built-in graph cannot answer.
+    public var routingExternalURL: String?
+    public var routingExternalKind: String
+    /// OSRM's profile path segment (`driving`) or Valhalla's costing (`truck`).
+    public var routingExternalProfile: String?
+    public var routingExternalTimeoutMilliseconds: Int
+    public var routingBreakerFailures: Int
+    public var routingBreakerCooldownSeconds: Int
+    public var routeCacheEntries: Int
+    public var routeCacheTTLSeconds: Int
 
     public init(dataDirectory: String = "./.geofleet") {
         self.dataDirectory = dataDirectory
@@ -77,6 +95,19 @@ public struct GeoFleetConfiguration: Sendable {
         writerBatchRows = 10_000
         writerBatchDelay = .milliseconds(200)
         deviceIdleTimeoutSeconds = 600
+        osmPath = nil
+        routingProfiles = ["car", "van", "rigid", "articulated"]
+        routingDefaultProfile = "articulated"
+        routingMaxSnapMeters = 1000
+        routingMaxMatrixCells = 1_000_000
+        routingExternalURL = nil
+        routingExternalKind = "osrm"
+        routingExternalProfile = nil
+        routingExternalTimeoutMilliseconds = 2000
+        routingBreakerFailures = 5
+        routingBreakerCooldownSeconds = 10
+        routeCacheEntries = 200_000
+        routeCacheTTLSeconds = 86_400
     }
 
     /// Reads `GEOFLEET_*` variables; a malformed value is an error naming the variable.
@@ -116,6 +147,31 @@ public struct GeoFleetConfiguration: Sendable {
         c.writerBatchRows = try int(env, "GEOFLEET_WRITER_BATCH_ROWS", c.writerBatchRows, 1...1_000_000)
         c.writerBatchDelay = .milliseconds(try int(env, "GEOFLEET_WRITER_BATCH_MS", 200, 1...60_000))
         c.deviceIdleTimeoutSeconds = Int64(try int(env, "GEOFLEET_DEVICE_IDLE_SECONDS", Int(c.deviceIdleTimeoutSeconds), 5...86_400))
+        c.osmPath = env["GEOFLEET_OSM"].flatMap { $0.isEmpty ? nil : $0 }
+        if let raw = env["GEOFLEET_ROUTING_PROFILES"], !raw.isEmpty {
+            c.routingProfiles = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        let known = ["car", "van", "rigid", "articulated"]
+        for profile in c.routingProfiles where !known.contains(profile) {
+            throw ConfigurationError(variable: "GEOFLEET_ROUTING_PROFILES", message: "unknown profile \(profile); known: \(known.joined(separator: ", "))")
+        }
+        c.routingDefaultProfile = env["GEOFLEET_ROUTING_DEFAULT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? c.routingDefaultProfile
+        guard known.contains(c.routingDefaultProfile) else {
+            throw ConfigurationError(variable: "GEOFLEET_ROUTING_DEFAULT_PROFILE", message: "must be one of \(known.joined(separator: ", "))")
+        }
+        c.routingMaxSnapMeters = try int(env, "GEOFLEET_ROUTING_MAX_SNAP_METERS", c.routingMaxSnapMeters, 1...100_000)
+        c.routingMaxMatrixCells = try int(env, "GEOFLEET_ROUTING_MAX_MATRIX_CELLS", c.routingMaxMatrixCells, 1...25_000_000)
+        c.routingExternalURL = env["GEOFLEET_ROUTING_EXTERNAL_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        c.routingExternalKind = env["GEOFLEET_ROUTING_EXTERNAL_KIND"].flatMap { $0.isEmpty ? nil : $0 } ?? c.routingExternalKind
+        guard ["osrm", "valhalla"].contains(c.routingExternalKind) else {
+            throw ConfigurationError(variable: "GEOFLEET_ROUTING_EXTERNAL_KIND", message: "must be osrm or valhalla")
+        }
+        c.routingExternalProfile = env["GEOFLEET_ROUTING_EXTERNAL_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
+        c.routingExternalTimeoutMilliseconds = try int(env, "GEOFLEET_ROUTING_EXTERNAL_TIMEOUT_MS", c.routingExternalTimeoutMilliseconds, 10...120_000)
+        c.routingBreakerFailures = try int(env, "GEOFLEET_ROUTING_BREAKER_FAILURES", c.routingBreakerFailures, 1...1000)
+        c.routingBreakerCooldownSeconds = try int(env, "GEOFLEET_ROUTING_BREAKER_COOLDOWN_SECONDS", c.routingBreakerCooldownSeconds, 1...3600)
+        c.routeCacheEntries = try int(env, "GEOFLEET_ROUTE_CACHE_ENTRIES", c.routeCacheEntries, 1...100_000_000)
+        c.routeCacheTTLSeconds = try int(env, "GEOFLEET_ROUTE_CACHE_TTL_SECONDS", c.routeCacheTTLSeconds, 1...30 * 86_400)
         return c
     }
 

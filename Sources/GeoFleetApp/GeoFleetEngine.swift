@@ -1,4 +1,5 @@
 import Foundation
+import AsyncHTTPClient
 import GeoFleetAPI
 import GeoFleetCore
 import GeoFleetGeometry
@@ -48,6 +49,8 @@ public final class GeoFleetEngine: Sendable {
     private let logger: Logger
     private let httpPortSignal = PortSignal()
     private let serviceGroup = Mutex<ServiceGroup?>(nil)
+    /// The external router's HTTP client, when one is configured.
+    private let routeHTTPClient: HTTPClient?
 
     /// Starts everything up to the point of serving: database ready and migrated, spool replayed,
     /// hot index rebuilt, device port bound. Call `run()` next.
@@ -156,9 +159,11 @@ public final class GeoFleetEngine: Sendable {
         ruptelaServer = try await .bind(
             .ruptela, host: host, port: configuration.ruptelaPort, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
         osmandServer = OsmAndServer(host: host, port: configuration.osmandPort, directory: directory, pipeline: pipeline, logger: logger)
+        let (routes, routeHTTPClient) = try await RoutingSetup.routeService(configuration, logger: logger)
+        self.routeHTTPClient = routeHTTPClient
         let router = FleetAPI.router(FleetAPIDependencies(
             store: store, hot: hot, catalog: catalog, pipeline: pipeline, directory: directory, tokens: tokens, rateLimiter: rateLimiter, events: events,
-            projection: Self.metricProjection(logger: logger), metricsText: metricsText, now: now))
+            projection: Self.metricProjection(logger: logger), metricsText: metricsText, now: now, routes: routes))
         let portSignal = httpPortSignal
         application = Application(
             router: router,
@@ -256,6 +261,7 @@ public final class GeoFleetEngine: Sendable {
     }
 
     private func stopDatabase() async {
+        try? await routeHTTPClient?.shutdown()
         await writer.close()
         spool.close()
         clientTask.cancel()

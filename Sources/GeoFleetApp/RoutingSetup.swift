@@ -1,0 +1,119 @@
+import AsyncHTTPClient
+import Dispatch
+import Foundation
+import GeoFleetRedis
+import GeoFleetRouteService
+import GeoFleetRouting
+import Logging
+
+/// Sets up the route provider chain from the configuration: the built-in graphs (built from
+/// `GEOFLEET_OSM` when missing or stale), the external router with its breaker, and the cache.
+enum RoutingSetup {
+    /// The chain, and the HTTP client of the external router (shut down with the engine).
+    static func routeService(_ configuration: GeoFleetConfiguration, logger: Logger) async throws -> (RouteService, HTTPClient?) {
+        let profiles = configuration.routingProfiles.compactMap(VehicleProfile.named)
+        var engines: [VehicleClass: RoutingEngine] = [:]
+        if let osm = configuration.osmPath {
+            engines = try await offPool { try loadEngines(osm: osm, profiles: profiles, configuration: configuration, logger: logger) }
+        } else {
+            logger.info("no GEOFLEET_OSM: routes come from the external router or the heuristic")
+        }
+
+        var external: ExternalRouter?
+        var httpClient: HTTPClient?
+        if let url = configuration.routingExternalURL {
+            let timeout = Duration.milliseconds(configuration.routingExternalTimeoutMilliseconds)
+            // Its own client: no connection retries, so a stopped service fails fast and the breaker sees it.
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ExternalRouter.httpClientConfiguration(timeout: timeout))
+            httpClient = client
+            let kind = ExternalRouterKind(rawValue: configuration.routingExternalKind) ?? .osrm
+            let breaker = CircuitBreaker(
+                provider: kind.rawValue, failureThreshold: configuration.routingBreakerFailures,
+                cooldown: .seconds(configuration.routingBreakerCooldownSeconds)
+            )
+            external = ExternalRouter(
+                kind: kind, baseURL: url, profile: configuration.routingExternalProfile ?? (kind == .osrm ? "driving" : "truck"),
+                httpClient: client, timeout: timeout, breaker: breaker, maxSnapMeters: Double(configuration.routingMaxSnapMeters)
+            )
+            logger.info("external router configured", metadata: ["kind": "\(kind.rawValue)", "url": "\(url)"])
+        }
+
+        var redisStore: RedisRouteStore?
+        if let url = configuration.redisURL {
+            let target = try RedisTarget(url: url)
+            redisStore = RedisRouteStore(ttlSeconds: configuration.routeCacheTTLSeconds, logger: logger) {
+                switch target {
+                case .tcp(let host, let port): try RedisConnection(host: host, port: port, timeout: .milliseconds(500))
+                case .unixSocket(let path): try RedisConnection(unixSocket: path, timeout: .milliseconds(500))
+                }
+            }
+        }
+        let cache = RouteCache(
+            capacity: configuration.routeCacheEntries, timeToLive: .seconds(configuration.routeCacheTTLSeconds), redis: redisStore
+        )
+        let service = RouteService(
+            engines: engines, external: external, cache: cache,
+            defaultProfile: VehicleProfile.named(configuration.routingDefaultProfile) ?? VehicleProfile(vehicleClass: .articulated),
+            maxMatrixCells: configuration.routingMaxMatrixCells, logger: logger
+        )
+        return (service, httpClient)
+    }
+
+    /// Loads `<profile>.graph` files from a directory, or builds them from an `.osm.pbf` first when they are missing or stale.
+    static func loadEngines(osm: String, profiles: [VehicleProfile], configuration: GeoFleetConfiguration, logger: Logger) throws
+        -> [VehicleClass: RoutingEngine] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: osm, isDirectory: &isDirectory) else {
+            throw ConfigurationError(variable: "GEOFLEET_OSM", message: "\(osm) does not exist")
+        }
+        let maxSnap = Double(configuration.routingMaxSnapMeters)
+        var engines: [VehicleClass: RoutingEngine] = [:]
+        if isDirectory.boolValue {
+            for profile in profiles {
+                let path = (osm as NSString).appendingPathComponent(profile.name + ".graph")
+                guard FileManager.default.fileExists(atPath: path) else {
+                    logger.warning("no graph for profile; it falls back", metadata: ["profile": "\(profile.name)", "path": "\(path)"])
+                    continue
+                }
+                engines[profile.vehicleClass] = RoutingEngine(graph: try RoutingGraph(contentsOf: path), maxSnapMeters: maxSnap)
+            }
+        } else {
+            let directory = GraphDirectory(dataDir: configuration.dataDirectory, extractPath: osm)
+            let stale = try directory.staleProfiles(profiles)
+            if !stale.isEmpty {
+                logger.info("building road graphs", metadata: ["extract": "\(osm)", "profiles": "\(stale.map(\.name))"])
+                var lastLogged = ""
+                let result = try directory.build(profiles: stale) { profile, progress in
+                    let step = "\(profile) \(progress.phase.rawValue)"
+                    if step != lastLogged {
+                        lastLogged = step
+                        logger.info("graph build", metadata: ["profile": "\(profile)", "phase": "\(progress.phase.rawValue)"])
+                    }
+                }
+                for report in result.reports {
+                    logger.info("graph built", metadata: [
+                        "profile": "\(report.profile.name)", "edges": "\(report.summary.edges)", "turns": "\(report.summary.turns)",
+                        "shortcuts": "\(report.summary.shortcuts)", "seconds": "\(report.seconds)", "bytes": "\(report.fileBytes)",
+                    ])
+                }
+            }
+            engines = try directory.loadEngines(profiles, maxSnapMeters: maxSnap)
+        }
+        for (vehicleClass, engine) in engines {
+            logger.info("road graph loaded", metadata: [
+                "profile": "\(vehicleClass.rawValue)", "edges": "\(engine.graph.summary.edges)",
+                "memoryBytes": "\(engine.graph.memoryBytes)",
+            ])
+        }
+        return engines
+    }
+
+    /// Graph builds and loads are long CPU and disk work: run them on a plain thread, not the cooperative pool.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try body() })
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+// Building blocks shared by contraction, point queries and matrices: the lexicographic cost, the search
+// graph's arc, a growable buffer of plain values, and the search space (labels plus a 4-ary heap).
+
+/// A path cost, compared lexicographically: weight, then duration, then distance.
+struct CHCost: Equatable {
+    var weight: Int64
+    var duration: Int64
+    var distance: Int64
+
+    static let zero = CHCost(weight: 0, duration: 0, distance: 0)
+    static let infinity = CHCost(weight: .max, duration: .max, distance: .max)
+
+    @inline(__always) init(weight: Int64, duration: Int64, distance: Int64) {
+        self.weight = weight
+        self.duration = duration
+        self.distance = distance
+    }
+
+    @inline(__always) init(_ endpoint: SearchEndpoint) {
+        self.init(weight: endpoint.weight, duration: endpoint.duration, distance: endpoint.distance)
+    }
+
+    @inline(__always) static func < (a: CHCost, b: CHCost) -> Bool {
+        if a.weight != b.weight { return a.weight < b.weight }
+        if a.duration != b.duration { return a.duration < b.duration }
+        return a.distance < b.distance
+    }
+
+    @inline(__always) static func + (a: CHCost, b: CHCost) -> CHCost {
+        CHCost(weight: a.weight &+ b.weight, duration: a.duration &+ b.duration, distance: a.distance &+ b.distance)
+    }
+
+    @inline(__always) func adding(_ arc: CHArc) -> CHCost {
+        CHCost(
+            weight: weight &+ Int64(arc.weight), duration: duration &+ Int64(arc.duration),
+            distance: distance &+ Int64(arc.distance)
+        )
+    }
+
+    var isInfinite: Bool { weight == .max }
+}
+
+/// An arc of the search graph: stored at its lower-ranked end, `head` is the higher-ranked one.
+struct CHArc: Equatable {
+    var head: UInt32
+    var weight: UInt32
+    var duration: UInt32
+    var distance: UInt32
+}
+
+/// Marks "no node / no arc / not in the heap".
+let chNone = UInt32.max
+
+/// A growable array of plain values behind a raw pointer: no bounds, uniqueness or exclusivity checks in
+/// the hot loops. Copies share the memory; the owner calls `deallocate()` once.
+struct CHBuffer<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    var count: Int
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+        count = 0
+    }
+
+    @inline(__always) subscript(index: Int) -> Element {
+        get { base[index] }
+        nonmutating set { base[index] = newValue }
+    }
+
+    @inline(__always) mutating func append(_ element: Element) {
+        if count == capacity { grow(minimum: count + 1) }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    /// Makes room for `minimum` elements, keeping the first `count`.
+    mutating func grow(minimum: Int) {
+        guard minimum > capacity else { return }
+        let newCapacity = max(minimum, capacity * 2)
+        let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        newBase.initialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    func deallocate() { base.deallocate() }
+}
+
+/// One labelled node of a search.
+struct CHEntry {
+    var cost: CHCost
+    var node: UInt32
+    /// The entry this one was reached from, or `chNone` for a start.
+    var parent: UInt32
+    /// The arc (index into the direction's arc array) from the parent, or for a start the endpoint's index.
+    var via: UInt32
+    /// Position in the heap, or `chNone` once settled.
+    var heapIndex: UInt32
+}
+
+struct CHHeapItem {
+    var cost: CHCost
+    var entry: UInt32
+}
+
+/// The state of one upward Dijkstra search: a node-indexed slot array (never cleared: a slot is valid when
+/// the entry it points to names the node back) and compact entries in label order, plus a 4-ary heap with
+/// decrease-key. Resetting costs nothing; after warm-up a search allocates nothing.
+struct CHSearchSpace {
+    let slot: UnsafeMutablePointer<UInt32>
+    let nodeCount: Int
+    var entries: CHBuffer<CHEntry>
+    var heap: CHBuffer<CHHeapItem>
+
+    init(nodeCount: Int) {
+        self.nodeCount = nodeCount
+        slot = .allocate(capacity: max(nodeCount, 1))
+        slot.initialize(repeating: 0, count: max(nodeCount, 1))
+        entries = CHBuffer(capacity: 256)
+        heap = CHBuffer(capacity: 256)
+    }
+
+    func deallocate() {
+        slot.deallocate()
+        entries.deallocate()
+        heap.deallocate()
+    }
+
+    @inline(__always) mutating func reset() {
+        entries.count = 0
+        heap.count = 0
+    }
+
+    /// The node's entry index, or -1.
+    @inline(__always) func find(_ node: UInt32) -> Int {
+        let index = Int(slot[Int(node)])
+        return index < entries.count && entries.base[index].node == node ? index : -1
+    }
+
+    @inline(__always) var isEmpty: Bool { heap.count == 0 }
+    @inline(__always) var minCost: CHCost { heap.base[0].cost }
+
+    /// Labels `node` with `cost` if it is unlabelled, or improves a label still in the heap. Ties keep the
+    /// older label.
+    @inline(__always) mutating func relax(node: UInt32, cost: CHCost, parent: UInt32, via: UInt32) {
+        let index = find(node)
+        if index < 0 {
+            let entry = entries.count
+            slot[Int(node)] = UInt32(truncatingIfNeeded: entry)
+            entries.append(CHEntry(cost: cost, node: node, parent: parent, via: via, heapIndex: UInt32(truncatingIfNeeded: heap.count)))
+            heap.append(CHHeapItem(cost: cost, entry: UInt32(truncatingIfNeeded: entry)))
+            siftUp(heap.count - 1)
+        } else if cost < entries.base[index].cost {
+            let position = entries.base[index].heapIndex
+            guard position != chNone else { return }
+            entries.base[index].cost = cost
+            entries.base[index].parent = parent
+            entries.base[index].via = via
+            heap.base[Int(position)].cost = cost
+            siftUp(Int(position))
+        }
+    }
+
+    /// Removes the cheapest entry from the heap (marking it settled) and returns its index.
+    @inline(__always) mutating func popMin() -> Int {
+        let top = heap.base[0]
+        entries.base[Int(top.entry)].heapIndex = chNone
+        heap.count -= 1
+        if heap.count > 0 {
+            let last = heap.base[heap.count]
+            siftDown(last)
+        }
+        return Int(top.entry)
+    }
+
+    @inline(__always) private mutating func siftUp(_ start: Int) {
+        let item = heap.base[start]
+        var position = start
+        while position > 0 {
+            let parent = (position - 1) >> 2
+            let parentItem = heap.base[parent]
+            guard item.cost < parentItem.cost else { break }
+            heap.base[position] = parentItem
+            entries.base[Int(parentItem.entry)].heapIndex = UInt32(truncatingIfNeeded: position)
+            position = parent
+        }
+        heap.base[position] = item
+        entries.base[Int(item.entry)].heapIndex = UInt32(truncatingIfNeeded: position)
+    }
+
+    /// Places `item` from the root down (the root slot is free).
+    @inline(__always) private mutating func siftDown(_ item: CHHeapItem) {
+        let count = heap.count
+        var position = 0
+        while true {
+            let first = position << 2 + 1
+            if first >= count { break }
+            var best = first
+            var bestCost = heap.base[first].cost
+            let end = min(first + 4, count)
+            var child = first + 1
+            while child < end {
+                let cost = heap.base[child].cost
+                if cost < bestCost {
+                    best = child
+                    bestCost = cost
+                }
+                child += 1
+            }
+            guard bestCost < item.cost else { break }
+            let moved = heap.base[best]
+            heap.base[position] = moved
+            entries.base[Int(moved.entry)].heapIndex = UInt32(truncatingIfNeeded: position)
+            position = best
+        }
+        heap.base[position] = item
+        entries.base[Int(item.entry)].heapIndex = UInt32(truncatingIfNeeded: position)
+    }
+}

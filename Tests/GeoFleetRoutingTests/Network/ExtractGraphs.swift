@@ -1,0 +1,39 @@
+import Foundation
+import Synchronization
+@testable import GeoFleetRouting
+
+/// Graphs of the real extracts in `fixtures/osm/` (© OpenStreetMap contributors, ODbL), built once per test process.
+enum ExtractGraphs {
+    private static let networks = Mutex<[String: RoadNetwork]>([:])
+    private static let engines = Mutex<[String: RoutingEngine]>([:])
+
+    static func path(_ extract: String) -> String {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            let candidate = url.appendingPathComponent("fixtures/osm/\(extract).osm.pbf")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
+        }
+        return "fixtures/osm/\(extract).osm.pbf"
+    }
+
+    static func network(_ extract: String) throws -> RoadNetwork {
+        if let cached = networks.withLock({ $0[extract] }) { return cached }
+        let network = try RoadNetwork.read(pbf: path(extract))
+        networks.withLock { $0[extract] = network }
+        return network
+    }
+
+    /// The engine for an extract and profile (built on first use; builds of one key may race once, harmlessly).
+    static func engine(_ extract: String, _ vehicleClass: VehicleClass) throws -> RoutingEngine {
+        let key = "\(extract)/\(vehicleClass.rawValue)"
+        if let cached = engines.withLock({ $0[key] }) { return cached }
+        let graph = GraphBuilder.build(
+            network: try network(extract), profile: VehicleProfile(vehicleClass: vehicleClass),
+            source: .init(name: extract, bytes: 0, modified: 0)
+        )
+        let engine = RoutingEngine(graph: graph)
+        engines.withLock { $0[key] = engine }
+        return engine
+    }
+}
