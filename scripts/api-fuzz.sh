@@ -114,6 +114,8 @@ EOF
     export GEOFLEET_DATA_DIR=$work/data GEOFLEET_BIND=127.0.0.1 GEOFLEET_JWT_SECRET=$secret \
         GEOFLEET_HTTP_PORT=$http_port GEOFLEET_TELTONIKA_PORT=$teltonika_port GEOFLEET_GT06_PORT=$gt06_port \
         GEOFLEET_OSMAND_PORT=$osmand_port GEOFLEET_RUPTELA_PORT=$ruptela_port
+    # A real road graph (Monaco), so route answers come from the router as well as the heuristic.
+    export GEOFLEET_OSM=$root/fixtures/osm/monaco.osm.pbf GEOFLEET_ROUTING_PROFILES=car,articulated
     exec "$bin/geofleetd"
 ) >"$work/geofleetd.log" 2>&1 &
 server_pid=$!
@@ -237,6 +239,17 @@ def expect(what, statuses, method, path, **kw):
                                 and list(parsed) == ["error"] and isinstance(parsed["error"], str)):
         problems.append(f"{what}: {method} {path} answered {status} without {{\"error\": string}}: {ctype} {text[:160]!r}")
     return status, parsed
+
+# Routes: the built-in graph answers inside Monaco, a point at sea is a clear 422, a matrix over the limit a 400.
+monaco = {"from": {"lat": 43.731, "long": 7.42}, "to": {"lat": 43.745, "long": 7.426}, "profile": "car"}
+status, parsed = expect("route in the graph", [200], "POST", "/api/routes/estimate", body=monaco)
+if status == 200 and (parsed.get("provider") != "builtin" or not 2900 < parsed.get("distanceMeters", 0) < 3300):
+    problems.append(f"route in the graph: unexpected answer {parsed}")
+expect("route to the sea", [422], "POST", "/api/routes/estimate",
+       body={"from": monaco["from"], "to": {"lat": 43.712, "long": 7.46}})
+point = {"lat": 43.74, "long": 7.42}
+expect("matrix over 1,000,000 cells", [400], "POST", "/api/routes/matrix",
+       body={"sources": [point] * 1001, "destinations": [point] * 1000})
 
 def add(plate):
     status, parsed, text, _ = call("POST", "/api/fleet/add", {

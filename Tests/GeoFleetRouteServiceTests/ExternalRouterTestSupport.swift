@@ -13,7 +13,11 @@ import Glibc
 /// One client for all these tests, configured as production should be (no connect retries); never shut
 /// down, as it lives as long as the test process.
 let testHTTPClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-                                configuration: ExternalRouter.httpClientConfiguration())
+                                configuration: ExternalRouter.httpClientConfiguration(timeout: testPatience))
+
+/// The timeout of calls that are not about timeouts: long, because other suites (graph contraction, fuzzing)
+/// can hold both cores for many seconds while these run.
+let testPatience = Duration.seconds(120)
 
 /// A clock the test moves by hand, as the breaker's `now`.
 final class ManualClock: Sendable {

@@ -12,7 +12,7 @@ import Testing
     }
 
     static func router(_ server: OSRMServerProcess, metrics: TestMetrics = TestMetrics()) -> ExternalRouter {
-        ExternalRouter(kind: .osrm, baseURL: server.baseURL, profile: "driving", httpClient: testHTTPClient,
+        ExternalRouter(kind: .osrm, baseURL: server.baseURL, profile: "driving", httpClient: testHTTPClient, timeout: testPatience,
                        breaker: CircuitBreaker(provider: "osrm", metricsFactory: metrics))
     }
 
@@ -104,7 +104,7 @@ import Testing
         #expect(router.breaker.state == .closed && router.breaker.consecutiveFailures == 0)
         // Without a radius OSRM snaps the sea point ~117 km to the nearest Monaco road and answers a
         // route: that is why the client sends `radiuses` by default.
-        let unlimited = OSRMClient(baseURL: server.baseURL, httpClient: testHTTPClient, maxSnapMeters: nil)
+        let unlimited = OSRMClient(baseURL: server.baseURL, httpClient: testHTTPClient, timeout: testPatience, maxSnapMeters: nil)
         let snapped = try await unlimited.route(from: monacoRocher, to: openSea)
         #expect(snapped.distanceMeters > 0 && snapped.distanceMeters < 20_000)
     }

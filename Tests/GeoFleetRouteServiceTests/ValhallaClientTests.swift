@@ -22,7 +22,7 @@ import Testing
 
     static func router(_ server: CannedHTTPServer, costing: String = "truck", breaker: CircuitBreaker? = nil) -> ExternalRouter {
         ExternalRouter(kind: .valhalla, baseURL: server.baseURL + "/", profile: costing, httpClient: testHTTPClient,
-                       breaker: breaker ?? CircuitBreaker(provider: "valhalla", metricsFactory: TestMetrics()))
+                       timeout: testPatience, breaker: breaker ?? CircuitBreaker(provider: "valhalla", metricsFactory: TestMetrics()))
     }
 
     @Test func routeRequestAndAnswer() async throws {

@@ -13,12 +13,12 @@ public struct ContractedGraph: Sendable {
     }
 
     /// Arcs kept in the search graph (forward and backward upward arcs), including shortcuts.
-    public var arcCount: Int { storage.forwardArcCount + storage.backwardArcCount }
+    public var arcCount: Int { storage.arcCount }
     public var shortcutCount: Int { storage.shortcutCount }
 
     /// Approximate size of the arrays in bytes.
     public var memoryBytes: Int {
-        nodeCount * 8 + (nodeCount + 1) * 8 + arcCount * (MemoryLayout<CHArc>.stride + 4)
+        nodeCount * 16 + arcCount * (MemoryLayout<CHArc>.stride + 4)
     }
 
     /// The rank (internal id) of an input node.
@@ -26,83 +26,82 @@ public struct ContractedGraph: Sendable {
 }
 
 /// The arrays, immutable once built (hence safe to share between threads), behind raw pointers.
+///
+/// Each node's arcs lie together: `arcs[first[u]..<split[u]]` are the upward arcs u -> v of the input
+/// direction (forward searches relax them, backward searches stall over them), `arcs[split[u]..<first[u + 1]]`
+/// the input arcs v -> u from higher nodes, stored at u with head v (backward searches relax them, forward
+/// searches stall over them). One place in memory per settled node.
 final class CHStorage: @unchecked Sendable {
     let nodeCount: Int
     let forwardArcCount: Int
     let backwardArcCount: Int
     let shortcutCount: Int
-    /// Input id -> rank, and rank -> input id.
+    /// Input id -> internal id, and back.
     let rankOf: UnsafeMutablePointer<UInt32>
     let nodeOf: UnsafeMutablePointer<UInt32>
-    /// Upward arcs u -> v (rank v > rank u), by rank of u.
-    let forwardFirst: UnsafeMutablePointer<UInt32>
-    let forwardArcs: UnsafeMutablePointer<CHArc>
-    let forwardMiddle: UnsafeMutablePointer<UInt32>
-    /// Input arcs v -> u with rank v > rank u, stored at u with head v.
-    let backwardFirst: UnsafeMutablePointer<UInt32>
-    let backwardArcs: UnsafeMutablePointer<CHArc>
-    let backwardMiddle: UnsafeMutablePointer<UInt32>
+    let first: UnsafeMutablePointer<UInt32>
+    let split: UnsafeMutablePointer<UInt32>
+    let arcs: UnsafeMutablePointer<CHArc>
+    /// The bypassed node of each shortcut (lower than both ends), or `chNone`.
+    let middle: UnsafeMutablePointer<UInt32>
 
-    /// Allocates the arrays uninitialised (except that counts are fixed); the caller fills them all.
+    var arcCount: Int { forwardArcCount + backwardArcCount }
+
+    /// Allocates the arrays uninitialised; the caller fills them all.
     init(nodeCount: Int, forwardArcCount: Int, backwardArcCount: Int, shortcutCount: Int) {
         self.nodeCount = nodeCount
         self.forwardArcCount = forwardArcCount
         self.backwardArcCount = backwardArcCount
         self.shortcutCount = shortcutCount
+        let arcCount = forwardArcCount + backwardArcCount
         rankOf = .allocate(capacity: max(nodeCount, 1))
         nodeOf = .allocate(capacity: max(nodeCount, 1))
-        forwardFirst = .allocate(capacity: nodeCount + 1)
-        forwardArcs = .allocate(capacity: max(forwardArcCount, 1))
-        forwardMiddle = .allocate(capacity: max(forwardArcCount, 1))
-        backwardFirst = .allocate(capacity: nodeCount + 1)
-        backwardArcs = .allocate(capacity: max(backwardArcCount, 1))
-        backwardMiddle = .allocate(capacity: max(backwardArcCount, 1))
+        first = .allocate(capacity: nodeCount + 1)
+        split = .allocate(capacity: max(nodeCount, 1))
+        arcs = .allocate(capacity: max(arcCount, 1))
+        middle = .allocate(capacity: max(arcCount, 1))
     }
 
     deinit {
         rankOf.deallocate()
         nodeOf.deallocate()
-        forwardFirst.deallocate()
-        forwardArcs.deallocate()
-        forwardMiddle.deallocate()
-        backwardFirst.deallocate()
-        backwardArcs.deallocate()
-        backwardMiddle.deallocate()
+        first.deallocate()
+        split.deallocate()
+        arcs.deallocate()
+        middle.deallocate()
     }
 
-    /// The arc of `first`/`arcs` stored at `node` with the given head, or -1.
-    @inline(__always) static func findArc(
-        at node: UInt32, head: UInt32, first: UnsafeMutablePointer<UInt32>, arcs: UnsafeMutablePointer<CHArc>
-    ) -> Int {
-        var index = Int(first[Int(node)])
-        let end = Int(first[Int(node) + 1])
-        while index < end {
+    /// The index of the arc in `start..<end` with the given head, or -1.
+    @inline(__always) func findArc(head: UInt32, from start: UInt32, to end: UInt32) -> Int {
+        var index = Int(start)
+        while index < Int(end) {
             if arcs[index].head == head { return index }
             index += 1
         }
         return -1
     }
 
-    /// Appends to `output` the input ids of the nodes after `tail` on the arc tail -> head (rank ids) whose
-    /// middle is `middle`, down to input arcs.
-    func unpack(tail: UInt32, head: UInt32, middle: UInt32, into output: inout [UInt32], stack: inout [(UInt32, UInt32, UInt32)]) {
+    /// Appends to `output` the input ids of the nodes after `tail` on the arc tail -> head (internal ids)
+    /// whose middle is `middle`, down to input arcs.
+    func unpack(tail: UInt32, head: UInt32, middle via: UInt32, into output: inout [UInt32], stack: inout [(UInt32, UInt32, UInt32)]) {
         stack.removeAll(keepingCapacity: true)
-        stack.append((tail, head, middle))
-        while let (from, to, via) = stack.popLast() {
-            if via == chNone {
+        stack.append((tail, head, via))
+        while let (from, to, bypassed) = stack.popLast() {
+            if bypassed == chNone {
                 output.append(nodeOf[Int(to)])
                 continue
             }
-            // from -> via is stored at `via` (the lower end) as a backward arc, via -> to as a forward arc.
-            let first = Self.findArc(at: via, head: from, first: backwardFirst, arcs: backwardArcs)
-            let second = Self.findArc(at: via, head: to, first: forwardFirst, arcs: forwardArcs)
-            guard first >= 0, second >= 0 else {
+            // from -> bypassed is stored at `bypassed` (the lower end) as a backward arc, bypassed -> to as a forward one.
+            let node = Int(bypassed)
+            let firstHalf = findArc(head: from, from: split[node], to: first[node + 1])
+            let secondHalf = findArc(head: to, from: first[node], to: split[node])
+            guard firstHalf >= 0, secondHalf >= 0 else {
                 // Cannot happen for a built or validated hierarchy; keep the path connected anyway.
                 output.append(nodeOf[Int(to)])
                 continue
             }
-            stack.append((via, to, forwardMiddle[second]))
-            stack.append((from, via, backwardMiddle[first]))
+            stack.append((bypassed, to, middle[secondHalf]))
+            stack.append((from, bypassed, middle[firstHalf]))
         }
     }
 }
@@ -114,12 +113,12 @@ extension ContractedGraph {
     static let formatVersion: UInt32 = 1
     static let headerSize = 48
 
-    /// Little-endian bytes: magic, version, counts, a checksum of the payload, then the arrays (rank of each
-    /// input node, forward first/arcs/middles, backward first/arcs/middles), copied in bulk.
+    /// Little-endian bytes: magic, version, counts, a checksum of the payload, then the arrays (internal id of
+    /// each input node, arc ranges and splits, arcs, middles), copied in bulk.
     public func serialized() -> [UInt8] {
         let s = storage
         let n = nodeCount
-        let payload = 4 * (n + 2 * (n + 1) + 5 * s.forwardArcCount + 5 * s.backwardArcCount)
+        let payload = Self.payloadSize(nodes: n, arcs: s.arcCount)
         let total = Self.headerSize + payload
         return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             let raw = UnsafeMutableRawBufferPointer(buffer)
@@ -130,12 +129,10 @@ extension ContractedGraph {
                 offset += bytes
             }
             copy(s.rankOf, count: n)
-            copy(s.forwardFirst, count: n + 1)
-            copy(s.forwardArcs, count: s.forwardArcCount)
-            copy(s.forwardMiddle, count: s.forwardArcCount)
-            copy(s.backwardFirst, count: n + 1)
-            copy(s.backwardArcs, count: s.backwardArcCount)
-            copy(s.backwardMiddle, count: s.backwardArcCount)
+            copy(s.first, count: n + 1)
+            copy(s.split, count: n)
+            copy(s.arcs, count: s.arcCount)
+            copy(s.middle, count: s.arcCount)
             let checksum = CHChecksum.compute(UnsafeRawBufferPointer(rebasing: raw[Self.headerSize..<total]))
             var header = CHHeaderWriter(raw.baseAddress!)
             header.put(Self.magic)
@@ -166,7 +163,7 @@ extension ContractedGraph {
                 throw HierarchyError.inconsistent("counts out of range")
             }
             let n = Int(n64), forwardCount = Int(forward64), backwardCount = Int(backward64)
-            let total = Self.headerSize + 4 * (n + 2 * (n + 1) + 5 * forwardCount + 5 * backwardCount)
+            let total = Self.headerSize + Self.payloadSize(nodes: n, arcs: forwardCount + backwardCount)
             guard raw.count >= total else { throw HierarchyError.truncated(expected: total, actual: raw.count) }
             guard raw.count == total else { throw HierarchyError.inconsistent("\(raw.count - total) trailing bytes") }
             guard CHChecksum.compute(UnsafeRawBufferPointer(rebasing: raw[Self.headerSize..<total])) == word64(40) else {
@@ -180,49 +177,48 @@ extension ContractedGraph {
                 offset += byteCount
             }
             copy(s.rankOf, count: n)
-            copy(s.forwardFirst, count: n + 1)
-            copy(s.forwardArcs, count: forwardCount)
-            copy(s.forwardMiddle, count: forwardCount)
-            copy(s.backwardFirst, count: n + 1)
-            copy(s.backwardArcs, count: backwardCount)
-            copy(s.backwardMiddle, count: backwardCount)
+            copy(s.first, count: n + 1)
+            copy(s.split, count: n)
+            copy(s.arcs, count: s.arcCount)
+            copy(s.middle, count: s.arcCount)
             try Self.validate(s)
             return s
         }
         self.init(storage: storage)
     }
 
-    /// Checks what the searches rely on, so that no buffer can make them read out of bounds or loop: ranks
-    /// form a permutation, arc ranges are monotone, every arc points upward, every shortcut middle lies below
-    /// both ends. Also fills `nodeOf`.
+    static func payloadSize(nodes: Int, arcs: Int) -> Int {
+        4 * (nodes + (nodes + 1) + nodes) + arcs * (MemoryLayout<CHArc>.stride + 4)
+    }
+
+    /// Checks what the searches rely on, so that no buffer can make them read out of bounds or loop: ids form
+    /// a permutation, arc ranges are monotone, every arc points upward, every shortcut middle lies below both
+    /// ends, the counts match. Also fills `nodeOf`.
     static func validate(_ s: CHStorage) throws {
         let n = s.nodeCount
-        for rank in 0..<n { s.nodeOf[rank] = chNone }
+        for id in 0..<n { s.nodeOf[id] = chNone }
         for node in 0..<n {
-            let rank = Int(s.rankOf[node])
-            guard rank < n, s.nodeOf[rank] == chNone else { throw HierarchyError.inconsistent("ranks are not a permutation") }
-            s.nodeOf[rank] = UInt32(node)
+            let id = Int(s.rankOf[node])
+            guard id < n, s.nodeOf[id] == chNone else { throw HierarchyError.inconsistent("ids are not a permutation") }
+            s.nodeOf[id] = UInt32(node)
         }
-        var shortcuts = 0
-        for (first, arcs, middles, count) in [
-            (s.forwardFirst, s.forwardArcs, s.forwardMiddle, s.forwardArcCount),
-            (s.backwardFirst, s.backwardArcs, s.backwardMiddle, s.backwardArcCount),
-        ] {
-            guard first[0] == 0, Int(first[n]) == count else { throw HierarchyError.inconsistent("arc ranges") }
-            for node in 0..<n {
-                let start = Int(first[node]), end = Int(first[node + 1])
-                guard start <= end, end <= count else { throw HierarchyError.inconsistent("arc ranges") }
-                for index in start..<end {
-                    let head = arcs[index].head
-                    guard Int(head) < n, Int(head) > node else { throw HierarchyError.inconsistent("arc not upward") }
-                    let middle = middles[index]
-                    if middle != chNone {
-                        guard Int(middle) < node else { throw HierarchyError.inconsistent("shortcut middle above its arc") }
-                        shortcuts += 1
-                    }
+        guard s.first[0] == 0, Int(s.first[n]) == s.arcCount else { throw HierarchyError.inconsistent("arc ranges") }
+        var shortcuts = 0, forward = 0
+        for node in 0..<n {
+            let start = s.first[node], middle = s.split[node], end = s.first[node + 1]
+            guard start <= middle, middle <= end, Int(end) <= s.arcCount else { throw HierarchyError.inconsistent("arc ranges") }
+            forward += Int(middle - start)
+            for index in Int(start)..<Int(end) {
+                let head = s.arcs[index].head
+                guard Int(head) < n, Int(head) > node else { throw HierarchyError.inconsistent("arc not upward") }
+                let bypassed = s.middle[index]
+                if bypassed != chNone {
+                    guard Int(bypassed) < node else { throw HierarchyError.inconsistent("shortcut middle above its arc") }
+                    shortcuts += 1
                 }
             }
         }
+        guard forward == s.forwardArcCount else { throw HierarchyError.inconsistent("arc ranges") }
         guard shortcuts == s.shortcutCount else { throw HierarchyError.inconsistent("shortcut count") }
     }
 }

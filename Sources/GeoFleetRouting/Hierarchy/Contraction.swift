@@ -40,10 +40,75 @@ struct CHDynArc {
     }
 }
 
+struct CHArcInfo {
+    var middle: UInt32
+    var hops: UInt32
+}
+
+/// The arcs of the dynamic graph in two parallel arrays: what witness searches read (head and costs, 16
+/// bytes) and what they do not (middle node and hop count).
+struct CHArcPool {
+    var hot: CHBuffer<CHArc>
+    var cold: CHBuffer<CHArcInfo>
+
+    init(capacity: Int) {
+        hot = CHBuffer(capacity: capacity)
+        cold = CHBuffer(capacity: capacity)
+    }
+
+    var count: Int {
+        get { hot.count }
+        set {
+            hot.count = newValue
+            cold.count = newValue
+        }
+    }
+
+    var capacity: Int { hot.capacity }
+
+    mutating func grow(minimum: Int) {
+        hot.grow(minimum: minimum)
+        cold.grow(minimum: minimum)
+    }
+
+    func deallocate() {
+        hot.deallocate()
+        cold.deallocate()
+    }
+
+    @inline(__always) func copy(from source: Int, to target: Int, count: Int) {
+        (hot.base + target).update(from: hot.base + source, count: count)
+        (cold.base + target).update(from: cold.base + source, count: count)
+    }
+
+    @inline(__always) subscript(index: Int) -> CHDynArc {
+        get {
+            let arc = hot[index], info = cold[index]
+            return CHDynArc(
+                other: arc.head, weight: arc.weight, duration: arc.duration, distance: arc.distance, middle: info.middle, hops: info.hops
+            )
+        }
+        nonmutating set {
+            hot[index] = CHArc(head: newValue.other, weight: newValue.weight, duration: newValue.duration, distance: newValue.distance)
+            cold[index] = CHArcInfo(middle: newValue.middle, hops: newValue.hops)
+        }
+    }
+}
+
 struct CHShortcut {
     var from: UInt32
     var to: UInt32
     var arc: CHDynArc
+}
+
+/// Per-node witness search state: a label valid when `stamp` is current, its heap position, and whether (and
+/// which) target of the current search it is.
+struct CHWitnessNode {
+    var cost: CHCost
+    var stamp: UInt32
+    var position: UInt32
+    var targetStamp: UInt32
+    var targetIndex: UInt32
 }
 
 struct CHWitnessItem {
@@ -66,7 +131,9 @@ struct CHContractor {
     let n: Int
     let options: ContractionOptions
 
-    var pool: CHBuffer<CHDynArc>
+    var pool: CHArcPool
+    /// Arcs in the lists (the pool also holds free room and abandoned blocks).
+    var liveArcs = 0
     let outStart: UnsafeMutablePointer<Int>
     let outCount: UnsafeMutablePointer<UInt32>
     let outCapacity: UnsafeMutablePointer<UInt32>
@@ -80,10 +147,10 @@ struct CHContractor {
     let neighbourMark: UnsafeMutablePointer<UInt32>
 
     // Witness search: per-node stamp, cost and heap position; targets are marked with the same stamp.
-    let witnessStamp: UnsafeMutablePointer<UInt32>
-    let witnessTarget: UnsafeMutablePointer<UInt32>
-    let witnessCost: UnsafeMutablePointer<CHCost>
-    let witnessPosition: UnsafeMutablePointer<UInt32>
+    let witness: UnsafeMutablePointer<CHWitnessNode>
+    var targetVia: CHBuffer<CHCost>
+    var targetState: CHBuffer<UInt8>
+    var targetArc: CHBuffer<UInt32>
     var currentStamp: UInt32 = 0
     var witnessHeap: CHBuffer<CHWitnessItem>
 
@@ -94,7 +161,10 @@ struct CHContractor {
     var shortcuts: CHBuffer<CHShortcut>
     var neighbours: CHBuffer<UInt32>
     var addedHops = 0
-    var statSearches = 0, statSettled = 0, statEvaluations = 0, statReinserts = 0, statMaxDegree = 0 // DEBUG
+    /// How many times each node's priority was re-evaluated because a neighbour was contracted; past the
+    /// limit its key only follows the level and neighbour counts, and is re-evaluated when it comes up.
+    let neighbourUpdates: UnsafeMutablePointer<UInt32>
+    let stale: UnsafeMutablePointer<Bool>
 
     // The search graph as it is recorded, by rank, with input ids (mapped to ranks at the end).
     var rankOf: [UInt32]
@@ -124,28 +194,34 @@ struct CHContractor {
         level = make(0)
         contractedNeighbours = make(0)
         neighbourMark = make(chNone)
-        witnessStamp = make(0)
-        witnessTarget = make(0)
-        witnessCost = make(CHCost.zero)
-        witnessPosition = make(0)
+        witness = make(CHWitnessNode(cost: .zero, stamp: 0, position: 0, targetStamp: 0, targetIndex: 0))
+        targetVia = CHBuffer(capacity: 64)
+        targetState = CHBuffer(capacity: 64)
+        targetArc = CHBuffer(capacity: 64)
         queuePosition = make(chNone)
+        neighbourUpdates = make(0)
+        stale = make(false)
         witnessHeap = CHBuffer(capacity: 1024)
         queue = CHBuffer(capacity: size)
         shortcuts = CHBuffer(capacity: 256)
         neighbours = CHBuffer(capacity: 256)
         rankOf = [UInt32](repeating: chNone, count: n)
-        pool = CHBuffer(capacity: 16)
+        pool = CHArcPool(capacity: 16)
         loadArcs(input)
     }
 
     func deallocate() {
         pool.deallocate()
-        for pointer in [outCount, outCapacity, inCount, inCapacity, level, contractedNeighbours, neighbourMark, witnessStamp, witnessTarget, witnessPosition, queuePosition] {
+        for pointer in [outCount, outCapacity, inCount, inCapacity, level, contractedNeighbours, neighbourMark, queuePosition, neighbourUpdates] {
             pointer.deallocate()
         }
         outStart.deallocate()
         inStart.deallocate()
-        witnessCost.deallocate()
+        witness.deallocate()
+        stale.deallocate()
+        targetVia.deallocate()
+        targetState.deallocate()
+        targetArc.deallocate()
         witnessHeap.deallocate()
         queue.deallocate()
         shortcuts.deallocate()
@@ -203,6 +279,7 @@ struct CHContractor {
         }
         pool.grow(minimum: total + total / 4)
         pool.count = total
+        liveArcs = 2 * kept.count
         for shortcut in kept {
             let from = Int(shortcut.from), to = Int(shortcut.to)
             pool[outStart[from] + Int(outCount[from])] = shortcut.arc
@@ -222,7 +299,7 @@ struct CHContractor {
         let room = max(4, Int(capacity[node]) * 2)
         let newStart = pool.count
         if newStart + room > pool.capacity { pool.grow(minimum: newStart + room) }
-        (pool.base + newStart).initialize(from: pool.base + start[node], count: length)
+        pool.copy(from: start[node], to: newStart, count: length)
         pool.count += room
         start[node] = newStart
         capacity[node] = UInt32(room)
@@ -233,6 +310,7 @@ struct CHContractor {
         if outCount[u] == outCapacity[u] { relocate(start: outStart, count: outCount, capacity: outCapacity, node: u) }
         pool[outStart[u] + Int(outCount[u])] = arc
         outCount[u] += 1
+        liveArcs += 1
     }
 
     @inline(__always) private mutating func appendIn(_ node: UInt32, _ arc: CHDynArc) {
@@ -240,16 +318,18 @@ struct CHContractor {
         if inCount[u] == inCapacity[u] { relocate(start: inStart, count: inCount, capacity: inCapacity, node: u) }
         pool[inStart[u] + Int(inCount[u])] = arc
         inCount[u] += 1
+        liveArcs += 1
     }
 
-    @inline(__always) private func remove(_ other: UInt32, from start: Int, count: UnsafeMutablePointer<UInt32>, node: Int) {
+    @inline(__always) private mutating func remove(_ other: UInt32, from start: Int, count: UnsafeMutablePointer<UInt32>, node: Int) {
         let length = Int(count[node])
         var index = start
         let end = start + length
         while index < end {
-            if pool[index].other == other {
-                pool[index] = pool[end - 1]
+            if pool.hot[index].head == other {
+                pool.copy(from: end - 1, to: index, count: 1)
                 count[node] -= 1
+                liveArcs -= 1
                 return
             }
             index += 1
@@ -262,13 +342,13 @@ struct CHContractor {
         var index = outStart[from]
         let end = index + Int(outCount[from])
         while index < end {
-            if pool[index].other == shortcut.to {
+            if pool.hot[index].head == shortcut.to {
                 guard shortcut.arc.cheaper(than: pool[index]) else { return }
                 pool[index] = shortcut.arc
                 var reverseIndex = inStart[to]
                 let reverseEnd = reverseIndex + Int(inCount[to])
                 while reverseIndex < reverseEnd {
-                    if pool[reverseIndex].other == shortcut.from {
+                    if pool.hot[reverseIndex].head == shortcut.from {
                         var reversed = shortcut.arc
                         reversed.other = shortcut.from
                         pool[reverseIndex] = reversed
@@ -290,64 +370,116 @@ struct CHContractor {
 
     private mutating func nextStamp() -> UInt32 {
         if currentStamp == UInt32.max - 1 {
-            witnessStamp.update(repeating: 0, count: max(n, 1))
-            witnessTarget.update(repeating: 0, count: max(n, 1))
+            for node in 0..<max(n, 1) {
+                witness[node].stamp = 0
+                witness[node].targetStamp = 0
+            }
             currentStamp = 0
         }
         currentStamp += 1
         return currentStamp
     }
 
-    /// Dijkstra from `source` over the remaining graph without `skip`, until `limit` nodes are settled, the
-    /// cheapest label exceeds `bound`, or all `targets` nodes marked with the current stamp are settled.
-    /// Labels stay in `witnessCost` for nodes stamped with the current stamp.
-    private mutating func witnessSearch(from source: UInt32, skip: UInt32, bound: CHCost, targets: Int, limit: Int) {
+    /// Dijkstra from `source` over the remaining graph without `skip`, for the targets marked with the current
+    /// stamp (their via costs in `targetVia`): a target is witnessed once some label of it costs at most its via
+    /// cost, and needs its shortcut once settled more expensively. Stops when every target is decided, the
+    /// cheapest label exceeds every undecided via cost, or `limit` nodes are settled; undecided targets
+    /// stay 0 in `targetState` (1: witnessed, 2: not).
+    private mutating func witnessSearch(from source: UInt32, skip: UInt32, limit: Int) {
         let stamp = currentStamp
+        let targets = targetVia.count
+        var undecided = targets
+        var bound = CHCost.zero
+        for index in 0..<targets where bound < targetVia[index] { bound = targetVia[index] }
         witnessHeap.count = 0
-        witnessStamp[Int(source)] = stamp
-        witnessCost[Int(source)] = .zero
+        witness[Int(source)].stamp = stamp
+        witness[Int(source)].cost = .zero
         witnessPush(source, .zero)
         var settled = 0
-        statSearches += 1 // DEBUG
-        defer { statSettled += settled } // DEBUG
-        var remaining = targets
-        while witnessHeap.count > 0 {
+        var relaxed = 0
+        let relaxLimit = limit * Self.relaxationsPerSettle
+        search: while witnessHeap.count > 0 {
             let top = witnessPop()
+            if bound < top.cost { break }
             let node = Int(top.node)
-            guard !(bound < top.cost) else { break }
-            if witnessTarget[node] == stamp {
-                remaining -= 1
-                if remaining == 0 { break }
+            if witness[node].targetStamp == stamp {
+                let target = Int(witness[node].targetIndex)
+                if targetState[target] == 0 {
+                    targetState[target] = 2
+                    undecided -= 1
+                    if undecided == 0 { break }
+                    bound = tighterBound()
+                }
             }
             settled += 1
             if settled >= limit { break }
             let start = outStart[node]
             let end = start + Int(outCount[node])
+            relaxed += end - start
+            if relaxed > relaxLimit { break }
             var index = start
             while index < end {
-                let arc = pool[index]
+                let arc = pool.hot[index]
                 index += 1
-                let head = Int(arc.other)
-                if arc.other == skip { continue }
-                let cost = CHCost(
-                    weight: top.cost.weight &+ Int64(arc.weight), duration: top.cost.duration &+ Int64(arc.duration),
-                    distance: top.cost.distance &+ Int64(arc.distance)
-                )
+                if arc.head == skip { continue }
+                let cost = top.cost.adding(arc)
                 if bound < cost { continue }
-                if witnessStamp[head] != stamp {
-                    witnessStamp[head] = stamp
-                    witnessCost[head] = cost
-                    witnessPush(arc.other, cost)
-                } else if cost < witnessCost[head] {
-                    witnessCost[head] = cost
-                    let position = Int(witnessPosition[head])
-                    if position < witnessHeap.count, witnessHeap[position].node == arc.other {
+                let head = Int(arc.head)
+                if witness[head].stamp != stamp {
+                    witness[head].stamp = stamp
+                    witness[head].cost = cost
+                    witnessPush(arc.head, cost)
+                } else if cost < witness[head].cost {
+                    witness[head].cost = cost
+                    let position = Int(witness[head].position)
+                    if position < witnessHeap.count, witnessHeap[position].node == arc.head {
                         witnessHeap[position].cost = cost
                         witnessSiftUp(position)
+                    }
+                } else {
+                    continue
+                }
+                if witness[head].targetStamp == stamp {
+                    let target = Int(witness[head].targetIndex)
+                    if targetState[target] == 0, !(targetVia[target] < cost) {
+                        targetState[target] = 1
+                        undecided -= 1
+                        if undecided == 0 { break search }
+                        bound = tighterBound()
                     }
                 }
             }
         }
+    }
+
+    /// Removes the out-arcs of `node` that the last witness search from it beat strictly by another path (which
+    /// avoids `skip`, whose lists are being read): no shortest path needs them, and dropping them keeps the
+    /// remaining graph sparse where limited searches added shortcuts a longer search would have spared.
+    private mutating func pruneRedundantArcs(of node: UInt32, skip: UInt32) {
+        let stamp = currentStamp
+        let u = Int(node)
+        var index = outStart[u]
+        var end = index + Int(outCount[u])
+        while index < end {
+            let arc = pool.hot[index]
+            let head = Int(arc.head)
+            if arc.head != skip, witness[head].stamp == stamp, witness[head].cost < CHCost.zero.adding(arc) {
+                pool.copy(from: end - 1, to: index, count: 1)
+                outCount[u] -= 1
+                liveArcs -= 1
+                end -= 1
+                remove(node, from: inStart[head], count: inCount, node: head)
+                continue
+            }
+            index += 1
+        }
+    }
+
+    /// The largest via cost of the undecided targets.
+    @inline(__always) private func tighterBound() -> CHCost {
+        var bound = CHCost.zero
+        for index in 0..<targetVia.count where targetState[index] == 0 && bound < targetVia[index] { bound = targetVia[index] }
+        return bound
     }
 
     @inline(__always) private mutating func witnessPush(_ node: UInt32, _ cost: CHCost) {
@@ -363,11 +495,11 @@ struct CHContractor {
             let parentItem = witnessHeap[parent]
             guard item.cost < parentItem.cost else { break }
             witnessHeap[position] = parentItem
-            witnessPosition[Int(parentItem.node)] = UInt32(position)
+            witness[Int(parentItem.node)].position = UInt32(position)
             position = parent
         }
         witnessHeap[position] = item
-        witnessPosition[Int(item.node)] = UInt32(position)
+        witness[Int(item.node)].position = UInt32(position)
     }
 
     @inline(__always) private mutating func witnessPop() -> CHWitnessItem {
@@ -395,11 +527,11 @@ struct CHContractor {
             guard bestCost < item.cost else { break }
             let moved = witnessHeap[best]
             witnessHeap[position] = moved
-            witnessPosition[Int(moved.node)] = UInt32(position)
+            witness[Int(moved.node)].position = UInt32(position)
             position = best
         }
         witnessHeap[position] = item
-        witnessPosition[Int(item.node)] = UInt32(position)
+        witness[Int(item.node)].position = UInt32(position)
         return top
     }
 
@@ -409,34 +541,33 @@ struct CHContractor {
     private mutating func evaluate(_ x: UInt32, limit: Int) -> Int64 {
         shortcuts.count = 0
         addedHops = 0
-        statEvaluations += 1 // DEBUG
         let node = Int(x)
         let inLength = Int(inCount[node]), outLength = Int(outCount[node])
         var removedHops = 0
-        for index in 0..<inLength { removedHops += Int(pool[inStart[node] + index].hops) }
-        for index in 0..<outLength { removedHops += Int(pool[outStart[node] + index].hops) }
+        for index in 0..<inLength { removedHops += Int(pool.cold[inStart[node] + index].hops) }
+        for index in 0..<outLength { removedHops += Int(pool.cold[outStart[node] + index].hops) }
         if inLength > 0 && outLength > 0 {
             for inIndex in 0..<inLength {
                 let incoming = pool[inStart[node] + inIndex]
                 let stamp = nextStamp()
-                var targets = 0
-                var bound = CHCost.zero
+                targetVia.count = 0
+                targetState.count = 0
+                targetArc.count = 0
                 for outIndex in 0..<outLength {
                     let outgoing = pool[outStart[node] + outIndex]
                     guard outgoing.other != incoming.other else { continue }
-                    witnessTarget[Int(outgoing.other)] = stamp
-                    targets += 1
-                    let via = incoming.cost + outgoing.cost
-                    if bound < via { bound = via }
+                    witness[Int(outgoing.other)].targetStamp = stamp
+                    witness[Int(outgoing.other)].targetIndex = UInt32(targetVia.count)
+                    targetVia.append(incoming.cost + outgoing.cost)
+                    targetState.append(0)
+                    targetArc.append(UInt32(outStart[node] + outIndex))
                 }
-                guard targets > 0 else { continue }
-                witnessSearch(from: incoming.other, skip: x, bound: bound, targets: targets, limit: limit)
-                for outIndex in 0..<outLength {
-                    let outgoing = pool[outStart[node] + outIndex]
-                    let head = Int(outgoing.other)
-                    guard outgoing.other != incoming.other else { continue }
-                    let via = incoming.cost + outgoing.cost
-                    if witnessStamp[head] == stamp, !(via < witnessCost[head]) { continue }
+                guard targetVia.count > 0 else { continue }
+                witnessSearch(from: incoming.other, skip: x, limit: limit)
+                pruneRedundantArcs(of: incoming.other, skip: x)
+                for target in 0..<targetVia.count where targetState[target] != 1 {
+                    let outgoing = pool[Int(targetArc[target])]
+                    let via = targetVia[target]
                     let hops = incoming.hops &+ outgoing.hops
                     shortcuts.append(CHShortcut(
                         from: incoming.other, to: outgoing.other,
@@ -458,6 +589,9 @@ struct CHContractor {
         priority += Int64(options.levelWeight) * Int64(level[node])
         return priority
     }
+
+    /// A witness search also stops after relaxing this many arcs per allowed settled node (dense cores).
+    static let relaxationsPerSettle = 20
 
     @inline(__always) static func saturate(_ value: Int64) -> UInt32 {
         value >= Int64(UInt32.max) ? UInt32.max : UInt32(value)
@@ -496,11 +630,11 @@ struct CHContractor {
 
         for index in 0..<shortcuts.count { addOrImprove(shortcuts[index]) }
         for index in 0..<inLength {
-            let tail = Int(pool[inStart[node] + index].other)
+            let tail = Int(pool.hot[inStart[node] + index].head)
             remove(x, from: outStart[tail], count: outCount, node: tail)
         }
         for index in 0..<outLength {
-            let head = Int(pool[outStart[node] + index].other)
+            let head = Int(pool.hot[outStart[node] + index].head)
             remove(x, from: inStart[head], count: inCount, node: head)
         }
         outCount[node] = 0
@@ -510,7 +644,19 @@ struct CHContractor {
         for index in 0..<neighbours.count {
             let neighbour = neighbours[index]
             contractedNeighbours[Int(neighbour)] += 1
-            if level[Int(neighbour)] < nextLevel { level[Int(neighbour)] = nextLevel }
+            let oldLevel = level[Int(neighbour)]
+            if oldLevel < nextLevel { level[Int(neighbour)] = nextLevel }
+            if Int(neighbourUpdates[Int(neighbour)]) >= options.neighbourUpdateLimit {
+                let position = Int(queuePosition[Int(neighbour)])
+                let old = queue[position].priority
+                stale[Int(neighbour)] = true
+                queueUpdate(
+                    neighbour,
+                    old + Int64(options.contractedNeighboursWeight) + Int64(options.levelWeight) * Int64(level[Int(neighbour)] - oldLevel)
+                )
+                continue
+            }
+            neighbourUpdates[Int(neighbour)] += 1
             let priority = evaluate(neighbour, limit: options.simulationSettleLimit)
             queueUpdate(neighbour, priority)
         }
@@ -524,62 +670,125 @@ struct CHContractor {
         var contracted = 0
         while queue.count > 0 {
             let x = queuePop()
+            if stale[Int(x)] {
+                // A cheap re-evaluation first: it usually shows whether the node is still the least important.
+                stale[Int(x)] = false
+                let estimate = evaluate(x, limit: options.simulationSettleLimit)
+                if queue.count > 0, estimate > queue[0].priority {
+                    queuePush(x, estimate)
+                    continue
+                }
+            }
             let priority = evaluate(x, limit: options.witnessSettleLimit)
             if queue.count > 0, priority > queue[0].priority {
                 queuePush(x, priority)
-                statReinserts += 1 // DEBUG
                 continue
             }
             contract(x)
             contracted += 1
+            if pool.count > 64 * 1024 && pool.count > 3 * liveArcs { compact() }
             if let progress, contracted % reportEvery == 0 || contracted == n {
                 progress(ContractionProgress(contracted: contracted, total: n, shortcuts: shortcutTotal))
             }
         }
         if n == 0 { progress?(ContractionProgress(contracted: 0, total: 0, shortcuts: 0)) }
-        print("DEBUG searches \(statSearches) settled \(statSettled) evaluations \(statEvaluations) reinserts \(statReinserts)") // DEBUG
         return makeStorage()
     }
 
     /// Maps the recorded arcs to rank ids and sorts each node's arcs by head.
     private func makeStorage() -> CHStorage {
+        // Internal ids: by level in the hierarchy (a node's level is one more than the highest level below it),
+        // then by input id. Arcs still point to higher ids, the top levels every search visits are one block,
+        // and the many low-level nodes keep the input's locality.
+        var nodeByRank = [UInt32](repeating: 0, count: n)
+        for node in 0..<n { nodeByRank[Int(rankOf[node])] = UInt32(node) }
+        var levelOf = [UInt32](repeating: 0, count: n)
+        var levels = 0
+        for rank in 0..<n {
+            let node = Int(nodeByRank[rank])
+            let next = levelOf[node] + 1
+            for index in Int(upForwardFirst[rank])..<Int(upForwardFirst[rank + 1]) {
+                let head = Int(upForward[index].head)
+                if levelOf[head] < next { levelOf[head] = next }
+            }
+            for index in Int(upBackwardFirst[rank])..<Int(upBackwardFirst[rank + 1]) {
+                let head = Int(upBackward[index].head)
+                if levelOf[head] < next { levelOf[head] = next }
+            }
+            levels = max(levels, Int(levelOf[node]) + 1)
+        }
+        var levelStart = [Int](repeating: 0, count: levels + 1)
+        for node in 0..<n { levelStart[Int(levelOf[node]) + 1] += 1 }
+        for level in 0..<levels { levelStart[level + 1] += levelStart[level] }
+        var idOf = [UInt32](repeating: 0, count: n)
+        for node in 0..<n {
+            let level = Int(levelOf[node])
+            idOf[node] = UInt32(levelStart[level])
+            levelStart[level] += 1
+        }
+
         let storage = CHStorage(
             nodeCount: n, forwardArcCount: upForward.count, backwardArcCount: upBackward.count, shortcutCount: shortcutTotal
         )
         for node in 0..<n {
-            storage.rankOf[node] = rankOf[node]
-            storage.nodeOf[Int(rankOf[node])] = UInt32(node)
+            storage.rankOf[node] = idOf[node]
+            storage.nodeOf[Int(idOf[node])] = UInt32(node)
         }
-        for (arcs, middles, first, targetFirst, targetArcs, targetMiddles) in [
-            (upForward, upForwardMiddle, upForwardFirst, storage.forwardFirst, storage.forwardArcs, storage.forwardMiddle),
-            (upBackward, upBackwardMiddle, upBackwardFirst, storage.backwardFirst, storage.backwardArcs, storage.backwardMiddle),
-        ] {
-            for rank in 0...n { targetFirst[rank] = first[rank] }
-            for index in 0..<arcs.count {
+        // Per node: its forward arcs, then its backward arcs, each sorted by head (insertion sort: lists are short).
+        var written = 0
+        storage.first[0] = 0
+        func place(_ arcs: [CHArc], _ middles: [UInt32], _ range: Range<Int>) {
+            let start = written
+            for index in range {
                 var arc = arcs[index]
-                arc.head = rankOf[Int(arc.head)]
-                (targetArcs + index).initialize(to: arc)
+                arc.head = idOf[Int(arc.head)]
                 let middle = middles[index]
-                (targetMiddles + index).initialize(to: middle == chNone ? chNone : rankOf[Int(middle)])
-            }
-            for rank in 0..<n {
-                // Insertion sort by head: lists are short.
-                let start = Int(first[rank]), end = Int(first[rank + 1])
-                guard end - start > 1 else { continue }
-                for index in (start + 1)..<end {
-                    let arc = targetArcs[index], middle = targetMiddles[index]
-                    var position = index
-                    while position > start, targetArcs[position - 1].head > arc.head {
-                        targetArcs[position] = targetArcs[position - 1]
-                        targetMiddles[position] = targetMiddles[position - 1]
-                        position -= 1
-                    }
-                    targetArcs[position] = arc
-                    targetMiddles[position] = middle
+                var position = written
+                while position > start, storage.arcs[position - 1].head > arc.head {
+                    storage.arcs[position] = storage.arcs[position - 1]
+                    storage.middle[position] = storage.middle[position - 1]
+                    position -= 1
                 }
+                storage.arcs[position] = arc
+                storage.middle[position] = middle == chNone ? chNone : idOf[Int(middle)]
+                written += 1
             }
+        }
+        for id in 0..<n {
+            let rank = Int(rankOf[Int(storage.nodeOf[id])])
+            place(upForward, upForwardMiddle, Int(upForwardFirst[rank])..<Int(upForwardFirst[rank + 1]))
+            storage.split[id] = UInt32(written)
+            place(upBackward, upBackwardMiddle, Int(upBackwardFirst[rank])..<Int(upBackwardFirst[rank + 1]))
+            storage.first[id + 1] = UInt32(written)
         }
         return storage
+    }
+
+    /// Lays the lists out afresh in node order, dropping abandoned blocks and the room of removed nodes.
+    private mutating func compact() {
+        var total = 0
+        for node in 0..<n where rankOf[node] == chNone {
+            total += Int(outCount[node]) + Int(outCount[node]) / 2 + 2
+            total += Int(inCount[node]) + Int(inCount[node]) / 2 + 2
+        }
+        var fresh = CHArcPool(capacity: total + total / 4)
+        fresh.count = total
+        var position = 0
+        func place(_ start: UnsafeMutablePointer<Int>, _ count: UnsafeMutablePointer<UInt32>, _ capacity: UnsafeMutablePointer<UInt32>, _ node: Int) {
+            let length = Int(count[node])
+            let room = length + length / 2 + 2
+            (fresh.hot.base + position).update(from: pool.hot.base + start[node], count: length)
+            (fresh.cold.base + position).update(from: pool.cold.base + start[node], count: length)
+            start[node] = position
+            capacity[node] = UInt32(room)
+            position += room
+        }
+        for node in 0..<n where rankOf[node] == chNone {
+            place(outStart, outCount, outCapacity, node)
+            place(inStart, inCount, inCapacity, node)
+        }
+        pool.deallocate()
+        pool = fresh
     }
 
     // MARK: Node queue

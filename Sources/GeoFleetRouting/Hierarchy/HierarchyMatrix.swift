@@ -31,10 +31,7 @@ extension ContractedGraph {
                 space.relax(node: storage.rankOf[Int(endpoint.node)], cost: CHCost(endpoint), parent: chNone, via: UInt32(index))
             }
             let columnTag = UInt32(column)
-            CHView.exhaust(
-                &space, upFirst: view.backwardFirst, upArcs: view.backwardArcs,
-                downFirst: view.forwardFirst, downArcs: view.forwardArcs
-            ) { node, cost in
+            view.exhaust(&space, forward: false) { node, cost in
                 bucketNodes.append(node)
                 bucketItems.append(CHBucketItem(cost: cost, column: columnTag))
             }
@@ -77,10 +74,7 @@ extension ContractedGraph {
                 }
                 let best = rowBest.base
                 let items = sorted.base
-                CHView.exhaust(
-                    &space, upFirst: view.forwardFirst, upArcs: view.forwardArcs,
-                    downFirst: view.backwardFirst, downArcs: view.backwardArcs
-                ) { node, cost in
+                view.exhaust(&space, forward: true) { node, cost in
                     var index = Int(first[Int(node)])
                     let end = Int(first[Int(node) + 1])
                     while index < end {

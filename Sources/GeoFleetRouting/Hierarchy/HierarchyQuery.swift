@@ -1,40 +1,35 @@
 /// The raw arrays a search reads, copied out of the storage once per query.
 struct CHView {
-    let forwardFirst: UnsafeMutablePointer<UInt32>
-    let forwardArcs: UnsafeMutablePointer<CHArc>
-    let backwardFirst: UnsafeMutablePointer<UInt32>
-    let backwardArcs: UnsafeMutablePointer<CHArc>
+    let first: UnsafeMutablePointer<UInt32>
+    let split: UnsafeMutablePointer<UInt32>
+    let arcs: UnsafeMutablePointer<CHArc>
 
     init(_ storage: CHStorage) {
-        forwardFirst = storage.forwardFirst
-        forwardArcs = storage.forwardArcs
-        backwardFirst = storage.backwardFirst
-        backwardArcs = storage.backwardArcs
+        first = storage.first
+        split = storage.split
+        arcs = storage.arcs
     }
 
     /// Settles the cheapest node of `space` and, unless a label of a higher node proves it reached too
-    /// expensively (stall-on-demand, over the arcs into it from above: `downFirst`/`downArcs`), relaxes its
-    /// upward arcs. Returns the settled entry and whether it was stalled.
-    @inline(__always) static func step(
-        _ space: inout CHSearchSpace,
-        upFirst: UnsafeMutablePointer<UInt32>, upArcs: UnsafeMutablePointer<CHArc>,
-        downFirst: UnsafeMutablePointer<UInt32>, downArcs: UnsafeMutablePointer<CHArc>
-    ) -> (entry: Int, stalled: Bool) {
+    /// expensively (stall-on-demand over the arcs into it from above), relaxes its upward arcs: the input's
+    /// arcs for a forward search, reversed ones for a backward search. Returns the settled entry and whether
+    /// it was stalled.
+    @inline(__always) func step(_ space: inout CHSearchSpace, forward: Bool) -> (entry: Int, stalled: Bool) {
         let entry = space.popMin()
         let node = Int(space.entries.base[entry].node)
         let cost = space.entries.base[entry].cost
-        var index = Int(downFirst[node])
-        var end = Int(downFirst[node + 1])
-        while index < end {
-            let arc = downArcs[index]
+        let start = Int(first[node]), middle = Int(split[node]), end = Int(first[node + 1])
+        let (upStart, upEnd, downStart, downEnd) = forward ? (start, middle, middle, end) : (middle, end, start, middle)
+        var index = downStart
+        while index < downEnd {
+            let arc = arcs[index]
             index += 1
             let other = space.find(arc.head)
             if other >= 0, space.entries.base[other].cost.adding(arc) < cost { return (entry, true) }
         }
-        index = Int(upFirst[node])
-        end = Int(upFirst[node + 1])
-        while index < end {
-            let arc = upArcs[index]
+        index = upStart
+        while index < upEnd {
+            let arc = arcs[index]
             space.relax(node: arc.head, cost: cost.adding(arc), parent: UInt32(truncatingIfNeeded: entry), via: UInt32(truncatingIfNeeded: index))
             index += 1
         }
@@ -42,14 +37,9 @@ struct CHView {
     }
 
     /// Runs a search to exhaustion, calling `visit` for each settled node that was not stalled.
-    @inline(__always) static func exhaust(
-        _ space: inout CHSearchSpace,
-        upFirst: UnsafeMutablePointer<UInt32>, upArcs: UnsafeMutablePointer<CHArc>,
-        downFirst: UnsafeMutablePointer<UInt32>, downArcs: UnsafeMutablePointer<CHArc>,
-        visit: (_ node: UInt32, _ cost: CHCost) -> Void
-    ) {
+    @inline(__always) func exhaust(_ space: inout CHSearchSpace, forward: Bool, visit: (_ node: UInt32, _ cost: CHCost) -> Void) {
         while !space.isEmpty {
-            let (entry, stalled) = step(&space, upFirst: upFirst, upArcs: upArcs, downFirst: downFirst, downArcs: downArcs)
+            let (entry, stalled) = step(&space, forward: forward)
             if !stalled {
                 visit(space.entries.base[entry].node, space.entries.base[entry].cost)
             }
@@ -116,10 +106,7 @@ public final class HierarchyQuery {
             let backwardActive = !backward.isEmpty && (best.isInfinite || backward.minCost + minSource < best)
             if !forwardActive && !backwardActive { break }
             if forwardActive && (forwardTurn || !backwardActive) {
-                let (entry, _) = CHView.step(
-                    &forward, upFirst: view.forwardFirst, upArcs: view.forwardArcs,
-                    downFirst: view.backwardFirst, downArcs: view.backwardArcs
-                )
+                let (entry, _) = view.step(&forward, forward: true)
                 let other = backward.find(forward.entries.base[entry].node)
                 if other >= 0, backward.entries.base[other].heapIndex == chNone {
                     let total = forward.entries.base[entry].cost + backward.entries.base[other].cost
@@ -130,10 +117,7 @@ public final class HierarchyQuery {
                     }
                 }
             } else {
-                let (entry, _) = CHView.step(
-                    &backward, upFirst: view.backwardFirst, upArcs: view.backwardArcs,
-                    downFirst: view.forwardFirst, downArcs: view.forwardArcs
-                )
+                let (entry, _) = view.step(&backward, forward: false)
                 let other = forward.find(backward.entries.base[entry].node)
                 if other >= 0, forward.entries.base[other].heapIndex == chNone {
                     let total = forward.entries.base[other].cost + backward.entries.base[entry].cost
@@ -154,7 +138,7 @@ public final class HierarchyQuery {
         while forward.entries.base[entry].parent != chNone {
             let parent = Int(forward.entries.base[entry].parent)
             let arc = Int(forward.entries.base[entry].via)
-            arcPath.append((forward.entries.base[parent].node, forward.entries.base[entry].node, storage.forwardMiddle[arc]))
+            arcPath.append((forward.entries.base[parent].node, forward.entries.base[entry].node, storage.middle[arc]))
             entry = parent
         }
         let sourceIndex = Int(forward.entries.base[entry].via)
@@ -164,7 +148,7 @@ public final class HierarchyQuery {
         while backward.entries.base[entry].parent != chNone {
             let parent = Int(backward.entries.base[entry].parent)
             let arc = Int(backward.entries.base[entry].via)
-            arcPath.append((backward.entries.base[entry].node, backward.entries.base[parent].node, storage.backwardMiddle[arc]))
+            arcPath.append((backward.entries.base[entry].node, backward.entries.base[parent].node, storage.middle[arc]))
             entry = parent
         }
         let targetIndex = Int(backward.entries.base[entry].via)

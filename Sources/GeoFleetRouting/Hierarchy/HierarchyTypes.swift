@@ -25,12 +25,22 @@ public struct HierarchyArc: Sendable, Equatable {
 /// `edgeQuotientWeight * 1000 * added / removed + hopQuotientWeight * 1000 * addedHops / removedHops
 ///  + edgeDifferenceWeight * (added - removed) + contractedNeighboursWeight * contractedNeighbours + levelWeight * level`,
 /// where `added` is the number of shortcuts contracting it needs, `removed` its arcs, the hops count the input arcs
-/// an arc stands for, and the level is one more than the highest level of its contracted neighbours.
+/// an arc stands for, and the level (search-space depth) is one more than the highest level of its contracted
+/// neighbours. The least important node is contracted next; its priority is re-evaluated when it comes up (and it
+/// goes back if it is no longer the least), and its neighbours' priorities are re-estimated after it is contracted.
+///
+/// Witness searches are bounded Dijkstra searches that ignore the node being contracted and stop at the largest
+/// cost a shortcut would have, when every target is decided, after the settle limit, or after relaxing twenty arcs
+/// per allowed settled node (dense cores). A search that gives up adds the shortcut: answers never depend on the
+/// limits, only the size of the hierarchy and the build time do. The defaults are tuned on edge-based road graphs.
 public struct ContractionOptions: Sendable {
     /// Settled nodes after which a witness search gives up (and the shortcut is added) while contracting a node.
     public var witnessSettleLimit: Int
     /// The same limit for the searches that only estimate a node's priority (neighbour updates, initial order).
     public var simulationSettleLimit: Int
+    /// How often a node's priority is re-estimated because a neighbour was contracted; after that it is
+    /// re-estimated only when it reaches the front of the queue. Lower is faster to build, slower to query.
+    public var neighbourUpdateLimit: Int
     public var edgeQuotientWeight: Int
     public var hopQuotientWeight: Int
     public var edgeDifferenceWeight: Int
@@ -39,12 +49,13 @@ public struct ContractionOptions: Sendable {
 
     public init() {
         witnessSettleLimit = 500
-        simulationSettleLimit = 500
+        simulationSettleLimit = 20
+        neighbourUpdateLimit = Int.max
         edgeQuotientWeight = 2
         hopQuotientWeight = 4
         edgeDifferenceWeight = 0
         contractedNeighboursWeight = 0
-        levelWeight = 1000
+        levelWeight = 300
     }
 }
 

@@ -245,6 +245,53 @@ import Testing
         #expect(withNegative >= 3, "exercised \(withNegative) cases with a negative combination")
     }
 
+    /// Offsets far larger than arc weights, of opposite signs on the two sides (every total stays
+    /// non-negative): each search must run on until its cheapest label plus the other side's cheapest
+    /// offset reaches the best total, not just its own label.
+    @Test(arguments: [scenarios[0], scenarios[3]])
+    func largeOffsetsOfEitherSign(_ scenario: Scenario) {
+        let (nodeCount, arcs) = scenario.make()
+        let reference = ReferenceGraph(nodeCount: nodeCount, arcs: arcs)
+        let graph = ContractedGraph.build(nodeCount: nodeCount, arcs: arcs, options: scenario.options)
+        let query = HierarchyQuery(graph: graph)
+        var random = HierarchyRandom(seed: 29)
+        var failures: [String] = []
+        var found = 0
+        var cache: [UInt32: [RefCost?]] = [:]
+        let nodes = (0..<40).map { _ in random.int(0...nodeCount - 1) }
+        for round in 0..<160 {
+            let negativeSources = round % 2 == 0
+            func offsets(negative: Bool) -> Int64 {
+                Int64(negative ? random.int(-1000...(-300)) : random.int(1000...1400))
+            }
+            let sources = (0..<random.int(1...2)).map { _ in
+                Self.endpoint(nodes[random.int(0...nodes.count - 1)], offsets(negative: negativeSources), Int64(random.int(-50...50)), 0)
+            }
+            let targets = (0..<random.int(1...2)).map { _ in
+                Self.endpoint(random.int(0...nodeCount - 1), offsets(negative: !negativeSources), Int64(random.int(-50...50)), 0)
+            }
+            var best: RefCost?
+            for source in sources {
+                let row = cache[source.node] ?? reference.dijkstra(from: Int(source.node))
+                cache[source.node] = row
+                for target in targets {
+                    guard let path = row[Int(target.node)] else { continue }
+                    let total = RefCost(source) + path + RefCost(target)
+                    if best == nil || total < best! { best = total }
+                }
+            }
+            let path = query.route(from: sources, to: targets, unpack: false)
+            if path != nil { found += 1 }
+            if path.map(RefCost.init) != best {
+                failures.append("\(sources.map { ($0.node, $0.weight) }) -> \(targets.map { ($0.node, $0.weight) }): \(String(describing: path.map(RefCost.init))), expected \(String(describing: best))")
+            }
+            let cell = graph.matrix(sources: [sources], targets: [targets])
+            if (cell.weights[0] == .max ? nil : cell.weights[0]) != best?.weight { failures.append("matrix \(cell.weights[0]), expected \(String(describing: best))") }
+        }
+        #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
+        #expect(found >= 100)
+    }
+
     @Test func negativeTotalsAreIgnored() {
         // A line 0 -> 1 -> 2 -> 3, weight 10 per arc.
         let arcs = (0..<3).map { HierarchyArc(from: UInt32($0), to: UInt32($0 + 1), weight: 10, duration: 100, distance: 50) }
@@ -453,14 +500,24 @@ import Testing
             return copy
         }
         #expect(throws: Never.self) { try ContractedGraph(serialized: resealed { _ in }) }
-        // Ranks that are not a permutation.
-        #expect(throws: HierarchyError.inconsistent("ranks are not a permutation")) {
+        // Ids that are not a permutation.
+        #expect(throws: HierarchyError.inconsistent("ids are not a permutation")) {
             try ContractedGraph(serialized: resealed { $0[ContractedGraph.headerSize] = $0[ContractedGraph.headerSize + 4] })
         }
-        // A forward range that does not end at the arc count.
-        let forwardFirst = ContractedGraph.headerSize + 4 * 3
+        // Arc ranges that do not end at the arc count.
+        let first = ContractedGraph.headerSize + 4 * 3
         #expect(throws: HierarchyError.inconsistent("arc ranges")) {
-            try ContractedGraph(serialized: resealed { $0[forwardFirst + 4 * 3] &+= 1 })
+            try ContractedGraph(serialized: resealed { $0[first + 4 * 3] &+= 1 })
+        }
+        // A split outside its node's range.
+        let split = first + 4 * 4
+        #expect(throws: HierarchyError.inconsistent("arc ranges")) {
+            try ContractedGraph(serialized: resealed { $0[split] = 0xFF })
+        }
+        // An arc that points down: the first arc's head becomes 0.
+        let arcs = split + 4 * 3
+        #expect(throws: HierarchyError.inconsistent("arc not upward")) {
+            try ContractedGraph(serialized: resealed { for offset in 0..<4 { $0[arcs + offset] = 0 } })
         }
     }
 }

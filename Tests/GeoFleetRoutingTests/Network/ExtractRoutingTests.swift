@@ -33,8 +33,8 @@ import Testing
     ]
 
     @Test("car routes agree with OSRM on distance (2 %) and duration (15 %)", arguments: references)
-    func agreesWithOSRM(_ reference: Reference) throws {
-        let engine = try ExtractGraphs.engine(reference.extract, .car)
+    func agreesWithOSRM(_ reference: Reference) async throws {
+        let engine = try await ExtractGraphs.engine(reference.extract, .car)
         let route = try engine.route(from: reference.from, to: reference.to)
         #expect(abs(route.distanceMeters / reference.osrmMeters - 1) < 0.02, "\(route.distanceMeters) m vs OSRM \(reference.osrmMeters) m")
         #expect(abs(route.durationSeconds / reference.osrmSeconds - 1) < 0.15, "\(route.durationSeconds) s vs OSRM \(reference.osrmSeconds) s")
@@ -45,26 +45,26 @@ import Testing
     }
 
     @Test("the articulated truck is slower than the car on the same leg")
-    func truckSlower() throws {
+    func truckSlower() async throws {
         let from = GeoPoint(latitude: 47.1410, longitude: 9.5209), to = GeoPoint(latitude: 47.2380, longitude: 9.5253)
-        let car = try ExtractGraphs.engine("liechtenstein", .car).route(from: from, to: to)
-        let truck = try ExtractGraphs.engine("liechtenstein", .articulated).route(from: from, to: to)
+        let car = try await ExtractGraphs.engine("liechtenstein", .car).route(from: from, to: to)
+        let truck = try await ExtractGraphs.engine("liechtenstein", .articulated).route(from: from, to: to)
         #expect(truck.durationSeconds > car.durationSeconds)
         #expect(abs(truck.distanceMeters / car.distanceMeters - 1) < 0.2)
     }
 
     @Test("Balzers is cut off for trucks in this extract (Landstrasse motor_vehicle=no with motorcar=yes): no route, not a wrong one")
-    func unreachableForTrucks() throws {
+    func unreachableForTrucks() async throws {
         let balzers = GeoPoint(latitude: 47.0660, longitude: 9.4975), vaduz = GeoPoint(latitude: 47.1410, longitude: 9.5209)
-        let truck = try ExtractGraphs.engine("liechtenstein", .articulated)
+        let truck = try await ExtractGraphs.engine("liechtenstein", .articulated)
         #expect(try #require(truck.snap(balzers)).distanceMeters < 50)
         #expect(throws: RoutingError.noRoute) { try truck.route(from: balzers, to: vaduz) }
-        #expect(try ExtractGraphs.engine("liechtenstein", .car).route(from: balzers, to: vaduz).distanceMeters > 8000)
+        #expect(try await ExtractGraphs.engine("liechtenstein", .car).route(from: balzers, to: vaduz).distanceMeters > 8000)
     }
 
     @Test("Monaco's Avenue Princesse Grace is oneway: 625 m along it, the way back avoids it (OSRM: 625.5 m and 1107.7 m)")
-    func oneway() throws {
-        let engine = try ExtractGraphs.engine("monaco", .car)
+    func oneway() async throws {
+        let engine = try await ExtractGraphs.engine("monaco", .car)
         // Midpoints of its 3rd and 3rd-last segments.
         let start = GeoPoint(latitude: 43.7468574, longitude: 7.4333156), end = GeoPoint(latitude: 43.7417992, longitude: 7.4302798)
         let along = try engine.route(from: start, to: end, geometry: true)
@@ -77,35 +77,38 @@ import Testing
     }
 
     @Test("maxweight=10 on Avenue du Général De Gaulle (Monaco): the van takes it, the 26 t and 40 t trucks go round")
-    func maxweight() throws {
+    func maxweight() async throws {
         let start = GeoPoint(latitude: 43.7230189, longitude: 7.3953306), end = GeoPoint(latitude: 43.7251305, longitude: 7.4010631)
-        let van = try ExtractGraphs.engine("monaco", .van).route(from: start, to: end, geometry: true)
+        let van = try await ExtractGraphs.engine("monaco", .van).route(from: start, to: end, geometry: true)
         #expect(van.wayIDs?.contains(23_009_810) == true)
         for vehicle in [VehicleClass.rigid, .articulated] {
-            let truck = try ExtractGraphs.engine("monaco", vehicle).route(from: start, to: end, geometry: true)
+            let truck = try await ExtractGraphs.engine("monaco", vehicle).route(from: start, to: end, geometry: true)
             #expect(truck.wayIDs?.contains(23_009_810) == false)
             #expect(truck.distanceMeters > van.distanceMeters)
         }
     }
 
     @Test("maxweight=3.5 on Avenue Prince Albert Ier (Monaco): a 3.5 t van may, a 40 t truck may not")
-    func maxweightLimit() throws {
+    func maxweightLimit() async throws {
         let start = GeoPoint(latitude: 43.7460981, longitude: 7.4007734), end = GeoPoint(latitude: 43.7459502, longitude: 7.4014597)
-        let van = try ExtractGraphs.engine("monaco", .van).route(from: start, to: end, geometry: true)
+        let van = try await ExtractGraphs.engine("monaco", .van).route(from: start, to: end, geometry: true)
         #expect(abs(van.distanceMeters - 57.7) < 3)
         #expect(van.wayIDs?.first == 155_830_615)
-        let truck = try ExtractGraphs.engine("monaco", .articulated).route(from: start, to: end, geometry: true)
+        let truck = try await ExtractGraphs.engine("monaco", .articulated).route(from: start, to: end, geometry: true)
         #expect(truck.wayIDs?.contains(155_830_615) == false)
     }
 
     @Test("Monaco's only_straight_on restrictions are applied and change routes")
-    func restrictions() throws {
-        var network = try ExtractGraphs.network("monaco")
-        let engine = try ExtractGraphs.engine("monaco", .car)
+    func restrictions() async throws {
+        var network = try await ExtractGraphs.network("monaco")
+        let engine = try await ExtractGraphs.engine("monaco", .car)
         #expect(engine.graph.summary.restrictionsApplied > 20)
         network.restrictions = []
-        let free = RoutingEngine(graph: GraphBuilder.build(
-            network: network, profile: VehicleProfile(vehicleClass: .car), source: .init(name: "monaco", bytes: 0, modified: 0)))
+        let unrestricted = network
+        let free = try await ExtractGraphs.onThread {
+            RoutingEngine(graph: GraphBuilder.build(
+                network: unrestricted, profile: VehicleProfile(vehicleClass: .car), source: .init(name: "monaco", bytes: 0, modified: 0)))
+        }
         // Sample routes across the town: with restrictions some must be longer, none shorter.
         var longer = 0
         var generator = SeededGenerator(seed: 7)
@@ -121,8 +124,8 @@ import Testing
     }
 
     @Test("a point at sea is no road nearby; the snapped point and distance come back with a route")
-    func snapping() throws {
-        let engine = try ExtractGraphs.engine("monaco", .car)
+    func snapping() async throws {
+        let engine = try await ExtractGraphs.engine("monaco", .car)
         #expect(throws: RoutingError.noRoadNearby(point: "to", limitMeters: 1000)) {
             try engine.route(from: GeoPoint(latitude: 43.7310, longitude: 7.4200), to: GeoPoint(latitude: 43.70, longitude: 7.46))
         }
@@ -133,8 +136,8 @@ import Testing
     }
 
     @Test("a 30 × 30 matrix equals the single routes")
-    func matrix() throws {
-        let engine = try ExtractGraphs.engine("andorra", .car)
+    func matrix() async throws {
+        let engine = try await ExtractGraphs.engine("andorra", .car)
         var generator = SeededGenerator(seed: 11)
         var points: [GeoPoint] = []
         while points.count < 30 {
