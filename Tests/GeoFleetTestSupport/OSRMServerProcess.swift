@@ -169,14 +169,12 @@ public final class OSRMServerProcess: @unchecked Sendable {
         throw DaemonError("no scripts/install-osrm.sh above \(#filePath)")
     }
 
-    /// An OSM extract for tests: `fixtures/osm/<name>` in the repository, else the shared data folder
-    /// (`../shared/osm` beside the checkout, then `/work/shared/osm`).
+    /// An OSM extract for tests: `fixtures/osm/<name>` in the repository, else `../shared/osm` beside the checkout.
     public static func osmFixture(_ name: String = "monaco.osm.pbf") throws -> String {
         let root = try repositoryRoot()
         let candidates = [
             root.path + "/fixtures/osm/" + name,
             root.deletingLastPathComponent().path + "/shared/osm/" + name,
-            "/work/shared/osm/" + name,
         ]
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             throw DaemonError("\(name) not found in \(candidates)")
