@@ -29,10 +29,10 @@ public struct RoadRules: Sendable {
     public init(profile: VehicleProfile) { self.profile = profile }
 
     static let accessAllowed: Set<String> = ["yes", "permissive", "designated", "motorcar", "motor_vehicle", "vehicle", "hgv", "goods", "official"]
-    static let accessRestricted: Set<String> = ["destination", "delivery", "private", "customers", "permit", "residents"]
+    static let accessRestricted: Set<String> = ["destination", "delivery", "private", "customers", "permit", "residents", "unknown"]
     static let accessDenied: Set<String> = [
         "no", "agricultural", "forestry", "emergency", "psv", "bus", "taxi", "foot", "bicycle",
-        "military", "restricted", "unknown", "discouraged",
+        "military", "restricted", "discouraged",
     ]
     static let avoid: Set<String> = ["yes"]
     static let surfaceSpeeds: [String: Double] = [
@@ -132,7 +132,7 @@ public struct RoadRules: Sendable {
         if profile.isHeavyGoodsVehicle, let rating = TagValues.weightTonnes(tags["maxweightrating:hgv"]), profile.weightTonnes > rating {
             return false
         }
-        if let axle = TagValues.weightTonnes(tags["maxaxleload"]), profile.isHeavyGoodsVehicle, axle < 11.5 { return false }
+        if let axle = TagValues.weightTonnes(tags["maxaxleload"]), profile.axleLoadTonnes > axle { return false }
         if let height = limit("maxheight", TagValues.lengthMeters), profile.heightMeters > height { return false }
         if let width = limit("maxwidth", TagValues.lengthMeters), profile.widthMeters > width { return false }
         if let length = limit("maxlength", TagValues.lengthMeters), profile.lengthMeters > length { return false }

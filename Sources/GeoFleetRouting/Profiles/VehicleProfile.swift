@@ -26,6 +26,8 @@ public struct VehicleProfile: Sendable, Equatable {
     public var maxspeedFactor: Double
     /// Gross weight in tonnes.
     public var weightTonnes: Double
+    /// Heaviest axle in tonnes, for `maxaxleload` (EU limit 10 t, 11.5 t for a driven axle).
+    public var axleLoadTonnes: Double
     public var heightMeters: Double
     public var widthMeters: Double
     public var lengthMeters: Double
@@ -67,6 +69,7 @@ public struct VehicleProfile: Sendable, Equatable {
             motorwayCapKmh = 180
             ruralCapKmh = 180
             weightTonnes = 2
+            axleLoadTonnes = 1.2
             heightMeters = 2
             widthMeters = 1.9
             lengthMeters = 4.8
@@ -81,6 +84,7 @@ public struct VehicleProfile: Sendable, Equatable {
             motorwayCapKmh = 130
             ruralCapKmh = 90
             weightTonnes = 3.5
+            axleLoadTonnes = 2
             heightMeters = 2.7
             widthMeters = 2.1
             lengthMeters = 6.5
@@ -95,6 +99,7 @@ public struct VehicleProfile: Sendable, Equatable {
             motorwayCapKmh = 85
             ruralCapKmh = 70
             weightTonnes = 26
+            axleLoadTonnes = 10
             heightMeters = 3.8
             widthMeters = 2.55
             lengthMeters = 12
@@ -109,6 +114,7 @@ public struct VehicleProfile: Sendable, Equatable {
             motorwayCapKmh = 80
             ruralCapKmh = 70
             weightTonnes = 40
+            axleLoadTonnes = 10
             heightMeters = 4
             widthMeters = 2.55
             lengthMeters = 16.5

@@ -54,9 +54,10 @@ struct RoutingBuildCommand: ParsableCommand {
         print("profile      ways    vertices     edges  directed     turns  shortcuts  restr.  seconds        bytes")
         for report in result.reports {
             let s = report.summary
-            print(String(
-                format: "%-10@ %6d %11d %9d %9d %9d %10d %7d %8.2f %12d",
-                report.profile.name as NSString, s.roadWays, s.roadVertices, s.edges, s.directedNodes, s.turns, s.shortcuts,
+            let name = report.profile.name.padding(toLength: 11, withPad: " ", startingAt: 0)
+            print(name + String(
+                format: "%6d %11d %9d %9d %9d %10d %7d %8.2f %12d",
+                s.roadWays, s.roadVertices, s.edges, s.directedNodes, s.turns, s.shortcuts,
                 s.restrictionsApplied, report.seconds, report.fileBytes
             ))
         }

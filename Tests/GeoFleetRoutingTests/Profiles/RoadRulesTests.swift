@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test("maxweight, maxheight, maxwidth and maxlength against each vehicle")
-    func dimensions() {
+    func dimensions() throws {
         let weight = ["highway": "residential", "maxweight": "3.5"]
         #expect(van.use(of: weight) != nil)
         #expect(rigid.use(of: weight) == nil)
@@ -60,6 +60,9 @@ import Testing
         #expect(truck.use(of: ["highway": "tertiary", "maxlength": "8"]) == nil)
         #expect(van.use(of: ["highway": "tertiary", "maxlength": "8"]) != nil)
         #expect(truck.use(of: ["highway": "residential", "maxweight": "40", "maxweight:hgv": "12"]) == nil)
+        #expect(truck.use(of: ["highway": "tertiary", "maxaxleload": "8"]) == nil)
+        #expect(van.use(of: ["highway": "tertiary", "maxaxleload": "8"]) != nil)
+        #expect(try #require(car.use(of: ["highway": "service", "access": "unknown"])).restricted)
     }
 
     @Test("oneways: yes, -1, implied on motorways and roundabouts, profile-specific keys")
