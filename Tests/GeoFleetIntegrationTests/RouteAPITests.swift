@@ -6,19 +6,10 @@ import Testing
 
 /// `/api/routes/*` on a daemon that builds its graphs from a real extract (Monaco, © OpenStreetMap contributors, ODbL).
 @Suite(.serialized) struct RouteAPITests {
-    static func monaco() -> String {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            let candidate = url.appendingPathComponent("fixtures/osm/monaco.osm.pbf")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-        }
-        return "fixtures/osm/monaco.osm.pbf"
-    }
-
     static func start(redis: String? = nil, dataDirectory: String? = nil) async throws -> EngineHarness {
-        try await EngineHarness.start(dataDirectory: dataDirectory, tweak: { configuration in
-            configuration.osmPath = monaco()
+        let monaco = try OSRMServerProcess.osmFixture("monaco.osm.pbf")
+        return try await EngineHarness.start(dataDirectory: dataDirectory, tweak: { configuration in
+            configuration.osmPath = monaco
             configuration.routingProfiles = ["car", "articulated"]
             configuration.routingDefaultProfile = "car"
             configuration.redisURL = redis
