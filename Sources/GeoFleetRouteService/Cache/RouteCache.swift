@@ -36,6 +36,7 @@ public final class RouteCache: Sendable {
     public func get(_ key: RouteCacheKey) async -> (route: CachedRoute, level: Level)? {
         if let route = memory.value(for: key) {
             record(level: .memory, hit: true)
+            finish(hit: true)
             return (route, .memory)
         }
         record(level: .memory, hit: false)
@@ -63,7 +64,6 @@ public final class RouteCache: Sendable {
 
     private func record(level: Level, hit: Bool) {
         requests[level.rawValue + (hit ? "hit" : "miss")]?.increment()
-        if level == .memory, hit { finish(hit: true) }
     }
 
     /// Updates the overall hit ratio (either level) once per lookup.
