@@ -45,6 +45,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var spoolMaxBytes: Int64
     public var writerBatchRows: Int
     public var writerBatchDelay: Duration
+    /// One batch's deadline: past it the writer drops its connection and retries on a new one.
+    public var writerTimeout: Duration
     public var deviceIdleTimeoutSeconds: Int64
     /// `GEOFLEET_OSM`: an `.osm.pbf` (graphs are built into the data dir when missing or stale) or a directory of `<profile>.graph` files.
     public var osmPath: String?
@@ -94,6 +96,7 @@ public struct GeoFleetConfiguration: Sendable {
         spoolMaxBytes = 1 << 30
         writerBatchRows = 10_000
         writerBatchDelay = .milliseconds(200)
+        writerTimeout = .seconds(30)
         deviceIdleTimeoutSeconds = 600
         osmPath = nil
         routingProfiles = ["car", "van", "rigid", "articulated"]
@@ -146,6 +149,7 @@ public struct GeoFleetConfiguration: Sendable {
         c.spoolMaxBytes = Int64(try int(env, "GEOFLEET_SPOOL_MAX_MB", Int(c.spoolMaxBytes >> 20), 1...1_000_000)) << 20
         c.writerBatchRows = try int(env, "GEOFLEET_WRITER_BATCH_ROWS", c.writerBatchRows, 1...1_000_000)
         c.writerBatchDelay = .milliseconds(try int(env, "GEOFLEET_WRITER_BATCH_MS", 200, 1...60_000))
+        c.writerTimeout = .milliseconds(try int(env, "GEOFLEET_WRITER_TIMEOUT_MS", 30_000, 100...3_600_000))
         c.deviceIdleTimeoutSeconds = Int64(try int(env, "GEOFLEET_DEVICE_IDLE_SECONDS", Int(c.deviceIdleTimeoutSeconds), 5...86_400))
         c.osmPath = env["GEOFLEET_OSM"].flatMap { $0.isEmpty ? nil : $0 }
         if let raw = env["GEOFLEET_ROUTING_PROFILES"], !raw.isEmpty {

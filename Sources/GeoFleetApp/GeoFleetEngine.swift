@@ -114,7 +114,7 @@ public final class GeoFleetEngine: Sendable {
         }
 
         // 3. Spool and the path to PostGIS; replay what PostGIS has not committed.
-        writer = HistoryWriter(endpoint: endpoint, scheme: scheme, logger: logger)
+        writer = HistoryWriter(endpoint: endpoint, scheme: scheme, writeTimeout: configuration.writerTimeout, logger: logger)
         let committed = try await writer.committedSequence()
         spool = try Spool(
             configuration: SpoolConfiguration(directory: configuration.dataDirectory + "/spool", maxPendingBytes: configuration.spoolMaxBytes),

@@ -27,14 +27,19 @@ public actor HistoryWriter {
     private var connection: PostgresConnection?
     private var knownPartitions: Set<Int64> = []
     private var connectionID = 0
+    private let writeTimeout: Duration
 
     private let rowsCommitted = Counter(label: "geofleet_history_rows_committed_total")
     private let batchesCommitted = Counter(label: "geofleet_history_batches_committed_total")
     private let batchesSkipped = Counter(label: "geofleet_history_batches_already_committed_total")
+    private let timeouts = Counter(label: "geofleet_history_write_timeouts_total")
     private let commitTimer = Metrics.Timer(label: "geofleet_history_commit_seconds", preferredDisplayUnit: .seconds)
 
-    public init(endpoint: DatabaseEndpoint, scheme: PartitionScheme, logger: Logger) {
+    /// - Parameter writeTimeout: how long one batch may take before its connection is dropped and
+    ///   the write fails (the caller retries on a new connection).
+    public init(endpoint: DatabaseEndpoint, scheme: PartitionScheme, writeTimeout: Duration = .seconds(30), logger: Logger) {
         self.endpoint = endpoint
+        self.writeTimeout = writeTimeout
         self.scheme = scheme
         self.logger = logger
     }
@@ -54,9 +59,29 @@ public actor HistoryWriter {
 
     /// Commits `batches` (ordered by sequence) and returns the new watermark. Batches at or below
     /// the stored watermark were committed before (a retry after an unknown commit outcome, or a
-    /// replay) and are skipped. On error the connection is dropped; the caller retries.
+    /// replay) and are skipped. On error or after `writeTimeout` the connection is dropped; the
+    /// caller retries.
+    ///
+    /// The deadline exists because a server that vanishes mid-COPY can leave the client waiting
+    /// forever. The stuck attempt is abandoned rather than awaited: should it ever finish, the
+    /// watermark row (locked FOR UPDATE) makes its commit and any retry's commit the same batch once.
     @discardableResult
     public func write(_ batches: [SequencedPositions]) async throws -> UInt64 {
+        let attempt = Task { try await self.writeOnce(batches) }
+        do {
+            return try await Deadline.race(attempt, timeout: writeTimeout)
+        } catch let timeout as HistoryWriteTimeout {
+            timeouts.increment()
+            logger.warning("history batch timed out; dropping its connection", metadata: [
+                "timeout": "\(writeTimeout)", "batches": "\(batches.count)",
+            ])
+            attempt.cancel()
+            await drop()
+            throw timeout
+        }
+    }
+
+    private func writeOnce(_ batches: [SequencedPositions]) async throws -> UInt64 {
         guard let maxSequence = batches.map(\.sequence).max() else { return 0 }
         let started = ContinuousClock.now
         let connection = try await connected()
@@ -89,7 +114,8 @@ public actor HistoryWriter {
             return maxSequence
         } catch {
             logger.warning("history batch failed", metadata: ["error": "\(String(reflecting: error))"])
-            await drop()
+            // Only this attempt's connection: an abandoned attempt must not close its successor's.
+            if self.connection === connection { await drop() }
             throw error
         }
     }
@@ -99,10 +125,13 @@ public actor HistoryWriter {
         await drop()
     }
 
+    /// Forgets the connection and closes its channel without waiting for the close to finish.
     private func drop() async {
         if let connection {
             self.connection = nil
-            try? await connection.close()
+            // The closure keeps the connection alive until its channel has closed.
+            let closing: EventLoopFuture<Void> = connection.close()
+            closing.whenComplete { _ in withExtendedLifetime(connection) {} }
         }
     }
 

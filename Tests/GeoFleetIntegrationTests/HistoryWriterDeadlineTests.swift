@@ -1,0 +1,99 @@
+import Foundation
+import GeoFleetCore
+import GeoFleetPostGIS
+import GeoFleetTestSupport
+import NIOPosix
+import PostgresNIO
+import Testing
+
+/// The history writer never waits forever on PostgreSQL: a stalled batch times out and drops its
+/// connection, a backend killed mid-COPY fails the batch, and either way the retry commits it once.
+@Suite("History writer deadline", .serialized)
+struct HistoryWriterDeadlineTests {
+    static func connect(_ endpoint: DatabaseEndpoint) async throws -> PostgresConnection {
+        try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration,
+            id: 99, logger: testLogger("deadline"))
+    }
+
+    static func batch(sequence: UInt64, rows: Int) -> SequencedPositions {
+        let base = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
+        var positions: [Position] = []
+        positions.reserveCapacity(rows)
+        for i in 0..<rows {
+            let time: Int64 = base + Int64(i)
+            let latitude: Double = 44.4 + Double(i % 1000) * 1e-5
+            positions.append(Position(vehicleKey: Int64(i % 50) + 1, deviceID: nil, fixTime: time, receivedTime: time,
+                                      latitude: latitude, longitude: 26.1, speedKmh: 50))
+        }
+        return SequencedPositions(sequence: sequence, positions: positions)
+    }
+
+    static func count(_ connection: PostgresConnection) async throws -> Int {
+        for try await n in try await connection.query("SELECT count(*)::int8 FROM positions", logger: testLogger("deadline")).decode(Int64.self) {
+            return Int(n)
+        }
+        return -1
+    }
+
+    @Test("a batch stalled on a lock times out, and the retry after the stall commits it once")
+    func stalledBatchTimesOut() async throws {
+        let endpoint = try await TestPostgres.shared.freshDatabase()
+        let admin = try await Self.connect(endpoint)
+        _ = try await Migrations.migrate(admin, logger: testLogger("deadline"))
+        let writer = HistoryWriter(endpoint: endpoint, scheme: .daily, writeTimeout: .milliseconds(800), logger: testLogger("writer"))
+        let batch = Self.batch(sequence: 1, rows: 100)
+
+        // Another session holds the watermark row's table: the writer's SELECT ... FOR UPDATE waits.
+        try await admin.query("BEGIN", logger: testLogger("deadline"))
+        try await admin.query("LOCK TABLE ingest_watermark IN ACCESS EXCLUSIVE MODE", logger: testLogger("deadline"))
+        let started = ContinuousClock.now
+        await #expect(throws: HistoryWriteTimeout.self) { try await writer.write([batch]) }
+        let waited = ContinuousClock.now - started
+        #expect(waited >= .milliseconds(800) && waited < .seconds(20))
+        try await admin.query("ROLLBACK", logger: testLogger("deadline"))
+
+        #expect(try await writer.write([batch]) == 1)
+        #expect(try await Self.count(admin) == 100)
+        // The abandoned attempt may still wake up once its lock wait ends: it must not add rows.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await writer.write([batch]) == 1)
+        #expect(try await Self.count(admin) == 100)
+        await writer.close()
+        try await admin.close()
+    }
+
+    @Test("a backend killed in the middle of a COPY fails that batch; the retry commits it exactly once")
+    func backendKilledMidCopy() async throws {
+        let endpoint = try await TestPostgres.shared.freshDatabase()
+        let admin = try await Self.connect(endpoint)
+        _ = try await Migrations.migrate(admin, logger: testLogger("deadline"))
+        let writer = HistoryWriter(endpoint: endpoint, scheme: .daily, writeTimeout: .seconds(60), logger: testLogger("writer"))
+        let rows = 300_000
+        let batch = Self.batch(sequence: 7, rows: rows)
+
+        let write = Task { try await writer.write([batch]) }
+        // Wait for the COPY to be running, then kill its backend.
+        var killed = false
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !killed && ContinuousClock.now < deadline {
+            for try await ok in try await admin.query("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE datname = current_database() AND query LIKE 'COPY%' AND state = 'active'
+                """, logger: testLogger("deadline")).decode(Bool.self) {
+                killed = killed || ok
+            }
+            if !killed { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        let first = await write.result
+        if killed {
+            #expect(throws: (any Error).self) { try first.get() }
+            #expect(try await Self.count(admin) == 0)
+        }
+        // Killed or (on a machine fast enough to finish the COPY first) not, the retry ends with one copy.
+        #expect(try await writer.write([batch]) == 7)
+        #expect(try await Self.count(admin) == rows)
+        await writer.close()
+        try await admin.close()
+    }
+}
