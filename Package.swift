@@ -96,6 +96,12 @@ let package = Package(
             dependencies: ["CHiredis"],
             swiftSettings: swiftSettings
         ),
+        // Cargo ↔ vehicle matching rules and ranking: pure, no I/O.
+        .target(
+            name: "GeoFleetMatching",
+            dependencies: ["GeoFleetCore", "GeoFleetRouting"],
+            swiftSettings: swiftSettings
+        ),
         // The route provider chain: cache (LRU + Redis), built-in graphs, external OSRM/Valhalla behind a breaker, heuristic.
         .target(
             name: "GeoFleetRouteService",
@@ -114,6 +120,7 @@ let package = Package(
             name: "GeoFleetPostGIS",
             dependencies: [
                 "GeoFleetCore",
+                "GeoFleetMatching",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -121,6 +128,7 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/V001__initial.sql"),
                 .embedInCode("Migrations/V002__vehicle_assignment.sql"),
+                .embedInCode("Migrations/V003__cargo_matching.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -143,6 +151,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Top layer: API, daemon wiring, executables.
+        // Matching over the hot positions, the route chain and PostGIS; the live suggestion feed.
+        .target(
+            name: "GeoFleetMatchService",
+            dependencies: [
+                "GeoFleetMatching",
+                "GeoFleetIngest",
+                "GeoFleetHotIndex",
+                "GeoFleetPostGIS",
+                "GeoFleetRouteService",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "GeoFleetAPI",
             dependencies: [
@@ -153,6 +176,8 @@ let package = Package(
                 "GeoFleetPostGIS",
                 "GeoFleetRouting",
                 "GeoFleetRouteService",
+                "GeoFleetMatching",
+                "GeoFleetMatchService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -176,6 +201,7 @@ let package = Package(
                 "GeoFleetHotIndex",
                 "GeoFleetRouting",
                 "GeoFleetRouteService",
+                "GeoFleetMatchService",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -274,6 +300,11 @@ let package = Package(
         .testTarget(
             name: "GeoFleetOSMTests",
             dependencies: ["GeoFleetOSM"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetMatchingTests",
+            dependencies: ["GeoFleetMatching", "GeoFleetRouting", "GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

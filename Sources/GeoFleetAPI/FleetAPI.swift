@@ -1,6 +1,7 @@
 import GeoFleetGeometry
 import GeoFleetHotIndex
 import GeoFleetIngest
+import GeoFleetMatchService
 import GeoFleetPostGIS
 import GeoFleetRouteService
 import Hummingbird
@@ -26,12 +27,18 @@ public struct FleetAPIDependencies: Sendable {
     public var now: @Sendable () -> Int64
     /// Road distances and durations (`/api/routes/*`).
     public var routes: RouteService
+    /// Cargo ↔ vehicle matching (`/api/cargo/*`, `/api/match/*`, cost settings).
+    public var matching: MatchService
 
     public init(store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
                 tokens: TokenAuthority, rateLimiter: RateLimiter, events: FleetEventHub, projection: MetricProjection?,
-                metricsText: @escaping @Sendable () -> String, now: @escaping @Sendable () -> Int64, routes: RouteService? = nil) {
+                metricsText: @escaping @Sendable () -> String, now: @escaping @Sendable () -> Int64, routes: RouteService? = nil,
+                matching: MatchService? = nil) {
         // Without a configured chain the routes still answer, from the heuristic.
-        self.routes = routes ?? RouteService(engines: [:], external: nil, cache: RouteCache(), logger: Logger(label: "geofleet.routes"))
+        let routes = routes ?? RouteService(engines: [:], external: nil, cache: RouteCache(), logger: Logger(label: "geofleet.routes"))
+        self.routes = routes
+        // Without a store, matching keeps its state in memory only.
+        self.matching = matching ?? MatchService(catalog: catalog, hot: hot, routes: routes, store: nil, now: now, logger: Logger(label: "geofleet.match"))
         self.store = store
         self.projection = projection
         self.events = events
@@ -67,6 +74,9 @@ public enum FleetAPI {
         StreamRoutes(deps: deps).register(on: api)
         MapRoutes(deps: deps).register(on: api)
         RouteRoutes(deps: deps).register(on: api)
+        CargoRoutes(deps: deps).register(on: api)
+        MatchRoutes(deps: deps).register(on: api)
+        CostSettingsRoutes(deps: deps).register(on: api)
         return router
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetIngest
+import GeoFleetMatchService
 import GeoFleetPostGIS
 import Logging
 
@@ -66,6 +67,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var routingBreakerCooldownSeconds: Int
     public var routeCacheEntries: Int
     public var routeCacheTTLSeconds: Int
+    /// Cargo ↔ vehicle matching (`GEOFLEET_MATCH_*`).
+    public var matching: MatchConfiguration
 
     public init(dataDirectory: String = "./.geofleet") {
         self.dataDirectory = dataDirectory
@@ -97,6 +100,7 @@ public struct GeoFleetConfiguration: Sendable {
         writerBatchRows = 10_000
         writerBatchDelay = .milliseconds(200)
         writerTimeout = .seconds(30)
+        matching = MatchConfiguration()
         deviceIdleTimeoutSeconds = 600
         osmPath = nil
         routingProfiles = ["car", "van", "rigid", "articulated"]
@@ -150,6 +154,10 @@ public struct GeoFleetConfiguration: Sendable {
         c.writerBatchRows = try int(env, "GEOFLEET_WRITER_BATCH_ROWS", c.writerBatchRows, 1...1_000_000)
         c.writerBatchDelay = .milliseconds(try int(env, "GEOFLEET_WRITER_BATCH_MS", 200, 1...60_000))
         c.writerTimeout = .milliseconds(try int(env, "GEOFLEET_WRITER_TIMEOUT_MS", 30_000, 100...3_600_000))
+        c.matching.moveThresholdMeters = Double(try int(env, "GEOFLEET_MATCH_MOVE_KM", 10, 1...1000) * 1000)
+        c.matching.roadCandidates = try int(env, "GEOFLEET_MATCH_ROAD_CANDIDATES", 50, 1...1000)
+        c.matching.cargoRadiusMeters = Double(try int(env, "GEOFLEET_MATCH_CARGO_RADIUS_KM", 500, 10...5000) * 1000)
+        c.matching.handlingSeconds = Double(try int(env, "GEOFLEET_MATCH_HANDLING_MINUTES", 120, 0...1440) * 60)
         c.deviceIdleTimeoutSeconds = Int64(try int(env, "GEOFLEET_DEVICE_IDLE_SECONDS", Int(c.deviceIdleTimeoutSeconds), 5...86_400))
         c.osmPath = env["GEOFLEET_OSM"].flatMap { $0.isEmpty ? nil : $0 }
         if let raw = env["GEOFLEET_ROUTING_PROFILES"], !raw.isEmpty {

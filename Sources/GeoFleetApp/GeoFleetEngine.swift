@@ -5,6 +5,7 @@ import GeoFleetCore
 import GeoFleetGeometry
 import GeoFleetHotIndex
 import GeoFleetIngest
+import GeoFleetMatchService
 import GeoFleetPostGIS
 import GeoFleetSpool
 import GeoFleetRedis
@@ -39,6 +40,9 @@ public final class GeoFleetEngine: Sendable {
     public let osmandServer: OsmAndServer
     /// Rows replayed from the spool at start.
     public let replayedPositions: Int
+    /// Cargo ↔ vehicle matching and its live suggestion feed.
+    public let matching: MatchService
+    private let suggestionFeed: SuggestionFeed
 
     private let client: PostgresClient
     private let clientTask: Task<Void, Never>
@@ -101,7 +105,7 @@ public final class GeoFleetEngine: Sendable {
 
         // 2. In-memory state from PostGIS.
         catalog = VehicleCatalog()
-        for v in try await store.vehicleKeys() { catalog.insert(.init(key: v.key, id: v.id, owner: v.owner, cargoID: v.cargoID, cargo: v.cargo)) }
+        for v in try await store.allVehicles() { catalog.insert(.init(v)) }
         hot = HotPositions()
         for p in try await store.latestPositions() {
             hot.update(HotFix(vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
@@ -126,9 +130,13 @@ public final class GeoFleetEngine: Sendable {
         var relayEvent: (@Sendable (FleetEvent) -> Void)?
         if let relay { relayEvent = { relay.relay($0) } }
         events = FleetEventHub(now: now, relay: relayEvent)
+        // Matching needs the route chain, set up after the listeners; until then stored positions go nowhere.
+        let matchingSlot = LateBound<MatchService>()
         pipeline = IngestPipeline(
             spool: spool, queue: queue, hot: hot, recent: recent, filter: configuration.filter,
-            events: events, vehicleIDs: { catalog.entry(key: $0)?.id }, now: now, logger: logger)
+            events: events, vehicleIDs: { catalog.entry(key: $0)?.id },
+            onStored: { positions, owner in matchingSlot.value?.positionsStored(positions, owner: owner) },
+            now: now, logger: logger)
         var replayed = 0
         for record in try spool.records(after: committed) {
             do {
@@ -161,9 +169,14 @@ public final class GeoFleetEngine: Sendable {
         osmandServer = OsmAndServer(host: host, port: configuration.osmandPort, directory: directory, pipeline: pipeline, logger: logger)
         let (routes, routeHTTPClient) = try await RoutingSetup.routeService(configuration, logger: logger)
         self.routeHTTPClient = routeHTTPClient
+        matching = MatchService(catalog: catalog, hot: hot, routes: routes, store: MatchStore(client: client, logger: logger),
+                                configuration: configuration.matching, now: now, logger: logger)
+        try await matching.load()
+        matchingSlot.set(matching)
+        suggestionFeed = SuggestionFeed(service: matching, catalog: catalog, events: events, logger: logger)
         let router = FleetAPI.router(FleetAPIDependencies(
             store: store, hot: hot, catalog: catalog, pipeline: pipeline, directory: directory, tokens: tokens, rateLimiter: rateLimiter, events: events,
-            projection: Self.metricProjection(logger: logger), metricsText: metricsText, now: now, routes: routes))
+            projection: Self.metricProjection(logger: logger), metricsText: metricsText, now: now, routes: routes, matching: matching))
         let portSignal = httpPortSignal
         application = Application(
             router: router,
@@ -191,6 +204,7 @@ public final class GeoFleetEngine: Sendable {
                 .init(service: gt06Server),
                 .init(service: ruptelaServer),
                 .init(service: osmandServer),
+                .init(service: suggestionFeed),
                 .init(service: application),
             ],
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],

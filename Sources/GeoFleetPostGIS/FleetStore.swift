@@ -188,13 +188,11 @@ public struct FleetStore: Sendable {
 }
 
 extension FleetStore {
-    /// Key, public id, owner and cargo assignment of every vehicle, to fill the in-memory catalog at start.
-    public func vehicleKeys() async throws -> [(key: Int64, id: UUID, owner: String, cargoID: String?, cargo: CargoAssignment?)] {
-        var out: [(key: Int64, id: UUID, owner: String, cargoID: String?, cargo: CargoAssignment?)] = []
-        let rows = try await client.query("SELECT key, id, user_id, current_cargo_id, current_cargo::text FROM vehicles", logger: logger)
-        for try await r in rows.decode((Int64, UUID, String, String?, String?).self) {
-            out.append((r.0, r.1, r.2, r.3, r.4.flatMap { try? JSONDecoder().decode(CargoAssignment.self, from: Data($0.utf8)) }))
-        }
+    /// Every vehicle, to fill the in-memory catalog at start.
+    public func allVehicles() async throws -> [Vehicle] {
+        var out: [Vehicle] = []
+        let rows = try await client.query("SELECT \(unescaped: Self.vehicleColumns) FROM vehicles", logger: logger)
+        for try await r in rows.decode(VehicleRow.self) { out.append(Self.vehicle(r)) }
         return out
     }
 }

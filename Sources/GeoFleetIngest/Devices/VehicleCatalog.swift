@@ -2,8 +2,8 @@ import Foundation
 import GeoFleetPostGIS
 import Synchronization
 
-/// Every vehicle's key, public id, owner and cargo assignment, in memory: the hot paths (map, nearby,
-/// replay) turn an internal key into what the API shows without a database round trip.
+/// Every vehicle's key, public id, owner, cargo assignment and what matching checks (type, capacity,
+/// status), in memory: the hot paths (map, nearby, replay, matching) read it without a database round trip.
 public final class VehicleCatalog: Sendable {
     /// What the catalog knows of one vehicle.
     public struct Entry: Sendable, Hashable {
@@ -13,36 +13,72 @@ public final class VehicleCatalog: Sendable {
         /// The cargo the vehicle carries, for the map's overlay.
         public var cargoID: String?
         public var cargo: CargoAssignment?
+        public var type: String
+        public var capacityWeightKg: Double
+        public var capacityVolumeM3: Double
+        public var status: String
 
-        public init(key: Int64, id: UUID, owner: String, cargoID: String? = nil, cargo: CargoAssignment? = nil) {
+        public init(key: Int64, id: UUID, owner: String, cargoID: String? = nil, cargo: CargoAssignment? = nil,
+                    type: String = "truck", capacityWeightKg: Double = 0, capacityVolumeM3: Double = 0, status: String = "active") {
             self.key = key
             self.id = id
             self.owner = owner
             self.cargoID = cargoID
             self.cargo = cargo
+            self.type = type
+            self.capacityWeightKg = capacityWeightKg
+            self.capacityVolumeM3 = capacityVolumeM3
+            self.status = status
         }
 
         /// The entry of a stored vehicle.
         public init(_ vehicle: Vehicle) {
-            self.init(key: vehicle.key, id: vehicle.id, owner: vehicle.userID, cargoID: vehicle.currentCargoID, cargo: vehicle.currentCargo)
+            self.init(key: vehicle.key, id: vehicle.id, owner: vehicle.userID, cargoID: vehicle.currentCargoID, cargo: vehicle.currentCargo,
+                      type: vehicle.type, capacityWeightKg: vehicle.capacityWeightKg, capacityVolumeM3: vehicle.capacityVolumeM3,
+                      status: vehicle.status)
         }
     }
 
-    private let entries = Mutex<[Int64: Entry]>([:])
+    private struct State {
+        var entries: [Int64: Entry] = [:]
+        /// Keys by owner, for "all of this user's vehicles" without a scan.
+        var byOwner: [String: Set<Int64>] = [:]
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     public func insert(_ entry: Entry) {
-        entries.withLock { $0[entry.key] = entry }
+        state.withLock { s in
+            if let old = s.entries[entry.key], old.owner != entry.owner { Self.unlink(old, from: &s) }
+            s.entries[entry.key] = entry
+            s.byOwner[entry.owner, default: []].insert(entry.key)
+        }
     }
 
     public func remove(key: Int64) {
-        _ = entries.withLock { $0.removeValue(forKey: key) }
+        state.withLock { s in
+            if let old = s.entries.removeValue(forKey: key) { Self.unlink(old, from: &s) }
+        }
+    }
+
+    private static func unlink(_ entry: Entry, from s: inout State) {
+        s.byOwner[entry.owner]?.remove(entry.key)
+        if s.byOwner[entry.owner]?.isEmpty == true { s.byOwner[entry.owner] = nil }
     }
 
     public func entry(key: Int64) -> Entry? {
-        entries.withLock { $0[key] }
+        state.withLock { $0.entries[key] }
     }
 
-    public var count: Int { entries.withLock { $0.count } }
+    /// All of one owner's vehicles, in no particular order.
+    public func entries(owner: String) -> [Entry] {
+        state.withLock { s in (s.byOwner[owner] ?? []).compactMap { s.entries[$0] } }
+    }
+
+    /// Every owner with at least one vehicle.
+    public var owners: [String] { state.withLock { Array($0.byOwner.keys) } }
+
+    public var count: Int { state.withLock { $0.entries.count } }
 }

@@ -9,6 +9,8 @@ public struct FleetEvent: Sendable, Equatable {
         case gpsUpdate = "fleet_gps_update"
         /// A vehicle's status changed (`fleet_status_change`).
         case statusChange = "fleet_status_change"
+        /// New cargo suggestions for a vehicle (`agent_suggestion_new`).
+        case suggestion = "agent_suggestion_new"
     }
 
     /// Increases by one per event; a client resumes after the last one it saw.

@@ -32,6 +32,9 @@ public final class IngestPipeline: Sendable {
     /// The live stream: each vehicle's new latest position is published here.
     private let events: FleetEventHub?
     private let vehicleIDs: @Sendable (Int64) -> UUID?
+    /// Told of every durable batch (one vehicle's positions, with its owner): matching's driving-time
+    /// estimate and live suggestions listen here.
+    private let onStored: (@Sendable ([Position], String) -> Void)?
 
     private let storedCounter = Counter(label: "geofleet_positions_stored_total")
     private let spoolFailures = Counter(label: "geofleet_ingest_spool_failures_total")
@@ -39,8 +42,9 @@ public final class IngestPipeline: Sendable {
     public init(
         spool: Spool, queue: HistoryQueue, hot: HotPositions, recent: RecentFixes, filter: FilterRules = FilterRules(),
         events: FleetEventHub? = nil, vehicleIDs: @escaping @Sendable (Int64) -> UUID? = { _ in nil },
-        now: @escaping @Sendable () -> Int64, logger: Logger
+        onStored: (@Sendable ([Position], String) -> Void)? = nil, now: @escaping @Sendable () -> Int64, logger: Logger
     ) {
+        self.onStored = onStored
         self.events = events
         self.vehicleIDs = vehicleIDs
         self.spool = spool
@@ -94,7 +98,10 @@ public final class IngestPipeline: Sendable {
     public func replay(sequence: UInt64, positions: [Position], owner: (Int64) -> String?) {
         for p in positions {
             _ = recent.admit(vehicleKey: p.vehicleKey, fixTimes: [p.fixTime])
-            if let owner = owner(p.vehicleKey) { hot.update(HotFix(p), owner: owner) }
+            if let owner = owner(p.vehicleKey) {
+                hot.update(HotFix(p), owner: owner)
+                onStored?([p], owner)
+            }
         }
         queue.enqueue(SequencedPositions(sequence: sequence, positions: positions))
     }
@@ -115,6 +122,7 @@ public final class IngestPipeline: Sendable {
            let events, let vehicleID = vehicleIDs(newest.vehicleKey) {
             events.publishPosition(newest, userID: owner, vehicleID: vehicleID)
         }
+        onStored?(positions, owner)
     }
 }
 

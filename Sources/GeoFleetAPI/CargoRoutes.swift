@@ -1,0 +1,36 @@
+import Foundation
+import GeoFleetMatchService
+import Hummingbird
+
+/// `PUT /api/cargo/{id}` and `DELETE /api/cargo/{id}`: the marketplace keeps GeoFleet's index of
+/// open cargo in sync. Only a service token (`role: service`) may.
+struct CargoRoutes: Sendable {
+    let deps: FleetAPIDependencies
+
+    func register(on group: RouterGroup<APIRequestContext>) {
+        group.put("cargo/:id", use: put)
+        group.delete("cargo/:id", use: delete)
+    }
+
+    static func requireService(_ context: APIRequestContext) throws {
+        guard try context.requireUser().role == "service" else {
+            throw APIError(.forbidden, "only a service token (role: service) may sync cargo")
+        }
+    }
+
+    @Sendable func put(request: Request, context: APIRequestContext) async throws -> Response {
+        try Self.requireService(context)
+        let id = try Validate.reference(try context.parameters.require("id"), field: "cargo id")
+        let body = try await request.decodeStrict(CargoBody.self, context: context)
+        let cargo = try body.validated(id: id, now: deps.now())
+        try await deps.matching.put(cargo)
+        return RouteRoutes.json("{\"success\":true,\"indexed\":\(cargo.isOpen)}")
+    }
+
+    @Sendable func delete(request: Request, context: APIRequestContext) async throws -> Response {
+        try Self.requireService(context)
+        let id = try Validate.reference(try context.parameters.require("id"), field: "cargo id")
+        guard try await deps.matching.delete(cargoID: id) else { throw APIError.notFound("cargo not found") }
+        return RouteRoutes.json("{\"success\":true}")
+    }
+}

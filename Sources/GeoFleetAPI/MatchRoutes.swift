@@ -1,0 +1,133 @@
+import Foundation
+import GeoFleetCore
+import GeoFleetMatchService
+import GeoFleetMatching
+import Hummingbird
+
+/// `/api/match/*`: vehicles for a load (direction 1, or carriers in the marketplace), loads for a
+/// vehicle or the whole fleet (direction 2), feedback on suggestions, and the marketplace opt-in.
+struct MatchRoutes: Sendable {
+    let deps: FleetAPIDependencies
+
+    func register(on group: RouterGroup<APIRequestContext>) {
+        group.post("match/cargo", use: matchCargo)
+        group.get("match/vehicles/:id/cargo", use: vehicleCargo)
+        group.post("match/fleet", use: fleet)
+        group.post("match/feedback", use: feedback)
+        group.put("match/marketplace", use: marketplace)
+    }
+
+    struct MatchCargoBody: StrictBody {
+        var cargoId: String?
+        var cargo: CargoBody?
+        var scope: String?
+        var limit: Int?
+        static let allowedKeys: Set<String> = ["cargoId", "cargo", "scope", "limit"]
+    }
+
+    static func limit(_ value: Int?, default fallback: Int, max: Int, field: String = "limit") throws -> Int {
+        guard let value else { return fallback }
+        guard (1...max).contains(value) else { throw APIError.badRequest("\(field) must be between 1 and \(max)") }
+        return value
+    }
+
+    @Sendable func matchCargo(request: Request, context: APIRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let body = try await request.decodeStrict(MatchCargoBody.self, context: context)
+        let cargo: Cargo
+        switch (body.cargoId, body.cargo) {
+        case (let id?, nil):
+            let id = try Validate.reference(id, field: "cargoId")
+            guard let known = deps.matching.cargo.cargo(id: id) else { throw APIError.notFound("no open cargo \(id)") }
+            cargo = known
+        case (nil, let inline?):
+            cargo = try inline.validated(id: "inline", field: "cargo.", now: deps.now())
+        default:
+            throw APIError.badRequest("give either cargoId or cargo, not both and not neither")
+        }
+        let limit = try Self.limit(body.limit, default: 50, max: 200)
+        switch body.scope ?? "fleet" {
+        case "fleet":
+            let (candidates, loadedKm) = await deps.matching.vehicles(for: cargo, user: user.id, limit: limit)
+            var out = "{\"cargoId\":" + (body.cargoId.map { JSONText.quoted($0) } ?? "null")
+            out += ",\"loadedKm\":" + (loadedKm.map { RouteRoutes.number($0) } ?? "null")
+            out += ",\"candidates\":[" + candidates.map(MatchJSON.candidate).joined(separator: ",") + "]}"
+            return RouteRoutes.json(out)
+        case "marketplace":
+            let carriers = await deps.matching.carriers(for: cargo, caller: user.id, limit: limit)
+            return RouteRoutes.json("{\"carriers\":[" + carriers.map(MatchJSON.carrier).joined(separator: ",") + "]}")
+        default:
+            throw APIError.badRequest("scope must be fleet or marketplace")
+        }
+    }
+
+    @Sendable func vehicleCargo(request: Request, context: APIRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try Validate.uuid(try context.parameters.require("id"), field: "vehicle id")
+        let limit = try Self.limit(request.uri.queryParameters.get("limit").map { raw in
+            guard let n = Int(raw) else { throw APIError.badRequest("limit must be between 1 and 100") }
+            return n
+        }, default: 10, max: 100)
+        guard let entry = deps.catalog.entries(owner: user.id).first(where: { $0.id == id }) else {
+            throw APIError.notFound("vehicle not found")
+        }
+        let suggestions = await deps.matching.suggestions(for: [entry], user: user.id, limitPerVehicle: limit, limit: limit)
+        return RouteRoutes.json("{\"vehicleId\":\"\(id.uuidString.lowercased())\",\"suggestions\":["
+            + suggestions.map(MatchJSON.suggestion).joined(separator: ",") + "]}")
+    }
+
+    struct FleetBody: StrictBody {
+        var vehicleIds: [String]?
+        var limit: Int?
+        var perVehicle: Int?
+        static let allowedKeys: Set<String> = ["vehicleIds", "limit", "perVehicle"]
+    }
+
+    @Sendable func fleet(request: Request, context: APIRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let body = try await request.decodeStrict(FleetBody.self, context: context)
+        let limit = try Self.limit(body.limit, default: 100, max: 1000)
+        let perVehicle = try Self.limit(body.perVehicle, default: 5, max: 50, field: "perVehicle")
+        var entries = deps.catalog.entries(owner: user.id)
+        if let ids = body.vehicleIds {
+            let wanted = Set(try ids.map { try Validate.uuid($0, field: "vehicleIds[]") })
+            entries = entries.filter { wanted.contains($0.id) }
+            guard entries.count == wanted.count else { throw APIError.notFound("vehicle not found") }
+        }
+        let suggestions = await deps.matching.suggestions(for: entries, user: user.id, limitPerVehicle: perVehicle, limit: limit)
+        return RouteRoutes.json("{\"vehicles\":\(entries.count),\"suggestions\":[" + suggestions.map(MatchJSON.suggestion).joined(separator: ",") + "]}")
+    }
+
+    struct FeedbackBody: StrictBody {
+        var suggestionId: String
+        var feedbackType: String
+        var notes: String?
+        static let allowedKeys: Set<String> = ["suggestionId", "feedbackType", "notes"]
+    }
+
+    @Sendable func feedback(request: Request, context: APIRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let body = try await request.decodeStrict(FeedbackBody.self, context: context)
+        let id = try Validate.uuid(body.suggestionId, field: "suggestionId")
+        guard body.feedbackType == "up" || body.feedbackType == "down" else { throw APIError.badRequest("feedbackType must be up or down") }
+        if let notes = body.notes { _ = try Validate.address(notes, field: "notes") }
+        do {
+            let preference = try await deps.matching.feedback(user: user.id, suggestionID: id, up: body.feedbackType == "up")
+            return RouteRoutes.json("{\"success\":true,\"deadheadWeight\":\(String(format: "%.3f", preference.deadheadPenalty)),\"feedbackCount\":\(preference.feedbackCount)}")
+        } catch let error as MatchError {
+            throw APIError.notFound(error.description)
+        }
+    }
+
+    struct MarketplaceBody: StrictBody {
+        var optIn: Bool
+        static let allowedKeys: Set<String> = ["optIn"]
+    }
+
+    @Sendable func marketplace(request: Request, context: APIRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let body = try await request.decodeStrict(MarketplaceBody.self, context: context)
+        try await deps.matching.setMarketplaceOptIn(body.optIn, user: user.id)
+        return RouteRoutes.json("{\"success\":true,\"optIn\":\(body.optIn)}")
+    }
+}

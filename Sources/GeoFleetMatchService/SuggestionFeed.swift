@@ -1,0 +1,69 @@
+import Foundation
+import GeoFleetIngest
+import GeoFleetMatching
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+/// Pushes `agent_suggestion_new` to a vehicle owner's room when the vehicle's suggestions change:
+/// after it moved more than the configured distance, or after a load was added near it.
+public final class SuggestionFeed: Service, Sendable {
+    private let service: MatchService
+    private let catalog: VehicleCatalog
+    private let events: FleetEventHub
+    private let logger: Logger
+    /// The suggestion ids last worked out per vehicle: only new ones are pushed.
+    private let shown = Mutex<[Int64: Set<UUID>]>([:])
+    private let pushedCounter = Counter(label: "geofleet_match_suggestions_pushed_total")
+
+    public init(service: MatchService, catalog: VehicleCatalog, events: FleetEventHub, logger: Logger) {
+        self.service = service
+        self.catalog = catalog
+        self.events = events
+        self.logger = logger
+    }
+
+    public func run() async {
+        await withGracefulShutdownHandler {
+            for await trigger in service.triggers {
+                await handle(trigger)
+            }
+        } onGracefulShutdown: {
+            self.service.finish()
+        }
+    }
+
+    func handle(_ trigger: MatchService.Trigger) async {
+        switch trigger {
+        case .vehicleMoved(let key, _):
+            await evaluate(vehicleKey: key)
+        case .cargoAdded(let id):
+            guard let cargo = service.cargo.cargo(id: id) else { return }
+            // Vehicles of every owner near the pickup: theirs is the suggestion that may change.
+            for owner in catalog.owners {
+                let near = service.hot.nearest(owner: owner, latitude: cargo.pickup.latitude, longitude: cargo.pickup.longitude,
+                                               limit: 20, maxDistanceMeters: service.configuration.cargoRadiusMeters)
+                for vehicle in near { await evaluate(vehicleKey: vehicle.fix.vehicleKey) }
+            }
+        }
+    }
+
+    /// Works out one vehicle's suggestions and pushes those not shown before.
+    func evaluate(vehicleKey: Int64) async {
+        guard let entry = catalog.entry(key: vehicleKey) else { return }
+        let now = service.now()
+        let suggestions = await service.suggestions(
+            for: service.matchVehicle(entry, now: now), user: entry.owner, now: now, costs: service.costSettings(user: entry.owner).settings,
+            preference: service.preferences(user: entry.owner).ranking, limit: service.configuration.liveSuggestionsPerVehicle)
+        let ids = Set(suggestions.map(\.id))
+        let before = shown.withLock { $0.updateValue(ids, forKey: vehicleKey) } ?? []
+        let fresh = suggestions.filter { !before.contains($0.id) }
+        guard !fresh.isEmpty else { return }
+        let data = "{\"level\":\"L1\",\"vehicleId\":\"\(entry.id.uuidString.lowercased())\",\"suggestions\":["
+            + fresh.map(MatchJSON.suggestion).joined(separator: ",") + "]}"
+        events.publish(.suggestion, userID: entry.owner, vehicleID: entry.id, data: data)
+        pushedCounter.increment(by: fresh.count)
+        logger.debug("suggestions pushed", metadata: ["vehicle": "\(entry.id)", "count": "\(fresh.count)"])
+    }
+}
