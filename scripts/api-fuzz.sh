@@ -130,17 +130,19 @@ curl -fsS -o /dev/null "$base/healthz" 2>/dev/null || fail "geofleetd did not an
 # 4. A pro token, seeded vehicles, and the spec with their ids as examples for `{id}` and `vehicleId`.
 token=$(GEOFLEET_JWT_SECRET=$secret GEOFLEET_DATA_DIR=$work/data "$bin/geofleet" token --sub fuzz_user --plan pro | tail -1)
 [ -n "$token" ] || fail "geofleet token printed nothing"
-"$venv/bin/python" - "$base" "$token" "$root/schemas/openapi.yaml" "$work/openapi.json" >"$work/seed.log" 2>&1 <<'EOF' \
+# The marketplace's service token, to seed open cargo (Schemathesis itself runs with the pro token: 403 on cargo sync).
+service_token=$(GEOFLEET_JWT_SECRET=$secret GEOFLEET_DATA_DIR=$work/data "$bin/geofleet" token --sub fuzz_market --plan pro --role service | tail -1)
+"$venv/bin/python" - "$base" "$token" "$root/schemas/openapi.yaml" "$work/openapi.json" "$service_token" >"$work/seed.log" 2>&1 <<'EOF' \
     || fail "seeding failed: $(cat "$work/seed.log")"
 import datetime, json, sys, time, urllib.request, urllib.error
 import yaml
 
-base, token, spec_in, spec_out = sys.argv[1:5]
+base, token, spec_in, spec_out, service_token = sys.argv[1:6]
 
-def call(method, path, body=None, expect=200):
+def call(method, path, body=None, expect=200, bearer=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(base + path, data=data, method=method, headers={
-        "Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        "Authorization": "Bearer " + (bearer or token), "Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             status, text = response.status, response.read()
@@ -176,9 +178,29 @@ deadline = time.time() + 20
 while time.time() < deadline and call("GET", f"/api/fleet/vehicles/{a}/track")["pointCount"] < len(route) + 3:
     time.sleep(0.2)
 
+# Open cargo in Monaco (routed on the built-in graph) and in Berlin (the heuristic), and a vehicle near the first.
+monaco_load = {"pickup": {"lat": 43.7310, "long": 7.4200}, "delivery": {"lat": 43.7450, "long": 7.4260}, "weight": 8000,
+               "totalPrice": 400, "loadingDate": iso(now), "loadingDateEnd": iso(now + datetime.timedelta(hours=8))}
+call("PUT", "/api/cargo/cargo_fuzz_open", monaco_load, bearer=service_token)
+call("PUT", "/api/cargo/cargo_fuzz_berlin", dict(monaco_load, pickup={"lat": 52.51, "long": 13.39}), bearer=service_token)
+c = call("POST", "/api/fleet/add", {
+    "type": "truck", "licensePlate": "FUZZ-C3", "capacity": {"weight": 24000, "volume": 90},
+    "manualPosition": {"lat": 43.7380, "long": 7.4230}}, expect=201)["vehicleId"]
+call("PUT", "/api/match/marketplace", {"optIn": True})
+call("PUT", "/api/fleet/cost-settings", {"driverPay": 15, "fuel": 0.44, "maintenance": 0.12, "tolls": 0.18, "insurance": 3})
+found = call("GET", f"/api/match/vehicles/{c}/cargo")["suggestions"]
+if not found or found[0]["cargoId"] != "cargo_fuzz_open":
+    raise SystemExit(f"no suggestion for the Monaco truck: {found!r}")
+
 with open(spec_in, encoding="utf-8") as f:
     spec = yaml.safe_load(f)
-ids = {"truck": {"value": a}, "van": {"value": b}}
+spec["components"]["parameters"]["CargoId"]["examples"] = {"open": {"value": "cargo_fuzz_open"}}
+spec["paths"]["/api/match/cargo"]["post"]["requestBody"]["content"]["application/json"]["examples"] = {
+    "indexed": {"value": {"cargoId": "cargo_fuzz_open"}},
+    "marketplace": {"value": {"cargo": monaco_load, "scope": "marketplace"}}}
+spec["paths"]["/api/match/feedback"]["post"]["requestBody"]["content"]["application/json"]["examples"] = {
+    "shown": {"value": {"suggestionId": found[0]["id"], "feedbackType": "up"}}}
+ids = {"truck": {"value": a}, "van": {"value": b}, "monaco": {"value": c}}
 spec["components"]["parameters"]["VehicleId"]["examples"] = ids
 for path in ("/api/map/gps", "/api/stream"):
     for parameter in spec["paths"].get(path, {}).get("get", {}).get("parameters", []):

@@ -8,8 +8,8 @@ struct CargoRoutes: Sendable {
     let deps: FleetAPIDependencies
 
     func register(on group: RouterGroup<APIRequestContext>) {
-        group.put("cargo/:id", use: put)
-        group.delete("cargo/:id", use: delete)
+        group.put("cargo/:cargoId", use: put)
+        group.delete("cargo/:cargoId", use: delete)
     }
 
     static func requireService(_ context: APIRequestContext) throws {
@@ -20,7 +20,7 @@ struct CargoRoutes: Sendable {
 
     @Sendable func put(request: Request, context: APIRequestContext) async throws -> Response {
         try Self.requireService(context)
-        let id = try Validate.reference(try context.parameters.require("id"), field: "cargo id")
+        let id = try Validate.reference(try context.parameters.require("cargoId"), field: "cargo id")
         let body = try await request.decodeStrict(CargoBody.self, context: context)
         let cargo = try body.validated(id: id, now: deps.now())
         try await deps.matching.put(cargo)
@@ -29,7 +29,7 @@ struct CargoRoutes: Sendable {
 
     @Sendable func delete(request: Request, context: APIRequestContext) async throws -> Response {
         try Self.requireService(context)
-        let id = try Validate.reference(try context.parameters.require("id"), field: "cargo id")
+        let id = try Validate.reference(try context.parameters.require("cargoId"), field: "cargo id")
         guard try await deps.matching.delete(cargoID: id) else { throw APIError.notFound("cargo not found") }
         return RouteRoutes.json("{\"success\":true}")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetIngest
 import GeoFleetMatching
 import GeoFleetRouting
 
@@ -13,12 +14,14 @@ extension MatchService {
         let started = ContinuousClock.now
         defer { matchTimer.record(duration: ContinuousClock.now - started) }
         let now = now()
-        var entries = catalog.entries(owner: user)
-        if entries.count > configuration.candidatePool {
+        let entries: [VehicleCatalog.Entry]
+        if catalog.count(owner: user) > configuration.candidatePool {
+            // A big fleet: only its vehicles nearest the pickup (those without a position drop out).
             let near = hot.nearest(owner: user, latitude: cargo.pickup.latitude, longitude: cargo.pickup.longitude,
                                    limit: configuration.candidatePool, maxDistanceMeters: .infinity)
-            let keys = Set(near.map(\.fix.vehicleKey))
-            entries = entries.filter { keys.contains($0.key) }
+            entries = near.compactMap { catalog.entry(key: $0.fix.vehicleKey) }.filter { $0.owner == user }
+        } else {
+            entries = catalog.entries(owner: user)
         }
         struct Work {
             var vehicle: MatchVehicle

@@ -16,6 +16,10 @@ public final class SuggestionFeed: Service, Sendable {
     /// The suggestion ids last worked out per vehicle: only new ones are pushed.
     private let shown = Mutex<[Int64: Set<UUID>]>([:])
     private let pushedCounter = Counter(label: "geofleet_match_suggestions_pushed_total")
+    /// A new load is worked out for at most this many vehicles, this many per owner, this near its pickup.
+    static let vehiclesPerLoad = 100
+    static let vehiclesPerOwner = 10
+    static let cargoReachMeters: Double = 200_000
 
     public init(service: MatchService, catalog: VehicleCatalog, events: FleetEventHub, logger: Logger) {
         self.service = service
@@ -36,16 +40,22 @@ public final class SuggestionFeed: Service, Sendable {
 
     func handle(_ trigger: MatchService.Trigger) async {
         switch trigger {
-        case .vehicleMoved(let key, _):
+        case .vehicleMoved(let key, let owner):
+            guard events.hasListeners(userID: owner) else { return }
             await evaluate(vehicleKey: key)
         case .cargoAdded(let id):
             guard let cargo = service.cargo.cargo(id: id) else { return }
-            // Vehicles of every owner near the pickup: theirs is the suggestion that may change.
-            for owner in catalog.owners {
-                let near = service.hot.nearest(owner: owner, latitude: cargo.pickup.latitude, longitude: cargo.pickup.longitude,
-                                               limit: 20, maxDistanceMeters: service.configuration.cargoRadiusMeters)
-                for vehicle in near { await evaluate(vehicleKey: vehicle.fix.vehicleKey) }
+            // The vehicles nearest the pickup, over every owner someone listens for: theirs are the
+            // suggestions that may change. Bounded, so that a marketplace sync of thousands of loads stays cheap.
+            var near: [(key: Int64, meters: Double)] = []
+            for owner in catalog.owners where events.hasListeners(userID: owner) {
+                for v in service.hot.nearest(owner: owner, latitude: cargo.pickup.latitude, longitude: cargo.pickup.longitude,
+                                             limit: Self.vehiclesPerOwner, maxDistanceMeters: Self.cargoReachMeters) {
+                    near.append((v.fix.vehicleKey, v.distanceMeters))
+                }
             }
+            near.sort { ($0.meters, $0.key) < ($1.meters, $1.key) }
+            for v in near.prefix(Self.vehiclesPerLoad) { await evaluate(vehicleKey: v.key) }
         }
     }
 

@@ -77,6 +77,11 @@ public final class VehicleCatalog: Sendable {
         state.withLock { s in (s.byOwner[owner] ?? []).compactMap { s.entries[$0] } }
     }
 
+    /// How many vehicles one owner has.
+    public func count(owner: String) -> Int {
+        state.withLock { $0.byOwner[owner]?.count ?? 0 }
+    }
+
     /// Every owner with at least one vehicle.
     public var owners: [String] { state.withLock { Array($0.byOwner.keys) } }
 

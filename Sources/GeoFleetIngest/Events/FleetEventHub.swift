@@ -137,6 +137,12 @@ public final class FleetEventHub: Sendable {
     /// Live subscriptions.
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
+    /// Whether anyone would receive a user's events: a stream subscriber of theirs, or the Redis relay.
+    public func hasListeners(userID: String) -> Bool {
+        if relay != nil { return true }
+        return state.withLock { $0.subscribers.values.contains { $0.userID == userID } }
+    }
+
     private func unsubscribe(_ id: UInt64) {
         _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
     }
