@@ -28,6 +28,8 @@ public actor HistoryWriter {
     private var knownPartitions: Set<Int64> = []
     private var connectionID = 0
     private let writeTimeout: Duration
+    /// Bumped when an attempt times out, so that the abandoned attempt cannot install a connection.
+    private var generation = 0
 
     private let rowsCommitted = Counter(label: "geofleet_history_rows_committed_total")
     private let batchesCommitted = Counter(label: "geofleet_history_batches_committed_total")
@@ -76,6 +78,7 @@ public actor HistoryWriter {
                 "timeout": "\(writeTimeout)", "batches": "\(batches.count)",
             ])
             attempt.cancel()
+            generation += 1
             await drop()
             throw timeout
         }
@@ -129,23 +132,38 @@ public actor HistoryWriter {
     private func drop() async {
         if let connection {
             self.connection = nil
-            // The closure keeps the connection alive until its channel has closed.
-            let closing: EventLoopFuture<Void> = connection.close()
-            closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+            Self.close(connection)
         }
+    }
+
+    /// Closes a connection without waiting; the closure keeps it alive until its channel has closed.
+    private static func close(_ connection: PostgresConnection) {
+        let closing: EventLoopFuture<Void> = connection.close()
+        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     private func connected() async throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
+        let generation = self.generation
         connectionID += 1
-        let connection = try await PostgresConnection.connect(
+        let fresh = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(),
             configuration: endpoint.connectionConfiguration,
             id: connectionID,
             logger: logger
         )
-        self.connection = connection
-        return connection
+        // The actor is re-entered while connecting: a timed-out attempt may finish connecting after its
+        // successor did. Only a current attempt may install its connection, and never over a live one.
+        if generation != self.generation {
+            Self.close(fresh)
+            throw HistoryWriteTimeout(timeout: writeTimeout)
+        }
+        if let connection, !connection.isClosed {
+            Self.close(fresh)
+            return connection
+        }
+        connection = fresh
+        return fresh
     }
 
     private func ensurePartitions(for batches: [SequencedPositions], on connection: PostgresConnection) async throws {

@@ -65,7 +65,7 @@ public final class TestDeviceClient: Sendable {
     }
 
     /// True once the server has closed the connection (within `timeout`).
-    public func waitForClose(timeout: Duration = .seconds(5)) async -> Bool {
+    public func waitForClose(timeout: Duration = .seconds(15)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if collector.state.withLock({ $0.closed }) { return true }
