@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
     ],
     targets: [
         // Bottom layer: pure models and codecs, no I/O.
@@ -121,6 +122,22 @@ let package = Package(
             resources: [
                 .embedInCode("Migrations/V001__initial.sql"),
                 .embedInCode("Migrations/V002__vehicle_assignment.sql"),
+                .embedInCode("Migrations/V003__archive_and_erasure.sql"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Retention: partitions exported to verified zstd archives, dropped, restored; erasure across stores.
+        .target(
+            name: "GeoFleetArchive",
+            dependencies: [
+                "GeoFleetCore",
+                "GeoFleetPostGIS",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -171,6 +188,7 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 "GeoFleetIngest",
                 "GeoFleetAPI",
+                "GeoFleetArchive",
                 "GeoFleetPostGIS",
                 "GeoFleetSpool",
                 "GeoFleetHotIndex",
@@ -202,6 +220,7 @@ let package = Package(
             name: "geofleet",
             dependencies: [
                 "GeoFleetApp",
+                "GeoFleetArchive",
                 "GeoFleetCore",
                 "GeoFleetPostGIS",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -317,6 +336,8 @@ let package = Package(
             name: "GeoFleetIntegrationTests",
             dependencies: [
                 "GeoFleetApp",
+                "GeoFleetArchive",
+                "GeoFleetSpool",
                 "GeoFleetTestSupport",
                 "GeoFleetPostGIS",
                 "GeoFleetProtocols",

@@ -26,6 +26,8 @@ public struct FleetAPIDependencies: Sendable {
     public var now: @Sendable () -> Int64
     /// Road distances and durations (`/api/routes/*`).
     public var routes: RouteService
+    /// Erases a vehicle's history from every store (`DELETE /api/fleet/vehicles/{id}/history`); nil: 500.
+    public var eraseHistory: HistoryEraseFunction?
 
     public init(store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
                 tokens: TokenAuthority, rateLimiter: RateLimiter, events: FleetEventHub, projection: MetricProjection?,
@@ -64,6 +66,7 @@ public enum FleetAPI {
         FleetRoutes(deps: deps).register(on: api)
         VehicleChangeRoutes(deps: deps).register(on: api)
         TrackRoutes(deps: deps).register(on: api)
+        HistoryErasureRoutes(deps: deps).register(on: api)
         StreamRoutes(deps: deps).register(on: api)
         MapRoutes(deps: deps).register(on: api)
         RouteRoutes(deps: deps).register(on: api)

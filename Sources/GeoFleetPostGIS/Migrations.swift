@@ -14,6 +14,7 @@ public enum Migrations {
     public static let all: [Migration] = [
         Migration(version: 1, name: "initial", sql: String(decoding: PackageResources.V001__initial_sql, as: UTF8.self)),
         Migration(version: 2, name: "vehicle_assignment", sql: String(decoding: PackageResources.V002__vehicle_assignment_sql, as: UTF8.self)),
+        Migration(version: 3, name: "archive_and_erasure", sql: String(decoding: PackageResources.V003__archive_and_erasure_sql, as: UTF8.self)),
     ]
 
     /// Arbitrary but fixed: two daemons starting together serialise on it.

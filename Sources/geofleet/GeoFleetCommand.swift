@@ -6,5 +6,5 @@ struct GeoFleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geofleet",
         abstract: "GeoFleet operator tools.",
-        subcommands: [TokenCommand.self, SimulateCommand.self, FuzzCommand.self, RoutingCommand.self])
+        subcommands: [TokenCommand.self, SimulateCommand.self, FuzzCommand.self, RoutingCommand.self, ArchiveCommand.self, EraseCommand.self])
 }
