@@ -10,7 +10,11 @@ struct ArchiveScheduler: Service {
     let logger: Logger
 
     func run() async throws {
-        guard everyHours > 0 else { return }
+        guard everyHours > 0 else {
+            // A service that returns ends the whole group: idle until shutdown instead.
+            try? await gracefulShutdown()
+            return
+        }
         // Let ingest settle after a start before the first run.
         try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
