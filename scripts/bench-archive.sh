@@ -4,14 +4,14 @@
 # the partition and `positions` were locked, and insert latency of a concurrent ingest probe (before and
 # during the archive run). The anchor, measured in the same run on the same partition, is raw
 # `COPY … TO STDOUT (FORMAT binary) | zstd -3 -T0`.
-# Usage: scripts/bench-archive.sh [ROWS=10000000] [VEHICLES=50000]   (CONFIG=debug for a debug build)
+# Usage: scripts/bench-archive.sh [ROWS=10000000] [VEHICLES=50000]   (CONFIG=debug for a debug build, SKIP_BUILD=1 to use the built binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-10000000}
 vehicles=${2:-50000}
 config=${CONFIG:-release}
 fixes=$(( (rows + vehicles - 1) / vehicles ))
-swift build -c "$config" --product geofleet >/dev/null
+[ -n "${SKIP_BUILD:-}" ] || swift build -c "$config" --product geofleet >/dev/null
 geofleet="$(swift build -c "$config" --show-bin-path)/geofleet"
 bin=/usr/lib/postgresql/15/bin
 work=$(mktemp -d -t geofleet-archive-bench.XXXXXX)

@@ -170,11 +170,11 @@ public final class GeoFleetEngine: Sendable {
             store: store, hot: hot, catalog: catalog, pipeline: pipeline, directory: directory, tokens: tokens, rateLimiter: rateLimiter, events: events,
             projection: Self.metricProjection(logger: logger), metricsText: metricsText, now: now, routes: routes)
         let archiveContext = ArchiveContext(endpoint: endpoint, directory: configuration.archiveDirectory, logger: logger)
-        apiDependencies.eraseHistory = Self.historyEraser(context: archiveContext, hot: hot, catalog: catalog, now: now)
+        apiDependencies.eraseHistory = Self.historyEraser(context: archiveContext, hot: hot, catalog: catalog, events: events, now: now)
         archiveScheduler = ArchiveScheduler(
             archiver: PartitionArchiver(context: archiveContext, retentionDays: configuration.retentionDays, now: now),
             everyHours: configuration.archiveEveryHours, logger: logger)
-        erasureWatcher = ErasureWatcher(client: client, hot: hot, catalog: catalog, interval: .seconds(5), logger: logger)
+        erasureWatcher = ErasureWatcher(client: client, hot: hot, catalog: catalog, events: events, interval: .seconds(5), logger: logger)
         let router = FleetAPI.router(apiDependencies)
         let portSignal = httpPortSignal
         application = Application(
@@ -246,13 +246,15 @@ public final class GeoFleetEngine: Sendable {
         }
     }
 
-    /// The API's erasure: PostGIS, spool (via the ledger the writer checks), archives, then the hot index.
-    static func historyEraser(context: ArchiveContext, hot: HotPositions, catalog: VehicleCatalog,
+    /// The API's erasure: PostGIS, spool (via the ledger the writer checks), archives, then the hot index
+    /// and the live stream's resume window.
+    static func historyEraser(context: ArchiveContext, hot: HotPositions, catalog: VehicleCatalog, events: FleetEventHub,
                               now: @escaping @Sendable () -> Int64) -> HistoryEraseFunction {
         let eraser = HistoryEraser(context: context, now: now)
         return { key, id, user in
             let result = try await eraser.erase([ErasedVehicle(key: key, id: id)], subjectUser: user, requestedBy: user, channel: "api")
             if let owner = catalog.entry(key: key)?.owner { hot.remove(vehicleKey: key, owner: owner) }
+            events.redactPositions(of: id)
             return HistoryErasureOutcome(deletedPositions: result.liveRowsDeleted, archivesRewritten: result.archivesRewritten,
                                          archiveRowsRemoved: result.archiveRowsRemoved, archivesPending: result.archivesPending)
         }

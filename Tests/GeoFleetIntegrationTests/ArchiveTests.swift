@@ -96,6 +96,8 @@ import Testing
         let blocked = try await fixture2.archiver().run()
         #expect(blocked.lockedOut)
         #expect(try await fixture2.count("SELECT count(*) FROM positions") == 20)
+        // Unlocked explicitly: a closed session's locks go only once its backend has exited.
+        try await holder.query("SELECT pg_advisory_unlock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock"))
         try await holder.close()
         #expect(try await fixture2.archiver().run().archived.count == 1)
     }

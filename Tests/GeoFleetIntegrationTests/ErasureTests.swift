@@ -138,6 +138,33 @@ import Testing
         #expect(try await fixture.count("SELECT count(*) FROM erasure_audit WHERE channel = 'cli' AND live_rows_deleted = 3") == 1)
     }
 
+    /// `geofleet erase` runs in another process: the running daemon notices the erasure and drops the
+    /// vehicle from its hot index.
+    @Test func anOperatorErasureReachesARunningDaemonsHotIndex() async throws {
+        let harness = try await EngineHarness.start(tweak: { $0.archiveEveryHours = 0 })
+        let carol = try await harness.token("user_carol")
+        let vehicle = try await harness.addVehicle(token: carol, plate: "M ER 3", imei: "356307042441047")
+        try await drive(harness, imei: "356307042441047", start: Int64(Date().timeIntervalSince1970 * 1000) - 600_000, count: 3, lat: 50.1)
+        #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 3) == 3)
+        #expect(try await gpsCount(harness, token: carol) == 1)
+        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archiveDirectory, logger: testLogger("erase"))
+        let vehicles = try await UserVehicles.of(user: "user_carol", context: context)
+        #expect(vehicles.map { $0.id.uuidString.lowercased() } == [vehicle.lowercased()])
+        let result = try await HistoryEraser(context: context, now: { Int64(Date().timeIntervalSince1970 * 1000) })
+            .erase(vehicles, subjectUser: "user_carol", requestedBy: "ops", channel: "cli")
+        #expect(result.liveRowsDeleted == 3)
+        #expect(!result.archivesPending)
+        var seen = -1
+        for _ in 0..<100 {
+            seen = try await gpsCount(harness, token: carol)
+            if seen == 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(seen == 0, "the watcher dropped the erased vehicle from the hot index")
+        #expect(try await harness.count("SELECT count(*) FROM erasure_audit WHERE requested_by = 'ops' AND completed_at IS NOT NULL") == 1)
+        try await harness.stop()
+    }
+
     func gpsCount(_ harness: EngineHarness, token: String) async throws -> Int {
         let (_, json) = try await harness.call("GET", "/api/map/gps", token: token)
         return ((json as? [String: Any])?["positions"] as? [Any])?.count ?? -1

@@ -24,6 +24,8 @@ public struct ArchiveManifest: Codable, Sendable, Hashable {
     public var encoding = "PostgreSQL COPY (FORMAT binary) of the columns below, compressed with zstd"
     public var compression = "zstd"
     public var columns = ArchiveColumns.all
+    /// Row order in the file.
+    public var order: String? = ArchivePipelines.exportOrder
     public var rows: Int
     public var vehicleCount: Int
     /// Sorted; lets erasure rewrite only the archives that hold a vehicle.

@@ -41,7 +41,10 @@ public struct ArchiveContext: Sendable {
             try? await connection.close()
             return result
         } catch {
-            // Closing the session is what a crash does too: open transactions roll back, the lock goes.
+            // What a crash does too: the open transaction rolls back and the lock goes. Done explicitly
+            // because a closed session's locks linger until its backend has exited.
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            await ArchiveLock.release(on: connection, logger: logger)
             try? await connection.close()
             throw error
         }

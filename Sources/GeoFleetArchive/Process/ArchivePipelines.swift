@@ -8,14 +8,19 @@ import Glibc
 /// `zstd -d | psql COPY FROM` (restore). Bytes flow between the children through a kernel pipe and
 /// never pass through this process. Blocking: call from `BlockingWork`.
 enum ArchivePipelines {
-    /// zstd level 3 with a long window: GPS rows repeat their neighbours' bytes, level 3 keeps up
-    /// with COPY on two cores (storage notes §5).
-    static let compressArguments = ["-q", "-3", "-T0", "--long=27", "-f"]
+    /// zstd level 3: it keeps up with COPY on two cores (storage notes §5); higher levels cost 2-4x
+    /// the CPU for a few percent, and a long window gained nothing on GPS rows (BENCHMARKS.md).
+    static let compressArguments = ["-q", "-3", "-T0", "-f"]
+
+    /// Rows leave in the btree's order, each vehicle's fixes together: consecutive rows then share
+    /// most of their bytes and the archive is about a fifth smaller than in arrival order, for about
+    /// a quarter more export time (BENCHMARKS.md). A restored partition is clustered by vehicle too.
+    static let exportOrder = "vehicle_key, fix_time"
 
     /// Exports `table` to `output` (zstd-compressed binary COPY of `ArchiveColumns`).
     static func export(table: String, endpoint: DatabaseEndpoint, to output: String) throws {
         let psql = PsqlCommand(endpoint: endpoint)
-        let sql = "COPY \(table) (\(ArchiveColumns.sqlList)) TO STDOUT (FORMAT binary)"
+        let sql = "COPY (SELECT \(ArchiveColumns.sqlList) FROM \(table) ORDER BY \(exportOrder)) TO STDOUT (FORMAT binary)"
         try pipeline(
             producer: (PsqlCommand.executable, psql.arguments(sql), psql.environment, .devNull),
             consumer: ("zstd", compressArguments + ["-o", output], [:], .devNull),
