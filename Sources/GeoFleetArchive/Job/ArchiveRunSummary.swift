@@ -25,7 +25,7 @@ public struct ArchivedPartition: Sendable {
     public var verifySeconds: Double
     /// How long the partition was locked (ACCESS EXCLUSIVE) for the final count, detach and drop.
     public var partitionLockSeconds: Double
-    /// How long `positions` itself was locked (detach to commit): the only time ingest can wait.
+    /// How long `positions` itself was locked (detach to its commit): the only time PostGIS writes wait.
     public var parentLockSeconds: Double
     /// True when a previous, interrupted run had already written and vouched for the archive.
     public var resumed: Bool

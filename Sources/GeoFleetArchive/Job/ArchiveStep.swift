@@ -8,12 +8,12 @@ public enum ArchiveStep: String, Sendable, CaseIterable {
     case published
     /// The manifest is written: the archive is complete and vouched for.
     case manifestWritten
-    /// Inside the drop transaction, the partition is detached (not committed).
+    /// Inside the detach transaction, the partition is detached (not committed).
     case detached
-    /// Inside the drop transaction, the partition is dropped (not committed).
+    /// The detach committed: the table stands alone, outside `positions`, until it is dropped.
+    case detachCommitted
+    /// The standalone table is dropped.
     case dropped
-    /// The drop committed.
-    case committed
 }
 
 /// Called after each step; throwing there stops the run as a crash would (nothing is undone).

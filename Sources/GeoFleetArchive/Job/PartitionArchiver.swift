@@ -7,12 +7,12 @@ import PostgresNIO
 /// The retention job: every partition wholly older than the retention is exported to a zstd archive,
 /// read back and checked, vouched for by a manifest, and only then detached and dropped.
 ///
-/// Crash safety comes from the order: the partition is dropped only after its manifest is durable,
+/// Crash safety comes from the order: the partition is detached only after its manifest is durable,
 /// and the manifest is written only after the file was read back and matched the partition's count.
-/// Detach and drop share one transaction, which also re-counts the partition under an exclusive
-/// lock, so a crash leaves it either whole in PostGIS or gone with a verified archive. A rerun picks
-/// up where the last one stopped: leftovers without a manifest are deleted and redone; a partition
-/// with a manifest is re-verified and dropped.
+/// The detach transaction re-counts the partition under an exclusive lock, so a crash leaves it
+/// whole in PostGIS, or detached or gone with a verified archive. A rerun picks up where the last
+/// one stopped: files without a manifest are deleted and redone; a partition with a manifest is
+/// re-verified and dropped; a detached table with a verified archive is dropped.
 public struct PartitionArchiver: Sendable {
     public let context: ArchiveContext
     public let retentionMilliseconds: Int64
@@ -57,6 +57,8 @@ public struct PartitionArchiver: Sendable {
         }
         // Erasures recorded while no rewrite could run (a crash, or the lock was busy) are applied first.
         summary.erasureRewrites = try await HistoryEraser(context: context, now: now).applyPending(on: connection).archives
+
+        try await dropDetachedLeftovers(on: connection, summary: &summary)
 
         let cutoff = self.cutoff
         let restored = try await PartitionCatalog.restored(on: connection, logger: logger)
@@ -187,8 +189,11 @@ public struct PartitionArchiver: Sendable {
             verifySeconds: verifySeconds, partitionLockSeconds: locks.partition, parentLockSeconds: locks.parent, resumed: false)
     }
 
-    /// One transaction: lock the partition, re-count it, detach, drop. Returns nil (rolled back) when
-    /// the count differs from the archive's.
+    /// Lock the partition, re-count it, detach, commit; then drop the standalone table in a second
+    /// transaction, so `positions` itself is locked only for the detach (the drop's file unlinks
+    /// take a while on a large partition). Returns nil (rolled back) when the count differs from
+    /// the archive's. A crash between the two leaves a detached table beside a verified archive,
+    /// which the next run drops (`dropDetachedLeftovers`).
     private func drop(_ partition: LivePartition, expectedRows: Int, on connection: PostgresConnection) async throws -> (partition: Double, parent: Double)? {
         let name = partition.name
         try await connection.query("BEGIN", logger: logger)
@@ -209,14 +214,41 @@ public struct PartitionArchiver: Sendable {
         let parentLocked = ContinuousClock.now
         try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE positions DETACH PARTITION \(name)"), logger: logger)
         try faults?(.detached, name)
-        try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
-        try faults?(.dropped, name)
         try await connection.query("COMMIT", logger: logger)
+        let detached = ContinuousClock.now
+        try faults?(.detachCommitted, name)
+        try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
         let done = ContinuousClock.now
-        try faults?(.committed, name)
+        try faults?(.dropped, name)
         metrics.partitionLock.record(duration: done - locked)
-        metrics.parentLock.record(duration: done - parentLocked)
-        return ((done - locked).seconds, (done - parentLocked).seconds)
+        metrics.parentLock.record(duration: detached - parentLocked)
+        return ((done - locked).seconds, (detached - parentLocked).seconds)
+    }
+
+    /// Drops tables an interrupted run detached but did not drop (or a restore left half-loaded),
+    /// once their archive verifies; a standalone `positions_p…` table without an archive is left
+    /// for an operator. Returns the names dropped.
+    func dropDetachedLeftovers(on connection: PostgresConnection, summary: inout ArchiveRunSummary) async throws {
+        var names: [String] = []
+        for try await name in try await connection.query("""
+            SELECT relname::text FROM pg_class
+            WHERE relkind = 'r' AND NOT relispartition AND relname LIKE 'positions\\_p%' AND relnamespace = 'public'::regnamespace
+            """, logger: logger).decode(String.self) {
+            names.append(name)
+        }
+        let directory = context.directory
+        for name in names {
+            guard let manifest = try await BlockingWork.run({ try directory.manifest(partition: name) }) else {
+                logger.error("standalone history table without an archive; left for an operator", metadata: ["table": "\(name)"])
+                summary.needsAttention.append(name)
+                continue
+            }
+            let stats = try await BlockingWork.run { try ArchiveReader.stats(directory.file(manifest.file)) }
+            try stats.check(against: manifest)
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
+            logger.info("dropped a detached table whose archive verifies", metadata: ["table": "\(name)"])
+            report("\(name): detached by an interrupted run, archive verified, dropped")
+        }
     }
 
     private func report(_ line: String) {
