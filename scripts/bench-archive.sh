@@ -108,8 +108,8 @@ print(f"export_vs_anchor: {float(kv['export_rows_per_second']) / ($actual_rows /
 print(f"verify_seconds (read back, decode every row, SHA-256): {kv['verify_seconds']}")
 print(f"whole_run_seconds (count, export, verify, manifest, lock, detach, drop): {$run_seconds}")
 print(f"whole_run_rows_per_second: {rows / $run_seconds:.0f}")
-print(f"partition_lock_seconds: {kv['max_partition_lock_seconds']}")
-print(f"positions_lock_seconds (detach + drop + commit): {kv['max_parent_lock_seconds']}")
+print(f"partition_lock_seconds (count + detach + drop): {kv['max_partition_lock_seconds']}")
+print(f"positions_lock_seconds (detach + its commit): {kv['max_parent_lock_seconds']}")
 print(f"ingest_probe_ms_before: p50={statistics.median(before)} max={before[-1]} n={len(before)}")
 print(f"ingest_probe_ms_during: p50={statistics.median(during)} max={during[-1]} n={len(during)}")
 PY
