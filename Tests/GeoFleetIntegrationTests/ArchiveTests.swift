@@ -92,12 +92,16 @@ import Testing
         let fixture2 = try await ArchiveFixture.make(oldDays: 1, perDay: 10, vehicles: 1)
         let holder = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(), configuration: fixture2.endpoint.connectionConfiguration, id: 3, logger: testLogger("lock"))
-        try await holder.query("SELECT pg_advisory_lock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock"))
+        var held = false
+        for try await got in try await holder.query("SELECT pg_try_advisory_lock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(Bool.self) {
+            held = got
+        }
+        #expect(held)
         let blocked = try await fixture2.archiver().run()
         #expect(blocked.lockedOut)
         #expect(try await fixture2.count("SELECT count(*) FROM positions") == 20)
         // Unlocked explicitly: a closed session's locks go only once its backend has exited.
-        try await holder.query("SELECT pg_advisory_unlock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock"))
+        for try await _ in try await holder.query("SELECT pg_advisory_unlock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(Bool.self) {}
         try await holder.close()
         #expect(try await fixture2.archiver().run().archived.count == 1)
     }

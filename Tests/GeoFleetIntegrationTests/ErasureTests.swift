@@ -5,6 +5,8 @@ import GeoFleetPostGIS
 import GeoFleetProtocols
 import GeoFleetSpool
 import GeoFleetTestSupport
+import NIOPosix
+import PostgresNIO
 import Testing
 
 /// Erasure of a vehicle's history: PostGIS, spool, hot index and archives, with the audit trail.
@@ -136,6 +138,40 @@ import Testing
         #expect(try await fixture.count("SELECT count(*) FROM positions WHERE vehicle_key = 1 AND fix_time > to_timestamp(\(before / 1000))") == 1)
         #expect(try await fixture.count("SELECT count(*) FROM positions WHERE vehicle_key = 2") == 4)
         #expect(try await fixture.count("SELECT count(*) FROM erasure_audit WHERE channel = 'cli' AND live_rows_deleted = 3") == 1)
+    }
+
+    /// An erasure while the archive job holds its lock is recorded at once and its archive rewrite
+    /// is done by the next archive run.
+    @Test func anErasureDuringAnArchiveRunIsFinishedByTheNextRun() async throws {
+        let fixture = try await ArchiveFixture.make(oldDays: 2, perDay: 10, vehicles: 2)
+        #expect(try await fixture.archiver().run().archived.count == 2)
+        let holder = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: fixture.endpoint.connectionConfiguration, id: 4, logger: testLogger("lock"))
+        var held = false
+        for try await got in try await holder.query("SELECT pg_try_advisory_lock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(Bool.self) {
+            held = got
+        }
+        #expect(held)
+        #expect(try await fixture.count("SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()") == 1, "the holder has the archive lock")
+        let eraser = HistoryEraser(context: fixture.context, now: { fixture.today + 3_600_000 })
+        let result = try await eraser.erase([ErasedVehicle(key: 2, id: UUID())], subjectUser: "u", requestedBy: "test", channel: "cli",
+                                            archiveLockWaitSeconds: 1)
+        #expect(result.archivesPending)
+        #expect(result.liveRowsDeleted == 10, "today's rows go at once")
+        #expect(try fixture.context.directory.manifests().allSatisfy { $0.vehicleKeys == [1, 2] }, "archives untouched while locked")
+        #expect(try await fixture.count("SELECT count(*) FROM erasure_audit WHERE completed_at IS NULL") == 1)
+        for try await _ in try await holder.query("SELECT pg_advisory_unlock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(Bool.self) {}
+        try await holder.close()
+
+        let run = try await fixture.archiver().run()
+        #expect(run.erasureRewrites == 2)
+        let manifests = try fixture.context.directory.manifests()
+        #expect(manifests.allSatisfy { $0.vehicleKeys == [1] && $0.rows == 10 && $0.generation == 2 })
+        #expect(try await ArchiveVerifier(context: fixture.context).verifyAll().allSatisfy { $0.problem == nil })
+        #expect(try await fixture.count("SELECT count(*) FROM erasure_audit WHERE completed_at IS NOT NULL AND archive_rows_removed = 20") == 1)
+        // A later run has nothing left to rewrite, and old generations are gone.
+        #expect(try await fixture.archiver().run().erasureRewrites == 0)
+        #expect(try fixture.files().count == 4)
     }
 
     /// `geofleet erase` runs in another process: the running daemon notices the erasure and drops the

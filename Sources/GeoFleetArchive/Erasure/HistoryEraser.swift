@@ -21,7 +21,8 @@ public struct ErasureResult: Sendable {
     public var liveRowsDeleted: Int
     public var archivesRewritten: Int
     public var archiveRowsRemoved: Int
-    /// True when the archive lock stayed busy: the next archive run rewrites the archives.
+    /// True when the archives could not be rewritten now (lock busy or a failure): the erasure is
+    /// recorded and the next archive run rewrites them.
     public var archivesPending: Bool
     /// Fix times up to this instant (ms) are erased.
     public var erasedThrough: Int64
@@ -64,7 +65,8 @@ public struct HistoryEraser: Sendable {
             try await connection.query("BEGIN", logger: logger)
             // The history writer takes this row lock for each batch: a batch commits either before
             // (its rows are deleted below) or after (it sees the erasure and drops them).
-            try await connection.query("SELECT sequence FROM ingest_watermark WHERE stream = 0 FOR UPDATE", logger: logger)
+            for try await _ in try await connection.query(
+                "SELECT sequence FROM ingest_watermark WHERE stream = 0 FOR UPDATE", logger: logger).decode(Int64.self) {}
             try await connection.query("""
                 INSERT INTO position_erasures (vehicle_key, erased_through)
                 SELECT k, \(throughDate) FROM unnest(\(keys)::int8[]) AS k
@@ -79,6 +81,8 @@ public struct HistoryEraser: Sendable {
             }
             try await connection.query(
                 "DELETE FROM vehicle_latest WHERE vehicle_key = ANY(\(keys)::int8[]) AND fix_time <= \(throughDate)", logger: logger)
+            // A manual placement is a position too.
+            try await connection.query("UPDATE vehicles SET manual_position = NULL WHERE key = ANY(\(keys)::int8[])", logger: logger)
             for try await id in try await connection.query("""
                 INSERT INTO erasure_audit (subject_user, vehicle_ids, requested_by, channel, erased_through, live_rows_deleted)
                 VALUES (\(subjectUser), \(ids)::uuid[], \(requestedBy), \(channel), \(throughDate), \(Int64(deleted)))
@@ -97,14 +101,21 @@ public struct HistoryEraser: Sendable {
             "audit": "\(auditID)", "vehicles": "\(ids.map { $0.uuidString.lowercased() })", "rows": "\(deleted)", "channel": "\(channel)",
         ])
 
-        let archived = try await context.withArchiveLock(waitSeconds: archiveLockWaitSeconds) { connection in
-            try await applyPending(on: connection)
+        // The erasure is recorded: if the rewrite fails now, every archive run retries it.
+        var archived: (archives: Int, rows: Int)?
+        do {
+            archived = try await context.withArchiveLock(waitSeconds: archiveLockWaitSeconds) { connection in
+                try await applyPending(on: connection)
+            }
+        } catch {
+            logger.error("archive rewrite for an erasure failed; the next archive run retries it", metadata: [
+                "audit": "\(auditID)", "error": "\(error)",
+            ])
         }
-        var result = ErasureResult(auditID: auditID, liveRowsDeleted: deleted, archivesRewritten: archived?.archives ?? 0,
+        let result = ErasureResult(auditID: auditID, liveRowsDeleted: deleted, archivesRewritten: archived?.archives ?? 0,
                                    archiveRowsRemoved: archived?.rows ?? 0, archivesPending: archived == nil, erasedThrough: through)
         if archived == nil {
-            logger.warning("archive lock busy; the next archive run rewrites the archives", metadata: ["audit": "\(auditID)"])
-            result.archivesPending = true
+            logger.warning("archives not rewritten yet; the next archive run does it", metadata: ["audit": "\(auditID)"])
         }
         return result
     }

@@ -21,7 +21,9 @@ enum ArchiveLock {
         try await connection.query(PostgresQuery(unsafeSQL: "SET lock_timeout = '\(timeoutSeconds)s'"), logger: logger)
         var got = true
         do {
-            try await connection.query("SELECT pg_advisory_lock(\(id))", logger: logger)
+            // The rows must be read: postgres-nio returns from query() once the row description
+            // arrives, and a lock timeout would surface only in the rows.
+            for try await _ in try await connection.query("SELECT pg_advisory_lock(\(id))::text", logger: logger).decode(String.self) {}
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55P03" {
             got = false
         }
@@ -30,6 +32,10 @@ enum ArchiveLock {
     }
 
     static func release(on connection: PostgresConnection, logger: Logger) async {
-        _ = try? await connection.query("SELECT pg_advisory_unlock(\(id))", logger: logger)
+        do {
+            for try await _ in try await connection.query("SELECT pg_advisory_unlock(\(id))", logger: logger).decode(Bool.self) {}
+        } catch {
+            // The session is going away; its close releases the lock.
+        }
     }
 }
