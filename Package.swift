@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
     ],
     targets: [
         // Bottom layer: pure models and codecs, no I/O.
@@ -129,6 +130,22 @@ let package = Package(
                 .embedInCode("Migrations/V001__initial.sql"),
                 .embedInCode("Migrations/V002__vehicle_assignment.sql"),
                 .embedInCode("Migrations/V003__cargo_matching.sql"),
+                .embedInCode("Migrations/V004__archive_and_erasure.sql"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Retention: partitions exported to verified zstd archives, dropped, restored; erasure across stores.
+        .target(
+            name: "GeoFleetArchive",
+            dependencies: [
+                "GeoFleetCore",
+                "GeoFleetPostGIS",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -196,6 +213,7 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 "GeoFleetIngest",
                 "GeoFleetAPI",
+                "GeoFleetArchive",
                 "GeoFleetPostGIS",
                 "GeoFleetSpool",
                 "GeoFleetHotIndex",
@@ -228,6 +246,7 @@ let package = Package(
             name: "geofleet",
             dependencies: [
                 "GeoFleetApp",
+                "GeoFleetArchive",
                 "GeoFleetCore",
                 "GeoFleetPostGIS",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -353,6 +372,8 @@ let package = Package(
             name: "GeoFleetIntegrationTests",
             dependencies: [
                 "GeoFleetApp",
+                "GeoFleetArchive",
+                "GeoFleetSpool",
                 "GeoFleetTestSupport",
                 "GeoFleetPostGIS",
                 "GeoFleetProtocols",

@@ -29,6 +29,8 @@ public struct FleetAPIDependencies: Sendable {
     public var routes: RouteService
     /// Cargo ↔ vehicle matching (`/api/cargo/*`, `/api/match/*`, cost settings).
     public var matching: MatchService
+    /// Erases a vehicle's history from every store (`DELETE /api/fleet/vehicles/{id}/history`); nil: 500.
+    public var eraseHistory: HistoryEraseFunction?
 
     public init(store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
                 tokens: TokenAuthority, rateLimiter: RateLimiter, events: FleetEventHub, projection: MetricProjection?,
@@ -71,6 +73,7 @@ public enum FleetAPI {
         FleetRoutes(deps: deps).register(on: api)
         VehicleChangeRoutes(deps: deps).register(on: api)
         TrackRoutes(deps: deps).register(on: api)
+        HistoryErasureRoutes(deps: deps).register(on: api)
         StreamRoutes(deps: deps).register(on: api)
         MapRoutes(deps: deps).register(on: api)
         RouteRoutes(deps: deps).register(on: api)

@@ -40,6 +40,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var autoRegisterOwner: String
     public var archiveDirectory: String
     public var retentionDays: Int
+    /// Hours between archive runs in geofleetd (`GEOFLEET_ARCHIVE_EVERY_HOURS`, 24); 0: only `geofleet archive run`.
+    public var archiveEveryHours: Int
     public var partitionHours: Int
     /// Partitions created ahead of today.
     public var partitionsAhead: Int
@@ -94,6 +96,7 @@ public struct GeoFleetConfiguration: Sendable {
         autoRegisterOwner = "unassigned"
         archiveDirectory = dataDirectory + "/archive"
         retentionDays = 30
+        archiveEveryHours = 24
         partitionHours = 24
         partitionsAhead = 3
         spoolMaxBytes = 1 << 30
@@ -149,6 +152,7 @@ public struct GeoFleetConfiguration: Sendable {
         c.autoRegisterOwner = env["GEOFLEET_AUTO_REGISTER_OWNER"] ?? c.autoRegisterOwner
         c.archiveDirectory = env["GEOFLEET_ARCHIVE_DIR"] ?? c.dataDirectory + "/archive"
         c.retentionDays = try int(env, "GEOFLEET_RETENTION_DAYS", c.retentionDays, 1...3650)
+        c.archiveEveryHours = try int(env, "GEOFLEET_ARCHIVE_EVERY_HOURS", c.archiveEveryHours, 0...24 * 31)
         c.partitionHours = try int(env, "GEOFLEET_PARTITION_HOURS", c.partitionHours, 1...24 * 31)
         c.spoolMaxBytes = Int64(try int(env, "GEOFLEET_SPOOL_MAX_MB", Int(c.spoolMaxBytes >> 20), 1...1_000_000)) << 20
         c.writerBatchRows = try int(env, "GEOFLEET_WRITER_BATCH_ROWS", c.writerBatchRows, 1...1_000_000)

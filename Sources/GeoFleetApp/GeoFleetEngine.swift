@@ -1,6 +1,7 @@
 import Foundation
 import AsyncHTTPClient
 import GeoFleetAPI
+import GeoFleetArchive
 import GeoFleetCore
 import GeoFleetGeometry
 import GeoFleetHotIndex
@@ -50,6 +51,8 @@ public final class GeoFleetEngine: Sendable {
     private let embedded: EmbeddedPostgres?
     private let application: Application<RouterResponder<APIRequestContext>>
     private let maintainer: PartitionMaintainer
+    private let archiveScheduler: ArchiveScheduler
+    private let erasureWatcher: ErasureWatcher
     private let logger: Logger
     private let httpPortSignal = PortSignal()
     private let serviceGroup = Mutex<ServiceGroup?>(nil)
@@ -138,9 +141,11 @@ public final class GeoFleetEngine: Sendable {
             onStored: { positions, owner in matchingSlot.value?.positionsStored(positions, owner: owner) },
             now: now, logger: logger)
         var replayed = 0
+        // Positions of vehicles erased while they were still pending in the spool are not replayed.
+        let erased = try await ErasureLedger.all(client: client, logger: logger)
         for record in try spool.records(after: committed) {
             do {
-                let positions = try PositionBinaryCodec.decode(record.payload)
+                let positions = try PositionBinaryCodec.decode(record.payload).filter { !ErasureLedger.isErased($0, erased) }
                 pipeline.replay(sequence: record.sequence, positions: positions) { catalog.entry(key: $0)?.owner }
                 replayed += positions.count
             } catch {
@@ -174,9 +179,16 @@ public final class GeoFleetEngine: Sendable {
         try await matching.load()
         matchingSlot.set(matching)
         suggestionFeed = SuggestionFeed(service: matching, catalog: catalog, events: events, logger: logger)
-        let router = FleetAPI.router(FleetAPIDependencies(
+        var apiDependencies = FleetAPIDependencies(
             store: store, hot: hot, catalog: catalog, pipeline: pipeline, directory: directory, tokens: tokens, rateLimiter: rateLimiter, events: events,
-            projection: Self.metricProjection(logger: logger), metricsText: metricsText, now: now, routes: routes, matching: matching))
+            projection: Self.metricProjection(logger: logger), metricsText: metricsText, now: now, routes: routes, matching: matching)
+        let archiveContext = ArchiveContext(endpoint: endpoint, directory: configuration.archiveDirectory, logger: logger)
+        apiDependencies.eraseHistory = Self.historyEraser(context: archiveContext, hot: hot, catalog: catalog, events: events, now: now)
+        archiveScheduler = ArchiveScheduler(
+            archiver: PartitionArchiver(context: archiveContext, retentionDays: configuration.retentionDays, now: now),
+            everyHours: configuration.archiveEveryHours, logger: logger)
+        erasureWatcher = ErasureWatcher(client: client, hot: hot, catalog: catalog, events: events, interval: .seconds(5), logger: logger)
+        let router = FleetAPI.router(apiDependencies)
         let portSignal = httpPortSignal
         application = Application(
             router: router,
@@ -199,6 +211,8 @@ public final class GeoFleetEngine: Sendable {
             services: [
                 .init(service: queue),
                 .init(service: maintainer),
+                .init(service: archiveScheduler),
+                .init(service: erasureWatcher),
                 .init(service: deviceServer),
                 .init(service: teltonikaUDPServer),
                 .init(service: gt06Server),
@@ -243,6 +257,20 @@ public final class GeoFleetEngine: Sendable {
                 attempt += 1
                 guard port == 0, attempt < 20 else { throw error }
             }
+        }
+    }
+
+    /// The API's erasure: PostGIS, spool (via the ledger the writer checks), archives, then the hot index
+    /// and the live stream's resume window.
+    static func historyEraser(context: ArchiveContext, hot: HotPositions, catalog: VehicleCatalog, events: FleetEventHub,
+                              now: @escaping @Sendable () -> Int64) -> HistoryEraseFunction {
+        let eraser = HistoryEraser(context: context, now: now)
+        return { key, id, user in
+            let result = try await eraser.erase([ErasedVehicle(key: key, id: id)], subjectUser: user, requestedBy: user, channel: "api")
+            if let owner = catalog.entry(key: key)?.owner { hot.remove(vehicleKey: key, owner: owner) }
+            events.redactPositions(of: id)
+            return HistoryErasureOutcome(deletedPositions: result.liveRowsDeleted, archivesRewritten: result.archivesRewritten,
+                                         archiveRowsRemoved: result.archiveRowsRemoved, archivesPending: result.archivesPending)
         }
     }
 

@@ -97,7 +97,12 @@ public actor HistoryWriter {
             ).decode(Int64.self) {
                 watermark = value
             }
-            let fresh = batches.filter { $0.sequence > UInt64(max(0, watermark)) }
+            // Erased vehicles' positions still pending in the spool are dropped here, under the
+            // watermark lock the eraser takes too (ErasureLedger).
+            var keys = Set<Int64>()
+            for batch in batches { for p in batch.positions { keys.insert(p.vehicleKey) } }
+            let erased = try await ErasureLedger.erasedThrough(keys: Array(keys), on: connection, logger: logger)
+            let fresh = ErasureLedger.filter(batches.filter { $0.sequence > UInt64(max(0, watermark)) }, erased: erased).batches
             if fresh.isEmpty {
                 try await connection.query("ROLLBACK", logger: logger)
                 batchesSkipped.increment(by: batches.count)

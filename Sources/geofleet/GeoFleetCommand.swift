@@ -6,5 +6,6 @@ struct GeoFleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geofleet",
         abstract: "GeoFleet operator tools.",
-        subcommands: [TokenCommand.self, SimulateCommand.self, FuzzCommand.self, RoutingCommand.self, MatchCommand.self])
+        subcommands: [TokenCommand.self, SimulateCommand.self, FuzzCommand.self, RoutingCommand.self, MatchCommand.self,
+                      ArchiveCommand.self, EraseCommand.self])
 }

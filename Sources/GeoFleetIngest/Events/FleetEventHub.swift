@@ -131,6 +131,17 @@ public final class FleetEventHub: Sendable {
         for continuation in ended { continuation.finish() }
     }
 
+    /// Blanks the positions of one vehicle's kept GPS events (its history was erased): a resume then
+    /// replays `{"vehicleId": …, "erased": true}` instead of coordinates. Sequences stay as they were.
+    public func redactPositions(of vehicleID: UUID) {
+        let data = "{\"vehicleId\":\"\(vehicleID.uuidString.lowercased())\",\"erased\":true}"
+        state.withLock { s in
+            for index in s.recent.indices where s.recent[index].vehicleID == vehicleID && s.recent[index].kind == .gpsUpdate {
+                s.recent[index].data = data
+            }
+        }
+    }
+
     /// The sequence the next event will get (a client with nothing to resume starts here).
     public var nextSequence: UInt64 { state.withLock { $0.nextSequence } }
 

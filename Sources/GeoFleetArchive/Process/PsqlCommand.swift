@@ -1,0 +1,37 @@
+import Foundation
+import GeoFleetPostGIS
+
+/// `psql` invocations against an endpoint: postgres-nio has no COPY TO, and psql streams
+/// `COPY … (FORMAT binary)` straight between the server and a pipe at full speed.
+struct PsqlCommand {
+    let endpoint: DatabaseEndpoint
+
+    static let executable = ProcessInfo.processInfo.environment["GEOFLEET_PSQL"] ?? {
+        let bundled = EmbeddedPostgres.binDirectory + "/psql"
+        return FileManager.default.isExecutableFile(atPath: bundled) ? bundled : "psql"
+    }()
+
+    /// Arguments running `sql` once, quietly, stopping on the first error.
+    func arguments(_ sql: String) -> [String] {
+        ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", sql]
+    }
+
+    /// The password travels in the environment, never on the command line.
+    var environment: [String: String] {
+        var env = ["PGCONNECT_TIMEOUT": "10", "PGTZ": "UTC"]
+        if let password = endpoint.password { env["PGPASSWORD"] = password }
+        return env
+    }
+
+    var conninfo: String {
+        func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'" }
+        switch endpoint.address {
+        case .tcp(let host, let port):
+            return "host=\(quote(host)) port=\(port) user=\(quote(endpoint.username)) dbname=\(quote(endpoint.database)) sslmode=disable"
+        case .unixSocket(let path):
+            let dir = (path as NSString).deletingLastPathComponent
+            let port = path.split(separator: ".").last.map(String.init) ?? "5432"
+            return "host=\(quote(dir)) port=\(port) user=\(quote(endpoint.username)) dbname=\(quote(endpoint.database))"
+        }
+    }
+}
