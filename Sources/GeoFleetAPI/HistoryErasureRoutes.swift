@@ -44,6 +44,7 @@ struct HistoryErasureRoutes: Sendable {
         guard let eraseHistory = deps.eraseHistory else { throw APIError(.internalServerError, "history erasure is not available") }
         let outcome = try await eraseHistory(vehicle.key, vehicle.id, user.id)
         deps.hot.remove(vehicleKey: vehicle.key, owner: vehicle.userID)
+        deps.matching.forget(vehicleKey: vehicle.key)
         context.logger.info("vehicle history erased", metadata: [
             "vehicle": "\(id.uuidString.lowercased())", "rows": "\(outcome.deletedPositions)", "archives": "\(outcome.archivesRewritten)",
         ])

@@ -1,5 +1,6 @@
 import GeoFleetHotIndex
 import GeoFleetIngest
+import GeoFleetMatchService
 import GeoFleetPostGIS
 import Logging
 import PostgresNIO
@@ -13,6 +14,7 @@ struct ErasureWatcher: Service {
     let hot: HotPositions
     let catalog: VehicleCatalog
     let events: FleetEventHub
+    let matching: MatchService
     let interval: Duration
     let logger: Logger
 
@@ -23,6 +25,7 @@ struct ErasureWatcher: Service {
             guard let erasures = try? await ErasureLedger.all(client: client, logger: logger) else { continue }
             for (key, through) in erasures where seen[key] != through {
                 if let id = catalog.entry(key: key)?.id { events.redactPositions(of: id) }
+                matching.forget(vehicleKey: key)
                 if let owner = catalog.entry(key: key)?.owner, let fix = hot.latest(vehicleKey: key, owner: owner), fix.fixTime <= through {
                     hot.remove(vehicleKey: key, owner: owner)
                     logger.info("erased vehicle dropped from the hot index", metadata: ["vehicleKey": "\(key)"])

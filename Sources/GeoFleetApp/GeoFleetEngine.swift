@@ -187,7 +187,7 @@ public final class GeoFleetEngine: Sendable {
         archiveScheduler = ArchiveScheduler(
             archiver: PartitionArchiver(context: archiveContext, retentionDays: configuration.retentionDays, now: now),
             everyHours: configuration.archiveEveryHours, logger: logger)
-        erasureWatcher = ErasureWatcher(client: client, hot: hot, catalog: catalog, events: events, interval: .seconds(5), logger: logger)
+        erasureWatcher = ErasureWatcher(client: client, hot: hot, catalog: catalog, events: events, matching: matching, interval: .seconds(5), logger: logger)
         let router = FleetAPI.router(apiDependencies)
         let portSignal = httpPortSignal
         application = Application(

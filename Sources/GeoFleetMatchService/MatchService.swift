@@ -112,6 +112,13 @@ public final class MatchService: Sendable {
         if moved { trigger.yield(.vehicleMoved(key: newest.vehicleKey, owner: owner)) }
     }
 
+    /// Forgets what matching holds of a vehicle's positions (its history was erased): the driving-time
+    /// estimate and the point its suggestions were last worked out at.
+    public func forget(vehicleKey: Int64) {
+        drivers.forget(vehicleKey: vehicleKey)
+        _ = evaluatedAt.withLock { $0.removeValue(forKey: vehicleKey) }
+    }
+
     // MARK: Settings and feedback
 
     /// The user's cost settings, or the defaults; and whether they are the defaults.
