@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPostGIS
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,52 +11,21 @@ struct PipedProcess {
     let executable: String
 
     /// Where a standard stream of the child goes.
-    enum Stream {
-        case devNull
-        case fd(Int32)
-        case file(String)
-    }
+    typealias Stream = ChildProcess.Stream
 
-    /// Spawns `executable`; `stdin`/`stdout` as given, stderr into `stderrPath`. Only the chosen
-    /// descriptors reach the child: every pipe here is created close-on-exec.
+    /// Spawns `executable` (looked up in `PATH`); `stdin`/`stdout` as given, stderr appended to
+    /// `stderrPath`. Only the chosen descriptors reach the child: every pipe here is created close-on-exec.
     static func spawn(_ executable: String, _ arguments: [String], stdin: Stream, stdout: Stream,
                       stderrPath: String, environment: [String: String] = [:]) throws -> PipedProcess {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        func wire(_ stream: Stream, to target: Int32, readOnly: Bool) {
-            switch stream {
-            case .devNull: posix_spawn_file_actions_addopen(&actions, target, "/dev/null", readOnly ? O_RDONLY : O_WRONLY, 0)
-            case .fd(let fd): posix_spawn_file_actions_adddup2(&actions, fd, target)
-            case .file(let path): posix_spawn_file_actions_addopen(&actions, target, path, readOnly ? O_RDONLY : (O_WRONLY | O_CREAT | O_TRUNC), 0o644)
-            }
-        }
-        wire(stdin, to: 0, readOnly: true)
-        wire(stdout, to: 1, readOnly: false)
-        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
+        do {
+            let pid = try ChildProcess.spawn(executable, arguments, stdin: stdin, stdout: stdout, stderr: .appendFile(stderrPath),
+                                             environment: env, searchPath: true)
+            return PipedProcess(pid: pid, executable: executable)
+        } catch {
+            throw ArchiveError.command(executable, "\(error)")
         }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Default signal state: NIO and test runners block some signals, children must not inherit that.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw ArchiveError.command(executable, "spawn failed: \(String(cString: strerror(rc)))") }
-        return PipedProcess(pid: pid, executable: executable)
     }
 
     /// A close-on-exec pipe: (read end, write end).
@@ -70,9 +40,7 @@ struct PipedProcess {
 
     /// Waits for the child; returns its exit status (128 + signal when killed).
     func wait() -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        ChildProcess.exitStatus(waitingFor: pid)
     }
 
     /// Waits and throws with the child's stderr when it failed.
