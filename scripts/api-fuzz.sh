@@ -215,10 +215,12 @@ failures=()
 seed_args=(--seed "$seed")
 [ "$seed" = random ] && seed_args=()
 st_status=0
+# One worker: with two, Schemathesis' data generator now and then fails on its own cache (a KeyError keyed by
+# source lines, reported as FlakyFailure on an operation): a race in the tool, not a finding.
 (cd "$work" && "$venv/bin/schemathesis" run "$work/openapi.json" \
     --url "$base" -H "Authorization: Bearer $token" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
-    --max-examples "$examples" "${seed_args[@]}" --workers 2 --request-timeout 30 \
+    --max-examples "$examples" "${seed_args[@]}" --workers 1 --request-timeout 30 \
     --generation-database none --no-color) >"$work/schemathesis.log" 2>&1 || st_status=$?
 if [ $st_status -ne 0 ]; then
     failures+=("Schemathesis found failures (exit $st_status; $(grep -o 'Seed: [0-9]*' "$work/schemathesis.log" || echo 'no seed'))")
