@@ -72,7 +72,7 @@ import FoundationNetworking
         let daemon = try DaemonProcess(executable: executable, environment: [
             "GEOFLEET_DATA_DIR": dataDir, "GEOFLEET_DATABASE_URL": endpoint.description, "GEOFLEET_BIND": "127.0.0.1",
             "GEOFLEET_HTTP_PORT": "\(httpPort)", "GEOFLEET_TELTONIKA_PORT": "\(devicePort)",
-            "GEOFLEET_GT06_PORT": "\(freePort())", "GEOFLEET_OSMAND_PORT": "\(freePort())", "GEOFLEET_RUPTELA_PORT": "\(freePort())",
+            "GEOFLEET_GT06_PORT": "0", "GEOFLEET_OSMAND_PORT": "0", "GEOFLEET_RUPTELA_PORT": "0",
             "GEOFLEET_JWT_SECRET": EngineHarness.secret,
         ], logPath: dataDir + "/geofleetd.log")
         try await DurabilityTests.waitForHealth(port: httpPort, daemon: daemon)

@@ -45,16 +45,21 @@ struct DurabilityTests {
         let endpoint = try await TestPostgres.shared.freshDatabase()
         let dataDir = FileManager.default.temporaryDirectory.path + "/geofleet-crash-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let httpPort = freePort(), devicePort = freePort()
-        let environment = [
-            "GEOFLEET_DATA_DIR": dataDir, "GEOFLEET_DATABASE_URL": endpoint.description, "GEOFLEET_BIND": "127.0.0.1",
-            "GEOFLEET_HTTP_PORT": "\(httpPort)", "GEOFLEET_TELTONIKA_PORT": "\(devicePort)",
-            "GEOFLEET_GT06_PORT": "\(freePort())", "GEOFLEET_OSMAND_PORT": "\(freePort())", "GEOFLEET_RUPTELA_PORT": "\(freePort())",
-            "GEOFLEET_JWT_SECRET": EngineHarness.secret,
-            // A long batch window, so that the kill lands while most positions are only in the spool.
-            "GEOFLEET_WRITER_BATCH_MS": "2000",
-        ]
-        var daemon = try DaemonProcess(executable: executable, environment: environment, logPath: dataDir + "/geofleetd.log")
+        // Fresh ports for each start: while the daemon is down, another test may take the old ones.
+        // The protocols this test does not use get whatever port the kernel gives.
+        func environment(http: Int, device: Int) -> [String: String] {
+            [
+                "GEOFLEET_DATA_DIR": dataDir, "GEOFLEET_DATABASE_URL": endpoint.description, "GEOFLEET_BIND": "127.0.0.1",
+                "GEOFLEET_HTTP_PORT": "\(http)", "GEOFLEET_TELTONIKA_PORT": "\(device)",
+                "GEOFLEET_GT06_PORT": "0", "GEOFLEET_OSMAND_PORT": "0", "GEOFLEET_RUPTELA_PORT": "0",
+                "GEOFLEET_JWT_SECRET": EngineHarness.secret,
+                // A long batch window, so that the kill lands while most positions are only in the spool.
+                "GEOFLEET_WRITER_BATCH_MS": "2000",
+            ]
+        }
+        var httpPort = freePort(), devicePort = freePort()
+        var daemon = try DaemonProcess(executable: executable, environment: environment(http: httpPort, device: devicePort),
+                                       logPath: dataDir + "/geofleetd.log")
         try await Self.waitForHealth(port: httpPort, daemon: daemon)
         let token = try await TokenAuthority(secret: EngineHarness.secret).sign(sub: "user_crash", plan: "pro")
         let (status, _) = try await EngineHarness.call(port: httpPort, "POST", "/api/fleet/add", token: token,
@@ -72,7 +77,10 @@ struct DurabilityTests {
         let beforeRestart = try await EngineHarness.count("SELECT count(*) FROM positions", endpoint: endpoint)
         #expect(beforeRestart < acked, "the kill should have caught positions that were only in the spool")
 
-        daemon = try DaemonProcess(executable: executable, environment: environment, logPath: dataDir + "/geofleetd.log")
+        httpPort = freePort()
+        devicePort = freePort()
+        daemon = try DaemonProcess(executable: executable, environment: environment(http: httpPort, device: devicePort),
+                                   logPath: dataDir + "/geofleetd.log")
         try await Self.waitForHealth(port: httpPort, daemon: daemon)
         let stored = try await EngineHarness.waitForCount("SELECT count(*) FROM positions", endpoint: endpoint, equals: acked)
         #expect(stored == acked)
