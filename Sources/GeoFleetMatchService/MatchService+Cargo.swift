@@ -51,9 +51,8 @@ extension MatchService {
             guard let meters = answer.distances[0][column], let seconds = answer.durations[0][column],
                   let leg = await legs.leg(found.cargo, profile: profile)
             else { continue }
-            let timing = FitCheck.timing(cargo: found.cargo, now: now, deadheadSeconds: seconds, loadedSeconds: leg.seconds,
-                                         driver: v.driver, handlingSeconds: configuration.handlingSeconds)
-            guard FitCheck.timingReasons(cargo: found.cargo, timing: timing, driver: v.driver).isEmpty else { continue }
+            let (timing, late) = plan(found.cargo, for: v, now: now, deadheadSeconds: seconds, loadedSeconds: leg.seconds)
+            guard late.isEmpty else { continue }
             let trip = TripEconomics(cargo: found.cargo, deadheadMeters: meters, loadedMeters: leg.meters, timing: timing, costs: costs)
             let heuristicDistance = answer.source == .heuristic || leg.heuristic
             let id = SuggestionID.make(user: user, vehicle: v.id, cargo: found.cargo.id)
@@ -61,7 +60,7 @@ extension MatchService {
                                    profitPerHour: trip.profitPerHour))
             out.append(CargoSuggestion(
                 id: id, vehicleID: v.id, cargoID: found.cargo.id, economics: trip, score: preference.score(trip),
-                confidence: MatchConfidence.assess(positionAgeMs: v.fixTime.map { now - $0 }, source: v.source, heuristicDistance: heuristicDistance),
+                confidence: confidence(of: v, now: now, heuristicDistance: heuristicDistance),
                 arrival: timing.arrival, distanceSource: heuristicDistance ? "heuristic" : "road"))
         }
         out.sort { ($0.score, $1.cargoID) > ($1.score, $0.cargoID) }

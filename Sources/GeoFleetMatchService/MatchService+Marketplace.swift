@@ -29,11 +29,8 @@ extension MatchService {
             let leg = await legs.leg(cargo, profile: profile)
             for (row, item) in items.enumerated() {
                 guard let meters = answer.distances[row][0], let seconds = answer.durations[row][0], let leg else { continue }
-                let timing = FitCheck.timing(cargo: cargo, now: now, deadheadSeconds: seconds, loadedSeconds: leg.seconds,
-                                             driver: item.vehicle.driver, handlingSeconds: configuration.handlingSeconds)
-                guard FitCheck.timingReasons(cargo: cargo, timing: timing, driver: item.vehicle.driver).isEmpty else { continue }
-                let confidence = MatchConfidence.assess(positionAgeMs: item.vehicle.fixTime.map { now - $0 }, source: item.vehicle.source,
-                                                        heuristicDistance: answer.source == .heuristic || leg.heuristic)
+                guard plan(cargo, for: item.vehicle, now: now, deadheadSeconds: seconds, loadedSeconds: leg.seconds).late.isEmpty else { continue }
+                let confidence = confidence(of: item.vehicle, now: now, heuristicDistance: answer.source == .heuristic || leg.heuristic)
                 if best[item.carrier].map({ meters < $0.meters }) ?? true { best[item.carrier] = (meters, confidence) }
             }
         }

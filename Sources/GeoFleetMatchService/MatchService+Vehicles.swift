@@ -70,18 +70,15 @@ extension MatchService {
                 positionAgeMinutes: v.fixTime.map { Double(now - $0) / 60_000 }, positionSource: v.source?.name,
                 straightLineKm: w.straight.map { $0 / 1000 })
             if let deadhead {
-                let timing = FitCheck.timing(cargo: cargo, now: now, deadheadSeconds: deadhead.seconds, loadedSeconds: leg?.seconds ?? 0,
-                                             driver: v.driver, handlingSeconds: configuration.handlingSeconds)
-                reasons += FitCheck.timingReasons(cargo: cargo, timing: timing, driver: v.driver)
+                let (timing, late) = plan(cargo, for: v, now: now, deadheadSeconds: deadhead.seconds, loadedSeconds: leg?.seconds ?? 0)
+                reasons += late
                 candidate.roadDistanceKm = deadhead.meters / 1000
                 candidate.deadheadKm = deadhead.meters / 1000
                 candidate.etaMinutes = timing.toPickupSeconds / 60
                 candidate.arrival = timing.arrival
                 candidate.distanceSource = deadhead.heuristic || (leg?.heuristic ?? false) ? "heuristic" : "road"
-                candidate.confidence = MatchConfidence.assess(
-                    positionAgeMs: v.fixTime.map { now - $0 }, source: v.source, heuristicDistance: candidate.distanceSource == "heuristic")
-                candidate.fits = reasons.isEmpty
-                candidate.score = VehicleScore.score(fits: candidate.fits, toPickupSeconds: timing.toPickupSeconds, cargo: cargo,
+                candidate.confidence = confidence(of: v, now: now, heuristicDistance: candidate.distanceSource == "heuristic")
+                candidate.score = VehicleScore.score(fits: reasons.isEmpty, toPickupSeconds: timing.toPickupSeconds, cargo: cargo,
                                                      vehicle: v, confidence: candidate.confidence)
             }
             candidate.reasons = reasons

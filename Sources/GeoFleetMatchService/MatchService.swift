@@ -172,6 +172,20 @@ public final class MatchService: Sendable {
             driver: drivers.state(vehicleKey: entry.key, now: now))
     }
 
+    /// `v` taking `cargo` from `now`: the timing with breaks, rests, waiting and handling, and why it
+    /// is too late (empty: in time).
+    func plan(_ cargo: Cargo, for v: MatchVehicle, now: Int64, deadheadSeconds: Double, loadedSeconds: Double)
+        -> (timing: FitCheck.Timing, late: [FitReason]) {
+        let timing = FitCheck.timing(cargo: cargo, now: now, deadheadSeconds: deadheadSeconds, loadedSeconds: loadedSeconds,
+                                     driver: v.driver, handlingSeconds: configuration.handlingSeconds)
+        return (timing, FitCheck.timingReasons(cargo: cargo, timing: timing, driver: v.driver))
+    }
+
+    /// How far a match of `v` can be trusted, from its position's age and source and where the distance came from.
+    func confidence(of v: MatchVehicle, now: Int64, heuristicDistance: Bool) -> MatchConfidence {
+        MatchConfidence.assess(positionAgeMs: v.fixTime.map { now - $0 }, source: v.source, heuristicDistance: heuristicDistance)
+    }
+
     static func straightMeters(_ a: GeoPoint, _ b: GeoPoint) -> Double {
         GreatCircle.distanceMeters(lat1: a.latitude, lon1: a.longitude, lat2: b.latitude, lon2: b.longitude)
     }

@@ -72,7 +72,8 @@ public final class CargoIndex: Sendable {
         return state.withLock { s in
             var found: [(cargo: Cargo, meters: Double)] = []
             var ring: Int32 = 0
-            let maxRing = Int32(maxMeters / (latCellMeters * 0.1)) + 2  // also bounded by the loop below
+            // Past this many rings the search has gone round the globe; it normally stops much earlier, at `maxMeters`.
+            let maxRing = Int32(360 / Self.cellDegrees)
             while ring <= maxRing {
                 for key in Self.ring(center, ring) {
                     guard let ids = s.cells[key] else { continue }
