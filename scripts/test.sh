@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs, builds, runs `swift test`, then scripts/api-fuzz.sh.
+# The whole test suite: installs what it needs, builds, runs `swift test`, then scripts/api-fuzz.sh and
+# scripts/attack.sh.
 # Tests that need PostgreSQL/PostGIS start their own private clusters on unix sockets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,5 +18,9 @@ done
 # The API against its OpenAPI contract (Schemathesis on a private geofleetd); GEOFLEET_SKIP_API_FUZZ=1 skips it.
 if [ "${GEOFLEET_SKIP_API_FUZZ:-0}" != 1 ]; then
     GEOFLEET_BIN=$(swift build --show-bin-path) scripts/api-fuzz.sh || status=1
+fi
+# The hostile-input suite against a live daemon (scripts/attack.sh); GEOFLEET_SKIP_ATTACK=1 skips it.
+if [ "${GEOFLEET_SKIP_ATTACK:-0}" != 1 ]; then
+    GEOFLEET_BIN=$(swift build --show-bin-path) scripts/attack.sh || status=1
 fi
 exit $status

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -7,11 +8,14 @@ public struct APIUser: Sendable, Hashable {
     public var id: String
     public var plan: String
     public var role: String?
+    /// When the token expires: long-lived answers (the WebSocket stream) end then.
+    public var expiresAt: Date?
 
-    public init(id: String, plan: String, role: String? = nil) {
+    public init(id: String, plan: String, role: String? = nil, expiresAt: Date? = nil) {
         self.id = id
         self.plan = plan
         self.role = role
+        self.expiresAt = expiresAt
     }
 }
 

@@ -31,6 +31,8 @@ public struct FleetAPIDependencies: Sendable {
     public var matching: MatchService
     /// Erases a vehicle's history from every store (`DELETE /api/fleet/vehicles/{id}/history`); nil: 500.
     public var eraseHistory: HistoryEraseFunction?
+    /// Live streams each user may hold open at once (`GEOFLEET_STREAMS_PER_USER`).
+    public var streamSlots = StreamSlots(perUser: 8)
 
     public init(store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
                 tokens: TokenAuthority, rateLimiter: RateLimiter, events: FleetEventHub, projection: MetricProjection?,

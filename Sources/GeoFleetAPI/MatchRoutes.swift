@@ -41,6 +41,10 @@ struct MatchRoutes: Sendable {
             guard let known = deps.matching.cargo.cargo(id: id) else { throw APIError.notFound("no open cargo \(id)") }
             cargo = known
         case (nil, let inline?):
+            // A made-up pickup anywhere would let a caller bisect where other carriers' trucks are.
+            guard body.scope != "marketplace" else {
+                throw APIError.badRequest("scope marketplace takes the cargoId of an open load, not an inline cargo")
+            }
             cargo = try inline.validated(id: "inline", field: "cargo.", now: deps.now())
         default:
             throw APIError.badRequest("give either cargoId or cargo, not both and not neither")

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetAPI
 import GeoFleetIngest
 import GeoFleetMatchService
 import GeoFleetPostGIS
@@ -71,6 +72,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var routeCacheTTLSeconds: Int
     /// Cargo ↔ vehicle matching (`GEOFLEET_MATCH_*`).
     public var matching: MatchConfiguration
+    /// The API listener's timeouts and caps (`GEOFLEET_HTTP_*`, `GEOFLEET_STREAMS_PER_USER`).
+    public var apiLimits = APIServerLimits()
 
     public init(dataDirectory: String = "./.geofleet") {
         self.dataDirectory = dataDirectory
@@ -109,7 +112,7 @@ public struct GeoFleetConfiguration: Sendable {
         routingProfiles = ["car", "van", "rigid", "articulated"]
         routingDefaultProfile = "articulated"
         routingMaxSnapMeters = 1000
-        routingMaxMatrixCells = 1_000_000
+        routingMaxMatrixCells = 250_000
         routingExternalURL = nil
         routingExternalKind = "osrm"
         routingExternalProfile = nil
@@ -176,7 +179,7 @@ public struct GeoFleetConfiguration: Sendable {
             throw ConfigurationError(variable: "GEOFLEET_ROUTING_DEFAULT_PROFILE", message: "must be one of \(known.joined(separator: ", "))")
         }
         c.routingMaxSnapMeters = try int(env, "GEOFLEET_ROUTING_MAX_SNAP_METERS", c.routingMaxSnapMeters, 1...100_000)
-        c.routingMaxMatrixCells = try int(env, "GEOFLEET_ROUTING_MAX_MATRIX_CELLS", c.routingMaxMatrixCells, 1...25_000_000)
+        c.routingMaxMatrixCells = try int(env, "GEOFLEET_ROUTING_MAX_MATRIX_CELLS", c.routingMaxMatrixCells, 1...1_000_000)
         c.routingExternalURL = env["GEOFLEET_ROUTING_EXTERNAL_URL"].flatMap { $0.isEmpty ? nil : $0 }
         c.routingExternalKind = env["GEOFLEET_ROUTING_EXTERNAL_KIND"].flatMap { $0.isEmpty ? nil : $0 } ?? c.routingExternalKind
         guard ["osrm", "valhalla"].contains(c.routingExternalKind) else {
@@ -188,6 +191,12 @@ public struct GeoFleetConfiguration: Sendable {
         c.routingBreakerCooldownSeconds = try int(env, "GEOFLEET_ROUTING_BREAKER_COOLDOWN_SECONDS", c.routingBreakerCooldownSeconds, 1...3600)
         c.routeCacheEntries = try int(env, "GEOFLEET_ROUTE_CACHE_ENTRIES", c.routeCacheEntries, 1...100_000_000)
         c.routeCacheTTLSeconds = try int(env, "GEOFLEET_ROUTE_CACHE_TTL_SECONDS", c.routeCacheTTLSeconds, 1...30 * 86_400)
+        c.apiLimits.headerTimeoutSeconds = try int(env, "GEOFLEET_HTTP_HEADER_TIMEOUT_SECONDS", c.apiLimits.headerTimeoutSeconds, 1...600)
+        c.apiLimits.bodyTimeoutSeconds = try int(env, "GEOFLEET_HTTP_BODY_TIMEOUT_SECONDS", c.apiLimits.bodyTimeoutSeconds, 1...3600)
+        c.apiLimits.idleTimeoutSeconds = try int(env, "GEOFLEET_HTTP_IDLE_TIMEOUT_SECONDS", c.apiLimits.idleTimeoutSeconds, 1...3600)
+        c.apiLimits.maxConnections = try int(env, "GEOFLEET_HTTP_MAX_CONNECTIONS", c.apiLimits.maxConnections, 1...1_000_000)
+        c.apiLimits.maxConnectionsPerIP = try int(env, "GEOFLEET_HTTP_MAX_CONNECTIONS_PER_IP", c.apiLimits.maxConnectionsPerIP, 1...1_000_000)
+        c.apiLimits.streamsPerUser = try int(env, "GEOFLEET_STREAMS_PER_USER", c.apiLimits.streamsPerUser, 1...1000)
         return c
     }
 

@@ -184,6 +184,7 @@ public final class GeoFleetEngine: Sendable {
             projection: Self.metricProjection(logger: logger), metricsText: metricsText, now: now, routes: routes, matching: matching)
         let archiveContext = ArchiveContext(endpoint: endpoint, directory: configuration.archiveDirectory, logger: logger)
         apiDependencies.eraseHistory = Self.historyEraser(context: archiveContext, hot: hot, catalog: catalog, events: events, now: now)
+        apiDependencies.streamSlots = StreamSlots(perUser: configuration.apiLimits.streamsPerUser)
         archiveScheduler = ArchiveScheduler(
             archiver: PartitionArchiver(context: archiveContext, retentionDays: configuration.retentionDays, now: now),
             everyHours: configuration.archiveEveryHours, logger: logger)
@@ -192,8 +193,10 @@ public final class GeoFleetEngine: Sendable {
         let portSignal = httpPortSignal
         application = Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router),
-            configuration: .init(address: .hostname(configuration.bindHost, port: configuration.httpPort), serverName: "geofleet"),
+            server: GuardedHTTPServer.http1WebSocketUpgrade(webSocketRouter: router, limits: configuration.apiLimits),
+            configuration: .init(
+                address: .hostname(configuration.bindHost, port: configuration.httpPort), serverName: "geofleet",
+                availableConnectionsDelegate: GuardedHTTPServer.connectionCap(configuration.apiLimits)),
             onServerRunning: { channel in portSignal.set(channel.localAddress?.port ?? 0) },
             logger: logger)
         logger.info("engine started", metadata: [

@@ -36,10 +36,9 @@ public struct CargoSuggestion: Sendable, Equatable {
     public var distanceSource: String
 }
 
-/// A shipper's marketplace search: a carrier that opted in and can take the load, without any
-/// vehicle id or position (the distance is rounded to 5 km).
+/// A shipper's marketplace search: a carrier that opted in and can take the load, without its id,
+/// any vehicle id or any position (the distance is from a coarse cell, rounded to 5 km).
 public struct CarrierMatch: Sendable, Equatable {
-    public var carrierID: String
     public var distanceKm: Int
     public var confidence: MatchConfidence
 }

@@ -45,8 +45,8 @@ public enum MatchJSON {
         return out
     }
 
-    /// One marketplace carrier: id, rounded distance, confidence, nothing else.
+    /// One marketplace carrier: rounded distance and confidence, nothing else.
     public static func carrier(_ c: CarrierMatch) -> String {
-        "{\"carrierId\":\(JSONText.quoted(c.carrierID)),\"distanceKm\":\(c.distanceKm),\"confidence\":\"\(c.confidence.rawValue)\"}"
+        "{\"distanceKm\":\(c.distanceKm),\"confidence\":\"\(c.confidence.rawValue)\"}"
     }
 }

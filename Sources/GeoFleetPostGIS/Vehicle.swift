@@ -134,7 +134,8 @@ public enum FleetStoreError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .duplicatePlate(let plate): "a vehicle with license plate \(plate) already exists"
-        case .deviceInUse(let id): "GPS device \(id) is already bound to another vehicle"
+        // Whose vehicle holds it is not said: another tenant's fleet is none of the caller's business.
+        case .deviceInUse(let id): "GPS device \(id) cannot be used"
         }
     }
 }

@@ -56,6 +56,19 @@ import Testing
         #expect(current.resumed && current.backlog.isEmpty, "resuming from the newest event is fine")
     }
 
+    /// `resume` comes from the client: the largest values must neither trap nor replay anything.
+    @Test func resumePointsFromTheClientCannotOverflow() {
+        let hub = FleetEventHub(now: Clock().now)
+        hub.publish(.gpsUpdate, userID: "alice", vehicleID: Self.truckA, data: "{}")
+        for after in [UInt64.max, UInt64.max - 1, UInt64(Int64.max), 2] {
+            let subscription = hub.subscribe(userID: "alice", after: after)
+            #expect(!subscription.resumed, "resume \(after) is beyond the newest event (1)")
+            #expect(subscription.backlog.isEmpty)
+        }
+        let fromZero = hub.subscribe(userID: "alice", after: 0)
+        #expect(fromZero.resumed && fromZero.backlog.map(\.sequence) == [1])
+    }
+
     @Test func aSlowSubscriberIsCutOffNotBuffered() async {
         let hub = FleetEventHub(now: Clock().now)
         let slow = hub.subscribe(userID: "alice", buffer: 10)

@@ -224,12 +224,13 @@ import Testing
         try await harness.stop()
     }
 
-    @Test("marketplace search: opted-in carriers only, id and a 5 km distance, never a vehicle id or a coordinate")
+    @Test("marketplace search: opted-in carriers only, a 5 km distance from a coarse cell, never an id or a coordinate")
     func marketplacePrivacy() async throws {
         let harness = try await Self.start()
         let shipper = try await harness.token("shipper_1")
         let open = try await harness.token("carrier_open")
         let closed = try await harness.token("carrier_closed")
+        let service = try await harness.engine.tokens.sign(sub: "marketplace", plan: "pro", role: "service")
         let now = Self.nowMs
         let openTruck = try await Self.vehicle(harness, token: open, plate: "AND 20", imei: "356307042441020")
         let closedTruck = try await Self.vehicle(harness, token: closed, plate: "AND 21", imei: "356307042441021")
@@ -238,19 +239,24 @@ import Testing
         #expect(try await harness.call("PUT", "/api/match/marketplace", token: open, body: ["optIn": true]).status == 200)
 
         let cargo: [String: Any] = ["pickup": Self.canillo, "delivery": Self.santJulia, "weight": 9000, "loadingDate": Self.iso(now + 4 * 3_600_000)]
-        let (status, json) = try await harness.call("POST", "/api/match/cargo", token: shipper, body: ["cargo": cargo, "scope": "marketplace"])
+        // A made-up pickup is refused: only real open loads can be searched across carriers.
+        let (inline, inlineError) = try await harness.call("POST", "/api/match/cargo", token: shipper, body: ["cargo": cargo, "scope": "marketplace"])
+        #expect(inline == 400)
+        #expect(((inlineError as? [String: Any])?["error"] as? String)?.contains("cargoId") == true)
+        #expect(try await Self.putCargo(harness, id: "cargo_mp", token: service, cargo) == 200)
+        let search: [String: Any] = ["cargoId": "cargo_mp", "scope": "marketplace"]
+        let (status, json) = try await harness.call("POST", "/api/match/cargo", token: shipper, body: search)
         #expect(status == 200)
         let answer = try #require(json as? [String: Any])
         #expect(Set(answer.keys) == ["carriers"])
         let carriers = try #require(answer["carriers"] as? [[String: Any]])
         #expect(carriers.count == 1)
-        #expect(Set(carriers[0].keys) == ["carrierId", "distanceKm", "confidence"])
-        #expect(carriers[0]["carrierId"] as? String == "carrier_open")
+        #expect(Set(carriers[0].keys) == ["distanceKm", "confidence"], "no carrier id")
         let km = try #require(carriers[0]["distanceKm"] as? Int)
         #expect(km % 5 == 0 && km == 5)
-        // Nothing that could place a vehicle: no vehicle id, no number near any vehicle coordinate.
+        // Nothing that could place a vehicle: no vehicle or user id, no number near any vehicle coordinate.
         let text = String(decoding: try JSONSerialization.data(withJSONObject: answer), as: UTF8.self)
-        #expect(!text.contains(openTruck) && !text.contains(closedTruck))
+        #expect(!text.contains(openTruck) && !text.contains(closedTruck) && !text.contains("carrier_open"))
         var numbers: [Double] = []
         func collect(_ value: Any) {
             if let n = value as? Double { numbers.append(n) }
@@ -263,9 +269,13 @@ import Testing
             #expect(!numbers.contains { abs($0 - p.lat) < 0.5 || abs($0 - p.long) < 0.5 })
             #expect(!text.contains(String(format: "%.2f", p.lat)) && !text.contains(String(format: "%.2f", p.long)))
         }
+        // Moving within its cell changes nothing a shipper can see: the distance starts at the cell.
+        try await Self.fixes(harness, imei: "356307042441020", [(now - 30_000, 42.5390, 1.5890, 30)])
+        let (_, moved) = try await harness.call("POST", "/api/match/cargo", token: shipper, body: search)
+        #expect(String(describing: (moved as? [String: Any])?["carriers"]) == String(describing: answer["carriers"]))
         // Opting out removes the carrier.
         #expect(try await harness.call("PUT", "/api/match/marketplace", token: open, body: ["optIn": false]).status == 200)
-        let (_, after) = try await harness.call("POST", "/api/match/cargo", token: shipper, body: ["cargo": cargo, "scope": "marketplace"])
+        let (_, after) = try await harness.call("POST", "/api/match/cargo", token: shipper, body: search)
         #expect(((after as? [String: Any])?["carriers"] as? [Any])?.isEmpty == true)
         try await harness.stop()
     }

@@ -6,13 +6,14 @@ import Testing
 
 /// `/api/routes/*` on a daemon that builds its graphs from a real extract (Monaco, © OpenStreetMap contributors, ODbL).
 @Suite(.serialized) struct RouteAPITests {
-    static func start(redis: String? = nil, dataDirectory: String? = nil) async throws -> EngineHarness {
+    static func start(redis: String? = nil, dataDirectory: String? = nil, maxMatrixCells: Int? = nil) async throws -> EngineHarness {
         let monaco = try OSRMServerProcess.osmFixture("monaco.osm.pbf")
         return try await EngineHarness.start(dataDirectory: dataDirectory, tweak: { configuration in
             configuration.osmPath = monaco
             configuration.routingProfiles = ["car", "articulated"]
             configuration.routingDefaultProfile = "car"
             configuration.redisURL = redis
+            if let maxMatrixCells { configuration.routingMaxMatrixCells = maxMatrixCells }
         })
     }
 
@@ -97,14 +98,25 @@ import Testing
         try await harness.stop()
     }
 
-    @Test("matrix: 1,000 × 1,000 through the API, equal to single estimates on spot checks; limits give 400")
+    @Test("matrix: 1,000 × 1,000 through the API when configured, equal to single estimates on spot checks; limits give 400")
     func matrix() async throws {
-        let harness = try await Self.start()
-        let token = try await harness.token("user_router")
         var generator = SeededGenerator(seed: 5)
         let points: [[String: Any]] = (0..<1000).map { _ in
             ["lat": Double.random(in: 43.728...43.748, using: &generator), "long": Double.random(in: 7.410...7.432, using: &generator)]
         }
+        // The default cap keeps an answer near 4 MB: a 60 KB request may not ask for 16 MB.
+        let capped = try await Self.start()
+        let cappedToken = try await capped.token("user_router")
+        let (refused, refusal) = try await capped.call("POST", "/api/routes/matrix", token: cappedToken, body: ["sources": points, "destinations": points])
+        #expect(refused == 400)
+        #expect(((refusal as? [String: Any])?["error"] as? String)?.contains("at most 250000 cells") == true)
+        let (fits, _) = try await capped.call("POST", "/api/routes/matrix", token: cappedToken,
+                                              body: ["sources": Array(points.prefix(500)), "destinations": Array(points.prefix(500))])
+        #expect(fits == 200)
+        try await capped.stop()
+
+        let harness = try await Self.start(maxMatrixCells: 1_000_000)
+        let token = try await harness.token("user_router")
         let (status, json) = try await harness.call("POST", "/api/routes/matrix", token: token, body: ["sources": points, "destinations": points])
         #expect(status == 200)
         let answer = try #require(json as? [String: Any])

@@ -38,7 +38,7 @@ public struct AuthMiddleware: RouterMiddleware {
             throw APIError(.forbidden, Self.planMessage(claims.plan))
         }
         var context = context
-        context.user = APIUser(id: claims.sub.value, plan: claims.plan, role: claims.role)
+        context.user = APIUser(id: claims.sub.value, plan: claims.plan, role: claims.role, expiresAt: claims.exp.value)
         context.logger[metadataKey: "user"] = "\(claims.sub.value)"
         return try await next(request, context)
     }

@@ -107,8 +107,9 @@ public final class FleetEventHub: Sendable {
             var resumed = true
             if let after {
                 let oldest = s.head < s.recent.count ? s.recent[s.head].sequence : s.nextSequence
-                // Everything after `after` must still be here, or the client has a hole.
-                resumed = after + 1 >= oldest && after < s.nextSequence
+                // Everything after `after` must still be here, or the client has a hole. `after` comes
+                // from the client: compared without arithmetic on it, so no value can overflow.
+                resumed = after < s.nextSequence && after >= oldest - 1
                 if resumed {
                     for event in s.recent[s.head...] where event.sequence > after && event.userID == userID
                         && (vehicleID == nil || event.vehicleID == vehicleID) {

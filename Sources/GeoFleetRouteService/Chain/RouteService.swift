@@ -19,7 +19,7 @@ public final class RouteService: Sendable {
 
     public init(
         engines: [VehicleClass: RoutingEngine], external: ExternalRouter?, cache: RouteCache,
-        defaultProfile: VehicleProfile = VehicleProfile(vehicleClass: .articulated), maxMatrixCells: Int = 1_000_000, logger: Logger
+        defaultProfile: VehicleProfile = VehicleProfile(vehicleClass: .articulated), maxMatrixCells: Int = 250_000, logger: Logger
     ) {
         self.maxMatrixCells = maxMatrixCells
         self.engines = engines

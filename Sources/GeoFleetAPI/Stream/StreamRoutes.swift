@@ -20,6 +20,10 @@ struct StreamRoutes: Sendable {
     @Sendable func shouldUpgrade(request: Request, context: APIRequestContext) async throws -> RouterShouldUpgrade {
         let user = try context.requireUser()
         _ = try await Self.parameters(request, user: user, deps: deps)
+        guard deps.streamSlots.hasRoom(for: user.id) else {
+            throw APIError(.tooManyRequests, "at most \(deps.streamSlots.perUser) streams may be open at once; close one first",
+                           headers: [.retryAfter: "5"])
+        }
         // Without the upgrade headers the route would answer an empty 200: say what is expected instead.
         guard request.headers[.upgrade]?.lowercased() == "websocket" else {
             throw APIError(.init(code: 426, reasonPhrase: "Upgrade Required"), "/api/stream is a WebSocket: send Upgrade: websocket",
@@ -53,10 +57,18 @@ struct StreamRoutes: Sendable {
         case event(FleetEvent)
         case tick
         case ended
+        /// The token the stream was opened with has expired.
+        case expired
     }
 
     @Sendable func stream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<APIRequestContext>) async throws {
         guard let user = context.requestContext.user else { return }
+        // The upgrade check is advisory (two upgrades may race); the slot taken here is the real cap.
+        guard deps.streamSlots.acquire(user.id) else {
+            try await outbound.close(.policyViolation, reason: "too many streams open")
+            return
+        }
+        defer { deps.streamSlots.release(user.id) }
         let parameters = try await Self.parameters(context.request, user: user, deps: deps)
         let hub = deps.events
         let subscription = hub.subscribe(userID: user.id, vehicleID: parameters.vehicleID, after: parameters.resume)
@@ -93,6 +105,15 @@ struct StreamRoutes: Sendable {
                     input.yield(.tick)
                 }
             }
+            if let expiresAt = user.expiresAt {
+                // A stream must not outlive its token: the client reconnects with a fresh one.
+                let left = expiresAt.timeIntervalSince1970 * 1000 - Double(now())
+                let remaining = left.isFinite ? Int64(max(0, min(left, 366 * 86_400_000))) : 0
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(remaining))
+                    input.yield(.expired)
+                }
+            }
             group.addTask {
                 // The client's frames are not commands; reading them notices the close.
                 for try await _ in inbound {}
@@ -105,6 +126,9 @@ struct StreamRoutes: Sendable {
                 case .tick:
                     for ready in coalescer.due(now: now()) { try await send(ready) }
                 case .ended:
+                    break loop
+                case .expired:
+                    try await outbound.close(.policyViolation, reason: "token expired")
                     break loop
                 }
             }

@@ -1,0 +1,71 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import Metrics
+import NIOCore
+
+/// The API's HTTP/1.1 + WebSocket listener with its limits: a header deadline and a per-address cap
+/// on every connection before any HTTP parsing, a body deadline and an idle timeout after it.
+public enum GuardedHTTPServer {
+    /// The global cap: past `maxConnections` the listener stops accepting, so new connections wait in
+    /// the kernel's backlog instead of taking memory.
+    public static func connectionCap(_ limits: APIServerLimits) -> any AvailableConnectionsDelegate {
+        MaximumAvailableConnections(limits.maxConnections)
+    }
+
+    /// Builds Hummingbird's HTTP/1 + WebSocket-upgrade channel wrapped in the guards of `limits`.
+    public static func http1WebSocketUpgrade<WSResponderBuilder: HTTPResponderBuilder>(
+        webSocketRouter: WSResponderBuilder, limits: APIServerLimits
+    ) -> HTTPServerBuilder where WSResponderBuilder.Responder.Context: WebSocketRequestContext {
+        let webSocketResponder = webSocketRouter.buildResponder()
+        let gate = PerAddressConnectionGate(maxPerAddress: limits.maxConnectionsPerIP, listener: "api")
+        let headerExpired = Counter(label: "geofleet_http_timeouts_total", dimensions: [("phase", "header")])
+        let bodyExpired = Counter(label: "geofleet_http_timeouts_total", dimensions: [("phase", "body")])
+        let bodyTimeout = TimeAmount.seconds(Int64(limits.bodyTimeoutSeconds))
+        return HTTPServerBuilder { responder in
+            let inner = HTTP1WebSocketUpgradeChannel(
+                responder: responder, webSocketResponder: webSocketResponder,
+                configuration: .init(
+                    http1: .init(
+                        additionalChannelHandlers: [BodyDeadlineHandler(timeout: bodyTimeout, expired: bodyExpired)],
+                        idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds))),
+                    ws: .init()))
+            return GuardedChildChannel(
+                inner: inner, gate: gate, headerTimeout: .seconds(Int64(limits.headerTimeoutSeconds)), headerExpired: headerExpired)
+        }
+    }
+}
+
+/// Adds the connection-level guards in front of another child channel's pipeline.
+struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Inner.Value
+
+    struct Refused: Error {}
+
+    let inner: Inner
+    let gate: PerAddressConnectionGate
+    let headerTimeout: TimeAmount
+    let headerExpired: Counter
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        guard gate.admit(channel) else {
+            logger.debug("connection refused: too many from one address", metadata: [
+                "remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")",
+            ])
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(Refused())
+        }
+        do {
+            try channel.pipeline.syncOperations.addHandler(HeaderDeadlineHandler(timeout: headerTimeout, expired: headerExpired))
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return inner.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await inner.handle(value: value, logger: logger)
+    }
+}

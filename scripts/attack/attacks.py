@@ -1,0 +1,479 @@
+"""The attacks of scripts/attack.sh against a running geofleetd (stdlib only).
+
+Every attack is followed by the same invariants: the daemon answers /healthz, a canary tenant's new
+position reaches PostGIS (its track), RSS stays under its bound, and what the attacks had acknowledged
+is all in PostGIS. A broken invariant prints why and exits non-zero.
+"""
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+HTTP = int(os.environ["ATTACK_HTTP"])
+TELTONIKA = int(os.environ["ATTACK_TELTONIKA"])
+GT06 = int(os.environ["ATTACK_GT06"])
+OSMAND = int(os.environ["ATTACK_OSMAND"])
+RUPTELA = int(os.environ["ATTACK_RUPTELA"])
+PID = int(os.environ["ATTACK_PID"])
+ALICE, BOB, CANARY = os.environ["ATTACK_TOKEN_A"], os.environ["ATTACK_TOKEN_B"], os.environ["ATTACK_TOKEN_C"]
+WORK, BIN = os.environ["ATTACK_WORK"], os.environ["ATTACK_BIN"]
+RSS_BOUND_MB = int(os.environ.get("GEOFLEET_ATTACK_RSS_MB", "400"))
+ONLY = os.environ.get("GEOFLEET_ATTACK_ONLY", "")
+problems = []
+
+
+def problem(text):
+    problems.append(text)
+    print("  FAIL " + text, file=sys.stderr)
+
+
+def api(method, path, body=None, token=ALICE, raw=None, timeout=30):
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    request = urllib.request.Request(f"http://127.0.0.1:{HTTP}{path}", data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, text = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, text = error.code, error.read()
+    try:
+        return status, json.loads(text) if text else None
+    except ValueError:
+        return status, None
+
+
+def rss_mb():
+    with open(f"/proc/{PID}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def iso(ms):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms / 1000)) + f".{ms % 1000:03d}Z"
+
+
+# --- device frames -------------------------------------------------------------------------------
+
+def crc16_ibm(data):
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def teltonika_login(imei):
+    return struct.pack(">H", len(imei)) + imei.encode()
+
+
+def teltonika_frame(records):
+    """Codec 8 AVL frame; records are (ms, lat, lon, speed)."""
+    body = bytes([0x08, len(records)])
+    for ms, lat, lon, speed in records:
+        body += struct.pack(">QBiiHHBHBBBBBB", ms, 0, int(round(lon * 1e7)), int(round(lat * 1e7)), 100, 90, 9, speed,
+                            0, 0, 0, 0, 0, 0)
+    body += bytes([len(records)])
+    return b"\x00\x00\x00\x00" + struct.pack(">I", len(body)) + body + struct.pack(">I", crc16_ibm(body))
+
+
+class Device:
+    """A Teltonika TCP device: logs in, sends frames, reads the 4-byte ACK of each."""
+
+    def __init__(self, imei):
+        self.sock = socket.create_connection(("127.0.0.1", TELTONIKA), timeout=10)
+        self.sock.sendall(teltonika_login(imei))
+        self.accepted = self.sock.recv(1) == b"\x01"
+
+    def send(self, records):
+        self.sock.sendall(teltonika_frame(records))
+        ack = b""
+        while len(ack) < 4:
+            chunk = self.sock.recv(4 - len(ack))
+            if not chunk:
+                return None
+            ack += chunk
+        return struct.unpack(">I", ack)[0]
+
+    def close(self):
+        self.sock.close()
+
+
+def osmand(params, method="GET"):
+    query = urllib.parse.urlencode(params, safe="%")
+    url = f"http://127.0.0.1:{OSMAND}/?{query}"
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, method=method), timeout=15) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def osmand_raw_query(query):
+    """Sends a query string as is (poison bytes already percent-encoded)."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{OSMAND}/?{query}", timeout=15) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def osmand_json(body):
+    request = urllib.request.Request(f"http://127.0.0.1:{OSMAND}/", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+# --- tenants and invariants ----------------------------------------------------------------------
+
+def add_vehicle(token, plate, imei=None):
+    body = {"type": "truck", "licensePlate": plate, "capacity": {"weight": 24000, "volume": 90}}
+    if imei:
+        body["gpsDeviceId"] = imei
+    status, answer = api("POST", "/api/fleet/add", body, token=token)
+    if status != 201:
+        raise SystemExit(f"attack: cannot add vehicle {plate}: {status} {answer}")
+    return answer["vehicleId"]
+
+
+def track_count(token, vehicle, since_ms=None):
+    since = since_ms if since_ms is not None else now_ms() - 6 * 3_600_000
+    status, answer = api("GET", f"/api/fleet/vehicles/{vehicle}/track?from={iso(since)}&to={iso(now_ms() + 600_000)}", token=token)
+    return answer.get("pointCount", 0) if status == 200 and answer else -1
+
+
+def wait_track(token, vehicle, at_least, seconds=30, since_ms=None):
+    deadline = time.time() + seconds
+    count = track_count(token, vehicle, since_ms)
+    while count < at_least and time.time() < deadline:
+        time.sleep(0.25)
+        count = track_count(token, vehicle, since_ms)
+    return count
+
+
+CANARY_IMEI = "356307042449999"
+canary_vehicle = None
+canary_fixes = 0
+baseline_rss = 0.0
+acknowledged = {}  # (token, vehicle) -> acknowledged positions that must be in PostGIS
+
+
+def invariants(after):
+    """What every attack must leave true."""
+    global canary_fixes
+    status, _ = api("GET", "/healthz", token=None)
+    if status != 200:
+        problem(f"{after}: /healthz answered {status}")
+        return
+    canary_fixes += 1
+    fix = now_ms() - 1000
+    stored = osmand({"id": CANARY_IMEI, "lat": f"{44.43 + canary_fixes * 1e-4:.6f}", "lon": "26.10", "timestamp": str(fix // 1000)})
+    if stored != 200:
+        problem(f"{after}: the canary's OsmAnd position got {stored}")
+    count = wait_track(CANARY, canary_vehicle, canary_fixes)
+    if count < canary_fixes:
+        problem(f"{after}: the canary tenant has {count} of {canary_fixes} positions in PostGIS")
+    rss = rss_mb()
+    if rss > baseline_rss + RSS_BOUND_MB:
+        problem(f"{after}: RSS {rss:.0f} MB is over its bound ({baseline_rss:.0f} + {RSS_BOUND_MB} MB)")
+    for (token, vehicle), count in acknowledged.items():
+        stored = wait_track(token, vehicle, count)
+        if stored < count:
+            problem(f"{after}: vehicle {vehicle} has {stored} of {count} acknowledged positions in PostGIS")
+    print(f"attack: {after}: daemon up, canary stored, RSS {rss:.0f} MB (bound {baseline_rss + RSS_BOUND_MB:.0f} MB)")
+
+
+# --- attacks -------------------------------------------------------------------------------------
+
+POISON = ["%00", "a%00b", "%C3%28", "%ED%A0%80", "%FF%FE", "%5Cu0000", "%F4%90%80%80", "%EF%BF%BF", "A" * 4000]
+
+
+def attack_poison():
+    """Values PostgreSQL refuses (NUL, invalid UTF-8, surrogates) in every free-text field a device can send."""
+    imei = "356307042440001"
+    vehicle = add_vehicle(ALICE, "ATK-POISON", imei)
+    sent = 0
+    base = now_ms() - 3_600_000
+    for k, value in enumerate(POISON):
+        for field in ("note", "driverUniqueId", "address", "event", "x"):
+            ms = base + (k * 10 + len(field)) * 1000
+            query = f"id={imei}&lat=44.4{k}&lon=26.1{len(field)}&timestamp={ms // 1000}&{field}={value}"
+            status = osmand_raw_query(query)
+            if status is None or status >= 500:
+                problem(f"poison: OsmAnd {field}={value[:12]} answered {status}")
+            elif status == 200:
+                sent += 1
+    # The JSON body of newer Traccar Clients: NUL and a lone surrogate in strings and keys.
+    for k, text in enumerate(['"\\u0000"', '"\\ud800"', '"a\\u0000b"', '"\\udfff\\ud800"']):
+        body = ('{"location":{"timestamp":"%s","coords":{"latitude":44.5,"longitude":26.2},"activity":{"type":%s},'
+                '"extras":{"k%d":%s}},"device_id":"%s"}' % (iso(base + 900_000 + k * 1000), text, k, text, imei)).encode()
+        status = osmand_json(body)
+        if status is None or status >= 500:
+            problem(f"poison: OsmAnd JSON {text} answered {status}")
+        elif status == 200:
+            sent += 1
+    # A Teltonika login whose IMEI carries a NUL, a GT06 login with garbage: the connection goes, nothing else.
+    for port, payload in ((TELTONIKA, b"\x00\x0f35630704244\x00\x00\x00\x01"), (GT06, b"\x78\x78\x0d\x01" + b"\x00" * 20)):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(payload)
+        try:
+            s.recv(64)
+        except OSError:
+            pass
+        s.close()
+    acknowledged[(ALICE, vehicle)] = sent
+    stored = wait_track(ALICE, vehicle, sent, since_ms=base - 60_000)
+    if stored < sent:
+        problem(f"poison: {stored} of {sent} acknowledged poisoned positions reached PostGIS (cleaned or dead-lettered)")
+    invariants("poison values")
+
+
+BAD_NUMBERS = ["0", "-1", "2147483648", "9223372036854775807", "9223372036854775808", "18446744073709551615",
+               "18446744073709551616", "1e308", "1e309", "-1e309", "NaN", "-0", "0x10", "", "1" * 400]
+
+
+def attack_numbers():
+    """Boundary and huge numbers in every query parameter and body field of the API."""
+    vehicle = add_vehicle(BOB, "ATK-NUMBERS")
+    queries = [
+        ("GET", "/api/fleet/vehicles?page={}"), ("GET", "/api/fleet/vehicles?limit={}"),
+        ("GET", "/api/fleet/nearby?lat={}&long=26.1"), ("GET", "/api/fleet/nearby?lat=44&long={}"),
+        ("GET", "/api/fleet/nearby?lat=44&long=26&radiusKm={}"), ("GET", "/api/fleet/nearby?lat=44&long=26&limit={}"),
+        ("GET", "/api/fleet/vehicles/%s/track?limit={}" % vehicle), ("GET", "/api/fleet/vehicles/%s/track?simplify={}" % vehicle),
+        ("GET", "/api/fleet/vehicles/%s/track?stopMinutes={}" % vehicle),
+        ("GET", "/api/fleet/vehicles/%s/track?stopRadiusMeters={}" % vehicle),
+        ("GET", "/api/fleet/vehicles/%s/track?from={}" % vehicle), ("GET", "/api/stream?resume={}"),
+        ("GET", "/api/match/vehicles/%s/cargo?limit={}" % vehicle),
+    ]
+    for method, template in queries:
+        for value in BAD_NUMBERS:
+            path = template.format(urllib.parse.quote(value))
+            status, _ = api(method, path, token=BOB)
+            if status >= 500:
+                problem(f"numbers: {method} {path[:90]} answered {status}")
+    bodies = [
+        ("POST", "/api/fleet/add", lambda n: {"type": "van", "licensePlate": "N-1", "capacity": {"weight": n, "volume": 1}}),
+        ("POST", "/api/fleet/add", lambda n: {"type": "van", "licensePlate": "N-2", "capacity": {"weight": 1, "volume": n}}),
+        ("PUT", f"/api/fleet/vehicles/{vehicle}/position", lambda n: {"lat": n, "long": 26}),
+        ("PUT", f"/api/fleet/vehicles/{vehicle}/position", lambda n: {"lat": 44, "long": 26, "timestamp": n}),
+        ("POST", "/api/routes/estimate", lambda n: {"from": {"lat": n, "long": 26}, "to": {"lat": 44, "long": 26}}),
+        ("POST", "/api/routes/matrix", lambda n: {"sources": [{"lat": 44, "long": n}], "destinations": [{"lat": 44, "long": 26}]}),
+        ("POST", "/api/match/cargo", lambda n: {"cargo": {"pickup": {"lat": 44, "long": 26}, "delivery": {"lat": 45, "long": 26},
+                                                           "weight": n, "loadingDate": "2026-12-07"}, "limit": n}),
+        ("PUT", "/api/fleet/cost-settings", lambda n: {"driverPay": n, "fuel": n}),
+        ("POST", "/api/match/fleet", lambda n: {"limit": n}),
+    ]
+    raw_numbers = ["0", "-1", "1e308", "1e309", "-1e309", "9223372036854775808", "18446744073709551616", "1" * 400, "-0",
+                   "123456789012345678901234567890.5"]
+    for method, path, make in bodies:
+        for number in raw_numbers:
+            text = json.dumps(make("__N__")).replace('"__N__"', number)
+            status, _ = api(method, path, raw=text.encode(), token=BOB)
+            if status >= 500:
+                problem(f"numbers: {method} {path} {text[:90]} answered {status}")
+    # A huge matrix request and a deep JSON nesting.
+    status, _ = api("POST", "/api/routes/matrix", raw=json.dumps({"sources": [{"lat": 44, "long": 26}] * 1000,
+                                                                   "destinations": [{"lat": 44, "long": 26}] * 1000}).encode(), token=BOB)
+    if status != 400:
+        problem(f"numbers: a 1,000 x 1,000 matrix answered {status}, not 400 (answer size cap)")
+    status, _ = api("POST", "/api/fleet/add", raw=b"[" * 50_000 + b"]" * 50_000, token=BOB)
+    if status >= 500 and status != 413:
+        problem(f"numbers: deeply nested JSON answered {status}")
+    invariants("boundary numbers")
+
+
+def attack_slowloris():
+    """Connections that send a byte now and then on every port must be closed, not kept forever."""
+    starts = {"api": (HTTP, b"GET /healthz HTTP/1.1\r\nHost: x\r\n"), "osmand": (OSMAND, b"GET /?id=1 HTTP/1.1\r\nHost: x\r\n"),
+              "teltonika": (TELTONIKA, b"\x00"), "gt06": (GT06, b"\x78"), "ruptela": (RUPTELA, b"\x00")}
+    results = {}
+
+    def loris(name, port, first):
+        s = socket.create_connection(("127.0.0.1", port), timeout=2)
+        started = time.time()
+        s.sendall(first)
+        closed_after = None
+        while time.time() - started < 40:
+            try:
+                s.sendall(b"X")
+                s.settimeout(1.0)
+                if s.recv(1024) == b"":
+                    closed_after = time.time() - started
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                closed_after = time.time() - started
+                break
+        s.close()
+        results[name] = closed_after
+
+    threads = [threading.Thread(target=loris, args=(name, port, first)) for name, (port, first) in starts.items() for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for name in starts:
+        if results.get(name) is None:
+            problem(f"slowloris: a trickling connection on the {name} port was still open after 40 s")
+        else:
+            print(f"attack: slowloris on {name}: closed after {results[name]:.1f} s")
+    invariants("slowloris")
+
+
+def attack_flood():
+    """One device sends valid frames as fast as it can and never reads an ACK: memory must stay bounded."""
+    imei = "356307042440002"
+    vehicle = add_vehicle(ALICE, "ATK-FLOOD", imei)
+    s = socket.create_connection(("127.0.0.1", TELTONIKA), timeout=10)
+    s.sendall(teltonika_login(imei))
+    s.recv(1)
+    base = now_ms() - 2 * 3_600_000
+    sent_bytes, peak = 0, rss_mb()
+    s.settimeout(0.5)
+    started = time.time()
+    k = 0
+    while sent_bytes < 150 * 1024 * 1024 and time.time() - started < 40:
+        frame = teltonika_frame([(base + (k * 25 + j) * 10, 44.0 + (k % 1000) * 1e-5, 26.0, 50) for j in range(25)])
+        k += 1
+        try:
+            s.sendall(frame)
+            sent_bytes += len(frame)
+        except socket.timeout:
+            # The server stopped reading: backpressure reached TCP. That is the point.
+            peak = max(peak, rss_mb())
+            if time.time() - started > 20:
+                break
+        except OSError:
+            break  # closed for flooding: also allowed
+        if k % 200 == 0:
+            peak = max(peak, rss_mb())
+    s.close()
+    peak = max(peak, rss_mb())
+    print(f"attack: flood: {sent_bytes / 1048576:.0f} MB sent in {time.time() - started:.0f} s, daemon RSS peak {peak:.0f} MB")
+    if peak > baseline_rss + RSS_BOUND_MB:
+        problem(f"flood: RSS peaked at {peak:.0f} MB, over {baseline_rss:.0f} + {RSS_BOUND_MB} MB")
+    invariants("frame flood")
+
+
+def attack_rebind():
+    """A device moves from alice's vehicle to bob's while it sends: every acknowledged position lands in
+    exactly one history, and none sent after the move in alice's."""
+    imei = "356307042440003"
+    first = add_vehicle(ALICE, "ATK-REBIND-A", imei)
+    base = now_ms() - 3_000_000
+    acked_before = 0
+    device = Device(imei)
+    for k in range(20):
+        if device.send([(base + k * 1000, 45.0 + k * 1e-4, 25.0, 40)]) == 1:
+            acked_before += 1
+    status, _ = api("PUT", f"/api/fleet/vehicles/{first}", {"gpsDeviceId": None}, token=ALICE)
+    if status != 200:
+        problem(f"rebind: unbinding answered {status}")
+    second = add_vehicle(BOB, "ATK-REBIND-B", imei)
+    moved_at = base + 100_000
+    acked_after = 0
+    for k in range(20):
+        try:
+            ack = device.send([(moved_at + k * 1000, 46.0 + k * 1e-4, 24.0, 40)])
+        except OSError:
+            ack = None
+        if ack is None:
+            device.close()
+            device = Device(imei)
+            ack = device.send([(moved_at + k * 1000, 46.0 + k * 1e-4, 24.0, 40)]) if device.accepted else None
+        if ack == 1:
+            acked_after += 1
+    device.close()
+    in_first = wait_track(ALICE, first, acked_before, since_ms=base - 1000)
+    time.sleep(1)
+    status, answer = api("GET", f"/api/fleet/vehicles/{first}/track?from={iso(moved_at)}&to={iso(now_ms() + 60_000)}", token=ALICE)
+    leaked = answer.get("pointCount", 0) if status == 200 and answer else 0
+    in_second = wait_track(BOB, second, acked_after, since_ms=moved_at - 1000)
+    if in_first < acked_before:
+        problem(f"rebind: alice's vehicle has {in_first} of {acked_before} positions acknowledged before the move")
+    if leaked:
+        problem(f"rebind: {leaked} positions sent after the move landed in alice's vehicle")
+    if in_second != acked_after:
+        problem(f"rebind: bob's vehicle has {in_second} positions, {acked_after} were acknowledged after the move")
+    print(f"attack: rebind: {acked_before} before the move in alice's history, {acked_after} after it in bob's")
+    invariants("rebinding race")
+
+
+def attack_archive():
+    """A tampered manifest must be refused before anything touches the database."""
+    archive = os.path.join(WORK, "data", "archive")
+    os.makedirs(archive, exist_ok=True)
+    manifest = {
+        "format": "geofleet.positions.archive", "version": 1, "partition": "positions", "rangeStart": "2020-01-01T00:00:00Z",
+        "rangeEnd": "2020-01-02T00:00:00Z", "file": "../../../etc/passwd", "generation": 1, "encoding": "x", "compression": "zstd",
+        "columns": [], "rows": 1, "vehicleCount": 1, "vehicleKeys": [1], "compressedBytes": 1, "sha256": "0" * 64,
+        "tableBytes": 1, "createdAt": "2020-01-02T00:00:00Z", "erasures": [],
+    }
+    path = os.path.join(archive, "positions_p20200101.manifest.json")
+    refused = True
+    for variant in ({}, {"partition": "positions_p20200101; DROP TABLE positions"}, {"partition": "positions_p20200101", "file": "/etc/passwd"}):
+        with open(path, "w") as f:
+            json.dump(dict(manifest, **variant), f)
+        env = dict(os.environ)
+        for pair in os.environ["ATTACK_CLI_ENV"].split():
+            key, value = pair.split("=", 1)
+            env[key] = value
+        run = subprocess.run([os.path.join(BIN, "geofleet"), "archive", "restore", "--from", "2020-01-01", "--to", "2020-01-02"],
+                             env=env, capture_output=True, text=True, timeout=120)
+        if run.returncode == 0:
+            refused = False
+            problem(f"archive: a tampered manifest {variant or 'partition=positions'} was restored")
+    os.remove(path)
+    if refused:
+        print("attack: archive: tampered manifests refused")
+    invariants("tampered archive manifest")
+
+
+def main():
+    global canary_vehicle, baseline_rss
+    canary_vehicle = add_vehicle(CANARY, "ATK-CANARY", CANARY_IMEI)
+    time.sleep(0.5)
+    baseline_rss = rss_mb()
+    invariants("start")
+    attacks = [("poison", attack_poison), ("numbers", attack_numbers), ("slowloris", attack_slowloris),
+               ("flood", attack_flood), ("rebind", attack_rebind), ("archive", attack_archive)]
+    for name, attack in attacks:
+        if ONLY and ONLY != name:
+            continue
+        try:
+            attack()
+        except Exception as error:  # an attack that cannot even run is a failure too
+            problem(f"{name}: {type(error).__name__}: {error}")
+    if problems:
+        print(f"attack: {len(problems)} problem(s)", file=sys.stderr)
+        sys.exit(1)
+    print("attack: all invariants held")
+
+
+main()
