@@ -110,9 +110,12 @@ public final class GeoFleetEngine: Sendable {
         catalog = VehicleCatalog()
         for v in try await store.allVehicles() { catalog.insert(.init(v)) }
         hot = HotPositions()
+        // A stored latest fix dated in the future was received by now at the latest: later real fixes beat it.
+        let loadedAt = now()
         for p in try await store.latestPositions() {
             hot.update(HotFix(vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
-                              speedKmh: p.speedKmh, heading: p.heading, source: PositionSource(name: p.source) ?? .device),
+                              speedKmh: p.speedKmh, heading: p.heading, source: PositionSource(name: p.source) ?? .device,
+                              receivedTime: loadedAt),
                        owner: p.owner)
         }
         let recent = RecentFixes()
