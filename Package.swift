@@ -301,6 +301,9 @@ let package = Package(
             dependencies: [
                 "GeoFleetIngest",
                 "GeoFleetCore",
+                "GeoFleetProtocols",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

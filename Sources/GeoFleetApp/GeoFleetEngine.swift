@@ -166,14 +166,14 @@ public final class GeoFleetEngine: Sendable {
             fleetWritesPerHour: configuration.rateLimitFleetWritesPerHour, apiPerMinute: configuration.rateLimitAPIPerMinute,
             routingPerMinute: configuration.rateLimitRoutingPerMinute, maxTrackedUsers: configuration.rateLimitMaxUsers))
         let directory = DeviceDirectory(store: store, autoRegisterOwner: configuration.autoRegister ? configuration.autoRegisterOwner : nil)
-        let idle = TimeAmount.seconds(configuration.deviceIdleTimeoutSeconds)
+        let limits = configuration.deviceLimits
         let host = configuration.bindHost
         (deviceServer, teltonikaUDPServer) = try await Self.bindTeltonika(
-            host: host, port: configuration.teltonikaPort, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
+            host: host, port: configuration.teltonikaPort, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
         gt06Server = try await .bind(
-            .gt06, host: host, port: configuration.gt06Port, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
+            .gt06, host: host, port: configuration.gt06Port, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
         ruptelaServer = try await .bind(
-            .ruptela, host: host, port: configuration.ruptelaPort, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
+            .ruptela, host: host, port: configuration.ruptelaPort, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
         osmandServer = OsmAndServer(host: host, port: configuration.osmandPort, directory: directory, pipeline: pipeline, logger: logger)
         let (routes, routeHTTPClient) = try await RoutingSetup.routeService(configuration, logger: logger)
         self.routeHTTPClient = routeHTTPClient
@@ -246,14 +246,16 @@ public final class GeoFleetEngine: Sendable {
     /// Teltonika's TCP and UDP listeners on one port. With port 0 (tests) the kernel picks a TCP
     /// port that may be taken for UDP; then another is tried.
     static func bindTeltonika(
-        host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline, idleTimeout: TimeAmount, logger: Logger
+        host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline, limits: DeviceListenerLimits, logger: Logger
     ) async throws -> (DeviceServer, TeltonikaUDPServer) {
         var attempt = 0
         while true {
             let tcp = try await DeviceServer.bind(
-                .teltonika, host: host, port: port, directory: directory, pipeline: pipeline, idleTimeout: idleTimeout, logger: logger)
+                .teltonika, host: host, port: port, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
             do {
-                let udp = try await TeltonikaUDPServer.bind(host: host, port: tcp.port, directory: directory, pipeline: pipeline, logger: logger)
+                let udp = try await TeltonikaUDPServer.bind(
+                    host: host, port: tcp.port, directory: directory, pipeline: pipeline,
+                    maxIOElementsPerRecord: limits.maxIOElementsPerRecord, logger: logger)
                 return (tcp, udp)
             } catch {
                 await tcp.close()

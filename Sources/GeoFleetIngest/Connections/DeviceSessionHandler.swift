@@ -1,21 +1,22 @@
 import Logging
 import NIOCore
 
-/// Hands decoded frames of one connection to its session task, so the event loop never waits for
-/// the disk or the database; closes the connection on garbage or when no frame arrives in time.
+/// Starts the session task of one connection, which reads the frames `DeviceFrameQueue` queues, so
+/// the event loop never waits for the disk or the database; closes the connection on garbage or
+/// when no frame arrives in time.
 final class DeviceSessionHandler<Session: DeviceSession>: ChannelInboundHandler, Sendable {
     typealias InboundIn = Session.Frame
 
-    private let continuation: AsyncStream<Session.Frame>.Continuation
-    private let stream: AsyncStream<Session.Frame>
+    private let frames: DeviceFrames<Session.Frame>
     private let session: Session
     private let directory: DeviceDirectory
     private let pipeline: IngestPipeline
     private let metrics: DeviceMetrics
     private let logger: Logger
 
-    init(session: Session, directory: DeviceDirectory, pipeline: IngestPipeline, metrics: DeviceMetrics, logger: Logger) {
-        (stream, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+    init(session: Session, frames: DeviceFrames<Session.Frame>, directory: DeviceDirectory, pipeline: IngestPipeline,
+         metrics: DeviceMetrics, logger: Logger) {
+        self.frames = frames
         self.session = session
         self.directory = directory
         self.pipeline = pipeline
@@ -29,20 +30,15 @@ final class DeviceSessionHandler<Session: DeviceSession>: ChannelInboundHandler,
         logger[metadataKey: "protocol"] = "\(metrics.protocolName)"
         let connection = DeviceConnection(
             channel: context.channel, intake: DeviceIntake(directory: directory, pipeline: pipeline, metrics: metrics, logger: logger))
-        let stream = self.stream
+        let frames = self.frames
         let session = self.session
         metrics.open.increment()
-        Task { await session.run(stream, on: connection) }
+        Task { await session.run(frames, on: connection) }
         context.fireChannelActive()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        continuation.yield(unwrapInboundIn(data))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         metrics.open.decrement()
-        continuation.finish()
         context.fireChannelInactive()
     }
 
@@ -53,7 +49,6 @@ final class DeviceSessionHandler<Session: DeviceSession>: ChannelInboundHandler,
             "protocol": "\(metrics.protocolName)",
             "remote": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "error": "\(error)",
         ])
-        continuation.finish()
         context.close(promise: nil)
     }
 

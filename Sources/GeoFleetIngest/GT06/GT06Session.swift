@@ -10,7 +10,7 @@ import NIOCore
 /// response waits until its fix is durable. Location packets get none, so a location that cannot be
 /// made durable closes the connection: the device notices and keeps its buffer for the next one.
 struct GT06Session: DeviceSession {
-    func run(_ frames: AsyncStream<GT06Frame>, on connection: DeviceConnection) async {
+    func run(_ frames: DeviceFrames<GT06Frame>, on connection: DeviceConnection) async {
         var connection = connection
         var device: DeviceBinding?
         var timeZoneOffset = 0

@@ -7,7 +7,7 @@ import NIOCore
 /// One Ruptela connection: every packet names its IMEI; records are acknowledged positively once
 /// durable and negatively when not (the device then resends them).
 struct RuptelaSession: DeviceSession {
-    func run(_ frames: AsyncStream<RuptelaFrame>, on connection: DeviceConnection) async {
+    func run(_ frames: DeviceFrames<RuptelaFrame>, on connection: DeviceConnection) async {
         var connection = connection
         var device: DeviceBinding?
         for await frame in frames {

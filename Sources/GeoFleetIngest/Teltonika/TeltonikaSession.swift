@@ -6,7 +6,7 @@ import NIOCore
 /// One Teltonika TCP connection: IMEI handshake, then each AVL packet made durable and acknowledged
 /// with its record count, strictly in arrival order.
 struct TeltonikaSession: DeviceSession {
-    func run(_ messages: AsyncStream<TeltonikaTCPMessage>, on connection: DeviceConnection) async {
+    func run(_ messages: DeviceFrames<TeltonikaTCPMessage>, on connection: DeviceConnection) async {
         var connection = connection
         var device: DeviceBinding?
         for await message in messages {
