@@ -39,6 +39,8 @@ public final class GeoFleetEngine: Sendable {
     public let gt06Server: DeviceServer
     public let ruptelaServer: DeviceServer
     public let osmandServer: OsmAndServer
+    /// Device bindings as the listeners resolve them.
+    public let directory: DeviceDirectory
     /// Rows replayed from the spool at start.
     public let replayedPositions: Int
     /// Cargo ↔ vehicle matching and its live suggestion feed.
@@ -165,7 +167,10 @@ public final class GeoFleetEngine: Sendable {
         let rateLimiter = RateLimiter(configuration: RateLimitConfiguration(
             fleetWritesPerHour: configuration.rateLimitFleetWritesPerHour, apiPerMinute: configuration.rateLimitAPIPerMinute,
             routingPerMinute: configuration.rateLimitRoutingPerMinute, maxTrackedUsers: configuration.rateLimitMaxUsers))
-        let directory = DeviceDirectory(store: store, autoRegisterOwner: configuration.autoRegister ? configuration.autoRegisterOwner : nil)
+        let directory = DeviceDirectory(
+            store: store, autoRegisterOwner: configuration.autoRegister ? configuration.autoRegisterOwner : nil,
+            unknownTTL: .seconds(configuration.deviceUnknownCacheSeconds))
+        self.directory = directory
         let limits = configuration.deviceLimits
         let host = configuration.bindHost
         (deviceServer, teltonikaUDPServer) = try await Self.bindTeltonika(
@@ -174,7 +179,9 @@ public final class GeoFleetEngine: Sendable {
             .gt06, host: host, port: configuration.gt06Port, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
         ruptelaServer = try await .bind(
             .ruptela, host: host, port: configuration.ruptelaPort, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
-        osmandServer = OsmAndServer(host: host, port: configuration.osmandPort, directory: directory, pipeline: pipeline, logger: logger)
+        osmandServer = OsmAndServer(
+            host: host, port: configuration.osmandPort, directory: directory, pipeline: pipeline,
+            requestTimeout: .seconds(Int64(configuration.osmandRequestSeconds)), connections: limits.connections, logger: logger)
         let (routes, routeHTTPClient) = try await RoutingSetup.routeService(configuration, logger: logger)
         self.routeHTTPClient = routeHTTPClient
         matching = MatchService(catalog: catalog, hot: hot, routes: routes, store: MatchStore(client: client, logger: logger),

@@ -28,6 +28,7 @@ public final class DeviceServer: Service, Sendable {
     ) async throws -> DeviceServer where Decoder.InboundOut == Session.Frame {
         let metrics = DeviceMetrics(protocolName: protocolName)
         let backlog = DeviceBacklog(protocolName: protocolName)
+        let refusals = LogSampler()
         let maximumBufferSize = maxFrameLength + 2 * Self.maxReadBytes
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
@@ -45,13 +46,14 @@ public final class DeviceServer: Service, Sendable {
                     let queue = DeviceFrameQueue<Session.Frame>(
                         gate: gate, maxFramesPerSecond: limits.maxFramesPerSecond, admit: admit, metrics: metrics, logger: logger)
                     try channel.pipeline.syncOperations.addHandlers([
+                        ConnectionCapHandler(limiter: limits.connections, protocolName: protocolName, sampler: refusals, logger: logger),
                         gate,
                         ByteToMessageHandler(GatedFrameDecoder(decoder(), gate: gate), maximumBufferSize: maximumBufferSize),
                         IdleStateHandler(readTimeout: limits.idleTimeout),
                         queue,
                         DeviceSessionHandler(
                             session: session, frames: queue.frames(on: channel.eventLoop), directory: directory, pipeline: pipeline,
-                            metrics: metrics, logger: logger),
+                            metrics: metrics, handshakeTimeout: limits.handshakeTimeout, logger: logger),
                     ])
                 }
             }

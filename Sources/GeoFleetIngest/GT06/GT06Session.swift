@@ -46,8 +46,9 @@ struct GT06Session: DeviceSession {
                 }
                 connection.metrics.acknowledged.increment()
             case .alarm(let fix, _, _):
-                guard await connection.store([fix], for: device) != nil else { continue }
-                connection.acknowledge(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial), since: started)
+                _ = await connection.store([fix], for: device) { _ in
+                    connection.acknowledge(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial), since: started)
+                }
             case .heartbeat:
                 connection.send(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial))
             case .timeRequest:

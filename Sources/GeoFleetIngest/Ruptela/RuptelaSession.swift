@@ -29,9 +29,10 @@ struct RuptelaSession: DeviceSession {
             let started = ContinuousClock.now
             switch message {
             case .records(let fixes, _):
-                if await connection.store(fixes, for: device) != nil {
+                let stored = await connection.store(fixes, for: device) { _ in
                     connection.acknowledge(Ruptela.ack(positive: true), since: started)
-                } else {
+                }
+                if stored == nil {
                     connection.send(Ruptela.ack(positive: false))
                 }
             default:

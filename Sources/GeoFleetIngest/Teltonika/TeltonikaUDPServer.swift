@@ -103,12 +103,16 @@ public final class TeltonikaUDPServer: Service, Sendable {
         let datagram = inbound.datagram
         var intake = DeviceIntake(directory: directory, pipeline: pipeline, metrics: metrics, logger: logger)
         intake.logger[metadataKey: "remote"] = "\(inbound.remote)"
+        defer { intake.finished() }
         guard case .known(let device) = await intake.identify(datagram.imei) else { return }
-        guard let outcome = await intake.store(datagram.packet.records.map(\.fix), for: device) else { return }
-        let ack = Teltonika.encodeUDPAck(packetID: datagram.packetID, avlPacketID: datagram.avlPacketID,
-                                         accepted: UInt8(clamping: outcome.acknowledged))
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: inbound.remote, data: ByteBuffer(bytes: ack)), promise: nil)
-        intake.acknowledged(since: started)
+        let channel = self.channel
+        let identified = intake
+        _ = await identified.store(datagram.packet.records.map(\.fix), for: device) { outcome in
+            let ack = Teltonika.encodeUDPAck(packetID: datagram.packetID, avlPacketID: datagram.avlPacketID,
+                                             accepted: UInt8(clamping: outcome.acknowledged))
+            channel.writeAndFlush(AddressedEnvelope(remoteAddress: inbound.remote, data: ByteBuffer(bytes: ack)), promise: nil)
+            identified.acknowledged(since: started)
+        }
     }
 }
 
