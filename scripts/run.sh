@@ -5,4 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build -c release --product geofleetd
+# Every device connection is a file descriptor: 1,024 (a common soft limit) would cap the fleet there.
+# Raise the soft limit to the hard limit, at least trying 65536 when the hard limit is unlimited.
+hard=$(ulimit -Hn)
+if [ "$hard" = "unlimited" ]; then ulimit -n 65536 || true; else ulimit -n "$hard" || true; fi
+echo "open files limit: $(ulimit -n)" >&2
 exec .build/release/geofleetd "$@"

@@ -55,6 +55,8 @@ struct FleetRoutes: Sendable {
             throw APIError(.conflict, error.description)
         }
         deps.catalog.insert(.init(vehicle))
+        // The device may have been refused a moment ago and remembered as unknown: it works at once now.
+        vehicle.gpsDeviceID.map(deps.directory.invalidate)
         if let manual {
             try await deps.pipeline.ingestManual(vehicleKey: vehicle.key, owner: vehicle.userID, latitude: manual.lat, longitude: manual.long, fixTime: nil)
         }

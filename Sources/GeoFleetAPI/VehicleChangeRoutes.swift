@@ -105,7 +105,15 @@ struct VehicleChangeRoutes: Sendable {
         guard !change.isEmpty else { throw APIError.badRequest("the body changes nothing: send at least one field") }
         let outcome: VehicleUpdateOutcome
         do {
-            outcome = try await deps.store.updateVehicle(id: id, userID: user.id, change: change)
+            // Only the owner's own vehicle may close connections: another tenant's id gets its 404 untouched.
+            if let device = change.gpsDeviceID, deps.catalog.entries(owner: user.id).contains(where: { $0.id == id }) {
+                // Rebinding: the device's open connections close and nothing is stored under the old binding after it.
+                outcome = try await deps.directory.whileChanging(vehicle: id, devices: device.map { [$0] } ?? []) {
+                    try await deps.store.updateVehicle(id: id, userID: user.id, change: change)
+                }
+            } else {
+                outcome = try await deps.store.updateVehicle(id: id, userID: user.id, change: change)
+            }
         } catch let error as FleetStoreError {
             throw APIError(.conflict, error.description)
         }
@@ -128,7 +136,12 @@ struct VehicleChangeRoutes: Sendable {
     @Sendable func delete(request: Request, context: APIRequestContext) async throws -> Success {
         let user = try context.requireUser()
         let id = try Validate.uuid(try context.parameters.require("id"), field: "vehicle id")
-        switch try await deps.store.deleteVehicle(id: id, userID: user.id) {
+        // Its device's open connections close first: nothing is stored for a deleted vehicle after this.
+        // Only the owner's own vehicle may close connections: another tenant's id gets its 404 untouched.
+        let outcome = deps.catalog.entries(owner: user.id).contains(where: { $0.id == id })
+            ? try await deps.directory.whileChanging(vehicle: id, devices: []) { try await deps.store.deleteVehicle(id: id, userID: user.id) }
+            : try await deps.store.deleteVehicle(id: id, userID: user.id)
+        switch outcome {
         case .notFound:
             throw APIError.notFound("vehicle not found")
         case .carriesCargo(let cargo):

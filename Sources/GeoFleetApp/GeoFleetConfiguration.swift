@@ -3,6 +3,7 @@ import GeoFleetAPI
 import GeoFleetIngest
 import GeoFleetMatchService
 import GeoFleetPostGIS
+import NIOCore
 import Logging
 
 /// Everything `geofleetd` and `geofleet` read from the environment (CONTRACT.md), with defaults.
@@ -52,6 +53,21 @@ public struct GeoFleetConfiguration: Sendable {
     /// One batch's deadline: past it the writer drops its connection and retries on a new one.
     public var writerTimeout: Duration
     public var deviceIdleTimeoutSeconds: Int64
+    /// Frames waiting for a device's session before its reads stop (`GEOFLEET_DEVICE_FRAME_BUFFER`).
+    public var deviceFrameBuffer: Int
+    /// A device averaging more frames a second over 30 s is closed (`GEOFLEET_DEVICE_MAX_FRAMES_PER_SECOND`; 0 = off).
+    public var deviceMaxFramesPerSecond: Int
+    /// IO elements one Teltonika record may carry (`GEOFLEET_TELTONIKA_MAX_IO_PER_RECORD`).
+    public var teltonikaMaxIOPerRecord: Int
+    /// Seconds a device has from connecting to identifying itself (`GEOFLEET_DEVICE_HANDSHAKE_SECONDS`).
+    public var deviceHandshakeSeconds: Int
+    /// Open device connections over all listeners (`GEOFLEET_MAX_CONNECTIONS`) and per remote IP (`GEOFLEET_MAX_CONNECTIONS_PER_IP`).
+    public var maxConnections: Int
+    public var maxConnectionsPerIP: Int
+    /// Seconds an id bound to no vehicle is refused from memory (`GEOFLEET_DEVICE_UNKNOWN_CACHE_SECONDS`; 0 = always look up).
+    public var deviceUnknownCacheSeconds: Int
+    /// Seconds an OsmAnd connection has for each whole request (`GEOFLEET_OSMAND_REQUEST_SECONDS`).
+    public var osmandRequestSeconds: Int
     /// `GEOFLEET_OSM`: an `.osm.pbf` (graphs are built into the data dir when missing or stale) or a directory of `<profile>.graph` files.
     public var osmPath: String?
     /// Profiles to load (and build), `GEOFLEET_ROUTING_PROFILES`.
@@ -108,6 +124,14 @@ public struct GeoFleetConfiguration: Sendable {
         writerTimeout = .seconds(30)
         matching = MatchConfiguration()
         deviceIdleTimeoutSeconds = 600
+        deviceFrameBuffer = DeviceListenerLimits().frameBuffer
+        deviceMaxFramesPerSecond = DeviceListenerLimits().maxFramesPerSecond
+        teltonikaMaxIOPerRecord = DeviceListenerLimits().maxIOElementsPerRecord
+        deviceHandshakeSeconds = 30
+        maxConnections = 50_000
+        maxConnectionsPerIP = 1_000
+        deviceUnknownCacheSeconds = 60
+        osmandRequestSeconds = 10
         osmPath = nil
         routingProfiles = ["car", "van", "rigid", "articulated"]
         routingDefaultProfile = "articulated"
@@ -166,6 +190,14 @@ public struct GeoFleetConfiguration: Sendable {
         c.matching.cargoRadiusMeters = Double(try int(env, "GEOFLEET_MATCH_CARGO_RADIUS_KM", 500, 10...5000) * 1000)
         c.matching.handlingSeconds = Double(try int(env, "GEOFLEET_MATCH_HANDLING_MINUTES", 120, 0...1440) * 60)
         c.deviceIdleTimeoutSeconds = Int64(try int(env, "GEOFLEET_DEVICE_IDLE_SECONDS", Int(c.deviceIdleTimeoutSeconds), 5...86_400))
+        c.deviceFrameBuffer = try int(env, "GEOFLEET_DEVICE_FRAME_BUFFER", c.deviceFrameBuffer, 1...1024)
+        c.deviceMaxFramesPerSecond = try int(env, "GEOFLEET_DEVICE_MAX_FRAMES_PER_SECOND", c.deviceMaxFramesPerSecond, 0...1_000_000)
+        c.teltonikaMaxIOPerRecord = try int(env, "GEOFLEET_TELTONIKA_MAX_IO_PER_RECORD", c.teltonikaMaxIOPerRecord, 1...65_535)
+        c.deviceHandshakeSeconds = try int(env, "GEOFLEET_DEVICE_HANDSHAKE_SECONDS", c.deviceHandshakeSeconds, 1...3600)
+        c.maxConnections = try int(env, "GEOFLEET_MAX_CONNECTIONS", c.maxConnections, 1...10_000_000)
+        c.maxConnectionsPerIP = try int(env, "GEOFLEET_MAX_CONNECTIONS_PER_IP", c.maxConnectionsPerIP, 1...10_000_000)
+        c.deviceUnknownCacheSeconds = try int(env, "GEOFLEET_DEVICE_UNKNOWN_CACHE_SECONDS", c.deviceUnknownCacheSeconds, 0...86_400)
+        c.osmandRequestSeconds = try int(env, "GEOFLEET_OSMAND_REQUEST_SECONDS", c.osmandRequestSeconds, 1...3600)
         c.osmPath = env["GEOFLEET_OSM"].flatMap { $0.isEmpty ? nil : $0 }
         if let raw = env["GEOFLEET_ROUTING_PROFILES"], !raw.isEmpty {
             c.routingProfiles = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -212,6 +244,19 @@ public struct GeoFleetConfiguration: Sendable {
             throw ConfigurationError(variable: name, message: "must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
         return v
+    }
+
+    /// The limits every device TCP listener applies to each connection; each call makes a new
+    /// connection limiter, to be shared by all the listeners of one engine.
+    public var deviceLimits: DeviceListenerLimits {
+        var limits = DeviceListenerLimits()
+        limits.connections = ConnectionLimiter(maxConnections: maxConnections, maxPerIP: maxConnectionsPerIP)
+        limits.handshakeTimeout = .seconds(Int64(deviceHandshakeSeconds))
+        limits.frameBuffer = deviceFrameBuffer
+        limits.maxFramesPerSecond = deviceMaxFramesPerSecond
+        limits.idleTimeout = .seconds(deviceIdleTimeoutSeconds)
+        limits.maxIOElementsPerRecord = teltonikaMaxIOPerRecord
+        return limits
     }
 
     /// The database geofleetd creates in its embedded cluster.

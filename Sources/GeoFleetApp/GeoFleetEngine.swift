@@ -39,6 +39,8 @@ public final class GeoFleetEngine: Sendable {
     public let gt06Server: DeviceServer
     public let ruptelaServer: DeviceServer
     public let osmandServer: OsmAndServer
+    /// Device bindings as the listeners resolve them.
+    public let directory: DeviceDirectory
     /// Rows replayed from the spool at start.
     public let replayedPositions: Int
     /// Cargo ↔ vehicle matching and its live suggestion feed.
@@ -110,9 +112,12 @@ public final class GeoFleetEngine: Sendable {
         catalog = VehicleCatalog()
         for v in try await store.allVehicles() { catalog.insert(.init(v)) }
         hot = HotPositions()
+        // A stored latest fix dated in the future was received by now at the latest: later real fixes beat it.
+        let loadedAt = now()
         for p in try await store.latestPositions() {
             hot.update(HotFix(vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
-                              speedKmh: p.speedKmh, heading: p.heading, source: PositionSource(name: p.source) ?? .device),
+                              speedKmh: p.speedKmh, heading: p.heading, source: PositionSource(name: p.source) ?? .device,
+                              receivedTime: loadedAt),
                        owner: p.owner)
         }
         let recent = RecentFixes()
@@ -162,16 +167,21 @@ public final class GeoFleetEngine: Sendable {
         let rateLimiter = RateLimiter(configuration: RateLimitConfiguration(
             fleetWritesPerHour: configuration.rateLimitFleetWritesPerHour, apiPerMinute: configuration.rateLimitAPIPerMinute,
             routingPerMinute: configuration.rateLimitRoutingPerMinute, maxTrackedUsers: configuration.rateLimitMaxUsers))
-        let directory = DeviceDirectory(store: store, autoRegisterOwner: configuration.autoRegister ? configuration.autoRegisterOwner : nil)
-        let idle = TimeAmount.seconds(configuration.deviceIdleTimeoutSeconds)
+        let directory = DeviceDirectory(
+            store: store, autoRegisterOwner: configuration.autoRegister ? configuration.autoRegisterOwner : nil,
+            unknownTTL: .seconds(configuration.deviceUnknownCacheSeconds))
+        self.directory = directory
+        let limits = configuration.deviceLimits
         let host = configuration.bindHost
         (deviceServer, teltonikaUDPServer) = try await Self.bindTeltonika(
-            host: host, port: configuration.teltonikaPort, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
+            host: host, port: configuration.teltonikaPort, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
         gt06Server = try await .bind(
-            .gt06, host: host, port: configuration.gt06Port, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
+            .gt06, host: host, port: configuration.gt06Port, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
         ruptelaServer = try await .bind(
-            .ruptela, host: host, port: configuration.ruptelaPort, directory: directory, pipeline: pipeline, idleTimeout: idle, logger: logger)
-        osmandServer = OsmAndServer(host: host, port: configuration.osmandPort, directory: directory, pipeline: pipeline, logger: logger)
+            .ruptela, host: host, port: configuration.ruptelaPort, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
+        osmandServer = OsmAndServer(
+            host: host, port: configuration.osmandPort, directory: directory, pipeline: pipeline,
+            requestTimeout: .seconds(Int64(configuration.osmandRequestSeconds)), connections: limits.connections, logger: logger)
         let (routes, routeHTTPClient) = try await RoutingSetup.routeService(configuration, logger: logger)
         self.routeHTTPClient = routeHTTPClient
         matching = MatchService(catalog: catalog, hot: hot, routes: routes, store: MatchStore(client: client, logger: logger),
@@ -246,14 +256,16 @@ public final class GeoFleetEngine: Sendable {
     /// Teltonika's TCP and UDP listeners on one port. With port 0 (tests) the kernel picks a TCP
     /// port that may be taken for UDP; then another is tried.
     static func bindTeltonika(
-        host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline, idleTimeout: TimeAmount, logger: Logger
+        host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline, limits: DeviceListenerLimits, logger: Logger
     ) async throws -> (DeviceServer, TeltonikaUDPServer) {
         var attempt = 0
         while true {
             let tcp = try await DeviceServer.bind(
-                .teltonika, host: host, port: port, directory: directory, pipeline: pipeline, idleTimeout: idleTimeout, logger: logger)
+                .teltonika, host: host, port: port, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
             do {
-                let udp = try await TeltonikaUDPServer.bind(host: host, port: tcp.port, directory: directory, pipeline: pipeline, logger: logger)
+                let udp = try await TeltonikaUDPServer.bind(
+                    host: host, port: tcp.port, directory: directory, pipeline: pipeline,
+                    maxIOElementsPerRecord: limits.maxIOElementsPerRecord, logger: logger)
                 return (tcp, udp)
             } catch {
                 await tcp.close()

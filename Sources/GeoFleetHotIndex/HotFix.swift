@@ -12,10 +12,12 @@ public struct HotFix: Sendable, Hashable {
     /// Degrees clockwise from north.
     public var heading: Double
     public var source: PositionSource
+    /// When the server received the fix (ms since the epoch); nil when unknown (manual positions, tests).
+    public var receivedTime: Int64?
 
     public init(
         vehicleKey: Int64, latitude: Double, longitude: Double, fixTime: Int64,
-        speedKmh: Double = 0, heading: Double = 0, source: PositionSource = .device
+        speedKmh: Double = 0, heading: Double = 0, source: PositionSource = .device, receivedTime: Int64? = nil
     ) {
         self.vehicleKey = vehicleKey
         self.latitude = latitude
@@ -24,6 +26,15 @@ public struct HotFix: Sendable, Hashable {
         self.speedKmh = speedKmh
         self.heading = heading
         self.source = source
+        self.receivedTime = receivedTime
+    }
+
+    /// The time that orders fixes for "latest": the fix time, but never later than when the server
+    /// received it. A device clock running ahead would otherwise pin its map position until the wall
+    /// clock caught up with it, hiding every real fix in between.
+    public var orderingTime: Int64 {
+        guard let receivedTime else { return fixTime }
+        return min(fixTime, receivedTime)
     }
 }
 

@@ -40,13 +40,14 @@ final class OwnerGrid {
         case inserted, replaced, ignored
     }
 
-    /// Newer fix time wins; equal or older (late, retransmitted) fixes are ignored.
+    /// Newer fix time wins (capped at the receive time: see `HotFix.orderingTime`); equal or older
+    /// (late, retransmitted) fixes are ignored.
     func update(_ fix: HotFix) -> UpdateOutcome {
         guard fix.latitude.isFinite, fix.longitude.isFinite, abs(fix.latitude) <= 90 else { return .ignored }
         let cellKey = geometry.key(latitude: fix.latitude, longitude: fix.longitude)
         if let slot = slots[fix.vehicleKey] {
             let i = Int(slot)
-            guard fix.fixTime > entries[i].fix.fixTime else { return .ignored }
+            guard fix.orderingTime > entries[i].fix.orderingTime else { return .ignored }
             let point = Self.point(fix, slot: slot)
             let oldKey = entries[i].cellKey
             if oldKey == cellKey {

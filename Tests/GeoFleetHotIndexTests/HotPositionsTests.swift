@@ -24,6 +24,22 @@ import Testing
         #expect(hot.nearest(owner: "u", latitude: .nan, longitude: 26.1025, limit: 5, maxDistanceMeters: 1e9).isEmpty)
     }
 
+    @Test func aFutureFixDoesNotPinTheLatestPosition() {
+        let hot = HotPositions()
+        let received: Int64 = 1_790_000_000_000
+        // A device clock 23 hours ahead: the fix is stored, but it ranks at the moment it arrived.
+        let future = HotFix(vehicleKey: 7, latitude: 45.0, longitude: 25.0, fixTime: received + 23 * 3_600_000, receivedTime: received)
+        #expect(hot.update(future, owner: "u"))
+        // A real fix taken one minute later replaces it, though its fix time is 22:59 h earlier.
+        let real = HotFix(vehicleKey: 7, latitude: 45.1, longitude: 25.1, fixTime: received + 60_000, receivedTime: received + 61_000)
+        #expect(hot.update(real, owner: "u"))
+        #expect(hot.latest(vehicleKey: 7, owner: "u") == real)
+        // A late, buffered fix from before the future one arrived still loses.
+        let buffered = HotFix(vehicleKey: 7, latitude: 45.2, longitude: 25.2, fixTime: received - 60_000, receivedTime: received + 62_000)
+        #expect(!hot.update(buffered, owner: "u"))
+        #expect(hot.latest(vehicleKey: 7, owner: "u") == real)
+    }
+
     @Test func newerWinsLateIsIgnored() {
         let hot = HotPositions()
         let first = HotFix(vehicleKey: 7, latitude: 45.0, longitude: 25.0, fixTime: 10_000, speedKmh: 50, heading: 90)

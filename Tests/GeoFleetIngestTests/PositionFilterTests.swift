@@ -47,6 +47,14 @@ import Testing
         #expect(admit(filter, fixes).sorted() == [1, 3])
     }
 
+    @Test func defaultFutureLimitIsTenMinutes() {
+        // Traccar's default of a day let a device clock error lead the vehicle's history for a day.
+        let filter = PositionFilter(rules: FilterRules(), logger: Self.logger)
+        #expect(filter.rules.futureSeconds == 600)
+        let fixes = [fix(44.43, 26.10, at: 23 * 3600), fix(44.43, 26.10, at: 601), fix(44.43, 26.10, at: 300)]
+        #expect(admit(filter, fixes) == [2])
+    }
+
     @Test func accuracyThreshold() {
         var rules = FilterRules()
         rules.maxAccuracyMetres = 100

@@ -74,6 +74,8 @@ import FoundationNetworking
             "GEOFLEET_HTTP_PORT": "\(httpPort)", "GEOFLEET_TELTONIKA_PORT": "\(devicePort)",
             "GEOFLEET_GT06_PORT": "0", "GEOFLEET_OSMAND_PORT": "0", "GEOFLEET_RUPTELA_PORT": "0",
             "GEOFLEET_JWT_SECRET": EngineHarness.secret,
+            // Every socket comes from 127.0.0.1 here: lift the per-IP cap above the 10,200 opened.
+            "GEOFLEET_MAX_CONNECTIONS_PER_IP": "20000",
         ], logPath: dataDir + "/geofleetd.log")
         try await DurabilityTests.waitForHealth(port: httpPort, daemon: daemon)
         // Warm up the paths a connection uses, so the baseline holds the code and pools every connection shares.

@@ -2,6 +2,7 @@ import Foundation
 import GeoFleetCore
 import GeoFleetProtocols
 import GeoFleetTestSupport
+import NIOCore
 import Testing
 
 /// Teltonika over UDP against a running engine: real datagrams, ACK bytes checked byte for byte.
@@ -30,6 +31,31 @@ import Testing
         #expect(await client.receive() == ack, "a repeat is acknowledged again")
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await harness.count(rows) == 1, "and stores nothing new")
+        try await harness.stop()
+    }
+
+    @Test func datagramLongerThan2048BytesIsDecodedAndAcknowledged() async throws {
+        let harness = try await EngineHarness.start(now: { Self.fixTime + 600_000 })
+        let token = try await harness.token("udp-owner")
+        _ = try await harness.addVehicle(token: token, plate: "B-103-UDP", imei: "357454072713975")
+        let client = try TestUDPClient(port: harness.devicePort)
+        // Traccar's real record, sent 80 times a second apart: a device emptying its buffer in one datagram.
+        let real = try Teltonika.decodeUDPDatagram(ByteBuffer(bytes: Self.datagram))
+        var record = try #require(real.packet.records.first)
+        var records: [TeltonikaRecord] = []
+        for second in 0..<80 {
+            record.timestamp = Self.fixTime + Int64(second) * 1000
+            records.append(record)
+        }
+        let avl = Teltonika.encodeAVLData(TeltonikaAVLPacket(codec: real.packet.codec, records: records))
+        let long = Teltonika.encodeUDPDatagram(packetID: 0xBEEF, avlPacketID: 0x23, imei: "357454072713975", avlData: avl)
+        #expect(long.count > 2048, "the datagram is \(long.count) bytes")
+
+        try client.send(long)
+        #expect(await client.receive() == [0x00, 0x05, 0xBE, 0xEF, 0x01, 0x23, 80], "all 80 records acknowledged")
+        #expect(try await harness.waitForCount("SELECT count(*)::int8 FROM positions", equals: 80) == 80)
+        let newest = try await harness.count("SELECT (extract(epoch FROM max(fix_time)) * 1000)::int8 FROM positions")
+        #expect(newest == Self.fixTime + 79_000)
         try await harness.stop()
     }
 

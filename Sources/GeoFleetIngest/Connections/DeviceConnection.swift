@@ -34,8 +34,9 @@ struct DeviceConnection: Sendable {
         await intake.identify(uniqueID)
     }
 
-    func store(_ fixes: [DeviceFix], for device: DeviceBinding) async -> IngestOutcome? {
-        await intake.store(fixes, for: device)
+    /// Makes fixes durable and calls `answer` while the device's binding still holds (see `DeviceIntake.store`).
+    func store(_ fixes: [DeviceFix], for device: DeviceBinding, answer: (IngestOutcome) -> Void = { _ in }) async -> IngestOutcome? {
+        await intake.store(fixes, for: device, answer: answer)
     }
 
     /// Sends an acknowledgement of durable records and records its latency since `started`.

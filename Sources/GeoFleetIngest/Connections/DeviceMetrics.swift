@@ -10,6 +10,10 @@ struct DeviceMetrics: Sendable {
     let closedIdle: Counter
     let closedUnknown: Counter
     let closedUnavailable: Counter
+    let closedFrameRate: Counter
+    let closedRebound: Counter
+    let closedHandshake: Counter
+    let closedConnectionLimit: Counter
     let ackLatency: Metrics.Timer
     let open: Meter
 
@@ -28,6 +32,10 @@ struct DeviceMetrics: Sendable {
         closedIdle = closed("idle")
         closedUnknown = closed("unknown_device")
         closedUnavailable = closed("directory_unavailable")
+        closedFrameRate = closed("frame_rate")
+        closedRebound = closed("binding_changed")
+        closedHandshake = closed("handshake_timeout")
+        closedConnectionLimit = closed("connection_limit")
         ackLatency = Metrics.Timer(label: "geofleet_device_ack_seconds", dimensions: [("protocol", protocolName)], preferredDisplayUnit: .seconds)
         open = Meter(label: "geofleet_device_connections_open", dimensions: [("protocol", protocolName)])
     }

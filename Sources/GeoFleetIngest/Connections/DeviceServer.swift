@@ -8,6 +8,7 @@ public final class DeviceServer: Service, Sendable {
     /// The protocol's name, as in metrics and logs (`teltonika`, `gt06`, `ruptela`).
     public let protocolName: String
     private let channel: any Channel
+    private let backlog: DeviceBacklog
     private let logger: Logger
 
     /// The port actually bound (useful with port 0 in tests).
@@ -15,15 +16,20 @@ public final class DeviceServer: Service, Sendable {
 
     /// Binds now, so that a port conflict fails the start.
     ///
-    /// `idleTimeout` counts from the last complete frame, not the last byte: the idle handler sits
+    /// `limits.idleTimeout` counts from the last complete frame, not the last byte: the idle handler sits
     /// after the decoder, so a silent device and one trickling a frame byte by byte are both cut off.
+    /// `maxFrameLength` bounds what the decoder may accumulate: a frame and one read beyond it.
     static func bind<Decoder: ByteToMessageDecoder & Sendable, Session: DeviceSession>(
         protocolName: String, host: String, port: Int,
-        decoder: @escaping @Sendable () -> Decoder, session: Session,
+        decoder: @escaping @Sendable () -> Decoder, maxFrameLength: Int,
+        admit: @escaping @Sendable (Session.Frame) throws -> Void = { _ in }, session: Session,
         directory: DeviceDirectory, pipeline: IngestPipeline,
-        idleTimeout: TimeAmount, logger: Logger, group: any EventLoopGroup
+        limits: DeviceListenerLimits, logger: Logger, group: any EventLoopGroup
     ) async throws -> DeviceServer where Decoder.InboundOut == Session.Frame {
         let metrics = DeviceMetrics(protocolName: protocolName)
+        let backlog = DeviceBacklog(protocolName: protocolName)
+        let refusals = LogSampler()
+        let maximumBufferSize = maxFrameLength + 2 * Self.maxReadBytes
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -31,13 +37,23 @@ public final class DeviceServer: Service, Sendable {
             .childChannelOption(.socketOption(.so_keepalive), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             // Devices send small frames: a small first read keeps 10,000 idle connections cheap.
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536))
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: Self.maxReadBytes))
+            // One read per cycle: a held read then stops the socket within one buffer.
+            .childChannelOption(.maxMessagesPerRead, value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let gate = ReadGate(limit: limits.frameBuffer, backlog: backlog)
+                    let queue = DeviceFrameQueue<Session.Frame>(
+                        gate: gate, maxFramesPerSecond: limits.maxFramesPerSecond, admit: admit, metrics: metrics, logger: logger)
                     try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(decoder()),
-                        IdleStateHandler(readTimeout: idleTimeout),
-                        DeviceSessionHandler(session: session, directory: directory, pipeline: pipeline, metrics: metrics, logger: logger),
+                        ConnectionCapHandler(limiter: limits.connections, protocolName: protocolName, sampler: refusals, logger: logger),
+                        gate,
+                        ByteToMessageHandler(GatedFrameDecoder(decoder(), gate: gate), maximumBufferSize: maximumBufferSize),
+                        IdleStateHandler(readTimeout: limits.idleTimeout),
+                        queue,
+                        DeviceSessionHandler(
+                            session: session, frames: queue.frames(on: channel.eventLoop), directory: directory, pipeline: pipeline,
+                            metrics: metrics, handshakeTimeout: limits.handshakeTimeout, logger: logger),
                     ])
                 }
             }
@@ -47,14 +63,21 @@ public final class DeviceServer: Service, Sendable {
             "protocol": "\(protocolName)", "transport": "tcp",
             "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
         ])
-        return DeviceServer(protocolName: protocolName, channel: channel, logger: logger)
+        return DeviceServer(protocolName: protocolName, channel: channel, backlog: backlog, logger: logger)
     }
 
-    private init(protocolName: String, channel: any Channel, logger: Logger) {
+    /// The largest single socket read of a device connection.
+    static let maxReadBytes = 65_536
+
+    private init(protocolName: String, channel: any Channel, backlog: DeviceBacklog, logger: Logger) {
         self.protocolName = protocolName
         self.channel = channel
+        self.backlog = backlog
         self.logger = logger
     }
+
+    /// The most decoded frames one connection had waiting for its session (bounded by `frameBuffer`).
+    public var peakBufferedFrames: Int { backlog.peakPerConnection }
 
     public func run() async throws {
         try await withGracefulShutdownHandler {

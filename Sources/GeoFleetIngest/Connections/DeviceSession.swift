@@ -2,5 +2,5 @@
 /// frames in arrival order and answers through the connection.
 protocol DeviceSession: Sendable {
     associatedtype Frame: Sendable
-    func run(_ frames: AsyncStream<Frame>, on connection: DeviceConnection) async
+    func run(_ frames: DeviceFrames<Frame>, on connection: DeviceConnection) async
 }

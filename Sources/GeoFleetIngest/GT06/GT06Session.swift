@@ -10,7 +10,7 @@ import NIOCore
 /// response waits until its fix is durable. Location packets get none, so a location that cannot be
 /// made durable closes the connection: the device notices and keeps its buffer for the next one.
 struct GT06Session: DeviceSession {
-    func run(_ frames: AsyncStream<GT06Frame>, on connection: DeviceConnection) async {
+    func run(_ frames: DeviceFrames<GT06Frame>, on connection: DeviceConnection) async {
         var connection = connection
         var device: DeviceBinding?
         var timeZoneOffset = 0
@@ -46,8 +46,9 @@ struct GT06Session: DeviceSession {
                 }
                 connection.metrics.acknowledged.increment()
             case .alarm(let fix, _, _):
-                guard await connection.store([fix], for: device) != nil else { continue }
-                connection.acknowledge(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial), since: started)
+                _ = await connection.store([fix], for: device) { _ in
+                    connection.acknowledge(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial), since: started)
+                }
             case .heartbeat:
                 connection.send(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial))
             case .timeRequest:

@@ -42,6 +42,7 @@ struct OsmAndResponder: HTTPResponder {
         }
         let started = ContinuousClock.now
         var intake = DeviceIntake(directory: directory, pipeline: pipeline, metrics: metrics, logger: logger)
+        defer { intake.finished() }
         // A batch normally holds one device's stored locations; group in case it does not.
         var order: [String] = []
         var byDevice: [String: [DeviceFix]] = [:]
@@ -79,12 +80,22 @@ public final class OsmAndServer: Service, Sendable {
     private let application: Application<OsmAndResponder>
     private let portSignal: PortSignal
 
-    public init(host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline, logger: Logger) {
+    /// - Parameters:
+    ///   - requestTimeout: a connection must deliver each whole request within this long of opening or of
+    ///     the previous response (`GEOFLEET_OSMAND_REQUEST_SECONDS`): slowloris and idle keep-alive are cut.
+    ///   - connections: the connection caps shared with the other device listeners.
+    public init(host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline,
+                requestTimeout: TimeAmount = .seconds(10), connections: ConnectionLimiter = ConnectionLimiter(), logger: Logger) {
         let metrics = DeviceMetrics(protocolName: "osmand")
         let signal = PortSignal()
         portSignal = signal
+        let refusals = LogSampler()
         application = Application(
             responder: OsmAndResponder(directory: directory, pipeline: pipeline, metrics: metrics, logger: logger),
+            server: .http1(configuration: .init(additionalChannelHandlers: [
+                ConnectionCapHandler(limiter: connections, protocolName: "osmand", sampler: refusals, logger: logger),
+                RequestDeadlineHandler(timeout: requestTimeout, protocolName: "osmand", logger: logger),
+            ])),
             configuration: .init(address: .hostname(host, port: port), serverName: "geofleet-osmand"),
             onServerRunning: { channel in
                 signal.set(channel.localAddress?.port ?? 0)

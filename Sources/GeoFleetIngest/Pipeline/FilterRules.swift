@@ -7,8 +7,9 @@ public struct FilterRules: Sendable, Equatable {
     public var invalid: Bool = true
     /// Drop fixes at exactly 0°, 0° (a receiver with no fix reporting zeros).
     public var zero: Bool = true
-    /// Drop fixes more than this far ahead of the server clock (seconds; 0 = off).
-    public var futureSeconds: Int64 = 86_400
+    /// Drop fixes more than this far ahead of the server clock (seconds; 0 = off). Ten minutes, not
+    /// Traccar's day: a fix further ahead is a device clock error, and it would lead the vehicle's history.
+    public var futureSeconds: Int64 = 600
     /// Drop fixes more than this far behind the server clock (seconds; 0 = off).
     public var pastSeconds: Int64 = 30 * 86_400
     /// Drop a fix whose distance from the vehicle's last accepted fix implies more than this speed

@@ -138,6 +138,6 @@ extension HotFix {
     /// The hot-index view of a stored position.
     public init(_ p: Position) {
         self.init(vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
-                  speedKmh: p.speedKmh, heading: p.heading, source: p.source)
+                  speedKmh: p.speedKmh, heading: p.heading, source: p.source, receivedTime: p.receivedTime)
     }
 }

@@ -7,7 +7,7 @@ import NIOCore
 /// One Ruptela connection: every packet names its IMEI; records are acknowledged positively once
 /// durable and negatively when not (the device then resends them).
 struct RuptelaSession: DeviceSession {
-    func run(_ frames: AsyncStream<RuptelaFrame>, on connection: DeviceConnection) async {
+    func run(_ frames: DeviceFrames<RuptelaFrame>, on connection: DeviceConnection) async {
         var connection = connection
         var device: DeviceBinding?
         for await frame in frames {
@@ -29,9 +29,10 @@ struct RuptelaSession: DeviceSession {
             let started = ContinuousClock.now
             switch message {
             case .records(let fixes, _):
-                if await connection.store(fixes, for: device) != nil {
+                let stored = await connection.store(fixes, for: device) { _ in
                     connection.acknowledge(Ruptela.ack(positive: true), since: started)
-                } else {
+                }
+                if stored == nil {
                     connection.send(Ruptela.ack(positive: false))
                 }
             default:

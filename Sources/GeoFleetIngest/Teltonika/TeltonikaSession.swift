@@ -6,7 +6,7 @@ import NIOCore
 /// One Teltonika TCP connection: IMEI handshake, then each AVL packet made durable and acknowledged
 /// with its record count, strictly in arrival order.
 struct TeltonikaSession: DeviceSession {
-    func run(_ messages: AsyncStream<TeltonikaTCPMessage>, on connection: DeviceConnection) async {
+    func run(_ messages: DeviceFrames<TeltonikaTCPMessage>, on connection: DeviceConnection) async {
         var connection = connection
         var device: DeviceBinding?
         for await message in messages {
@@ -27,8 +27,9 @@ struct TeltonikaSession: DeviceSession {
                 }
                 let started = ContinuousClock.now
                 // Not durable: no ACK; the device keeps the records and sends them again.
-                guard let outcome = await connection.store(packet.records.map(\.fix), for: device) else { continue }
-                connection.acknowledge(Teltonika.encodeTCPAck(accepted: outcome.acknowledged), since: started)
+                _ = await connection.store(packet.records.map(\.fix), for: device) { outcome in
+                    connection.acknowledge(Teltonika.encodeTCPAck(accepted: outcome.acknowledged), since: started)
+                }
             case .corruptPacket(let count):
                 connection.metrics.corrupt.increment()
                 connection.logger.warning("AVL packet failed its CRC; not acknowledged", metadata: ["records": "\(count)"])

@@ -29,11 +29,14 @@ public final class TeltonikaUDPServer: Service, Sendable {
     /// The port actually bound.
     public var port: Int { channel.localAddress?.port ?? 0 }
 
+    /// One receive buffer: above the largest UDP payload over IPv4 (65,507), so no datagram is ever cut.
+    static let receiveBufferBytes = 65_536
+
     /// Binds now. `queueLimit` datagrams may wait for a worker; beyond that new ones are dropped
     /// unacknowledged (the device resends), so a flood cannot grow memory without bound.
     public static func bind(
         host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline,
-        workers: Int = 64, queueLimit: Int = 8192, logger: Logger,
+        workers: Int = 64, queueLimit: Int = 8192, maxIOElementsPerRecord: Int = DeviceListenerLimits().maxIOElementsPerRecord, logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> TeltonikaUDPServer {
         let metrics = DeviceMetrics(protocolName: "teltonika_udp")
@@ -42,10 +45,14 @@ public final class TeltonikaUDPServer: Service, Sendable {
         // a share of the devices' datagrams.
         let channel = try await DatagramBootstrap(group: group)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            // Room for the largest UDP payload (65,507 bytes): NIO's default 2,048-byte buffer cut longer
+            // datagrams, which then failed to decode and were resent by the device forever. Datagrams are
+            // decoded at once and their buffer dropped, so the size costs no memory per queued datagram.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: TeltonikaUDPServer.receiveBufferBytes))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        DatagramHandler(continuation: continuation, metrics: metrics, logger: logger))
+                        DatagramHandler(continuation: continuation, maxIOElementsPerRecord: maxIOElementsPerRecord, metrics: metrics, logger: logger))
                 }
             }
             .bind(host: host, port: port)
@@ -96,12 +103,16 @@ public final class TeltonikaUDPServer: Service, Sendable {
         let datagram = inbound.datagram
         var intake = DeviceIntake(directory: directory, pipeline: pipeline, metrics: metrics, logger: logger)
         intake.logger[metadataKey: "remote"] = "\(inbound.remote)"
+        defer { intake.finished() }
         guard case .known(let device) = await intake.identify(datagram.imei) else { return }
-        guard let outcome = await intake.store(datagram.packet.records.map(\.fix), for: device) else { return }
-        let ack = Teltonika.encodeUDPAck(packetID: datagram.packetID, avlPacketID: datagram.avlPacketID,
-                                         accepted: UInt8(clamping: outcome.acknowledged))
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: inbound.remote, data: ByteBuffer(bytes: ack)), promise: nil)
-        intake.acknowledged(since: started)
+        let channel = self.channel
+        let identified = intake
+        _ = await identified.store(datagram.packet.records.map(\.fix), for: device) { outcome in
+            let ack = Teltonika.encodeUDPAck(packetID: datagram.packetID, avlPacketID: datagram.avlPacketID,
+                                             accepted: UInt8(clamping: outcome.acknowledged))
+            channel.writeAndFlush(AddressedEnvelope(remoteAddress: inbound.remote, data: ByteBuffer(bytes: ack)), promise: nil)
+            identified.acknowledged(since: started)
+        }
     }
 }
 
@@ -110,12 +121,14 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let continuation: AsyncStream<TeltonikaUDPServer.Inbound>.Continuation
+    private let maxIOElementsPerRecord: Int
     private let metrics: DeviceMetrics
     private let dropped = Counter(label: "geofleet_device_frames_total", dimensions: [("protocol", "teltonika_udp"), ("result", "dropped_overload")])
     private let logger: Logger
 
-    init(continuation: AsyncStream<TeltonikaUDPServer.Inbound>.Continuation, metrics: DeviceMetrics, logger: Logger) {
+    init(continuation: AsyncStream<TeltonikaUDPServer.Inbound>.Continuation, maxIOElementsPerRecord: Int, metrics: DeviceMetrics, logger: Logger) {
         self.continuation = continuation
+        self.maxIOElementsPerRecord = maxIOElementsPerRecord
         self.metrics = metrics
         self.logger = logger
     }
@@ -124,6 +137,7 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
         let envelope = unwrapInboundIn(data)
         do {
             let datagram = try Teltonika.decodeUDPDatagram(envelope.data)
+            try TeltonikaLimits.check(datagram.packet, maxIOElementsPerRecord: maxIOElementsPerRecord)
             if case .dropped = continuation.yield(TeltonikaUDPServer.Inbound(datagram: datagram, remote: envelope.remoteAddress)) {
                 dropped.increment()
             }
