@@ -204,9 +204,7 @@ public final class GeoFleetEngine: Sendable {
         application = Application(
             router: router,
             server: GuardedHTTPServer.http1WebSocketUpgrade(webSocketRouter: router, limits: configuration.apiLimits),
-            configuration: .init(
-                address: .hostname(configuration.bindHost, port: configuration.httpPort), serverName: "geofleet",
-                availableConnectionsDelegate: GuardedHTTPServer.connectionCap(configuration.apiLimits)),
+            configuration: .init(address: .hostname(configuration.bindHost, port: configuration.httpPort), serverName: "geofleet"),
             onServerRunning: { channel in portSignal.set(channel.localAddress?.port ?? 0) },
             logger: logger)
         logger.info("engine started", metadata: [

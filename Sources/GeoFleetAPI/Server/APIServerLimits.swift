@@ -6,7 +6,7 @@ public struct APIServerLimits: Sendable, Equatable {
     public var bodyTimeoutSeconds: Int = 30
     /// A keep-alive connection with no request in flight (`GEOFLEET_HTTP_IDLE_TIMEOUT_SECONDS`).
     public var idleTimeoutSeconds: Int = 60
-    /// Open connections in all; past it new ones wait in the kernel's backlog (`GEOFLEET_HTTP_MAX_CONNECTIONS`).
+    /// Open connections in all; past it new ones are closed (`GEOFLEET_HTTP_MAX_CONNECTIONS`).
     public var maxConnections: Int = 10_000
     /// Open connections from one address; past it new ones are closed (`GEOFLEET_HTTP_MAX_CONNECTIONS_PER_IP`).
     public var maxConnectionsPerIP: Int = 256

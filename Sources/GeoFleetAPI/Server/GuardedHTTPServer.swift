@@ -1,3 +1,4 @@
+import GeoFleetIngest
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -6,21 +7,17 @@ import Logging
 import Metrics
 import NIOCore
 
-/// The API's HTTP/1.1 + WebSocket listener with its limits: a header deadline and a per-address cap
-/// on every connection before any HTTP parsing, a body deadline and an idle timeout after it.
+/// The API's HTTP/1.1 + WebSocket listener with its limits: connection caps (in all and per address,
+/// the same ``ConnectionLimiter`` the device listeners use) and a header deadline on every connection
+/// before any HTTP parsing, a body deadline and an idle timeout after it.
 public enum GuardedHTTPServer {
-    /// The global cap: past `maxConnections` the listener stops accepting, so new connections wait in
-    /// the kernel's backlog instead of taking memory.
-    public static func connectionCap(_ limits: APIServerLimits) -> any AvailableConnectionsDelegate {
-        MaximumAvailableConnections(limits.maxConnections)
-    }
-
     /// Builds Hummingbird's HTTP/1 + WebSocket-upgrade channel wrapped in the guards of `limits`.
     public static func http1WebSocketUpgrade<WSResponderBuilder: HTTPResponderBuilder>(
         webSocketRouter: WSResponderBuilder, limits: APIServerLimits
     ) -> HTTPServerBuilder where WSResponderBuilder.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
-        let gate = PerAddressConnectionGate(maxPerAddress: limits.maxConnectionsPerIP, listener: "api")
+        let limiter = ConnectionLimiter(maxConnections: limits.maxConnections, maxPerIP: limits.maxConnectionsPerIP)
+        let refused = Counter(label: "geofleet_http_connections_refused_total")
         let headerExpired = Counter(label: "geofleet_http_timeouts_total", dimensions: [("phase", "header")])
         let bodyExpired = Counter(label: "geofleet_http_timeouts_total", dimensions: [("phase", "body")])
         let bodyTimeout = TimeAmount.seconds(Int64(limits.bodyTimeoutSeconds))
@@ -33,7 +30,7 @@ public enum GuardedHTTPServer {
                         idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds))),
                     ws: .init()))
             return GuardedChildChannel(
-                inner: inner, gate: gate, headerTimeout: .seconds(Int64(limits.headerTimeoutSeconds)), headerExpired: headerExpired)
+                inner: inner, limiter: limiter, refused: refused, headerTimeout: .seconds(Int64(limits.headerTimeoutSeconds)), headerExpired: headerExpired)
         }
     }
 }
@@ -45,18 +42,20 @@ struct GuardedChildChannel<Inner: ServerChildChannel>: ServerChildChannel {
     struct Refused: Error {}
 
     let inner: Inner
-    let gate: PerAddressConnectionGate
+    let limiter: ConnectionLimiter
+    let refused: Counter
     let headerTimeout: TimeAmount
     let headerExpired: Counter
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        guard gate.admit(channel) else {
-            logger.debug("connection refused: too many from one address", metadata: [
-                "remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")",
-            ])
+        let address = channel.remoteAddress?.ipAddress ?? "?"
+        guard limiter.acquire(address) else {
+            refused.increment()
+            logger.debug("connection refused: connection cap reached", metadata: ["remote": "\(address)"])
             channel.close(promise: nil)
             return channel.eventLoop.makeFailedFuture(Refused())
         }
+        channel.closeFuture.whenComplete { _ in limiter.release(address) }
         do {
             try channel.pipeline.syncOperations.addHandler(HeaderDeadlineHandler(timeout: headerTimeout, expired: headerExpired))
         } catch {
