@@ -22,40 +22,9 @@ requirements=$root/scripts/requirements-api-fuzz.txt
 examples=${GEOFLEET_API_FUZZ_EXAMPLES:-100}
 seed=${GEOFLEET_API_FUZZ_SEED:-20260501}
 secret=api-fuzz-secret-0123456789abcdef-0123456789
-python=/usr/bin/python3
-[ -x "$python" ] || python=$(command -v python3)
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/geofleet-api-fuzz-XXXXXX")
-# The embedded cluster runs as `postgres` when we are root: it must be able to reach the data dir.
-chmod 0755 "$work"
-server_pid=""
-
-cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 1 300); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$server_pid" 2>/dev/null || true
-    fi
-    # A server that died cannot stop its cluster.
-    local pid_file=$work/data/postgres/data/postmaster.pid
-    if [ -f "$pid_file" ]; then
-        local pg_pid
-        pg_pid=$(head -1 "$pid_file")
-        kill -QUIT "$pg_pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$pg_pid" 2>/dev/null || break; sleep 0.1; done
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "api-fuzz: $*" >&2
-    if [ -f "$work/geofleetd.log" ]; then
-        echo "--- geofleetd log (last 40 lines) ---" >&2
-        tail -40 "$work/geofleetd.log" >&2
-    fi
-    exit 1
-}
+tool=api-fuzz
+# shellcheck source=lib/private-daemon.sh
+. "$root/scripts/lib/private-daemon.sh"
 
 # 1. Schemathesis in its own venv, reinstalled when the pins change.
 stamp=$venv/.requirements.sha256
@@ -79,59 +48,19 @@ if [ ! -x "$venv/bin/schemathesis" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wan
 fi
 
 # 2. The binaries.
-if [ -n "${GEOFLEET_BIN:-}" ]; then
-    bin=$GEOFLEET_BIN
-else
-    swift build --product geofleetd >"$work/build.log" 2>&1 || fail "swift build failed: $(tail -30 "$work/build.log")"
-    swift build --product geofleet >>"$work/build.log" 2>&1 || fail "swift build failed: $(tail -30 "$work/build.log")"
-    bin=$(swift build --show-bin-path)
-fi
-[ -x "$bin/geofleetd" ] && [ -x "$bin/geofleet" ] || fail "no geofleetd/geofleet in $bin"
+resolve_binaries
 
-# 3. A private server: free ports (TCP, and UDP for Teltonika), embedded PostgreSQL under the temp dir.
-read -r http_port teltonika_port gt06_port osmand_port ruptela_port < <("$python" - <<'EOF'
-import socket
-held, ports = [], []
-while len(ports) < 5:
-    tcp = socket.socket()
-    tcp.bind(("127.0.0.1", 0))
-    port = tcp.getsockname()[1]
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        udp.bind(("127.0.0.1", port))
-    except OSError:
-        tcp.close()
-        continue
-    held += [tcp, udp]
-    ports.append(port)
-print(*ports)
-EOF
-)
-(
-    for name in $(compgen -e | grep '^GEOFLEET_' || true); do unset "$name"; done
-    # Rate limits off: Schemathesis sends thousands of requests as one user (the limiter has its own tests).
-    export GEOFLEET_RATE_LIMIT_FLEET_WRITES_PER_HOUR=0 GEOFLEET_RATE_LIMIT_API_PER_MINUTE=0 GEOFLEET_RATE_LIMIT_ROUTING_PER_MINUTE=0
-    export GEOFLEET_DATA_DIR=$work/data GEOFLEET_BIND=127.0.0.1 GEOFLEET_JWT_SECRET=$secret \
-        GEOFLEET_HTTP_PORT=$http_port GEOFLEET_TELTONIKA_PORT=$teltonika_port GEOFLEET_GT06_PORT=$gt06_port \
-        GEOFLEET_OSMAND_PORT=$osmand_port GEOFLEET_RUPTELA_PORT=$ruptela_port
-    # A real road graph (Monaco), so route answers come from the router as well as the heuristic.
+# 3. A private server with a real road graph (Monaco), so route answers come from the router as well as the heuristic.
+daemon_extra_env() {
     export GEOFLEET_OSM=$root/fixtures/osm/monaco.osm.pbf GEOFLEET_ROUTING_PROFILES=car,articulated
-    exec "$bin/geofleetd"
-) >"$work/geofleetd.log" 2>&1 &
-server_pid=$!
-base=http://127.0.0.1:$http_port
-for _ in $(seq 1 1200); do
-    kill -0 "$server_pid" 2>/dev/null || fail "geofleetd exited during start"
-    curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break
-    sleep 0.1
-done
-curl -fsS -o /dev/null "$base/healthz" 2>/dev/null || fail "geofleetd did not answer /healthz within 120 s"
+}
+start_private_daemon
 
 # 4. A pro token, seeded vehicles, and the spec with their ids as examples for `{id}` and `vehicleId`.
-token=$(GEOFLEET_JWT_SECRET=$secret GEOFLEET_DATA_DIR=$work/data "$bin/geofleet" token --sub fuzz_user --plan pro | tail -1)
+token=$(private_token fuzz_user --plan pro)
 [ -n "$token" ] || fail "geofleet token printed nothing"
 # The marketplace's service token, to seed open cargo (Schemathesis itself runs with the pro token: 403 on cargo sync).
-service_token=$(GEOFLEET_JWT_SECRET=$secret GEOFLEET_DATA_DIR=$work/data "$bin/geofleet" token --sub fuzz_market --plan pro --role service | tail -1)
+service_token=$(private_token fuzz_market --plan pro --role service)
 "$venv/bin/python" - "$base" "$token" "$root/schemas/openapi.yaml" "$work/openapi.json" "$service_token" >"$work/seed.log" 2>&1 <<'EOF' \
     || fail "seeding failed: $(cat "$work/seed.log")"
 import datetime, json, sys, time, urllib.request, urllib.error
@@ -230,7 +159,7 @@ fi
 
 # 6. What Schemathesis does not send: no, invalid or trial tokens, bodies over 64 KiB, inputs that broke the
 #    server before; then whether positions sent through the API still reach PostGIS after all of it.
-trial=$(GEOFLEET_JWT_SECRET=$secret GEOFLEET_DATA_DIR=$work/data "$bin/geofleet" token --sub fuzz_user --plan trial | tail -1)
+trial=$(private_token fuzz_user --plan trial)
 "$venv/bin/python" - "$base" "$token" "$trial" >"$work/probes.log" 2>&1 <<'PY' || failures+=("contract probes failed")
 import json, re, sys, time, urllib.request, urllib.error
 
