@@ -8,7 +8,8 @@ extension GT06 {
     /// throws `.truncated`. Bytes after the fields a type defines are ignored (vendors append extras).
     /// A date that is not a calendar date throws `.badDateTime`, a latitude above 90 or longitude above 180
     /// `.badCoordinates`: such content is garbage or a variant we do not know, and no fix beats a fix at an
-    /// impossible place or time. `valid` is only the device's own GPS-fixed bit.
+    /// impossible place or time. `valid` is only the device's own GPS-fixed bit. Times from the 0x70 GPS
+    /// module (epoch seconds) and the 0x21 text are UTC already and ignore the offset.
     public static func decode(_ frame: GT06Frame, timeZoneOffsetSeconds: Int = 0) throws(GT06DecodingError) -> GT06Message {
         var reader = GT06ContentReader(frame.content)
         let offset = timeZoneOffsetSeconds
