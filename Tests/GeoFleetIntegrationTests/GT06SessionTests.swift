@@ -52,6 +52,57 @@ import Testing
         try await harness.stop()
     }
 
+    /// Issue 13: a 0x11 GPS+LBS frame was dropped (decoded as an unknown type). Every position type Traccar
+    /// answers is now answered once its fix is durable, and lands in PostGIS history.
+    @Test func everyPositionTypeIsAnsweredAndStored() async throws {
+        let harness = try await Self.start()
+        _ = try await harness.addVehicle(token: try await harness.token("gt06-owner"), plate: "B-402-GTS", imei: "123456789012345")
+        let device = try await TestDeviceClient.connect(port: harness.gt06Port)
+        try await device.send(try frame("login-notes-example"))
+        #expect(try await device.read(10) == [UInt8](hex: "787805010001D9DC0D0A"))
+
+        try await device.send(try frame("gps-lbs-long-cell-canada"))
+        #expect(try await device.read(10) == [UInt8](hex: "78780511000628F60D0A"), "0x11 answered with its serial and CRC-ITU")
+        #expect(try await harness.waitForCount("SELECT count(*)::int8 FROM positions", equals: 1) == 1)
+        #expect(try await harness.count("SELECT round(ST_Y(geom)::numeric * 1e6)::int8 FROM positions") == 43_970_484)
+        #expect(try await harness.count("SELECT round(ST_X(geom)::numeric * 1e6)::int8 FROM positions") == -79_263_956)
+        #expect(try await harness.count("SELECT (extract(epoch FROM fix_time) * 1000)::int8 FROM positions") == 1_636_598_688_000)
+        #expect(try await harness.count("SELECT (attributes->>'cid')::int8 FROM positions") == 8_685_836)
+        #expect(try await harness.count("SELECT (attributes->>'mnc')::int8 FROM positions") == 720)
+
+        // Others Traccar answers: JI09 0x1E, 0x27 and 0xA4 alarms, 0x37, JC400 0x95, the AZ735's 7979 0x32
+        // (answered in 7979 framing) and the 7979 0x70 modular position.
+        let others: [(String, String)] = [
+            ("gps-cell-list-ji09", "7878051E01203FDD0D0A"),
+            ("fence-alarm-us-mnc2", "7878052700032F2C0D0A"),
+            ("gps-lbs-modules-odometer", "78780537002C734C0D0A"),
+            ("fence-alarm-4g-mnc2", "787805A40010EEBE0D0A"),
+            ("event-jc400-cornering", "78780595003767710D0A"),
+            ("az735-gps-7979", "797900053200BCEDD10D0A"),
+            ("modular-gps-7979", "78780570000677670D0A"),
+        ]
+        for (name, reply) in others {
+            try await device.send(try frame(name))
+            let expected = try #require([UInt8](hex: reply))
+            #expect(try await device.read(expected.count) == expected, "\(name) answered")
+        }
+        // 0x34 (X1) and a 0x21 position text are stored without a reply, as Traccar does.
+        try await device.send(try frame("x1-gps-kuwait"))
+        try await device.send(try frame("text-current-position-7979"))
+        #expect(try await harness.waitForCount("SELECT count(*)::int8 FROM positions", equals: 10) == 10)
+        #expect(try await harness.count("SELECT count(*)::int8 FROM positions WHERE attributes->>'alarm' = 'hardCornering'") == 1)
+        #expect(try await harness.count("SELECT count(*)::int8 FROM positions WHERE attributes->>'odometer' = '9000'") == 1)
+
+        // A 0x95 without a position is neither stored nor answered; the connection stays usable.
+        try await device.send(try frame("event-jc100-no-position"))
+        try await device.send(try frame("heartbeat-charging"))
+        #expect(try await device.read(10) == [UInt8](hex: "7878051301BAFB710D0A"), "the next reply is the heartbeat's")
+        #expect(try await harness.count("SELECT count(*)::int8 FROM positions") == 10)
+
+        await device.close()
+        try await harness.stop()
+    }
+
     @Test func refusalsCloseTheConnectionWithoutReply() async throws {
         let harness = try await Self.start()
         _ = try await harness.addVehicle(token: try await harness.token("gt06-owner"), plate: "B-401-GTS", imei: "123456789012345")

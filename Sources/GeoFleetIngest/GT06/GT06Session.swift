@@ -6,9 +6,10 @@ import NIOCore
 
 /// One Concox GT06 connection: login, then locations, heartbeats and alarms in arrival order.
 ///
-/// Login, heartbeat, alarm and time request get the protocol's response (CONTRACT.md); an alarm's
-/// response waits until its fix is durable. Location packets get none, so a location that cannot be
-/// made durable closes the connection: the device notices and keeps its buffer for the next one.
+/// Login, heartbeat, alarm and time request get the protocol's response (CONTRACT.md), and so do the
+/// position types Traccar answers beyond 0x10/0x12/0x22/0xA0 (`GT06Frame.responseRequired`); the response to a
+/// frame carrying a fix waits until that fix is durable. 0x10/0x12/0x22/0xA0 get none, so such a location
+/// that cannot be made durable closes the connection: the device notices and keeps its buffer for the next one.
 struct GT06Session: DeviceSession {
     func run(_ frames: DeviceFrames<GT06Frame>, on connection: DeviceConnection) async {
         var connection = connection
@@ -45,9 +46,9 @@ struct GT06Session: DeviceSession {
                     return
                 }
                 connection.metrics.acknowledged.increment()
-            case .alarm(let fix, _, _):
+            case .alarm(let fix, _, _), .acknowledgedLocation(let fix):
                 _ = await connection.store([fix], for: device) { _ in
-                    connection.acknowledge(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial), since: started)
+                    connection.acknowledge(GT06.acknowledgement(of: frame), since: started)
                 }
             case .heartbeat:
                 connection.send(GT06.response(protocolNumber: frame.protocolNumber, serial: frame.serial))

@@ -1,4 +1,4 @@
-/// The alarm byte of GT06 alarm packets (0x16/0x26), per Concox's protocol; clones reuse some codes
+/// The alarm byte of GT06 alarm packets (0x16/0x26/0x27/0xA4, LW4G 0xA2), per Concox's protocol; clones reuse some codes
 /// differently (Traccar maps 0x19 to hard acceleration for LW4G), so unknown codes stay `.other`.
 public enum GT06Alarm: Sendable, Hashable {
     /// 0x00: no alarm (the packet reports status only).

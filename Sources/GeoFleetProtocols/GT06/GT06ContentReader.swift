@@ -12,12 +12,19 @@ struct GT06ContentReader {
 
     /// An unsigned big-endian integer of `size` bytes (1…8).
     mutating func read(_ size: Int) throws(GT06DecodingError) -> UInt64 {
+        let value = try peek(size)
+        offset += size
+        return value
+    }
+
+    /// The integer `read(size)` would return, without consuming it.
+    func peek(_ size: Int) throws(GT06DecodingError) -> UInt64 {
+        precondition((0...8).contains(size), "a GT06 field is 0 to 8 bytes")
         guard size <= remaining else { throw .truncated }
         var value: UInt64 = 0
         for byte in bytes[offset..<(offset + size)] {
             value = value << 8 | UInt64(byte)
         }
-        offset += size
         return value
     }
 
@@ -25,14 +32,15 @@ struct GT06ContentReader {
     mutating func u16() throws(GT06DecodingError) -> UInt16 { UInt16(try read(2)) }
     mutating func u32() throws(GT06DecodingError) -> UInt32 { UInt32(try read(4)) }
 
+    /// `count` comes from the device (a length byte): a negative one is as bad as a too large one.
     mutating func bytes(_ count: Int) throws(GT06DecodingError) -> ArraySlice<UInt8> {
-        guard count <= remaining else { throw .truncated }
+        guard count >= 0, count <= remaining else { throw .truncated }
         defer { offset += count }
         return bytes[offset..<(offset + count)]
     }
 
     mutating func skip(_ count: Int) throws(GT06DecodingError) {
-        guard count <= remaining else { throw .truncated }
+        guard count >= 0, count <= remaining else { throw .truncated }
         offset += count
     }
 }

@@ -17,15 +17,19 @@ public struct GT06Frame: Sendable, Equatable {
     }
 
     /// Whether the server must answer this frame (CONTRACT "Devices": login, heartbeat, alarms; plus time
-    /// requests, whose answer is the time). Known from the protocol number alone, so a session can still
-    /// answer a frame whose content it failed to decode.
+    /// requests, whose answer is the time, and the position types beyond 0x10/0x12/0x22/0xA0 that Traccar
+    /// answers). Login, heartbeat, alarm and time request are known from the protocol number alone, so a
+    /// session can still answer one whose content it failed to decode; the answered position types only
+    /// when their content holds a position (several numbers mean other things at other lengths), which
+    /// only decoding tells.
     public var responseRequired: Bool {
         switch protocolNumber {
         case GT06.ProtocolNumber.login, GT06.ProtocolNumber.heartbeat, GT06.ProtocolNumber.alarm,
-            GT06.ProtocolNumber.multiFenceAlarm, GT06.ProtocolNumber.timeRequest:
+            GT06.ProtocolNumber.multiFenceAlarm, GT06.ProtocolNumber.timeRequest, GT06.ProtocolNumber.fenceAlarm,
+            GT06.ProtocolNumber.fenceAlarm4G:
             return true
         default:
-            return false
+            return (try? GT06.decode(self))?.responseRequired ?? false
         }
     }
 }

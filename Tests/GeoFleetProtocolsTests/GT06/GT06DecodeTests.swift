@@ -8,7 +8,7 @@ struct GT06DecodeTests {
 
     private func fix(_ message: GT06Message) -> DeviceFix? {
         switch message {
-        case .location(let fix), .alarm(let fix, _, _): fix
+        case .location(let fix), .acknowledgedLocation(let fix), .alarm(let fix, _, _): fix
         default: nil
         }
     }
@@ -38,6 +38,11 @@ struct GT06DecodeTests {
             ("gps-lbs-4g-china-mnc2", 30),  // 8-byte cell ID
             ("heartbeat-charging", 2),  // GSM level
             ("alarm-vibration", 30),  // alarm byte missing
+            ("gps-lbs-long-cell-canada", 25),  // inside the 4-byte cell ID
+            ("fence-alarm-us-mnc2", 33),  // geofence byte missing
+            ("fence-alarm-4g-mnc2", 30),  // inside the 4G cell's 8-byte ID
+            ("gps-lbs-modules-odometer", 34),  // inside the mileage module
+            ("event-jc400-cornering", 21),  // inside the 2-byte speed
         ]
         for (name, count) in cases {
             var cut = try frame(name)
@@ -53,6 +58,85 @@ struct GT06DecodeTests {
         let fix = try #require(fix(try GT06.decode(cut)))
         #expect(gt06Attributes(fix) == ["ignition": .bool(false)])
         #expect(fix.valid && abs(fix.latitude - 54.945346667) < 1e-6)
+    }
+
+    @Test("0x11 without the cell block decodes the GPS block alone, and is still answered")
+    func longCellWithoutLBS() throws {
+        var cut = try frame("gps-lbs-long-cell-canada")
+        cut.content = Array(cut.content.prefix(18))
+        guard case .acknowledgedLocation(let fix) = try GT06.decode(cut) else {
+            Issue.record("not an answered location")
+            return
+        }
+        #expect(gt06Attributes(fix).isEmpty)
+        #expect(abs(fix.latitude - 43.970484) < 1e-6 && abs(fix.longitude - -79.263956) < 1e-6)
+        #expect(GT06.response(to: cut, now: 0) == GT06.response(protocolNumber: 0x11, serial: 6))
+    }
+
+    @Test("a 0x37 module claiming more bytes than the frame holds is .truncated; a stub under a header is ignored")
+    func moduleLengths() throws {
+        let real = try frame("gps-lbs-modules-odometer")
+        // The last module (0x003C, 4 bytes) claims 5.
+        var long = real
+        let last = long.content.count - 5
+        #expect(Array(long.content[(last - 2)...last]) == [0x00, 0x3C, 0x04])
+        long.content[last] = 0x05
+        #expect(throws: GT06DecodingError.truncated) { try GT06.decode(long) }
+        // A length of 255 on the first module, far past the end.
+        var huge = real
+        #expect(Array(huge.content[29...31]) == [0x00, 0x2E, 0x04])
+        huge.content[31] = 0xFF
+        #expect(throws: GT06DecodingError.truncated) { try GT06.decode(huge) }
+        var stub = real
+        stub.content += [0x00, 0x2E]
+        guard case .acknowledgedLocation(let fix) = try GT06.decode(stub) else {
+            Issue.record("not an answered location")
+            return
+        }
+        #expect(gt06Attributes(fix)["odometer"] == .int(9000))
+    }
+
+    @Test("the LBS length byte picks the 4G cell layout only when it is exactly that layout's size")
+    func alarmCellLayout() throws {
+        // 0x27's LBS length 10 is the standard layout with a 2-byte MNC.
+        let standard = try frame("fence-alarm-us-mnc2")
+        #expect(standard.content[18] == 10)
+        // 0xA4 with length 17: 4G layout with a 2-byte MNC. One less, and the standard layout is read
+        // (then the rest of the declared block skipped), as for clones that pad the block.
+        var padded = try frame("fence-alarm-4g-mnc2")
+        #expect(padded.content[18] == 17)
+        padded.content[18] = 16
+        padded.content.remove(at: 19 + 16 - 1)
+        guard case .alarm(let fix, _, _) = try GT06.decode(padded) else {
+            Issue.record("not an alarm")
+            return
+        }
+        #expect(gt06Attributes(fix)["lac"] == .int(0))
+        #expect(gt06Attributes(fix)["cid"] == .int(0x26_0E00))
+    }
+
+    @Test("0x27/0xA4: the language byte's high nibble extends the alarm code (0x107); such codes are \"other\"")
+    func extendedAlarmCode() throws {
+        var alarm = try frame("fence-alarm-us-mnc2")
+        let code = alarm.content.count - 3
+        #expect(Array(alarm.content[code...]) == [0x0C, 0x02, 0xFF])
+        alarm.content[code] = 0x07
+        alarm.content[code + 1] = 0x12
+        guard case .alarm(let fix, _, let kind) = try GT06.decode(alarm) else {
+            Issue.record("not an alarm")
+            return
+        }
+        #expect(kind == .other(0x07))
+        #expect(gt06Attributes(fix)["alarmCode"] == .int(0x107))
+        #expect(gt06Attributes(fix)["geofence"] == .int(255))
+    }
+
+    @Test("0x95 of a date-time and an event carries no position: not stored, not answered")
+    func eventWithoutPosition() throws {
+        let bare = try frame("event-jc100-no-position")
+        #expect(try GT06.decode(bare) == .other(protocolNumber: 0x95))
+        #expect(!bare.responseRequired)
+        #expect(GT06.response(to: bare, now: 0) == nil)
     }
 
     @Test("device local time minus the session's offset is UTC")

@@ -45,6 +45,8 @@ struct GT06Fixture: Decodable, Sendable {
         let satellites: Int
         let valid: Bool
         let attributes: [String: Scalar]
+        /// Metres; only the 0x70 GPS module carries it (absent: 0).
+        let altitude: Double?
     }
 
     struct Status: Decodable, Sendable {
