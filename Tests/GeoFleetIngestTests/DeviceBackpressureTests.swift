@@ -63,6 +63,26 @@ import Testing
         _ = try await channel.finish()
     }
 
+    @Test func readIsHeldWhileTheDeviceDoesNotReadItsAnswers() async throws {
+        let channel = NIOAsyncTestingChannel()
+        let counter = ReadCounter()
+        let backlog = DeviceBacklog(protocolName: "test")
+        try await channel.testingEventLoop.executeInContext {
+            try channel.pipeline.syncOperations.addHandlers([counter, ReadGate(limit: 4, backlog: backlog)])
+        }
+        // Our ACKs pile up unsent (the device reads none): reading more would only pile up more.
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        channel.read()
+        await channel.testingEventLoop.run()
+        #expect(counter.reads.load(ordering: .relaxed) == 0)
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        await channel.testingEventLoop.run()
+        #expect(counter.reads.load(ordering: .relaxed) == 1, "writable again: the held read goes out")
+        _ = try await channel.finish()
+    }
+
     @Test func aRecordWithTooManyIOElementsIsRefused() throws {
         // Teltonika wiki's Codec 8 example carries 5 IO elements: over a cap of 4, within one of 5.
         var buffer = ByteBuffer(bytes: Self.frame.dropFirst(8).dropLast(4))

@@ -12,6 +12,8 @@ final class DeviceFrameQueue<Frame: Sendable>: ChannelInboundHandler {
     private let stream: AsyncStream<Frame>
     private let admit: (Frame) throws -> Void
     private var rate: FrameRate
+    /// Set once a frame was refused: the connection is closing, and nothing after that frame is queued.
+    private var refusing = false
     private let metrics: DeviceMetrics
     private let logger: Logger
 
@@ -34,14 +36,17 @@ final class DeviceFrameQueue<Frame: Sendable>: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !refusing else { return }
         let frame = unwrapInboundIn(data)
         do {
             try admit(frame)
         } catch {
+            refusing = true
             context.fireErrorCaught(error)
             return
         }
         if rate.exceeded(at: .now()) {
+            refusing = true
             metrics.closedFrameRate.increment()
             logger.warning("closing connection: frame rate over the cap", metadata: [
                 "protocol": "\(metrics.protocolName)", "remote": "\(context.remoteAddress.map { "\($0)" } ?? "?")",

@@ -59,6 +59,10 @@ struct DeviceIntake: Sendable {
                 metrics.closedUnavailable.increment()
                 logger.info("refused device while its binding changes")
                 return .unavailable
+            case .busy:
+                metrics.closedUnavailable.increment()
+                logger.debug("refused device: too many device lookups waiting")
+                return .unavailable
             }
         } catch {
             metrics.closedUnavailable.increment()

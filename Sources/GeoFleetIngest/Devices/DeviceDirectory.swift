@@ -18,6 +18,7 @@ public final class DeviceDirectory: Sendable {
     private let state = Mutex(State())
     private let nextConnection = Atomic<UInt64>(1)
     private let lookupCounter = Atomic<Int>(0)
+    private let lookupGate = LookupGate()
     /// Samples the log lines of refused unknown devices.
     let unknownLog = LogSampler()
 
@@ -49,6 +50,8 @@ public final class DeviceDirectory: Sendable {
         case unknown
         /// The device's binding is being changed right now: refuse; the device retries.
         case changing
+        /// Too many lookups wait for the database (a flood of unknown ids): refuse; the device retries.
+        case busy
     }
 
     /// - Parameter autoRegisterOwner: when set (`GEOFLEET_AUTO_REGISTER=true`), an unknown device
@@ -92,6 +95,8 @@ public final class DeviceDirectory: Sendable {
             if let answer { return answer }
             var binding = cached
             if binding == nil {
+                guard await lookupGate.enter() else { return .busy }
+                defer { lookupGate.leave() }
                 lookupCounter.add(1, ordering: .relaxed)
                 binding = try await store.binding(uniqueID: uniqueID)
                 if binding == nil, let owner = autoRegisterOwner {

@@ -122,6 +122,7 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
 
     private let continuation: AsyncStream<TeltonikaUDPServer.Inbound>.Continuation
     private let maxIOElementsPerRecord: Int
+    private let garbageLog = LogSampler()
     private let metrics: DeviceMetrics
     private let dropped = Counter(label: "geofleet_device_frames_total", dimensions: [("protocol", "teltonika_udp"), ("result", "dropped_overload")])
     private let logger: Logger
@@ -143,10 +144,14 @@ private final class DatagramHandler: ChannelInboundHandler, Sendable {
             }
         } catch {
             // No connection to close: a bad datagram is dropped and counted; the sender learns nothing.
+            // A flood of them logs one line per interval, the rest at debug.
             metrics.corrupt.increment()
-            logger.warning("dropping undecodable datagram", metadata: [
-                "protocol": "teltonika_udp", "remote": "\(envelope.remoteAddress)", "error": "\(error)",
-            ])
+            let metadata: Logger.Metadata = ["protocol": "teltonika_udp", "remote": "\(envelope.remoteAddress)", "error": "\(error)"]
+            if let suppressed = garbageLog.take() {
+                logger.warning("dropping undecodable datagram", metadata: metadata.merging(["suppressedSinceLastLine": "\(suppressed)"]) { $1 })
+            } else {
+                logger.debug("dropping undecodable datagram", metadata: metadata)
+            }
         }
     }
 
