@@ -21,12 +21,15 @@ public enum GuardedHTTPServer {
         let headerExpired = Counter(label: "geofleet_http_timeouts_total", dimensions: [("phase", "header")])
         let bodyExpired = Counter(label: "geofleet_http_timeouts_total", dimensions: [("phase", "body")])
         let bodyTimeout = TimeAmount.seconds(Int64(limits.bodyTimeoutSeconds))
+        let deadlineLogger = Logger(label: "geofleet.api")
         return HTTPServerBuilder { responder in
             let inner = HTTP1WebSocketUpgradeChannel(
                 responder: responder, webSocketResponder: webSocketResponder,
                 configuration: .init(
                     http1: .init(
-                        additionalChannelHandlers: [BodyDeadlineHandler(timeout: bodyTimeout, expired: bodyExpired)],
+                        additionalChannelHandlers: [
+                            RequestDeadlineHandler(timeout: bodyTimeout, start: .requestHead, closed: bodyExpired, logger: deadlineLogger),
+                        ],
                         idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds))),
                     ws: .init()))
             return GuardedChildChannel(

@@ -3,6 +3,7 @@ import GeoFleetProtocols
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 import NIOCore
 import ServiceLifecycle
 
@@ -94,7 +95,10 @@ public final class OsmAndServer: Service, Sendable {
             responder: OsmAndResponder(directory: directory, pipeline: pipeline, metrics: metrics, logger: logger),
             server: .http1(configuration: .init(additionalChannelHandlers: [
                 ConnectionCapHandler(limiter: connections, protocolName: "osmand", sampler: refusals, logger: logger),
-                RequestDeadlineHandler(timeout: requestTimeout, protocolName: "osmand", logger: logger),
+                RequestDeadlineHandler(
+                    timeout: requestTimeout, start: .connectionAndResponse,
+                    closed: Counter(label: "geofleet_device_connections_closed_total", dimensions: [("protocol", "osmand"), ("reason", "request_timeout")]),
+                    logger: logger),
             ])),
             configuration: .init(address: .hostname(host, port: port), serverName: "geofleet-osmand"),
             onServerRunning: { channel in
