@@ -24,20 +24,30 @@ public struct ArchiveDirectory: Sendable {
     public func manifests() throws -> [ArchiveManifest] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".manifest.json") }.sorted()
-        return try names.map { try readManifest(at: file($0)) }
+        return try names.map { name in
+            let manifest = try readManifest(at: file(name))
+            // The name restore and erasure go by is the one inside; it must be the file's own.
+            guard ArchiveManifest.fileName(partition: manifest.partition) == name else {
+                throw ArchiveError.corrupt("manifest \(file(name)) names partition \(manifest.partition.debugDescription)")
+            }
+            return manifest
+        }
     }
 
     /// The manifest of `partition`, nil when it was never archived.
     public func manifest(partition: String) throws -> ArchiveManifest? {
         let p = file(ArchiveManifest.fileName(partition: partition))
         guard FileManager.default.fileExists(atPath: p) else { return nil }
-        return try readManifest(at: p)
+        let manifest = try readManifest(at: p)
+        guard manifest.partition == partition else { throw ArchiveError.corrupt("manifest \(p) names partition \(manifest.partition.debugDescription)") }
+        return manifest
     }
 
     private func readManifest(at p: String) throws -> ArchiveManifest {
         do {
             let manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(contentsOf: URL(fileURLWithPath: p)))
             guard manifest.format == ArchiveManifest.formatName else { throw ArchiveError.corrupt("\(p) is not a GeoFleet manifest") }
+            try manifest.validate()
             return manifest
         } catch let error as ArchiveError {
             throw error

@@ -125,7 +125,7 @@ public struct PartitionArchiver: Sendable {
         var rows = 0
         var tableBytes: Int64 = 0
         for try await (count, size) in try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*)::int8, pg_total_relation_size('\(name)')::int8 FROM \(name)"), logger: logger
+            PostgresQuery(unsafeSQL: "SELECT count(*)::int8, pg_total_relation_size(\(QuotedIdentifier.literal(QuotedIdentifier.sql(name))))::int8 FROM \(QuotedIdentifier.sql(name))"), logger: logger
         ).decode((Int64, Int64).self) {
             rows = Int(count)
             tableBytes = size
@@ -199,9 +199,9 @@ public struct PartitionArchiver: Sendable {
         try await connection.query("BEGIN", logger: logger)
         try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(lockTimeoutSeconds)s'"), logger: logger)
         let locked = ContinuousClock.now
-        try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(name) IN ACCESS EXCLUSIVE MODE"), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(QuotedIdentifier.sql(name)) IN ACCESS EXCLUSIVE MODE"), logger: logger)
         var count = -1
-        for try await n in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(name)"), logger: logger).decode(Int64.self) {
+        for try await n in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(QuotedIdentifier.sql(name))"), logger: logger).decode(Int64.self) {
             count = Int(n)
         }
         guard count == expectedRows else {
@@ -212,12 +212,12 @@ public struct PartitionArchiver: Sendable {
             return nil
         }
         let parentLocked = ContinuousClock.now
-        try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE positions DETACH PARTITION \(name)"), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE positions DETACH PARTITION \(QuotedIdentifier.sql(name))"), logger: logger)
         try faults?(.detached, name)
         try await connection.query("COMMIT", logger: logger)
         let detached = ContinuousClock.now
         try faults?(.detachCommitted, name)
-        try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(QuotedIdentifier.sql(name))"), logger: logger)
         let done = ContinuousClock.now
         try faults?(.dropped, name)
         metrics.partitionLock.record(duration: done - locked)
@@ -245,7 +245,7 @@ public struct PartitionArchiver: Sendable {
             }
             let stats = try await BlockingWork.run { try ArchiveReader.stats(directory.file(manifest.file)) }
             try stats.check(against: manifest)
-            try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(QuotedIdentifier.sql(name))"), logger: logger)
             logger.info("dropped a detached table whose archive verifies", metadata: ["table": "\(name)"])
             report("\(name): detached by an interrupted run, archive verified, dropped")
         }
