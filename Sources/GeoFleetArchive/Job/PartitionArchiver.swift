@@ -17,6 +17,9 @@ public struct PartitionArchiver: Sendable {
     public let context: ArchiveContext
     public let retentionMilliseconds: Int64
     public let now: @Sendable () -> Int64
+    /// The real clock, never the `now` a test or `archive run --now` moves: partitions it says are
+    /// still receiving positions (today's and yesterday's) are never archived, whatever `now` says.
+    public var wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     public var faults: ArchiveFaultHook?
     /// One line per step, for the CLI.
     public var progress: (@Sendable (String) -> Void)?
@@ -34,6 +37,10 @@ public struct PartitionArchiver: Sendable {
 
     /// Partitions whose whole range ends at or before this instant are archived.
     public var cutoff: Int64 { now() - retentionMilliseconds }
+
+    /// Midnight UTC starting yesterday by the wall clock: a partition ending after it may still get
+    /// positions (late fixes, devices replaying their memory) and is never archived.
+    public var protectedFrom: Int64 { PartitionScheme.daily.start(containing: wallClock()) - 86_400_000 }
 
     /// Runs once. Returns `lockedOut` when another process is archiving.
     public func run() async throws -> ArchiveRunSummary {
@@ -62,7 +69,16 @@ public struct PartitionArchiver: Sendable {
 
         let cutoff = self.cutoff
         let restored = try await PartitionCatalog.restored(on: connection, logger: logger)
-        let due = try await PartitionCatalog.partitions(on: connection, logger: logger).filter { $0.end <= cutoff }
+        let protectedFrom = self.protectedFrom
+        let old = try await PartitionCatalog.partitions(on: connection, logger: logger).filter { $0.end <= cutoff }
+        let due = old.filter { $0.end <= protectedFrom }
+        summary.keptRecent = old.filter { $0.end > protectedFrom }.map(\.name)
+        if !summary.keptRecent.isEmpty {
+            logger.warning("the archive clock is ahead of the real one; today's and yesterday's partitions are kept", metadata: [
+                "now": "\(UTCTime.iso8601(milliseconds: now()))", "kept": "\(summary.keptRecent)",
+            ])
+            report("archive run: \(summary.keptRecent.count) partition(s) of today or yesterday (real clock) kept: \(summary.keptRecent.joined(separator: ", "))")
+        }
         report("archive run: \(due.count) partition(s) older than \(UTCTime.iso8601(milliseconds: cutoff))")
         for (index, partition) in due.enumerated() {
             if restored.contains(partition.name) {
