@@ -58,8 +58,8 @@ public enum ChildProcess {
             case .inherit: break
             case .devNull: posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
             case .fd(let fd): posix_spawn_file_actions_adddup2(&actions, fd, target)
-            case .file(let path): posix_spawn_file_actions_addopen(&actions, target, path, target == 0 ? O_RDONLY : writeFlags | O_TRUNC, 0o644)
-            case .appendFile(let path): posix_spawn_file_actions_addopen(&actions, target, path, writeFlags | O_APPEND, 0o644)
+            case .file(let path): posix_spawn_file_actions_addopen(&actions, target, path, target == 0 ? O_RDONLY : writeFlags | O_TRUNC, 0o600)
+            case .appendFile(let path): posix_spawn_file_actions_addopen(&actions, target, path, writeFlags | O_APPEND, 0o600)
             case .sameAsStdout: posix_spawn_file_actions_adddup2(&actions, 1, target)
             }
         }

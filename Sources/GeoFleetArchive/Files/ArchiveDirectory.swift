@@ -13,8 +13,11 @@ public struct ArchiveDirectory: Sendable {
         self.path = (path as NSString).standardizingPath
     }
 
+    /// Creates the directory private (0700), and makes an existing one private: archives hold every
+    /// tenant's history.
     public func create() throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        guard chmod(path, 0o700) == 0 else { throw ArchiveError.io("chmod \(path)", errno) }
     }
 
     func file(_ name: String) -> String { path + "/" + name }
@@ -63,7 +66,7 @@ public struct ArchiveDirectory: Sendable {
 
     func writeAtomically(_ data: Data, to target: String) throws {
         let temporary = target + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ArchiveError.io("open \(temporary)", errno) }
         defer { close(fd) }
         try data.withUnsafeBytes { raw in
@@ -78,10 +81,15 @@ public struct ArchiveDirectory: Sendable {
         try publish(temporary, as: target)
     }
 
-    /// fsyncs `temporary`, renames it to `target` and fsyncs the directory.
+    /// fsyncs `temporary`, makes it private (zstd creates its output by the umask), renames it to
+    /// `target` and fsyncs the directory.
     func publish(_ temporary: String, as target: String) throws {
         let fd = open(temporary, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ArchiveError.io("open \(temporary)", errno) }
+        guard fchmod(fd, 0o600) == 0 else {
+            close(fd)
+            throw ArchiveError.io("chmod \(temporary)", errno)
+        }
         let synced = fsync(fd)
         close(fd)
         guard synced == 0 else { throw ArchiveError.io("fsync \(temporary)", errno) }
