@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetApp
 import GeoFleetPostGIS
 import GeoFleetTestSupport
 import NIOPosix
@@ -65,5 +66,39 @@ import Glibc
         // The superuser itself still works through psql (what the archive pipelines use).
         let (ok, okOutput) = try Self.psql(as: "root", role: "postgres", cluster: cluster)
         #expect(ok == 0, "\(okOutput)")
+    }
+
+    /// geofleetd's own path: the engine creates its data dir (0700), starts the embedded cluster in it
+    /// (postgres may only pass through the data dir) and connects by peer authentication.
+    @Test(.enabled(if: geteuid() == 0, "the cluster runs as postgres only under root"))
+    func theEngineStartsItsEmbeddedClusterPrivate() async throws {
+        let dir = FileManager.default.temporaryDirectory.path + "/geofleet-embedded-\(UUID().uuidString.prefix(8))"
+        try TestPostgres.watchCluster(directory: dir + "/postgres")
+        var configuration = GeoFleetConfiguration(dataDirectory: dir)
+        configuration.databaseURL = nil
+        configuration.bindHost = "127.0.0.1"
+        configuration.httpPort = 0
+        configuration.teltonikaPort = 0
+        configuration.gt06Port = 0
+        configuration.osmandPort = 0
+        configuration.ruptelaPort = 0
+        configuration.jwtSecret = nil
+        let engine = try await GeoFleetEngine.start(configuration: configuration, logger: testLogger("engine"))
+        let runTask = Task { try await engine.run() }
+        #expect(Self.mode(dir) == 0o701, "private, but postgres may pass through to its cluster")
+        #expect(Self.mode(dir + "/postgres") == 0o700)
+        #expect(Self.mode(dir + "/postgres/run") == 0o700)
+        #expect(Self.mode(dir + "/postgres/run/.s.PGSQL.5432") & 0o777 == 0o700)
+        #expect(Self.mode(dir + "/jwt-secret") == 0o600)
+        #expect(Self.mode(dir + "/spool") == 0o700)
+        let hba = try String(contentsOfFile: dir + "/postgres/data/pg_hba.conf", encoding: .utf8)
+        #expect(!hba.split(separator: "\n").contains { !$0.hasPrefix("#") && $0.contains("trust") })
+        // Another OS user cannot reach the engine's database.
+        let cluster = configuration.embeddedCluster(logger: testLogger("embedded"))
+        let (status, output) = try Self.psql(as: "nobody", role: "postgres", cluster: cluster)
+        #expect(status != 0 && output.contains("Permission denied"), "\(output)")
+        await engine.shutdown()
+        try await runTask.value
+        #expect(!cluster.isRunning(), "the engine stops its cluster")
     }
 }

@@ -42,6 +42,12 @@ public actor TestPostgres {
         return cluster
     }
 
+    /// Watches a cluster someone else starts (an engine's embedded one): stopped when the test
+    /// process exits or dies, and its directory removed at exit.
+    public static func watchCluster(directory: String) throws {
+        try ClusterRegistry.register(directory)
+    }
+
     public static func createDatabase(_ name: String, on cluster: EmbeddedPostgres) async throws {
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(), configuration: cluster.endpoint().connectionConfiguration,
