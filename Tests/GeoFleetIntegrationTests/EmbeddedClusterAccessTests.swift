@@ -100,5 +100,6 @@ import Glibc
         await engine.shutdown()
         try await runTask.value
         #expect(!cluster.isRunning(), "the engine stops its cluster")
+        try? FileManager.default.removeItem(atPath: dir)
     }
 }
