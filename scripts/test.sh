@@ -9,12 +9,25 @@ scripts/install-deps.sh
 scripts/install-osrm.sh >/dev/null
 swift build --build-tests
 status=0
-swift test --skip-build "$@" || status=$?
+# Test servers run in process groups of their own, listed here (Tests/GeoFleetTestSupport/ServerLifeline.swift).
+GEOFLEET_TEST_PGROUP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/geofleet-test-pgroups.XXXXXX")
+export GEOFLEET_TEST_PGROUP_DIR
+# CI has 90 minutes: a hung test fails the run instead of stalling it (GEOFLEET_TEST_TIMEOUT, e.g. 75m).
+timeout --kill-after=60 "${GEOFLEET_TEST_TIMEOUT:-75m}" swift test --skip-build "$@" || status=$?
+[ "$status" -eq 124 ] && echo "swift test timed out after ${GEOFLEET_TEST_TIMEOUT:-75m}" >&2
+# Watchdogs take a dead test process's servers down; whatever is still listed is killed here too.
+for group_file in "$GEOFLEET_TEST_PGROUP_DIR"/*; do
+    [ -f "$group_file" ] || continue
+    kill -KILL -- "-$(basename "$group_file")" 2>/dev/null || true
+done
+rm -rf "$GEOFLEET_TEST_PGROUP_DIR"
 # A test process that died cannot stop its clusters: stop any left under the temp dir.
 for pid_file in "${TMPDIR:-/tmp}"/geofleet-tests-*/*/data/postmaster.pid; do
     [ -f "$pid_file" ] || continue
     kill -QUIT "$(head -1 "$pid_file")" 2>/dev/null || true
 done
+# A test process killed mid-run takes its servers down and swift test returns (it once hung forever).
+timeout 300 scripts/check-test-cleanup.sh || status=1
 # The API against its OpenAPI contract (Schemathesis on a private geofleetd); GEOFLEET_SKIP_API_FUZZ=1 skips it.
 if [ "${GEOFLEET_SKIP_API_FUZZ:-0}" != 1 ]; then
     GEOFLEET_BIN=$(swift build --show-bin-path) scripts/api-fuzz.sh || status=1

@@ -40,7 +40,7 @@ struct HistoryErasureRoutes: Sendable {
         let user = try context.requireUser()
         let id = try Validate.uuid(try context.parameters.require("id"), field: "vehicle id")
         // Another user's vehicle answers exactly like a missing one.
-        guard let vehicle = try await deps.store.vehicle(id: id, userID: user.id) else { throw APIError.notFound("vehicle not found") }
+        guard let vehicle = try await deps.store.erasableVehicle(id: id, userID: user.id) else { throw APIError.notFound("vehicle not found") }
         guard let eraseHistory = deps.eraseHistory else { throw APIError(.internalServerError, "history erasure is not available") }
         let outcome = try await eraseHistory(vehicle.key, vehicle.id, user.id)
         deps.hot.remove(vehicleKey: vehicle.key, owner: vehicle.userID)

@@ -78,7 +78,7 @@ public final class GeoFleetEngine: Sendable {
         self.configuration = configuration
         self.logger = logger
         let started = ContinuousClock.now
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
         // 1. Database.
         if let url = configuration.databaseURL {

@@ -43,12 +43,13 @@ public enum ChildProcess {
 
     /// Starts a command with its standard streams as given and returns its pid (the caller reaps it,
     /// e.g. with ``exitStatus(waitingFor:)``). `environment` nil: ours. `searchPath`: look the
-    /// executable up in `PATH`.
+    /// executable up in `PATH`. `newProcessGroup`: the child leads a process group of its own, so it
+    /// and its children can be signalled together and apart from ours.
     ///
     /// The child starts with no blocked signals and default handlers: a caller's mask (NIO and the
     /// test runner block some) would otherwise make `timeout`, pg_ctl or redis-server deaf to them.
     public static func spawn(_ executable: String, _ arguments: [String], stdin: Stream, stdout: Stream, stderr: Stream,
-                             environment: [String: String]? = nil, searchPath: Bool = false) throws -> pid_t {
+                             environment: [String: String]? = nil, searchPath: Bool = false, newProcessGroup: Bool = false) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -58,8 +59,8 @@ public enum ChildProcess {
             case .inherit: break
             case .devNull: posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
             case .fd(let fd): posix_spawn_file_actions_adddup2(&actions, fd, target)
-            case .file(let path): posix_spawn_file_actions_addopen(&actions, target, path, target == 0 ? O_RDONLY : writeFlags | O_TRUNC, 0o644)
-            case .appendFile(let path): posix_spawn_file_actions_addopen(&actions, target, path, writeFlags | O_APPEND, 0o644)
+            case .file(let path): posix_spawn_file_actions_addopen(&actions, target, path, target == 0 ? O_RDONLY : writeFlags | O_TRUNC, 0o600)
+            case .appendFile(let path): posix_spawn_file_actions_addopen(&actions, target, path, writeFlags | O_APPEND, 0o600)
             case .sameAsStdout: posix_spawn_file_actions_adddup2(&actions, 1, target)
             }
         }
@@ -81,7 +82,12 @@ public enum ChildProcess {
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if newProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         var pid: pid_t = 0
         let start = searchPath ? posix_spawnp : posix_spawn
         let rc: Int32

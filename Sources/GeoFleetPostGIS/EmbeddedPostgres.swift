@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A private PostgreSQL 15 + PostGIS cluster under a directory, reachable only on a unix socket.
 ///
@@ -39,25 +42,33 @@ public struct EmbeddedPostgres: Sendable {
     static var superuser: String { runningAsRoot ? "postgres" : (ProcessInfo.processInfo.environment["USER"] ?? "postgres") }
 
     /// Creates the cluster if it does not exist yet, then starts it (idempotent: a running cluster is left alone).
+    ///
+    /// Only the OS user running GeoFleet (and `postgres`) may reach it: the cluster and socket
+    /// directories are 0700, the socket is 0700, and local connections use peer authentication
+    /// mapped to the superuser (`pg_ident.conf`), so no password exists to leak or store.
     public func start() throws {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try fm.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
+        for dir in [directory, socketDirectory] {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            // Clusters made by older versions had 0755 here.
+            guard chmod(dir, 0o700) == 0 else { throw DatabaseError.command("chmod 0700 \(dir)", status: errno, output: String(cString: strerror(errno))) }
+        }
         if Self.runningAsRoot {
-            // The data dir's parents must be reachable by postgres; ours are ours to open up.
             try run("/bin/chown", ["postgres:postgres", directory, socketDirectory], asPostgres: false)
-            try run("/bin/chmod", ["0755", directory], asPostgres: false)
+            try openParentForPostgres()
         }
         if !fm.fileExists(atPath: dataDirectory + "/PG_VERSION") {
             logger.info("creating PostgreSQL cluster", metadata: ["dir": "\(dataDirectory)"])
             try run(Self.binDirectory + "/initdb", [
-                "-D", dataDirectory, "-U", Self.superuser, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8",
+                "-D", dataDirectory, "-U", Self.superuser, "--auth-local=peer", "--auth-host=scram-sha-256",
+                "--encoding=UTF8", "--locale=C.UTF-8",
             ])
             let conf = """
 
-                # GeoFleet embedded cluster: unix socket only.
+                # GeoFleet embedded cluster: unix socket only, reachable by its owner only.
                 listen_addresses = ''
                 unix_socket_directories = '\(socketDirectory)'
+                unix_socket_permissions = 0700
                 port = \(port)
                 max_connections = \(maxConnections)
                 shared_buffers = 256MB
@@ -68,13 +79,13 @@ public struct EmbeddedPostgres: Sendable {
                 synchronous_commit = on
 
                 """
-            let confPath = dataDirectory + "/postgresql.conf"
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: confPath))
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data(conf.utf8))
-            try handle.close()
+            try append(conf, to: dataDirectory + "/postgresql.conf")
         }
-        if isRunning() {
+        let running = isRunning()
+        try writeAccessRules()
+        if running {
+            // A cluster started by an older version may still trust everyone: reload the rules now.
+            try run(Self.binDirectory + "/pg_ctl", ["-D", dataDirectory, "reload"])
             logger.debug("PostgreSQL cluster already running", metadata: ["dir": "\(dataDirectory)"])
             return
         }
@@ -87,6 +98,67 @@ public struct EmbeddedPostgres: Sendable {
             let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
             let tail = log.split(separator: "\n").suffix(15).joined(separator: "\n")
             throw DatabaseError.command(command, status: status, output: output + "\n--- \(logFile) ---\n" + tail)
+        }
+    }
+
+    /// The OS user peer authentication sees for this process (what `pg_ident.conf` maps to the superuser).
+    static var osUser: String {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return superuser }
+        return String(cString: name)
+    }
+
+    /// Rewrites `pg_hba.conf` and `pg_ident.conf` at every start, so no cluster keeps a `trust` rule
+    /// (older versions created them with `--auth=trust`), and makes sure the socket is 0700.
+    func writeAccessRules() throws {
+        var identities = ["\(Self.osUser) \(Self.superuser)"]
+        if Self.runningAsRoot { identities.append("postgres postgres") }
+        try writePrivate("""
+            # Written by GeoFleet at every start. Unix socket only; peer authentication: the connecting
+            # process's OS user must map to the role it asks for (pg_ident.conf). No trust, no TCP.
+            local all all peer map=geofleet
+
+            """, to: dataDirectory + "/pg_hba.conf")
+        try writePrivate("""
+            # Written by GeoFleet at every start: OS users allowed in, and the role each may use.
+            # MAPNAME SYSTEM-USERNAME PG-USERNAME
+            \(identities.map { "geofleet " + $0 }.joined(separator: "\n"))
+
+            """, to: dataDirectory + "/pg_ident.conf")
+        let confPath = dataDirectory + "/postgresql.conf"
+        let conf = (try? String(contentsOfFile: confPath, encoding: .utf8)) ?? ""
+        if !conf.contains("\nunix_socket_permissions = 0700") {
+            try append("\n# GeoFleet: the socket is for its owner only.\nunix_socket_permissions = 0700\n", to: confPath)
+        }
+    }
+
+    /// Writes a 0600 file owned by the cluster's user (postgres when we are root).
+    private func writePrivate(_ text: String, to path: String) throws {
+        let temporary = path + ".geofleet.tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw DatabaseError.command("write \(temporary)", status: errno, output: String(cString: strerror(errno)))
+        }
+        if Self.runningAsRoot { try run("/bin/chown", ["postgres:postgres", temporary], asPostgres: false) }
+        guard chmod(temporary, 0o600) == 0, rename(temporary, path) == 0 else {
+            throw DatabaseError.command("install \(path)", status: errno, output: String(cString: strerror(errno)))
+        }
+    }
+
+    private func append(_ text: String, to path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
+    }
+
+    /// The cluster directory belongs to postgres but sits in ours (the data dir, 0700 under umask
+    /// 077): postgres needs to pass through it, not to list or read it, so only o+x is added, and
+    /// only to a directory of our own.
+    private func openParentForPostgres() throws {
+        let parent = (directory as NSString).deletingLastPathComponent
+        var info = stat()
+        guard stat(parent, &info) == 0, info.st_uid == geteuid(), info.st_mode & 0o001 == 0 else { return }
+        guard chmod(parent, (info.st_mode & 0o7777) | 0o001) == 0 else {
+            throw DatabaseError.command("chmod o+x \(parent)", status: errno, output: String(cString: strerror(errno)))
         }
     }
 

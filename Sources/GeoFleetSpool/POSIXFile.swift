@@ -5,7 +5,8 @@ import Glibc
 /// Why raw syscalls and not FileHandle: we need fdatasync, ftruncate, pwrite at an explicit
 /// offset and the real errno (ENOSPC, EIO) to decide what is durable.
 enum POSIXFile {
-    static func open(_ path: String, flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
+    /// Files are private by default: spooled positions are tenants' data.
+    static func open(_ path: String, flags: Int32, mode: mode_t = 0o600) throws -> Int32 {
         let fd = retrying { Glibc.open(path, flags | O_CLOEXEC, mode) }
         guard fd >= 0 else { throw SpoolError.io(operation: "open \(path)", errno: errno) }
         return fd
@@ -55,7 +56,7 @@ enum POSIXFile {
         var prefix = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             prefix += "/" + component
-            if Glibc.mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+            if Glibc.mkdir(prefix, 0o700) != 0 && errno != EEXIST {
                 throw SpoolError.io(operation: "mkdir \(prefix)", errno: errno)
             }
         }

@@ -3,8 +3,13 @@ import GeoFleetApp
 import Logging
 import Metrics
 import Prometheus
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // geofleetd: the GeoFleet server. Configuration comes from GEOFLEET_* variables (CONTRACT.md).
+// Spool, archives and the JWT secret hold tenants' data: nothing this process creates is for other users.
+umask(0o077)
 LoggingSystem.bootstrap { label in
     var handler = StreamLogHandler.standardError(label: label)
     handler.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["GEOFLEET_LOG_LEVEL"] ?? "info") ?? .info

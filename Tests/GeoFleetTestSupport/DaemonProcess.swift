@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPostGIS
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,6 +8,7 @@ import Glibc
 public final class DaemonProcess: Sendable {
     public let pid: pid_t
     public let logPath: String
+    private let watchdog: pid_t
 
     /// The built executable next to the test bundle (`swift build --build-tests` builds both).
     public static func executable(_ name: String) throws -> String {
@@ -18,26 +20,22 @@ public final class DaemonProcess: Sendable {
         return path
     }
 
+    /// Started in a process group of its own with its output in `logPath`, and watched: it is killed
+    /// when the test process dies before stopping it (``ServerLifeline``).
     public init(executable: String, environment: [String: String], logPath: String) throws {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for p in argv { free(p) }
-            for p in envp { free(p) }
-        }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard rc == 0 else { throw DaemonError("posix_spawn failed: \(rc)") }
+        let pid = try ChildProcess.spawn(executable, [], stdin: .devNull, stdout: .appendFile(logPath), stderr: .sameAsStdout,
+                                         environment: env, newProcessGroup: true)
         self.pid = pid
         self.logPath = logPath
+        do {
+            watchdog = try ServerLifeline.killGroupOnExit(pid)
+        } catch {
+            kill(pid, SIGKILL)
+            _ = ChildProcess.exitStatus(waitingFor: pid)
+            throw error
+        }
     }
 
     /// Sends `signal` and reaps the process; returns its wait status.
@@ -48,11 +46,15 @@ public final class DaemonProcess: Sendable {
         var status: Int32 = 0
         while ContinuousClock.now < deadline {
             let r = waitpid(pid, &status, WNOHANG)
-            if r == pid || r == -1 { return status }
+            if r == pid || r == -1 {
+                ServerLifeline.dismiss(watchdog, group: pid)
+                return status
+            }
             try? await Task.sleep(for: .milliseconds(20))
         }
         kill(pid, SIGKILL)
         waitpid(pid, &status, 0)
+        ServerLifeline.dismiss(watchdog, group: pid)
         return status
     }
 

@@ -28,6 +28,8 @@ public final class OSRMServerProcess: @unchecked Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     public var logPath: String { directory + "/osrm-routed.log" }
     private var pid: pid_t = 0
+    /// Kills the server if the test process dies first (``ServerLifeline``).
+    private var watchdog: pid_t = 0
     private let lock = NSLock()
 
     public init(pbf: String, profile: String = "car") throws {
@@ -120,10 +122,12 @@ public final class OSRMServerProcess: @unchecked Sendable {
 
     /// Spawns osrm-routed on `port` and waits until it answers HTTP; false if it exited first (port taken).
     private func startLocked() throws -> Bool {
+        // Own process group, output to its log, a watchdog for when the test process dies (``ServerLifeline``).
         pid = try ChildProcess.spawn(binDirectory + "/osrm-routed", [
             "-i", "127.0.0.1", "-p", String(port), "--algorithm", "ch", "--max-table-size", "1000", "-t", "2",
             dataPath,
-        ], outputPath: logPath)
+        ], stdin: .devNull, stdout: .file(logPath), stderr: .sameAsStdout, newProcessGroup: true)
+        watchdog = try ServerLifeline.killGroupOnExit(pid)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
             // osrm-routed answers any URL with its JSON envelope; something else on the port would not.
@@ -132,6 +136,8 @@ public final class OSRMServerProcess: @unchecked Sendable {
             }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
+                ServerLifeline.dismiss(watchdog, group: pid)
+                watchdog = 0
                 pid = 0
                 return false
             }
@@ -153,6 +159,8 @@ public final class OSRMServerProcess: @unchecked Sendable {
             usleep(10_000)
             waited += 1
         }
+        ServerLifeline.dismiss(watchdog, group: pid)
+        watchdog = 0
         pid = 0
     }
 

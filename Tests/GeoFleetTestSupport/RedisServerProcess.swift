@@ -18,7 +18,15 @@ public final class RedisServerProcess: @unchecked Sendable {
     public private(set) var port = 0
     public let directory: String
     public var unixSocket: String { directory + "/redis.sock" }
+    /// The server's pid (0 once stopped).
+    public var processID: pid_t {
+        lock.lock()
+        defer { lock.unlock() }
+        return pid
+    }
     private var pid: pid_t = 0
+    /// Kills the server if the test process dies first (``ServerLifeline``).
+    private var watchdog: pid_t = 0
     private let lock = NSLock()
 
     public init() throws {
@@ -34,7 +42,8 @@ public final class RedisServerProcess: @unchecked Sendable {
                 Self.executable, "--port", String(port), "--bind", "127.0.0.1", "--unixsocket", directory + "/redis.sock",
                 "--save", "", "--appendonly", "no", "--dir", directory, "--daemonize", "no", "--loglevel", "warning",
                 "--logfile", directory + "/redis.log",
-            ])
+            ], output: directory + "/redis.out")
+            watchdog = try ServerLifeline.killGroupOnExit(pid)
             if waitUntilReady() { return }
             stop(removingDirectory: attempt == 3)
             if attempt == 3 { throw RedisError.connectionFailed("redis-server did not start (last port \(port))") }
@@ -61,6 +70,8 @@ public final class RedisServerProcess: @unchecked Sendable {
             usleep(10_000)
             waited += 1
         }
+        ServerLifeline.dismiss(watchdog, group: pid)
+        watchdog = 0
         pid = 0
         if removingDirectory { try? FileManager.default.removeItem(atPath: directory) }
     }
@@ -70,9 +81,12 @@ public final class RedisServerProcess: @unchecked Sendable {
         return pid > 0 && waitpid(pid, &status, WNOHANG) == 0
     }
 
-    /// posix_spawn with default signal dispositions and an empty signal mask (see `ChildProcess.spawn`).
-    private static func spawn(_ argv: [String]) throws -> pid_t {
-        try ChildProcess.spawn(argv[0], Array(argv.dropFirst()), outputPath: nil)
+    /// posix_spawn with default signal dispositions and an empty signal mask (see `ChildProcess.spawn`),
+    /// in a process group of its own, output to a file: an inherited stdout would hold the test
+    /// runner's pipe open after the test process died.
+    private static func spawn(_ argv: [String], output: String) throws -> pid_t {
+        try ChildProcess.spawn(argv[0], Array(argv.dropFirst()), stdin: .devNull, stdout: .file(output), stderr: .sameAsStdout,
+                               newProcessGroup: true)
     }
 
     /// Polls with PING for up to 10 s; false if the server died or never answered.

@@ -36,9 +36,16 @@ public actor TestPostgres {
         // Socket paths are limited to ~107 bytes: keep the directory short.
         let cluster = EmbeddedPostgres(
             directory: "\(base)/\(name)", port: 5432, maxConnections: 500, logger: testLogger("postgres"))
+        // Watched before it starts: a test process killed during the start still takes it down.
+        try ClusterRegistry.register(cluster.directory)
         try cluster.start()
-        ClusterRegistry.register(cluster.directory)
         return cluster
+    }
+
+    /// Watches a cluster someone else starts (an engine's embedded one): stopped when the test
+    /// process exits or dies, and its directory removed at exit.
+    public static func watchCluster(directory: String) throws {
+        try ClusterRegistry.register(directory)
     }
 
     public static func createDatabase(_ name: String, on cluster: EmbeddedPostgres) async throws {
@@ -56,21 +63,28 @@ enum ClusterRegistry {
     static let lock = NSLock()
     nonisolated(unsafe) static var installed = false
 
-    static func register(_ directory: String) {
+    static func register(_ directory: String) throws {
         lock.lock()
         defer { lock.unlock() }
         directories.append(directory)
+        // The postmaster detaches from pg_ctl (it is not our child and has a session of its own), so
+        // atexit alone misses a test process killed by a signal: a watchdog stops the cluster then.
+        _ = try ServerLifeline.onExit(run: stopCommand(directory))
         if !installed {
             installed = true
             atexit {
                 for dir in ClusterRegistry.directories {
-                    let pgctl = EmbeddedPostgres.binDirectory + "/pg_ctl"
-                    let command = (geteuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : "") + "\(pgctl) -D '\(dir)/data' -m immediate -w stop >/dev/null 2>&1"
-                    _ = system(command)
+                    _ = system(ClusterRegistry.stopCommand(dir) + " >/dev/null 2>&1")
                     try? FileManager.default.removeItem(atPath: dir)
                 }
             }
         }
+    }
+
+    /// Shell command stopping the cluster under `directory` at once (immediate: nothing to keep).
+    static func stopCommand(_ directory: String) -> String {
+        let pgctl = EmbeddedPostgres.binDirectory + "/pg_ctl"
+        return (geteuid() == 0 ? "/usr/sbin/runuser -u postgres -- " : "") + "\(pgctl) -D '\(directory)/data' -m immediate -w stop"
     }
 }
 

@@ -13,8 +13,11 @@ public struct ArchiveDirectory: Sendable {
         self.path = (path as NSString).standardizingPath
     }
 
+    /// Creates the directory private (0700), and makes an existing one private: archives hold every
+    /// tenant's history.
     public func create() throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        guard chmod(path, 0o700) == 0 else { throw ArchiveError.io("chmod \(path)", errno) }
     }
 
     func file(_ name: String) -> String { path + "/" + name }
@@ -24,20 +27,30 @@ public struct ArchiveDirectory: Sendable {
     public func manifests() throws -> [ArchiveManifest] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".manifest.json") }.sorted()
-        return try names.map { try readManifest(at: file($0)) }
+        return try names.map { name in
+            let manifest = try readManifest(at: file(name))
+            // The name restore and erasure go by is the one inside; it must be the file's own.
+            guard ArchiveManifest.fileName(partition: manifest.partition) == name else {
+                throw ArchiveError.corrupt("manifest \(file(name)) names partition \(manifest.partition.debugDescription)")
+            }
+            return manifest
+        }
     }
 
     /// The manifest of `partition`, nil when it was never archived.
     public func manifest(partition: String) throws -> ArchiveManifest? {
         let p = file(ArchiveManifest.fileName(partition: partition))
         guard FileManager.default.fileExists(atPath: p) else { return nil }
-        return try readManifest(at: p)
+        let manifest = try readManifest(at: p)
+        guard manifest.partition == partition else { throw ArchiveError.corrupt("manifest \(p) names partition \(manifest.partition.debugDescription)") }
+        return manifest
     }
 
     private func readManifest(at p: String) throws -> ArchiveManifest {
         do {
             let manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(contentsOf: URL(fileURLWithPath: p)))
             guard manifest.format == ArchiveManifest.formatName else { throw ArchiveError.corrupt("\(p) is not a GeoFleet manifest") }
+            try manifest.validate()
             return manifest
         } catch let error as ArchiveError {
             throw error
@@ -53,7 +66,7 @@ public struct ArchiveDirectory: Sendable {
 
     func writeAtomically(_ data: Data, to target: String) throws {
         let temporary = target + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ArchiveError.io("open \(temporary)", errno) }
         defer { close(fd) }
         try data.withUnsafeBytes { raw in
@@ -68,10 +81,15 @@ public struct ArchiveDirectory: Sendable {
         try publish(temporary, as: target)
     }
 
-    /// fsyncs `temporary`, renames it to `target` and fsyncs the directory.
+    /// fsyncs `temporary`, makes it private (zstd creates its output by the umask), renames it to
+    /// `target` and fsyncs the directory.
     func publish(_ temporary: String, as target: String) throws {
         let fd = open(temporary, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ArchiveError.io("open \(temporary)", errno) }
+        guard fchmod(fd, 0o600) == 0 else {
+            close(fd)
+            throw ArchiveError.io("chmod \(temporary)", errno)
+        }
         let synced = fsync(fd)
         close(fd)
         guard synced == 0 else { throw ArchiveError.io("fsync \(temporary)", errno) }

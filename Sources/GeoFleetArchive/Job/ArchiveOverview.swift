@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPostGIS
 
 /// Everything `archive list` shows: archives, restored partitions, live partitions and those due.
 public struct ArchiveOverview: Sendable {
@@ -16,7 +17,9 @@ public struct ArchiveOverview: Sendable {
             let restored = try await PartitionCatalog.restored(on: connection, logger: context.logger)
             let live = try await PartitionCatalog.partitions(on: connection, logger: context.logger)
             try? await connection.close()
-            let cutoff = now - Int64(retentionDays) * 86_400_000
+            // As the archive job decides: never today's or yesterday's partition by the real clock.
+            let wall = Int64(Date().timeIntervalSince1970 * 1000)
+            let cutoff = min(now - Int64(retentionDays) * 86_400_000, PartitionScheme.daily.start(containing: wall) - 86_400_000)
             return ArchiveOverview(archives: archives, restored: restored, live: live,
                                    due: live.filter { $0.end <= cutoff && !restored.contains($0.name) })
         } catch {

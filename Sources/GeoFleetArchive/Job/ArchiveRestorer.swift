@@ -37,6 +37,9 @@ public struct ArchiveRestorer: Sendable {
         var restored: [(String, Int)] = []
         for (index, manifest) in manifests.enumerated() {
             let name = manifest.partition
+            // Validated when read (name, range, file); quoted and re-rendered here all the same.
+            let table = QuotedIdentifier.sql(name)
+            guard let range = manifest.range else { throw ArchiveError.corrupt("manifest of \(name): no range") }
             let label = "[\(index + 1)/\(manifests.count)] \(name)"
             if live.contains(name) {
                 progress?("\(label): already in PostGIS, skipped")
@@ -46,22 +49,23 @@ public struct ArchiveRestorer: Sendable {
             try stats.check(against: manifest)
             progress?("\(label): archive verified, loading \(manifest.rows) rows")
             // A standalone table first (a crash leaves no half-loaded partition visible), attached once loaded.
-            try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(name)"), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(table)"), logger: logger)
             try await connection.query(
-                PostgresQuery(unsafeSQL: "CREATE TABLE \(name) (LIKE positions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"), logger: logger)
+                PostgresQuery(unsafeSQL: "CREATE TABLE \(table) (LIKE positions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"), logger: logger)
             try await BlockingWork.run { try ArchivePipelines.load(directory.file(manifest.file), into: name, endpoint: endpoint) }
             try await connection.query("BEGIN", logger: logger)
             // Erasures recorded after the archive was made (and not yet rewritten into it) still hold.
             var erased = 0
             for try await n in try await connection.query(PostgresQuery(unsafeSQL: """
-                WITH d AS (DELETE FROM \(name) p USING position_erasures e
+                WITH d AS (DELETE FROM \(table) p USING position_erasures e
                            WHERE p.vehicle_key = e.vehicle_key AND p.fix_time <= e.erased_through RETURNING 1)
                 SELECT count(*)::int8 FROM d
                 """), logger: logger).decode(Int64.self) {
                 erased = Int(n)
             }
             try await connection.query(PostgresQuery(unsafeSQL: """
-                ALTER TABLE positions ATTACH PARTITION \(name) FOR VALUES FROM ('\(manifest.rangeStart)') TO ('\(manifest.rangeEnd)')
+                ALTER TABLE positions ATTACH PARTITION \(table)
+                FOR VALUES FROM ('\(UTCTime.iso8601(milliseconds: range.start))') TO ('\(UTCTime.iso8601(milliseconds: range.end))')
                 """), logger: logger)
             try await connection.query(
                 "INSERT INTO archive_restored (partition_name) VALUES (\(name)) ON CONFLICT DO NOTHING", logger: logger)
@@ -84,8 +88,8 @@ public struct ArchiveRestorer: Sendable {
             var dropped: [String] = []
             for (index, partition) in targets.enumerated() {
                 try await connection.query("BEGIN", logger: logger)
-                try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE positions DETACH PARTITION \(partition.name)"), logger: logger)
-                try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(partition.name)"), logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE positions DETACH PARTITION \(QuotedIdentifier.sql(partition.name))"), logger: logger)
+                try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(QuotedIdentifier.sql(partition.name))"), logger: logger)
                 try await connection.query("DELETE FROM archive_restored WHERE partition_name = \(partition.name)", logger: logger)
                 try await connection.query("COMMIT", logger: logger)
                 progress?("[\(index + 1)/\(targets.count)] \(partition.name): restored copy dropped")

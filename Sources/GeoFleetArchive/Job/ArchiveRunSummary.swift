@@ -7,6 +7,9 @@ public struct ArchiveRunSummary: Sendable {
     public var skippedRestored: [String] = []
     /// Partitions left in PostGIS because of a problem that needs an operator (logged).
     public var needsAttention: [String] = []
+    /// Partitions older than the retention by the run's `now` but of today or yesterday by the real
+    /// clock: left in PostGIS (they may still receive positions).
+    public var keptRecent: [String] = []
     /// Files of interrupted runs removed.
     public var orphansRemoved: [String] = []
     /// Archives rewritten for erasures recorded since the last run.

@@ -17,6 +17,9 @@ public struct PartitionArchiver: Sendable {
     public let context: ArchiveContext
     public let retentionMilliseconds: Int64
     public let now: @Sendable () -> Int64
+    /// The real clock, never the `now` a test or `archive run --now` moves: partitions it says are
+    /// still receiving positions (today's and yesterday's) are never archived, whatever `now` says.
+    public var wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
     public var faults: ArchiveFaultHook?
     /// One line per step, for the CLI.
     public var progress: (@Sendable (String) -> Void)?
@@ -34,6 +37,10 @@ public struct PartitionArchiver: Sendable {
 
     /// Partitions whose whole range ends at or before this instant are archived.
     public var cutoff: Int64 { now() - retentionMilliseconds }
+
+    /// Midnight UTC starting yesterday by the wall clock: a partition ending after it may still get
+    /// positions (late fixes, devices replaying their memory) and is never archived.
+    public var protectedFrom: Int64 { PartitionScheme.daily.start(containing: wallClock()) - 86_400_000 }
 
     /// Runs once. Returns `lockedOut` when another process is archiving.
     public func run() async throws -> ArchiveRunSummary {
@@ -62,7 +69,16 @@ public struct PartitionArchiver: Sendable {
 
         let cutoff = self.cutoff
         let restored = try await PartitionCatalog.restored(on: connection, logger: logger)
-        let due = try await PartitionCatalog.partitions(on: connection, logger: logger).filter { $0.end <= cutoff }
+        let protectedFrom = self.protectedFrom
+        let old = try await PartitionCatalog.partitions(on: connection, logger: logger).filter { $0.end <= cutoff }
+        let due = old.filter { $0.end <= protectedFrom }
+        summary.keptRecent = old.filter { $0.end > protectedFrom }.map(\.name)
+        if !summary.keptRecent.isEmpty {
+            logger.warning("the archive clock is ahead of the real one; today's and yesterday's partitions are kept", metadata: [
+                "now": "\(UTCTime.iso8601(milliseconds: now()))", "kept": "\(summary.keptRecent)",
+            ])
+            report("archive run: \(summary.keptRecent.count) partition(s) of today or yesterday (real clock) kept: \(summary.keptRecent.joined(separator: ", "))")
+        }
         report("archive run: \(due.count) partition(s) older than \(UTCTime.iso8601(milliseconds: cutoff))")
         for (index, partition) in due.enumerated() {
             if restored.contains(partition.name) {
@@ -125,7 +141,7 @@ public struct PartitionArchiver: Sendable {
         var rows = 0
         var tableBytes: Int64 = 0
         for try await (count, size) in try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*)::int8, pg_total_relation_size('\(name)')::int8 FROM \(name)"), logger: logger
+            PostgresQuery(unsafeSQL: "SELECT count(*)::int8, pg_total_relation_size(\(QuotedIdentifier.literal(QuotedIdentifier.sql(name))))::int8 FROM \(QuotedIdentifier.sql(name))"), logger: logger
         ).decode((Int64, Int64).self) {
             rows = Int(count)
             tableBytes = size
@@ -199,9 +215,9 @@ public struct PartitionArchiver: Sendable {
         try await connection.query("BEGIN", logger: logger)
         try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(lockTimeoutSeconds)s'"), logger: logger)
         let locked = ContinuousClock.now
-        try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(name) IN ACCESS EXCLUSIVE MODE"), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(QuotedIdentifier.sql(name)) IN ACCESS EXCLUSIVE MODE"), logger: logger)
         var count = -1
-        for try await n in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(name)"), logger: logger).decode(Int64.self) {
+        for try await n in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(QuotedIdentifier.sql(name))"), logger: logger).decode(Int64.self) {
             count = Int(n)
         }
         guard count == expectedRows else {
@@ -212,12 +228,12 @@ public struct PartitionArchiver: Sendable {
             return nil
         }
         let parentLocked = ContinuousClock.now
-        try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE positions DETACH PARTITION \(name)"), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE positions DETACH PARTITION \(QuotedIdentifier.sql(name))"), logger: logger)
         try faults?(.detached, name)
         try await connection.query("COMMIT", logger: logger)
         let detached = ContinuousClock.now
         try faults?(.detachCommitted, name)
-        try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(QuotedIdentifier.sql(name))"), logger: logger)
         let done = ContinuousClock.now
         try faults?(.dropped, name)
         metrics.partitionLock.record(duration: done - locked)
@@ -245,7 +261,7 @@ public struct PartitionArchiver: Sendable {
             }
             let stats = try await BlockingWork.run { try ArchiveReader.stats(directory.file(manifest.file)) }
             try stats.check(against: manifest)
-            try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(QuotedIdentifier.sql(name))"), logger: logger)
             logger.info("dropped a detached table whose archive verifies", metadata: ["table": "\(name)"])
             report("\(name): detached by an interrupted run, archive verified, dropped")
         }

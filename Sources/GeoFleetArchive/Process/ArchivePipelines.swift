@@ -20,7 +20,7 @@ enum ArchivePipelines {
     /// Exports `table` to `output` (zstd-compressed binary COPY of `ArchiveColumns`).
     static func export(table: String, endpoint: DatabaseEndpoint, to output: String) throws {
         let psql = PsqlCommand(endpoint: endpoint)
-        let sql = "COPY (SELECT \(ArchiveColumns.sqlList) FROM \(table) ORDER BY \(exportOrder)) TO STDOUT (FORMAT binary)"
+        let sql = "COPY (SELECT \(ArchiveColumns.sqlList) FROM \(QuotedIdentifier.sql(table)) ORDER BY \(exportOrder)) TO STDOUT (FORMAT binary)"
         try pipeline(
             producer: (PsqlCommand.executable, psql.arguments(sql), psql.environment, .devNull),
             consumer: ("zstd", compressArguments + ["-o", output], [:], .devNull),
@@ -30,7 +30,7 @@ enum ArchivePipelines {
     /// Loads `input` into `table` (which must have the archive's columns).
     static func load(_ input: String, into table: String, endpoint: DatabaseEndpoint) throws {
         let psql = PsqlCommand(endpoint: endpoint)
-        let sql = "COPY \(table) (\(ArchiveColumns.sqlList)) FROM STDIN (FORMAT binary)"
+        let sql = "COPY \(QuotedIdentifier.sql(table)) (\(ArchiveColumns.sqlList)) FROM STDIN (FORMAT binary)"
         try pipeline(
             producer: ("zstd", ["-d", "-c", "-q", input], [:], .devNull),
             consumer: (PsqlCommand.executable, psql.arguments(sql), psql.environment, .devNull),
