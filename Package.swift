@@ -131,6 +131,7 @@ let package = Package(
                 .embedInCode("Migrations/V002__vehicle_assignment.sql"),
                 .embedInCode("Migrations/V003__cargo_matching.sql"),
                 .embedInCode("Migrations/V004__archive_and_erasure.sql"),
+                .embedInCode("Migrations/V005__position_dead_letters.sql"),
             ],
             swiftSettings: swiftSettings
         ),
