@@ -30,6 +30,8 @@ public actor HistoryWriter {
     private let writeTimeout: Duration
     /// Bumped when an attempt times out, so that the abandoned attempt cannot install a connection.
     private var generation = 0
+    /// Connections dropped whose close has not completed yet.
+    private var closing: [ObjectIdentifier: EventLoopFuture<Void>] = [:]
 
     private let rowsCommitted = Counter(label: "geofleet_history_rows_committed_total")
     private let batchesCommitted = Counter(label: "geofleet_history_batches_committed_total")
@@ -55,7 +57,7 @@ public actor HistoryWriter {
             for try await value in rows.decode(Int64.self) { return UInt64(max(0, value)) }
             return 0
         } catch {
-            await drop()
+            if self.connection === connection { await drop() }
             throw error
         }
     }
@@ -154,45 +156,85 @@ public actor HistoryWriter {
         }
     }
 
-    /// Closes the connection (the next write reconnects).
+    /// Closes the connection and waits until every connection this writer dropped is closed (the
+    /// next write reconnects).
     public func close() async {
         await drop()
+        let closing = self.closing
+        self.closing.removeAll()
+        for future in closing.values { try? await future.get() }
     }
 
     /// Forgets the connection and closes its channel without waiting for the close to finish.
     private func drop() async {
         if let connection {
             self.connection = nil
-            Self.close(connection)
+            retire(connection)
         }
     }
 
-    /// Closes a connection without waiting; the closure keeps it alive until its channel has closed.
-    private static func close(_ connection: PostgresConnection) {
-        let closing: EventLoopFuture<Void> = connection.close()
-        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+    /// Starts closing a connection this writer will not use again. Every connection the writer
+    /// opened ends here or in `deinit`: postgres-nio traps on (debug) or leaks (release) a connection
+    /// released unclosed. Kept until its channel has closed, so `close()` can wait for it.
+    private func retire(_ connection: PostgresConnection) {
+        let key = ObjectIdentifier(connection)
+        let future: EventLoopFuture<Void> = connection.close()
+        closing[key] = future
+        future.whenComplete { _ in
+            withExtendedLifetime(connection) {}
+            Task { await self.closed(key) }
+        }
+    }
+
+    private func closed(_ key: ObjectIdentifier) {
+        closing[key] = nil
+    }
+
+    deinit {
+        // A writer dropped without close(): still close its connection rather than leak it.
+        if let connection {
+            let future: EventLoopFuture<Void> = connection.close()
+            future.whenComplete { _ in withExtendedLifetime(connection) {} }
+        }
     }
 
     private func connected() async throws -> PostgresConnection {
-        if let connection, !connection.isClosed { return connection }
+        if let connection {
+            if !connection.isClosed { return connection }
+            // The server or the network closed it: retire it all the same, then reconnect.
+            self.connection = nil
+            retire(connection)
+        }
         let generation = self.generation
         connectionID += 1
+        // A cancelled connect closes its own channel (postgres-nio's cancel handler) and throws.
         let fresh = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(),
             configuration: endpoint.connectionConfiguration,
             id: connectionID,
             logger: logger
         )
-        // The actor is re-entered while connecting: a timed-out attempt may finish connecting after its
-        // successor did. Only a current attempt may install its connection, and never over a live one.
-        if generation != self.generation {
-            Self.close(fresh)
+        // A backend stuck in a lock wait or a long COPY does not read its socket: without this it
+        // keeps running (and holding a connection slot) long after a timed-out attempt closed its
+        // end. PostgreSQL 14+ polls the socket every second while a statement runs; older servers
+        // refuse the setting, which only costs them that check.
+        do {
+            try await fresh.query("SET client_connection_check_interval = 1000", logger: logger)
+        } catch {
+            logger.debug("server has no client_connection_check_interval", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        // The actor is re-entered while connecting: a timed-out or cancelled attempt may finish
+        // connecting after its successor did. Only a current attempt may install its connection, and
+        // never over a live one; whatever is not installed is closed here.
+        if generation != self.generation || Task.isCancelled {
+            retire(fresh)
             throw HistoryWriteTimeout(timeout: writeTimeout)
         }
         if let connection, !connection.isClosed {
-            Self.close(fresh)
+            retire(fresh)
             return connection
         }
+        if let stale = connection { retire(stale) }
         connection = fresh
         return fresh
     }
