@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Bottom layer: pure models and codecs, no I/O.
@@ -125,6 +126,7 @@ let package = Package(
                 "GeoFleetCore",
                 "GeoFleetMatching",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -133,6 +135,7 @@ let package = Package(
                 .embedInCode("Migrations/V002__vehicle_assignment.sql"),
                 .embedInCode("Migrations/V003__cargo_matching.sql"),
                 .embedInCode("Migrations/V004__archive_and_erasure.sql"),
+                .embedInCode("Migrations/V005__position_dead_letters.sql"),
                 .embedInCode("Migrations/V006__deleted_vehicles.sql"),
             ],
             swiftSettings: swiftSettings

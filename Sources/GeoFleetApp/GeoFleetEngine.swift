@@ -158,6 +158,8 @@ public final class GeoFleetEngine: Sendable {
             }
         }
         replayedPositions = replayed
+        // Only now may the queue pass over sequences the replay did not find (damaged records).
+        queue.replayFinished()
 
         // 4. Listeners.
         tokens = try await TokenAuthority(

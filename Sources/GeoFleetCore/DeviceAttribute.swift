@@ -30,10 +30,29 @@ extension AttributeValue {
         case .string(let s): JSONText.quoted(s)
         }
     }
+
+    /// The value as a JSON literal PostgreSQL's jsonb accepts (see `JSONText.storable`).
+    public var storableJSONLiteral: String {
+        if case .string(let s) = self { return JSONText.storable(s) }
+        return jsonLiteral
+    }
 }
 
 /// Minimal JSON string quoting for the attributes column (no Foundation in this module).
 public enum JSONText {
+    /// `s` as a JSON string literal for PostgreSQL: like `quoted`, but U+0000 becomes U+FFFD.
+    ///
+    /// jsonb refuses `\u0000` (text cannot hold NUL) and a refused row used to stop every tenant's
+    /// history. U+FFFD rather than dropping the NUL: the stored value still shows that the device
+    /// sent something unstorable there, and "a\0b" does not silently become "ab". It is also what
+    /// a lenient UTF-8 decode already makes of bytes that are not text, so one marker means both.
+    public static func storable(_ s: String) -> String {
+        guard s.unicodeScalars.contains("\u{0}") else { return quoted(s) }
+        var scalars = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars { scalars.append(scalar == "\u{0}" ? "\u{FFFD}" : scalar) }
+        return quoted(String(scalars))
+    }
+
     /// `s` as a JSON string literal, with quotes, backslashes and control characters escaped.
     public static func quoted(_ s: String) -> String {
         var out = "\""

@@ -34,9 +34,10 @@ public enum AttributesJSON {
         for attribute in named {
             if !first { out += "," }
             first = false
-            out += JSONText.quoted(attribute.name)
+            // Names and values come from devices: never a NUL into jsonb.
+            out += JSONText.storable(attribute.name)
             out += ":"
-            out += attribute.value.jsonLiteral
+            out += attribute.value.storableJSONLiteral
         }
         for element in io {
             if !first { out += "," }

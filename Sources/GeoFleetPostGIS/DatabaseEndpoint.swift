@@ -13,15 +13,20 @@ public struct DatabaseEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var username: String
     public var password: String?
     public var database: String
+    /// TLS on TCP (`sslmode`); ignored on a unix socket.
+    public var tls: DatabaseTLS
 
-    public init(address: Address, username: String, password: String? = nil, database: String) {
+    public init(address: Address, username: String, password: String? = nil, database: String, tls: DatabaseTLS = .disabled) {
         self.address = address
         self.username = username
         self.password = password
         self.database = database
+        self.tls = tls
     }
 
-    /// Parses `postgres://user:pass@host:port/db` or `postgresql:///db?host=/socket/dir&port=5432&user=u`.
+    /// Parses `postgres://user:pass@host:port/db` or `postgresql:///db?host=/socket/dir&port=5432&user=u`,
+    /// with libpq's `sslmode` (default `prefer`), `sslrootcert` and `hostaddr` (connect to this
+    /// address, check the certificate against `host`). An unknown `sslmode` is an error.
     public init(url string: String) throws {
         guard let components = URLComponents(string: string),
               components.scheme == "postgres" || components.scheme == "postgresql"
@@ -37,10 +42,18 @@ public struct DatabaseEndpoint: Sendable, Hashable, CustomStringConvertible {
         if database.isEmpty { database = query["dbname"] ?? user }
         let port = components.port ?? query["port"].flatMap(Int.init) ?? 5432
         let host = (components.host?.isEmpty == false ? components.host : nil) ?? query["host"] ?? "localhost"
+        guard (1...65_535).contains(port) else { throw DatabaseError.badURL(string) }
+        let modeName = query["sslmode"] ?? DatabaseTLS.Mode.prefer.rawValue
+        guard let mode = DatabaseTLS.Mode(rawValue: modeName) else {
+            throw DatabaseError.tls("unknown sslmode \"\(modeName)\"; use one of "
+                + DatabaseTLS.Mode.allCases.map(\.rawValue).joined(separator: ", "))
+        }
         if host.hasPrefix("/") {
             self.init(address: .unixSocket(path: "\(host)/.s.PGSQL.\(port)"), username: user, password: password, database: database)
         } else {
-            self.init(address: .tcp(host: host, port: port), username: user, password: password, database: database)
+            let hostAddress = query["hostaddr"].flatMap { $0.isEmpty ? nil : $0 }
+            let tls = try DatabaseTLS(mode: mode, rootCertificate: query["sslrootcert"], serverName: hostAddress == nil ? nil : host)
+            self.init(address: .tcp(host: hostAddress ?? host, port: port), username: user, password: password, database: database, tls: tls)
         }
     }
 
@@ -55,7 +68,10 @@ public struct DatabaseEndpoint: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch address {
         case .tcp(let host, let port):
-            return "postgres://\(username)@\(host):\(port)/\(database)"
+            var query: [String] = ["sslmode=\(tls.mode.rawValue)"]
+            if let root = tls.rootCertificate { query.append("sslrootcert=\(root)") }
+            if let name = tls.serverName { return "postgres://\(username)@\(name):\(port)/\(database)?hostaddr=\(host)&" + query.joined(separator: "&") }
+            return "postgres://\(username)@\(host):\(port)/\(database)?" + query.joined(separator: "&")
         case .unixSocket(let path):
             let dir = (path as NSString).deletingLastPathComponent
             let port = path.split(separator: ".").last.map(String.init) ?? "5432"
@@ -68,7 +84,8 @@ public struct DatabaseEndpoint: Sendable, Hashable, CustomStringConvertible {
         var configuration: PostgresClient.Configuration
         switch address {
         case .tcp(let host, let port):
-            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls.clientTLS)
+            configuration.options.tlsServerName = tls.serverName
         case .unixSocket(let path):
             configuration = .init(unixSocketPath: path, username: username, password: password, database: database)
         }
@@ -81,7 +98,8 @@ public struct DatabaseEndpoint: Sendable, Hashable, CustomStringConvertible {
         var configuration: PostgresConnection.Configuration
         switch address {
         case .tcp(let host, let port):
-            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+            configuration = .init(host: host, port: port, username: username, password: password, database: database, tls: tls.connectionTLS)
+            configuration.options.tlsServerName = tls.serverName
         case .unixSocket(let path):
             configuration = .init(unixSocketPath: path, username: username, password: password, database: database)
         }
@@ -96,6 +114,8 @@ public enum DatabaseError: Error, CustomStringConvertible {
     case command(String, status: Int32, output: String)
     case timeout(String)
     case migration(version: Int, underlying: String)
+    /// `sslmode` or `sslrootcert` cannot be honoured.
+    case tls(String)
 
     public var description: String {
         switch self {
@@ -103,6 +123,7 @@ public enum DatabaseError: Error, CustomStringConvertible {
         case .command(let cmd, let status, let output): "\(cmd) exited with \(status): \(output)"
         case .timeout(let what): "timed out: \(what)"
         case .migration(let version, let underlying): "migration \(version) failed: \(underlying)"
+        case .tls(let reason): "database TLS: \(reason)"
         }
     }
 }

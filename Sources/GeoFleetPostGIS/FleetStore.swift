@@ -111,6 +111,8 @@ public struct FleetStore: Sendable {
 
     /// The vehicle a device reports for, or nil when the device is unknown or unbound.
     public func binding(uniqueID: String) async throws -> DeviceBinding? {
+        // No stored id holds a NUL (PostgreSQL text cannot), and sending one fails the query.
+        if uniqueID.unicodeScalars.contains("\u{0}") { return nil }
         let rows = try await client.query("""
             SELECT d.id, d.unique_id, v.key, v.id, v.user_id FROM devices d JOIN vehicles v ON v.key = d.vehicle_key
             WHERE d.unique_id = \(uniqueID)

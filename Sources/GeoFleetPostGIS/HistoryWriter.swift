@@ -30,11 +30,14 @@ public actor HistoryWriter {
     private let writeTimeout: Duration
     /// Bumped when an attempt times out, so that the abandoned attempt cannot install a connection.
     private var generation = 0
+    /// Connections dropped whose close has not completed yet.
+    private var closing: [ObjectIdentifier: EventLoopFuture<Void>] = [:]
 
     private let rowsCommitted = Counter(label: "geofleet_history_rows_committed_total")
     private let batchesCommitted = Counter(label: "geofleet_history_batches_committed_total")
     private let batchesSkipped = Counter(label: "geofleet_history_batches_already_committed_total")
     private let timeouts = Counter(label: "geofleet_history_write_timeouts_total")
+    private let deadLetters = Counter(label: "geofleet_history_dead_letters_total")
     private let commitTimer = Metrics.Timer(label: "geofleet_history_commit_seconds", preferredDisplayUnit: .seconds)
 
     /// - Parameter writeTimeout: how long one batch may take before its connection is dropped and
@@ -54,15 +57,16 @@ public actor HistoryWriter {
             for try await value in rows.decode(Int64.self) { return UInt64(max(0, value)) }
             return 0
         } catch {
-            await drop()
+            if self.connection === connection { await drop() }
             throw error
         }
     }
 
     /// Commits `batches` (ordered by sequence) and returns the new watermark. Batches at or below
     /// the stored watermark were committed before (a retry after an unknown commit outcome, or a
-    /// replay) and are skipped. On error or after `writeTimeout` the connection is dropped; the
-    /// caller retries.
+    /// replay) and are skipped. Rows PostgreSQL refuses (`RefusedData`) are found by halving and go
+    /// to `position_dead_letters` in the same transaction, so the rest commits and the watermark
+    /// moves on. On any other error or after `writeTimeout` the connection is dropped; the caller retries.
     ///
     /// The deadline exists because a server that vanishes mid-COPY can leave the client waiting
     /// forever. The stuck attempt is abandoned rather than awaited: should it ever finish, the
@@ -108,17 +112,41 @@ public actor HistoryWriter {
                 batchesSkipped.increment(by: batches.count)
                 return UInt64(max(0, watermark))
             }
-            let rowCount = fresh.reduce(0) { $0 + $1.positions.count }
-            if rowCount > 0 {
-                try await PositionCopyEncoder.copy(fresh.lazy.flatMap(\.positions), on: connection, logger: logger)
-                try await upsertLatest(fresh, on: connection)
+            let rows = fresh.flatMap { batch in batch.positions.map { SequencedRow(sequence: batch.sequence, position: $0) } }
+            var refused: [RefusedRow] = []
+            var accepted: [SequencedRow] = []
+            if !rows.isEmpty {
+                accepted = try await isolatingRefused(rows[...], on: connection, refused: &refused) { part in
+                    try await PositionCopyEncoder.copy(part.lazy.map(\.position), on: connection, logger: self.logger)
+                }
+                if !refused.isEmpty { try await insertDeadLetters(refused, on: connection) }
+                // The newest accepted row per vehicle; one PostgreSQL refuses here is in the history
+                // already, so it is only logged (that vehicle's latest row stays as it was).
+                var latestRefused: [RefusedRow] = []
+                _ = try await isolatingRefused(Self.newestPerVehicle(accepted)[...], on: connection, refused: &latestRefused) { part in
+                    try await self.upsertLatest(part.map(\.position), on: connection)
+                }
+                for row in latestRefused {
+                    logger.error("PostgreSQL refused a vehicle's latest position", metadata: [
+                        "vehicle_key": "\(row.row.position.vehicleKey)", "sqlstate": "\(row.sqlState)", "error": "\(row.message)",
+                    ])
+                }
             }
             try await connection.query(
                 "UPDATE ingest_watermark SET sequence = \(Int64(maxSequence)) WHERE stream = 0", logger: logger)
             try await connection.query("COMMIT", logger: logger)
-            rowsCommitted.increment(by: rowCount)
+            rowsCommitted.increment(by: accepted.count)
             batchesCommitted.increment()
             commitTimer.record(duration: ContinuousClock.now - started)
+            if !refused.isEmpty {
+                deadLetters.increment(by: refused.count)
+                for row in refused {
+                    logger.error("PostgreSQL refused a position; it is in position_dead_letters and the rest of its batch committed", metadata: [
+                        "vehicle_key": "\(row.row.position.vehicleKey)", "device_id": "\(row.row.position.deviceID.map(String.init) ?? "-")",
+                        "spool_sequence": "\(row.row.sequence)", "sqlstate": "\(row.sqlState)", "error": "\(row.message)",
+                    ])
+                }
+            }
             return maxSequence
         } catch {
             logger.warning("history batch failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -128,45 +156,85 @@ public actor HistoryWriter {
         }
     }
 
-    /// Closes the connection (the next write reconnects).
+    /// Closes the connection and waits until every connection this writer dropped is closed (the
+    /// next write reconnects).
     public func close() async {
         await drop()
+        let closing = self.closing
+        self.closing.removeAll()
+        for future in closing.values { try? await future.get() }
     }
 
     /// Forgets the connection and closes its channel without waiting for the close to finish.
     private func drop() async {
         if let connection {
             self.connection = nil
-            Self.close(connection)
+            retire(connection)
         }
     }
 
-    /// Closes a connection without waiting; the closure keeps it alive until its channel has closed.
-    private static func close(_ connection: PostgresConnection) {
-        let closing: EventLoopFuture<Void> = connection.close()
-        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+    /// Starts closing a connection this writer will not use again. Every connection the writer
+    /// opened ends here or in `deinit`: postgres-nio traps on (debug) or leaks (release) a connection
+    /// released unclosed. Kept until its channel has closed, so `close()` can wait for it.
+    private func retire(_ connection: PostgresConnection) {
+        let key = ObjectIdentifier(connection)
+        let future: EventLoopFuture<Void> = connection.close()
+        closing[key] = future
+        future.whenComplete { _ in
+            withExtendedLifetime(connection) {}
+            Task { await self.closed(key) }
+        }
+    }
+
+    private func closed(_ key: ObjectIdentifier) {
+        closing[key] = nil
+    }
+
+    deinit {
+        // A writer dropped without close(): still close its connection rather than leak it.
+        if let connection {
+            let future: EventLoopFuture<Void> = connection.close()
+            future.whenComplete { _ in withExtendedLifetime(connection) {} }
+        }
     }
 
     private func connected() async throws -> PostgresConnection {
-        if let connection, !connection.isClosed { return connection }
+        if let connection {
+            if !connection.isClosed { return connection }
+            // The server or the network closed it: retire it all the same, then reconnect.
+            self.connection = nil
+            retire(connection)
+        }
         let generation = self.generation
         connectionID += 1
+        // A cancelled connect closes its own channel (postgres-nio's cancel handler) and throws.
         let fresh = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(),
             configuration: endpoint.connectionConfiguration,
             id: connectionID,
             logger: logger
         )
-        // The actor is re-entered while connecting: a timed-out attempt may finish connecting after its
-        // successor did. Only a current attempt may install its connection, and never over a live one.
-        if generation != self.generation {
-            Self.close(fresh)
+        // A backend stuck in a lock wait or a long COPY does not read its socket: without this it
+        // keeps running (and holding a connection slot) long after a timed-out attempt closed its
+        // end. PostgreSQL 14+ polls the socket every second while a statement runs; older servers
+        // refuse the setting, which only costs them that check.
+        do {
+            try await fresh.query("SET client_connection_check_interval = 1000", logger: logger)
+        } catch {
+            logger.debug("server has no client_connection_check_interval", metadata: ["error": "\(String(reflecting: error))"])
+        }
+        // The actor is re-entered while connecting: a timed-out or cancelled attempt may finish
+        // connecting after its successor did. Only a current attempt may install its connection, and
+        // never over a live one; whatever is not installed is closed here.
+        if generation != self.generation || Task.isCancelled {
+            retire(fresh)
             throw HistoryWriteTimeout(timeout: writeTimeout)
         }
         if let connection, !connection.isClosed {
-            Self.close(fresh)
+            retire(fresh)
             return connection
         }
+        if let stale = connection { retire(stale) }
         connection = fresh
         return fresh
     }
@@ -180,19 +248,68 @@ public actor HistoryWriter {
             }
         }
         for start in starts.sorted() {
-            try await PartitionMaintenance.create(start: start, scheme: scheme, on: connection, logger: logger)
-            knownPartitions.insert(start)
+            do {
+                try await PartitionMaintenance.create(start: start, scheme: scheme, on: connection, logger: logger)
+                knownPartitions.insert(start)
+            } catch where RefusedData.isRefusal(error) {
+                // A time PostgreSQL cannot hold: its rows fail the COPY ("no partition") and are dead-lettered.
+                logger.error("partition refused; its positions will be dead-lettered", metadata: [
+                    "start_ms": "\(start)", "sqlstate": "\(RefusedData.sqlState(of: error) ?? "")",
+                ])
+            }
         }
     }
 
-    private func upsertLatest(_ batches: [SequencedPositions], on connection: PostgresConnection) async throws {
-        var newest: [Int64: Position] = [:]
-        for batch in batches {
-            for p in batch.positions where (newest[p.vehicleKey]?.fixTime ?? .min) < p.fixTime {
-                newest[p.vehicleKey] = p
+    /// Runs `operation` on `rows` under a savepoint; when PostgreSQL refuses the data, rolls back to
+    /// the savepoint and tries each half, down to single rows, which are returned in `refused`.
+    /// Returns the rows that went in. k bad rows among n cost about 2k·log2(n) extra statements.
+    private func isolatingRefused(
+        _ rows: ArraySlice<SequencedRow>, on connection: PostgresConnection, refused: inout [RefusedRow],
+        _ operation: (ArraySlice<SequencedRow>) async throws -> Void
+    ) async throws -> [SequencedRow] {
+        try await connection.query("SAVEPOINT history_rows", logger: logger)
+        do {
+            try await operation(rows)
+            try await connection.query("RELEASE SAVEPOINT history_rows", logger: logger)
+            return Array(rows)
+        } catch where RefusedData.isRefusal(error) {
+            // ROLLBACK TO keeps the savepoint; releasing it keeps the nesting flat for the halves.
+            try await connection.query("ROLLBACK TO SAVEPOINT history_rows", logger: logger)
+            try await connection.query("RELEASE SAVEPOINT history_rows", logger: logger)
+            if rows.count == 1, let row = rows.first {
+                refused.append(RefusedRow(row: row, sqlState: RefusedData.sqlState(of: error) ?? "", message: RefusedData.message(of: error)))
+                return []
             }
+            let middle = rows.startIndex + rows.count / 2
+            let first = try await isolatingRefused(rows[..<middle], on: connection, refused: &refused, operation)
+            let second = try await isolatingRefused(rows[middle...], on: connection, refused: &refused, operation)
+            return first + second
         }
-        let latest = Array(newest.values)
+    }
+
+    /// Stores refused rows as their spool encoding (bytea always goes in, whatever the row held).
+    private func insertDeadLetters(_ rows: [RefusedRow], on connection: PostgresConnection) async throws {
+        for row in rows {
+            let p = row.row.position
+            let record = ByteBuffer(bytes: PositionBinaryCodec.encode([p]))
+            let sequence = Int64(exactly: row.row.sequence) ?? .max
+            try await connection.query("""
+                INSERT INTO position_dead_letters (vehicle_key, spool_sequence, fix_time_ms, record, sqlstate, error)
+                VALUES (\(p.vehicleKey), \(sequence), \(p.fixTime), \(record), \(row.sqlState), \(row.message))
+                """, logger: logger)
+        }
+    }
+
+    static func newestPerVehicle(_ rows: [SequencedRow]) -> [SequencedRow] {
+        var newest: [Int64: SequencedRow] = [:]
+        for row in rows where (newest[row.position.vehicleKey]?.position.fixTime ?? .min) < row.position.fixTime {
+            newest[row.position.vehicleKey] = row
+        }
+        return newest.values.sorted { $0.position.vehicleKey < $1.position.vehicleKey }
+    }
+
+    private func upsertLatest(_ latest: [Position], on connection: PostgresConnection) async throws {
+        if latest.isEmpty { return }
         let keys = latest.map(\.vehicleKey)
         let times = latest.map { Date(timeIntervalSince1970: Double($0.fixTime) / 1000) }
         let lats = latest.map(\.latitude)
@@ -211,4 +328,17 @@ public actor HistoryWriter {
             WHERE l.fix_time < EXCLUDED.fix_time
             """, logger: logger)
     }
+}
+
+/// One position with the spool sequence that holds it.
+struct SequencedRow: Sendable {
+    var sequence: UInt64
+    var position: Position
+}
+
+/// A row PostgreSQL refused, with its reason.
+struct RefusedRow: Sendable {
+    var row: SequencedRow
+    var sqlState: String
+    var message: String
 }

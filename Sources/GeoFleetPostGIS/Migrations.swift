@@ -16,6 +16,7 @@ public enum Migrations {
         Migration(version: 2, name: "vehicle_assignment", sql: String(decoding: PackageResources.V002__vehicle_assignment_sql, as: UTF8.self)),
         Migration(version: 3, name: "cargo_matching", sql: String(decoding: PackageResources.V003__cargo_matching_sql, as: UTF8.self)),
         Migration(version: 4, name: "archive_and_erasure", sql: String(decoding: PackageResources.V004__archive_and_erasure_sql, as: UTF8.self)),
+        Migration(version: 5, name: "position_dead_letters", sql: String(decoding: PackageResources.V005__position_dead_letters_sql, as: UTF8.self)),
         Migration(version: 6, name: "deleted_vehicles", sql: String(decoding: PackageResources.V006__deleted_vehicles_sql, as: UTF8.self)),
     ]
 

@@ -83,10 +83,12 @@ public enum PositionCopyEncoder {
         }
     }
 
-    /// COPY text escaping: backslash, tab, newline and carriage return.
+    /// COPY text escaping: backslash, tab, newline and carriage return. A NUL, which no PostgreSQL
+    /// text can hold (the whole COPY would fail), becomes U+FFFD as in `JSONText.storable`.
     static func appendEscaped(_ text: String, _ out: inout [UInt8]) {
         for byte in text.utf8 {
             switch byte {
+            case 0: out.append(contentsOf: [0xEF, 0xBF, 0xBD])
             case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
             case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])

@@ -182,6 +182,7 @@ final class GroupCommitWriter: Sendable {
             s.active = active
             s.nextSequence = next
             s.inFlightBytes -= Int64(bytes)
+            if next > group.firstSequence { s.burned.append(group.firstSequence...(next - 1)) }
         }
         metrics.failedCommits.increment()
         let spoolError = error as? SpoolError ?? .io(operation: "commit", errno: EIO)

@@ -13,6 +13,9 @@ public final class Spool: Sendable {
     private let directory: String
     private let metrics: SpoolMetrics
     private let logger: Logger
+    /// Every sequence up to here existed before this open: found intact at recovery (and replayed by
+    /// `records(after:)`), committed downstream, or lost (a damaged record). Appends get higher ones.
+    public let recoveredThrough: UInt64
 
     /// Opens (or creates) the spool; scans existing segments, verifies checksums, truncates a torn
     /// tail in the last segment; the next sequence is > every sequence found and > `sequencesAfter`.
@@ -22,6 +25,7 @@ public final class Spool: Sendable {
         let metrics = SpoolMetrics()
         let state = try SpoolRecovery.recover(
             configuration: configuration, sequencesAfter: sequencesAfter, metrics: metrics, logger: logger)
+        self.recoveredThrough = state.lastSequence
         self.writer = GroupCommitWriter(state: state, configuration: configuration, metrics: metrics, logger: logger)
         self.directory = configuration.directory
         self.metrics = metrics
@@ -76,6 +80,7 @@ public final class Spool: Sendable {
     public func release(upTo sequence: UInt64) {
         let (removed, pending, segmentCount) = writer.lock.withLock { s in
             s.ledger.release(upTo: sequence)
+            s.burned.removeAll { $0.upperBound <= sequence }
             return (s.takeReleasableSegments(upTo: sequence), s.pendingBytes, s.segments.count)
         }
         // Unlinked outside the lock; a lost unlink (crash) is harmless, replay filters by sequence.
@@ -89,6 +94,12 @@ public final class Spool: Sendable {
         }
         metrics.pendingBytes.record(pending)
         metrics.segments.record(segmentCount)
+    }
+
+    /// The run of sequences around `sequence` that were burned (a failed group whose records could
+    /// not be cut back): no record holds them, so a consumer may pass over them. nil otherwise.
+    public func burnedRange(containing sequence: UInt64) -> ClosedRange<UInt64>? {
+        writer.lock.withLock { s in s.burned.first { $0.contains(sequence) } }
     }
 
     /// Bytes appended (including those in flight) and not yet released.

@@ -41,6 +41,9 @@ struct SpoolState: Sendable {
     var nextSequence: UInt64
     /// Highest durable sequence (or the recovered/committed high-water mark).
     var lastSequence: UInt64
+    /// Sequences handed to a group that failed and could not be given back (its truncate failed):
+    /// they exist nowhere, and the consumer must not wait for them.
+    var burned: [ClosedRange<UInt64>] = []
     var fsyncCount = 0
     var closed = false
     var writerExited = false

@@ -63,6 +63,59 @@ struct HistoryWriterDeadlineTests {
         try await admin.close()
     }
 
+    /// Backends of this database other than the caller's own.
+    static func otherBackends(_ connection: PostgresConnection) async throws -> Int {
+        // Activity is read once per transaction and the caller may be inside one (holding a lock).
+        try await connection.query("SELECT pg_stat_clear_snapshot()", logger: testLogger("deadline"))
+        for try await n in try await connection.query("""
+            SELECT count(*)::int8 FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+            """, logger: testLogger("deadline")).decode(Int64.self) {
+            return Int(n)
+        }
+        return -1
+    }
+
+    /// Polls until no other backend is left (or 15 s passed); returns the last count.
+    static func waitForNoOtherBackend(_ connection: PostgresConnection) async throws -> Int {
+        let deadline = ContinuousClock.now + .seconds(15)
+        var count = try await otherBackends(connection)
+        while count > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            count = try await otherBackends(connection)
+        }
+        return count
+    }
+
+    @Test("batches timed out again and again close every connection they drop, here and on the server")
+    func repeatedTimeoutsLeaveNoConnection() async throws {
+        let endpoint = try await TestPostgres.shared.freshDatabase()
+        let admin = try await Self.connect(endpoint)
+        let writer = HistoryWriter(endpoint: endpoint, scheme: .daily, writeTimeout: .seconds(1), logger: testLogger("writer"))
+        do {
+            _ = try await Migrations.migrate(admin, logger: testLogger("deadline"))
+            let batch = Self.batch(sequence: 1, rows: 100)
+            try await admin.query("BEGIN", logger: testLogger("deadline"))
+            try await admin.query("LOCK TABLE ingest_watermark IN ACCESS EXCLUSIVE MODE", logger: testLogger("deadline"))
+            for _ in 1...5 {
+                await #expect(throws: HistoryWriteTimeout.self) { try await writer.write([batch]) }
+                // The dropped connection's backend, stuck waiting for the lock, must go too: the
+                // server notices the closed socket while the lock is still held.
+                #expect(try await Self.waitForNoOtherBackend(admin) == 0)
+            }
+            try await admin.query("ROLLBACK", logger: testLogger("deadline"))
+            #expect(try await writer.write([batch]) == 1)
+            #expect(try await Self.count(admin) == 100)
+            #expect(try await Self.otherBackends(admin) == 1)
+            await writer.close()
+            #expect(try await Self.waitForNoOtherBackend(admin) == 0)
+        } catch {
+            Issue.record(error)
+            await writer.close()
+        }
+        try await admin.close()
+    }
+
     @Test("a backend killed in the middle of a COPY fails that batch; the retry commits it exactly once")
     func backendKilledMidCopy() async throws {
         let endpoint = try await TestPostgres.shared.freshDatabase()

@@ -17,6 +17,9 @@ public final class HistoryQueue: Service, Sendable {
         var pendingRows = 0
         var nextSequence: UInt64
         var gapSince: ContinuousClock.Instant?
+        var gapReported = false
+        /// Set by `replayFinished()`: every sequence up to here that was not enqueued does not exist.
+        var absentThrough: UInt64?
         var waiter: CheckedContinuation<Void, Never>?
         var finished = false
     }
@@ -25,20 +28,23 @@ public final class HistoryQueue: Service, Sendable {
     private let spool: Spool
     private let maxRows: Int
     private let maxDelay: Duration
-    private let gapTimeout: Duration
+    private let gapWarning: Duration
     private let logger: Logger
     private let state: Mutex<State>
     private let backlog = Gauge(label: "geofleet_history_backlog_rows")
     private let retries = Counter(label: "geofleet_history_write_retries_total")
 
-    /// - Parameter committed: the watermark PostGIS holds: the queue expects `committed + 1` next.
+    /// - Parameters:
+    ///   - committed: the watermark PostGIS holds: the queue expects `committed + 1` next.
+    ///   - gapWarning: how long a missing sequence may hold the queue before it is logged (it is
+    ///     waited for, never skipped: see `replayFinished()`).
     public init(writer: HistoryWriter, spool: Spool, committed: UInt64, maxRows: Int = 10_000,
-                maxDelay: Duration = .milliseconds(200), gapTimeout: Duration = .seconds(5), logger: Logger) {
+                maxDelay: Duration = .milliseconds(200), gapWarning: Duration = .seconds(5), logger: Logger) {
         self.writer = writer
         self.spool = spool
         self.maxRows = maxRows
         self.maxDelay = maxDelay
-        self.gapTimeout = gapTimeout
+        self.gapWarning = gapWarning
         self.logger = logger
         self.state = Mutex(State(nextSequence: committed + 1))
     }
@@ -56,6 +62,21 @@ public final class HistoryQueue: Service, Sendable {
             return w
         }
         backlog.record(backlogRows)
+        waiter?.resume()
+    }
+
+    /// Says that the spool's replay has enqueued every record it found: a sequence up to
+    /// `spool.recoveredThrough` that is still missing does not exist (a record that failed its
+    /// checksum, or one the replay dropped) and is passed over. Sequences appended since the open are
+    /// always waited for, however late they are enqueued: skipping one would let the watermark pass it.
+    public func replayFinished() {
+        let through = spool.recoveredThrough
+        let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
+            s.absentThrough = through
+            let w = s.waiter
+            s.waiter = nil
+            return w
+        }
         waiter?.resume()
     }
 
@@ -81,21 +102,28 @@ public final class HistoryQueue: Service, Sendable {
     private func loop() async {
         while true {
             await waitForWork()
-            if state.withLock({ $0.finished }) {
-                // Drain what is contiguous; anything left stays in the spool for the next start.
-                while let batch = takeBatch(), !batch.isEmpty {
-                    guard await write(batch, giveUpOnShutdown: true) else { return }
-                }
-                return
-            }
-            // Let a batch fill up, unless it is already full.
-            if state.withLock({ $0.pendingRows }) < maxRows {
+            let finishing = state.withLock { $0.finished }
+            // Let a batch fill up, unless it is already full or the queue is stopping.
+            if !finishing && state.withLock({ $0.pendingRows }) < maxRows {
                 try? await Task.sleep(for: maxDelay)
             }
-            while let batch = takeBatch(), !batch.isEmpty {
-                _ = await write(batch, giveUpOnShutdown: false)
-                if state.withLock({ $0.pendingRows }) < maxRows { break }
+            var wrote = false
+            while let batch = takeBatch() {
+                // A failed batch ends the loop: nothing after it may commit, or the watermark would
+                // pass it and the spool release it. It and everything later stay in the spool.
+                guard await write(batch) else {
+                    logger.warning("history queue stopped with a batch unwritten; it stays in the spool for the next start", metadata: [
+                        "first_sequence": "\(batch.first?.sequence ?? 0)", "last_sequence": "\(batch.last?.sequence ?? 0)",
+                    ])
+                    return
+                }
+                wrote = true
+                if !finishing && state.withLock({ $0.pendingRows }) < maxRows { break }
             }
+            // Anything not contiguous stays in the spool for the next start.
+            if finishing { return }
+            // Work is pending but waits behind a missing sequence: do not spin on it.
+            if !wrote { try? await Task.sleep(for: maxDelay) }
         }
     }
 
@@ -110,25 +138,48 @@ public final class HistoryQueue: Service, Sendable {
         }
     }
 
-    /// The contiguous run of batches from the next expected sequence, up to `maxRows` rows.
+    /// The contiguous run of batches from the next expected sequence, up to `maxRows` rows; nil
+    /// when the next sequence is not there yet.
     private func takeBatch() -> [SequencedPositions]? {
         state.withLock { s in
-            if s.pending[s.nextSequence] == nil, let lowest = s.pending.keys.min() {
-                // A gap: an append that got its sequence has not enqueued yet (microseconds), or a
-                // sequence was lost (a spool record that failed its checksum at replay). Wait, then skip.
-                let now = ContinuousClock.now
-                if let since = s.gapSince, now - since > gapTimeout {
-                    logger.error("skipping spool sequence gap", metadata: [
-                        "expected": "\(s.nextSequence)", "next": "\(lowest)",
+            if s.pending[s.nextSequence] == nil, let absent = s.absentThrough, s.nextSequence <= absent {
+                // Replay is over and this sequence was not in it: it does not exist. Pass over the
+                // missing run, but never beyond what existed at open.
+                let lowest = s.pending.keys.min() ?? absent + 1
+                let resume = min(lowest, absent + 1)
+                if resume > s.nextSequence {
+                    logger.error("spool sequences missing at replay are passed over", metadata: [
+                        "from": "\(s.nextSequence)", "to": "\(resume - 1)",
                     ])
-                    s.nextSequence = lowest
-                    s.gapSince = nil
-                } else {
-                    if s.gapSince == nil { s.gapSince = now }
-                    return nil
+                    s.nextSequence = resume
                 }
             }
+            if s.pending[s.nextSequence] == nil, let burned = spool.burnedRange(containing: s.nextSequence) {
+                // A failed spool group that could not be cut back: those sequences hold nothing.
+                logger.warning("spool sequences burned by a failed group are passed over", metadata: [
+                    "from": "\(s.nextSequence)", "to": "\(burned.upperBound)",
+                ])
+                s.nextSequence = burned.upperBound + 1
+            }
+            guard s.pending[s.nextSequence] != nil else {
+                // Appended but not enqueued yet (normally microseconds): wait for it, however long.
+                if !s.pending.isEmpty {
+                    let now = ContinuousClock.now
+                    if let since = s.gapSince {
+                        if !s.gapReported && now - since > gapWarning {
+                            s.gapReported = true
+                            logger.warning("history queue waits for a spool sequence not enqueued yet", metadata: [
+                                "expected": "\(s.nextSequence)", "waiting": "\(s.pending.count)",
+                            ])
+                        }
+                    } else {
+                        s.gapSince = now
+                    }
+                }
+                return nil
+            }
             s.gapSince = nil
+            s.gapReported = false
             var batch: [SequencedPositions] = []
             var rows = 0
             while let next = s.pending[s.nextSequence], rows < maxRows || batch.isEmpty {
@@ -142,7 +193,7 @@ public final class HistoryQueue: Service, Sendable {
     }
 
     /// Writes until PostGIS commits; false only when giving up because of shutdown.
-    private func write(_ batch: [SequencedPositions], giveUpOnShutdown: Bool) async -> Bool {
+    private func write(_ batch: [SequencedPositions]) async -> Bool {
         var delay: Duration = .milliseconds(50)
         var attempt = 0
         while true {
@@ -164,7 +215,7 @@ public final class HistoryQueue: Service, Sendable {
                 }
                 // A shutdown requested while this batch keeps failing must not wait for PostGIS forever:
                 // the batch stays in the spool and is written after the next start.
-                if (giveUpOnShutdown || state.withLock({ $0.finished })) && attempt >= 3 { return false }
+                if state.withLock({ $0.finished }) && attempt >= 3 { return false }
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
