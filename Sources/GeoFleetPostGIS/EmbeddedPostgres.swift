@@ -12,14 +12,17 @@ public struct EmbeddedPostgres: Sendable {
     public let directory: String
     public let port: Int
     public let maxConnections: Int
+    /// `pg_hba.conf` lines put before the unix-socket rule (a test's TLS-only TCP listener); none in production.
+    public let extraAccessRules: [String]
     public let logger: Logger
 
     /// Debian's layout; overridable for other installs.
     public static let binDirectory = ProcessInfo.processInfo.environment["GEOFLEET_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
 
     /// `maxConnections` is PostgreSQL's `max_connections`: test clusters shared by many engines need more.
-    public init(directory: String, port: Int = 5432, maxConnections: Int = 100, logger: Logger) {
+    public init(directory: String, port: Int = 5432, maxConnections: Int = 100, extraAccessRules: [String] = [], logger: Logger) {
         self.maxConnections = maxConnections
+        self.extraAccessRules = extraAccessRules
         self.directory = (directory as NSString).standardizingPath
         self.port = port
         self.logger = logger
@@ -115,7 +118,7 @@ public struct EmbeddedPostgres: Sendable {
         try writePrivate("""
             # Written by GeoFleet at every start. Unix socket only; peer authentication: the connecting
             # process's OS user must map to the role it asks for (pg_ident.conf). No trust, no TCP.
-            local all all peer map=geofleet
+            \(extraAccessRules.map { $0 + "\n" }.joined())local all all peer map=geofleet
 
             """, to: dataDirectory + "/pg_hba.conf")
         try writePrivate("""

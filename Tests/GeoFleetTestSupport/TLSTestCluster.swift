@@ -18,9 +18,13 @@ public struct TLSTestCluster: Sendable {
         let base = FileManager.default.temporaryDirectory.path + "/geofleet-tests-\(getpid())"
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         let port = try freePort()
-        let cluster = EmbeddedPostgres(directory: "\(base)/\(name)", port: port, maxConnections: 20, logger: testLogger("postgres-tls"))
+        // TCP only with TLS: a plaintext connection is turned away, so a success proves encryption.
+        let cluster = EmbeddedPostgres(
+            directory: "\(base)/\(name)", port: port, maxConnections: 20,
+            extraAccessRules: ["hostnossl all all 127.0.0.1/32 reject", "hostssl all all 127.0.0.1/32 trust"],
+            logger: testLogger("postgres-tls"))
+        try ClusterRegistry.register(cluster.directory)
         try cluster.start()
-        ClusterRegistry.register(cluster.directory)
 
         let data = cluster.directory + "/data"
         let key = data + "/server.key"
@@ -40,11 +44,6 @@ public struct TLSTestCluster: Sendable {
 
         try append("\nlisten_addresses = '127.0.0.1'\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n",
                    to: data + "/postgresql.conf")
-        // TCP only with TLS: a plaintext connection is turned away, so a success proves encryption.
-        let hba = data + "/pg_hba.conf"
-        let rules = try String(contentsOfFile: hba, encoding: .utf8)
-        try ("hostnossl all all 127.0.0.1/32 reject\nhostssl all all 127.0.0.1/32 trust\n" + rules)
-            .write(toFile: hba, atomically: false, encoding: .utf8)
         try cluster.stop()
         try cluster.start()
         return TLSTestCluster(cluster: cluster, port: port, certificatePath: trusted)
