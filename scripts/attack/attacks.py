@@ -221,10 +221,13 @@ def attack_poison():
     vehicle = add_vehicle(ALICE, "ATK-POISON", imei)
     sent = 0
     base = now_ms() - 3_600_000
+    fields = ("note", "driverUniqueId", "address", "event", "x")
     for k, value in enumerate(POISON):
-        for field in ("note", "driverUniqueId", "address", "event", "x"):
-            ms = base + (k * 10 + len(field)) * 1000
-            query = f"id={imei}&lat=44.4{k}&lon=26.1{len(field)}&timestamp={ms // 1000}&{field}={value}"
+        for j, field in enumerate(fields):
+            # A minute apart and a few metres apart: no filter (duplicate, speed) may drop what is sent.
+            step = k * len(fields) + j
+            ms = base + step * 60_000
+            query = f"id={imei}&lat={44.4 + step * 1e-4:.5f}&lon=26.1&timestamp={ms // 1000}&{field}={value}"
             status = osmand_raw_query(query)
             if status is None or status >= 500:
                 problem(f"poison: OsmAnd {field}={value[:12]} answered {status}")
@@ -232,8 +235,9 @@ def attack_poison():
                 sent += 1
     # The JSON body of newer Traccar Clients: NUL and a lone surrogate in strings and keys.
     for k, text in enumerate(['"\\u0000"', '"\\ud800"', '"a\\u0000b"', '"\\udfff\\ud800"']):
-        body = ('{"location":{"timestamp":"%s","coords":{"latitude":44.5,"longitude":26.2},"activity":{"type":%s},'
-                '"extras":{"k%d":%s}},"device_id":"%s"}' % (iso(base + 900_000 + k * 1000), text, k, text, imei)).encode()
+        step = len(POISON) * len(fields) + k
+        body = ('{"location":{"timestamp":"%s","coords":{"latitude":%.5f,"longitude":26.1},"activity":{"type":%s},'
+                '"extras":{"k%d":%s}},"device_id":"%s"}' % (iso(base + step * 60_000), 44.4 + step * 1e-4, text, k, text, imei)).encode()
         status = osmand_json(body)
         if status is None or status >= 500:
             problem(f"poison: OsmAnd JSON {text} answered {status}")
