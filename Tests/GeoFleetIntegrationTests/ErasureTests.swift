@@ -52,6 +52,15 @@ import Testing
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 10) == 10)
         #expect(try await gpsCount(harness, token: alice) == 1)
 
+        // A refused row of each, set aside by the history writer: positions too.
+        for key in [aliceKey, bobKey] {
+            #expect(try await harness.count("""
+                WITH i AS (INSERT INTO position_dead_letters (vehicle_key, spool_sequence, fix_time_ms, record, sqlstate, error)
+                           VALUES (\(key), 1, \(clock.now() - 60_000), '\\x00'::bytea, '22P05', 'test') RETURNING 1)
+                SELECT count(*) FROM i
+                """) == 1)
+        }
+
         // Bob cannot erase Alice's vehicle: it is not found for him.
         #expect(try await harness.call("DELETE", "/api/fleet/vehicles/\(aliceVehicle)/history", token: bob).status == 404)
         #expect(try await harness.call("DELETE", "/api/fleet/vehicles/\(aliceVehicle)/history", token: nil).status == 401)
@@ -66,6 +75,8 @@ import Testing
         // PostGIS, vehicle_latest, the hot index and the API: nothing of Alice's vehicle.
         #expect(try await harness.count("SELECT count(*) FROM positions WHERE vehicle_key = \(aliceKey)") == 0)
         #expect(try await harness.count("SELECT count(*) FROM vehicle_latest WHERE vehicle_key = \(aliceKey)") == 0)
+        #expect(try await harness.count("SELECT count(*) FROM position_dead_letters WHERE vehicle_key = \(aliceKey)") == 0)
+        #expect(try await harness.count("SELECT count(*) FROM position_dead_letters WHERE vehicle_key = \(bobKey)") == 1)
         #expect(try await gpsCount(harness, token: alice) == 0)
         let track = try await harness.call("GET", "/api/fleet/vehicles/\(aliceVehicle)/track?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z", token: alice)
         #expect((track.json as? [String: Any])?["positions"] as? [Any] != nil)

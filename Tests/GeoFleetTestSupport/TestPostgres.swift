@@ -52,7 +52,13 @@ public actor TestPostgres {
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(), configuration: cluster.endpoint().connectionConfiguration,
             id: 1, logger: testLogger("setup"))
-        try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: testLogger("setup"))
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: testLogger("setup"))
+        } catch {
+            // A connection dropped unclosed trips postgres-nio's assertion and takes the test process down.
+            try? await connection.close()
+            throw error
+        }
         try await connection.close()
     }
 }

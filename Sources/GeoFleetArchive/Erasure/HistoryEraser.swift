@@ -50,7 +50,7 @@ public struct HistoryEraser: Sendable {
     private var logger: Logger { context.logger }
 
     /// Erases every position of `vehicles` with a fix time up to now, in PostGIS (all partitions,
-    /// including restored ones), in `vehicle_latest`, and in the archives. The caller clears the hot
+    /// including restored ones), in `vehicle_latest` and the dead letters, and in the archives. The caller clears the hot
     /// index of a running engine.
     public func erase(_ vehicles: [ErasedVehicle], subjectUser: String, requestedBy: String, channel: String,
                       archiveLockWaitSeconds: Int = 60) async throws -> ErasureResult {
@@ -81,6 +81,9 @@ public struct HistoryEraser: Sendable {
             }
             try await connection.query(
                 "DELETE FROM vehicle_latest WHERE vehicle_key = ANY(\(keys)::int8[]) AND fix_time <= \(throughDate)", logger: logger)
+            // Positions PostgreSQL refused are still positions: the dead letters go too.
+            try await connection.query(
+                "DELETE FROM position_dead_letters WHERE vehicle_key = ANY(\(keys)::int8[]) AND fix_time_ms <= \(through)", logger: logger)
             // A manual placement is a position too.
             try await connection.query("UPDATE vehicles SET manual_position = NULL WHERE key = ANY(\(keys)::int8[])", logger: logger)
             for try await id in try await connection.query("""
