@@ -81,7 +81,10 @@ public actor HistoryWriter {
             logger.warning("history batch timed out; dropping its connection", metadata: [
                 "timeout": "\(writeTimeout)", "batches": "\(batches.count)",
             ])
-            attempt.cancel()
+            // Not cancelled: cancelling postgres-nio's connect closes the channel asynchronously and can
+            // release the half-made connection while its channel is still open (its debug build traps).
+            // The bumped generation makes the abandoned attempt close whatever it connects instead, and
+            // dropping the connection ends a query it is stuck in.
             generation += 1
             await drop()
             throw timeout

@@ -74,15 +74,7 @@ import Glibc
     func theEngineStartsItsEmbeddedClusterPrivate() async throws {
         let dir = FileManager.default.temporaryDirectory.path + "/geofleet-embedded-\(UUID().uuidString.prefix(8))"
         try TestPostgres.watchCluster(directory: dir + "/postgres")
-        var configuration = GeoFleetConfiguration(dataDirectory: dir)
-        configuration.databaseURL = nil
-        configuration.bindHost = "127.0.0.1"
-        configuration.httpPort = 0
-        configuration.teltonikaPort = 0
-        configuration.gt06Port = 0
-        configuration.osmandPort = 0
-        configuration.ruptelaPort = 0
-        configuration.jwtSecret = nil
+        let configuration = EngineHarness.localConfiguration(dataDirectory: dir)
         let engine = try await GeoFleetEngine.start(configuration: configuration, logger: testLogger("engine"))
         let runTask = Task { try await engine.run() }
         #expect(Self.mode(dir) == 0o701, "private, but postgres may pass through to its cluster")

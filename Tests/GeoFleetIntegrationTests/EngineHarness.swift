@@ -28,14 +28,8 @@ final class EngineHarness: Sendable {
         let database: DatabaseEndpoint
         if let endpoint { database = endpoint } else { database = try await TestPostgres.shared.freshDatabase() }
         let dir = dataDirectory ?? FileManager.default.temporaryDirectory.path + "/geofleet-engine-\(UUID().uuidString.prefix(8))"
-        var configuration = GeoFleetConfiguration(dataDirectory: dir)
+        var configuration = Self.localConfiguration(dataDirectory: dir)
         configuration.databaseURL = database.description
-        configuration.bindHost = "127.0.0.1"
-        configuration.httpPort = 0
-        configuration.teltonikaPort = 0
-        configuration.gt06Port = 0
-        configuration.osmandPort = 0
-        configuration.ruptelaPort = 0
         configuration.jwtSecret = secret
         configuration.writerBatchDelay = .milliseconds(20)
         // The seed's 10 fleet changes an hour would stop most tests; the limiter has its own tests.
@@ -46,6 +40,18 @@ final class EngineHarness: Sendable {
         let runTask = Task { try await engine.run() }
         let port = await engine.httpPort()
         return EngineHarness(engine: engine, runTask: runTask, endpoint: database, httpPort: port, dataDirectory: dir)
+    }
+
+    /// A configuration on 127.0.0.1 with every port left to the kernel.
+    static func localConfiguration(dataDirectory: String) -> GeoFleetConfiguration {
+        var configuration = GeoFleetConfiguration(dataDirectory: dataDirectory)
+        configuration.bindHost = "127.0.0.1"
+        configuration.httpPort = 0
+        configuration.teltonikaPort = 0
+        configuration.gt06Port = 0
+        configuration.osmandPort = 0
+        configuration.ruptelaPort = 0
+        return configuration
     }
 
     private init(engine: GeoFleetEngine, runTask: Task<Void, any Error>, endpoint: DatabaseEndpoint, httpPort: Int, dataDirectory: String) {
