@@ -98,19 +98,21 @@ public enum PositionCopyEncoder {
         }
     }
 
-    /// Streams `positions` into `positions` with one COPY, in chunks of about 240 KiB.
+    /// Sends `positions` into `positions` with one COPY, encoded first and written in one piece.
+    ///
+    /// One write, not a stream of chunks: postgres-nio 1.33 traps (a precondition, in release builds
+    /// too) when a copy write or `CopyFail` reaches a connection that the server has just closed, as a
+    /// killed backend or a restarting server does. With one write made right after the COPY starts, a
+    /// server that dies mid-transfer is met in `CopyDone`'s wait, which fails cleanly.
     public static func copy<S: Sequence<Position>>(_ positions: S, on connection: PostgresConnection, logger: Logger) async throws {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 * 1024)
+        for position in positions { append(position, to: &bytes) }
+        guard !bytes.isEmpty else { return }
+        let buffer = ByteBuffer(bytes: bytes)
+        bytes = []
         try await connection.copyFrom(table: "positions", columns: columns, logger: logger) { writer in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(256 * 1024)
-            for position in positions {
-                append(position, to: &bytes)
-                if bytes.count >= 240 * 1024 {
-                    try await writer.write(ByteBuffer(bytes: bytes))
-                    bytes.removeAll(keepingCapacity: true)
-                }
-            }
-            if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+            try await writer.write(buffer)
         }
     }
 }
