@@ -66,7 +66,9 @@ struct HistoryDeadLetterTests {
             #expect(try PositionBinaryCodec.decode(Array(letter.3.readableBytesView)) == [poison])
 
             // The same batches again (a retry after an unknown commit outcome): skipped, no second dead letter.
-            #expect(try await writer.write([SequencedPositions(sequence: 1, positions: first)]) == 2)
+            // Bound first: #expect would reflect the writer actor from outside its isolation.
+            let committed1 = try await writer.write([SequencedPositions(sequence: 1, positions: first)])
+            #expect(committed1 == 2)
             #expect(try await Self.int("SELECT count(*) FROM position_dead_letters", admin) == 1)
             #expect(try await Self.int("SELECT count(*) FROM positions", admin) == 22)
         } catch {
