@@ -81,10 +81,7 @@ public actor HistoryWriter {
             logger.warning("history batch timed out; dropping its connection", metadata: [
                 "timeout": "\(writeTimeout)", "batches": "\(batches.count)",
             ])
-            // Not cancelled: cancelling postgres-nio's connect closes the channel asynchronously and can
-            // release the half-made connection while its channel is still open (its debug build traps).
-            // The bumped generation makes the abandoned attempt close whatever it connects instead, and
-            // dropping the connection ends a query it is stuck in.
+            attempt.cancel()
             generation += 1
             await drop()
             throw timeout
