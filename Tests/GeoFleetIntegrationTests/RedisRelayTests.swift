@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetPostGIS
+import GeoFleetRedis
 import GeoFleetTestSupport
 import Testing
 
@@ -20,10 +21,12 @@ import Testing
             }
         }
         let connection = try redis.connect()
+        // Both channels subscribed before the change (the reply's text holds the id, whose digits
+        // proved nothing: read the counts).
         let deadline = ContinuousClock.now + .seconds(3)
         while ContinuousClock.now < deadline {
-            let reply = try connection.command(["PUBSUB", "NUMSUB", "fleet_\(id)"])
-            if "\(reply)".contains("1") { break }
+            let reply = try connection.command(["PUBSUB", "NUMSUB", "user_user_alice", "fleet_\(id)"])
+            if case .array(let items) = reply, items.count == 4, items[1] == .integer(1), items[3] == .integer(1) { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         let (status, _) = try await harness.call("PUT", "/api/fleet/vehicles/\(id)", token: alice, body: ["status": "inactive"])
