@@ -99,6 +99,20 @@ import Testing
         #expect(ContinuousClock.now - started < .seconds(6))
         trickle.cancel()
 
+        // Blank lines first do not end a head: the deadline still holds.
+        let blank = try await TestDeviceClient.connect(port: port)
+        let blankStarted = ContinuousClock.now
+        try await blank.send(Array("\r\n\r\n\n\nGET /healthz HTTP/1.1\r\nHost: x\r\n".utf8))
+        #expect(await blank.waitForClose(timeout: .seconds(8)), "blank lines then a never-ending head are cut off")
+        #expect(ContinuousClock.now - blankStarted < .seconds(6))
+
+        // Bare line feeds do not end a head for the parser behind it: nor for the deadline.
+        let bare = try await TestDeviceClient.connect(port: port)
+        let bareStarted = ContinuousClock.now
+        try await bare.send(Array("GET /healthz HTTP/1.1\nHost: x\n\n".utf8))
+        #expect(await bare.waitForClose(timeout: .seconds(8)), "a head of bare line feeds is cut off too")
+        #expect(ContinuousClock.now - bareStarted < .seconds(6))
+
         // A body promised and trickled.
         let body = try await TestDeviceClient.connect(port: port)
         let token = try await harness.token("user_alice")

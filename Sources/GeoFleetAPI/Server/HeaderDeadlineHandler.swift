@@ -13,6 +13,7 @@ final class HeaderDeadlineHandler: ChannelInboundHandler, RemovableChannelHandle
     private var deadline: Scheduled<Void>?
     /// How many bytes of `\r\n\r\n` the stream ends with so far (a terminator may span two reads).
     private var matched = 0
+    private var sawRequestLine = false
     private var done = false
 
     init(timeout: TimeAmount, expired: Counter) {
@@ -60,14 +61,18 @@ final class HeaderDeadlineHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
-    /// Feeds bytes to the `\r\n\r\n` matcher; true once the terminator has been seen.
+    /// Feeds bytes to the end-of-head matcher; true once `\r\n\r\n` follows a request line. Only that
+    /// ends a head for the HTTP parser behind this handler, so nothing else may end the deadline: not
+    /// bare line feeds, and not blank lines before the request line.
     private func scan(_ bytes: ByteBufferView) -> Bool {
         for byte in bytes {
             let expected: UInt8 = matched % 2 == 0 ? 0x0D : 0x0A
             if byte == expected {
                 matched += 1
-                if matched == 4 { return true }
+                if matched == 4 && sawRequestLine { return true }
+                if matched == 4 { matched = 0 }
             } else {
+                if byte != 0x0D && byte != 0x0A { sawRequestLine = true }
                 matched = byte == 0x0D ? 1 : 0
             }
         }
