@@ -71,13 +71,7 @@ public final class HistoryQueue: Service, Sendable {
     /// always waited for, however late they are enqueued: skipping one would let the watermark pass it.
     public func replayFinished() {
         let through = spool.recoveredThrough
-        let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
-            s.absentThrough = through
-            let w = s.waiter
-            s.waiter = nil
-            return w
-        }
-        waiter?.resume()
+        wakeLoop { $0.absentThrough = through }
     }
 
     public func run() async throws {
@@ -90,8 +84,13 @@ public final class HistoryQueue: Service, Sendable {
 
     /// Stops the loop after it has written what is ready.
     public func finish() {
+        wakeLoop { $0.finished = true }
+    }
+
+    /// Changes the state and wakes the loop if it waits for work (outside the lock).
+    private func wakeLoop(_ change: (inout State) -> Void) {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
-            s.finished = true
+            change(&s)
             let w = s.waiter
             s.waiter = nil
             return w
