@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts geofleetd with its embedded defaults (CONTRACT.md): a private PostgreSQL + PostGIS cluster
+# Starts geofleetd with its embedded defaults: a private PostgreSQL + PostGIS cluster
 # under ./.geofleet, Teltonika on 5027, the API on 8080. Override with GEOFLEET_* variables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
