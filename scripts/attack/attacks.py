@@ -193,8 +193,10 @@ def invariants(after):
         problem(f"{after}: /healthz answered {status}")
         return
     canary_fixes += 1
+    # In milliseconds (OsmAnd reads a value past 2^31 as ms): two invariants within one second would
+    # otherwise send the same fix time, and the second fix is dropped as a duplicate.
     fix = now_ms() - 1000
-    stored = osmand({"id": CANARY_IMEI, "lat": f"{44.43 + canary_fixes * 1e-4:.6f}", "lon": "26.10", "timestamp": str(fix // 1000)})
+    stored = osmand({"id": CANARY_IMEI, "lat": f"{44.43 + canary_fixes * 1e-4:.6f}", "lon": "26.10", "timestamp": str(fix)})
     if stored != 200:
         problem(f"{after}: the canary's OsmAnd position got {stored}")
     count = wait_track(CANARY, canary_vehicle, canary_fixes)
