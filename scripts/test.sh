@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 # osrm-routed (PyPI osrm-bindings, Python ≥ 3.12 from pyenv) for the external-router tests.
 scripts/install-osrm.sh >/dev/null
+# Static checks, before the long build: the contract against the OpenAPI document, the changed files' format.
+scripts/check-contract.py
+scripts/check-format.sh
 swift build --build-tests
 status=0
 # Test servers run in process groups of their own, listed here (Tests/GeoFleetTestSupport/ServerLifeline.swift).
