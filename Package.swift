@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         // Already in the graph through Hummingbird; GeoFleetIngest names its HTTP part types directly.
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        // Already in the graph through Hummingbird; Ingest, API and the integration tests name HTTPRequest/HTTPResponse.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.1.0"..<"6.0.0"),
@@ -69,7 +71,7 @@ let package = Package(
             dependencies: ["CZlib"],
             swiftSettings: swiftSettings
         ),
-        // Road routing: truck profiles, graph import, contraction hierarchies, snapping, matrices, EU driving rules.
+        // Road routing: truck profiles, graph import, contraction hierarchies, snapping, matrices.
         .target(
             name: "GeoFleetRouting",
             dependencies: ["GeoFleetCore", "GeoFleetOSM"],
@@ -89,7 +91,6 @@ let package = Package(
         .target(
             name: "GeoFleetSpool",
             dependencies: [
-                "GeoFleetCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -110,6 +111,7 @@ let package = Package(
         .target(
             name: "GeoFleetRouteService",
             dependencies: [
+                "GeoFleetCore",
                 "GeoFleetRouting",
                 "GeoFleetRedis",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -124,8 +126,9 @@ let package = Package(
             name: "GeoFleetPostGIS",
             dependencies: [
                 "GeoFleetCore",
-                "GeoFleetMatching",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -148,8 +151,19 @@ let package = Package(
                 "GeoFleetPostGIS",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Fleet-wide live state: the in-memory vehicle catalog and the event stream (hub, Redis relay, GPS coalescing).
+        .target(
+            name: "GeoFleetLive",
+            dependencies: [
+                "GeoFleetCore",
+                "GeoFleetPostGIS",
+                "GeoFleetRedis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -159,31 +173,35 @@ let package = Package(
             name: "GeoFleetIngest",
             dependencies: [
                 "GeoFleetCore",
-                "GeoFleetRedis",
                 "GeoFleetProtocols",
                 "GeoFleetHotIndex",
                 "GeoFleetSpool",
                 "GeoFleetPostGIS",
+                "GeoFleetLive",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             swiftSettings: swiftSettings
         ),
         // Top layer: API, daemon wiring, executables.
-        // Matching over the hot positions, the route chain and PostGIS; the live suggestion feed.
+        // Matching over the hot positions, the route chain and PostGIS; the live suggestion feed; cargo and preference storage.
         .target(
             name: "GeoFleetMatchService",
             dependencies: [
+                "GeoFleetCore",
                 "GeoFleetMatching",
-                "GeoFleetIngest",
+                "GeoFleetRouting",
+                "GeoFleetLive",
                 "GeoFleetHotIndex",
                 "GeoFleetPostGIS",
                 "GeoFleetRouteService",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -196,6 +214,7 @@ let package = Package(
                 "GeoFleetCore",
                 "GeoFleetGeometry",
                 "GeoFleetIngest",
+                "GeoFleetLive",
                 "GeoFleetHotIndex",
                 "GeoFleetPostGIS",
                 "GeoFleetRouting",
@@ -205,8 +224,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -220,6 +240,7 @@ let package = Package(
                 "GeoFleetRedis",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 "GeoFleetIngest",
+                "GeoFleetLive",
                 "GeoFleetAPI",
                 "GeoFleetArchive",
                 "GeoFleetPostGIS",
@@ -230,13 +251,11 @@ let package = Package(
                 "GeoFleetMatchService",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -266,7 +285,7 @@ let package = Package(
                 "GeoFleetMatching",
                 "GeoFleetMatchService",
                 "GeoFleetHotIndex",
-                "GeoFleetIngest",
+                "GeoFleetLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -297,11 +316,17 @@ let package = Package(
         .testTarget(
             name: "GeoFleetProtocolsTests",
             dependencies: [
+                "GeoFleetCore",
                 "GeoFleetProtocols",
                 "GeoFleetFuzz",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetLiveTests",
+            dependencies: ["GeoFleetLive"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -344,12 +369,13 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetRoutingTests",
-            dependencies: ["GeoFleetRouting", "GeoFleetCore", "GeoFleetOSM"],
+            dependencies: ["GeoFleetRouting", "GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GeoFleetRouteServiceTests",
             dependencies: [
+                "GeoFleetCore",
                 "GeoFleetRouteService",
                 "GeoFleetRouting",
                 "GeoFleetTestSupport",
@@ -357,16 +383,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GeoFleetHotIndexTests",
-            dependencies: ["GeoFleetHotIndex"],
+            dependencies: ["GeoFleetHotIndex", "GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -376,7 +399,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetSpoolTests",
-            dependencies: ["GeoFleetSpool"],
+            dependencies: ["GeoFleetSpool", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -391,9 +414,13 @@ let package = Package(
                 "GeoFleetFuzz",
                 "GeoFleetAPI",
                 "GeoFleetCore",
+                "GeoFleetIngest",
+                "GeoFleetRedis",
                 "GeoFleetRouting",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

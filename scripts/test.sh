@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# Package.swift: each target declares exactly the modules it imports, and docs/dependencies.md shows
+# the current target graph (both read the manifest only: no build).
+scripts/check-target-deps.py
+scripts/deps-graph.py --check
 # osrm-routed (PyPI osrm-bindings, Python ≥ 3.12 from pyenv) for the external-router tests.
 scripts/install-osrm.sh >/dev/null
 # Static checks, before the long build: the contract against the OpenAPI document, the changed files' format.

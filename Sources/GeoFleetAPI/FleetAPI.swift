@@ -1,6 +1,7 @@
 import GeoFleetGeometry
 import GeoFleetHotIndex
 import GeoFleetIngest
+import GeoFleetLive
 import GeoFleetMatchService
 import GeoFleetPostGIS
 import GeoFleetRouteService

@@ -1,7 +1,6 @@
 import Foundation
 import GeoFleetCore
 import GeoFleetHotIndex
-import GeoFleetIngest
 import GeoFleetPostGIS
 import Hummingbird
 

@@ -1,5 +1,5 @@
 import GeoFleetHotIndex
-import GeoFleetIngest
+import GeoFleetLive
 import GeoFleetMatchService
 import GeoFleetPostGIS
 import Logging

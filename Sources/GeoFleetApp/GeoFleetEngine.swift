@@ -6,6 +6,7 @@ import GeoFleetCore
 import GeoFleetGeometry
 import GeoFleetHotIndex
 import GeoFleetIngest
+import GeoFleetLive
 import GeoFleetMatchService
 import GeoFleetPostGIS
 import GeoFleetSpool

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetCore
 import GeoFleetHotIndex
 import GeoFleetMatching
 import GeoFleetRouting

@@ -1,7 +1,7 @@
 import Foundation
 import GeoFleetCore
 import GeoFleetHotIndex
-import GeoFleetIngest
+import GeoFleetLive
 import GeoFleetMatching
 import GeoFleetPostGIS
 import GeoFleetRouteService

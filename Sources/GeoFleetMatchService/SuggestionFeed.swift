@@ -1,5 +1,5 @@
 import Foundation
-import GeoFleetIngest
+import GeoFleetLive
 import GeoFleetMatching
 import Logging
 import Metrics

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetCore
 import GeoFleetMatching
 import GeoFleetRouting
 import Testing

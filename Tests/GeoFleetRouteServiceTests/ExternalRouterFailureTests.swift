@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import GeoFleetCore
 import GeoFleetRouteService
 import GeoFleetTestSupport
 import MetricsTestKit
@@ -94,7 +95,7 @@ import Glibc
         }
         let breaker = CircuitBreaker(provider: "osrm", failureThreshold: 2, metricsFactory: TestMetrics())
         let router = ExternalRouter(kind: .osrm, baseURL: server.baseURL, profile: "driving", httpClient: testHTTPClient, breaker: breaker)
-        let at = { (lon: Double) in ExternalPoint(latitude: 43.7, longitude: lon) }
+        let at = { (lon: Double) in GeoPoint(latitude: 43.7, longitude: lon) }
 
         #expect(try await router.route(from: monacoRocher, to: monacoCasino) == ExternalRoute(distanceMeters: 1234.5, durationSeconds: 99.9))
         await #expect(throws: ExternalRouterError.http(status: 502, body: "<html>Bad Gateway</html>")) {

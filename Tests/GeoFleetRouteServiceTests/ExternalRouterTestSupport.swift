@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GeoFleetCore
 import GeoFleetRouteService
 import NIOCore
 import NIOHTTP1
@@ -28,17 +29,17 @@ final class ManualClock: Sendable {
 
 /// Two Monaco points about 1 km apart (the Rocher tunnel and Place du Casino): the route between them is
 /// 1.4–1.5 km in osrm-routed's answer for the shared extract.
-let monacoRocher = ExternalPoint(latitude: 43.7311, longitude: 7.4197)
-let monacoCasino = ExternalPoint(latitude: 43.7396, longitude: 7.4275)
+let monacoRocher = GeoPoint(latitude: 43.7311, longitude: 7.4197)
+let monacoCasino = GeoPoint(latitude: 43.7396, longitude: 7.4275)
 /// Mediterranean, about 100 km south-east of Monaco: no road anywhere near.
-let openSea = ExternalPoint(latitude: 43.0, longitude: 8.5)
+let openSea = GeoPoint(latitude: 43.0, longitude: 8.5)
 
 /// `count` points on a grid over central Monaco and Beausoleil, row by row.
-func monacoGrid(_ count: Int, columns: Int = 15) -> [ExternalPoint] {
+func monacoGrid(_ count: Int, columns: Int = 15) -> [GeoPoint] {
     let rows = (count + columns - 1) / columns
     return (0..<count).map { i in
         let r = Double(i / columns), c = Double(i % columns)
-        return ExternalPoint(latitude: 43.7270 + 0.0200 * r / Double(max(1, rows - 1)),
+        return GeoPoint(latitude: 43.7270 + 0.0200 * r / Double(max(1, rows - 1)),
                              longitude: 7.4120 + 0.0260 * c / Double(max(1, columns - 1)))
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GeoFleetCore
 @testable import GeoFleetRouteService
 import GeoFleetTestSupport
 import MetricsTestKit
@@ -112,10 +113,10 @@ import Testing
     @Test func invalidCoordinatesAreRefusedLocally() async throws {
         let client = OSRMClient(baseURL: "http://127.0.0.1:9", httpClient: testHTTPClient)
         await #expect(throws: ExternalRouterError.self) {
-            _ = try await client.route(from: ExternalPoint(latitude: .nan, longitude: 7), to: monacoCasino)
+            _ = try await client.route(from: GeoPoint(latitude: .nan, longitude: 7), to: monacoCasino)
         }
         await #expect(throws: ExternalRouterError.self) {
-            _ = try await client.matrix(sources: [ExternalPoint(latitude: 95, longitude: 7)], destinations: [monacoCasino])
+            _ = try await client.matrix(sources: [GeoPoint(latitude: 95, longitude: 7)], destinations: [monacoCasino])
         }
     }
 
@@ -133,7 +134,7 @@ import Testing
             == "http://osrm:5000/route/v1/driving/7.419700,43.731100;7.427500,43.739600?overview=false&alternatives=false&steps=false&radiuses=250.0;250.0")
         #expect(client.tableURL(sources: [monacoRocher], destinations: [monacoCasino, openSea])
             == "http://osrm:5000/table/v1/driving/7.419700,43.731100;7.427500,43.739600;8.500000,43.000000?sources=0&destinations=1;2&annotations=duration,distance&radiuses=250.0;250.0;250.0")
-        let tiny = ExternalPoint(latitude: 0.00001, longitude: -0.00001)
+        let tiny = GeoPoint(latitude: 0.00001, longitude: -0.00001)
         #expect(OSRMClient.coordinates([tiny]) == "-0.000010,0.000010")
     }
 

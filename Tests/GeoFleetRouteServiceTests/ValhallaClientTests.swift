@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GeoFleetCore
 import GeoFleetRouteService
 import MetricsTestKit
 import Testing
@@ -98,8 +99,8 @@ import Testing
         }
     }
 
-    static let sources = (0..<60).map { ExternalPoint(latitude: 40 + Double($0) / 1000, longitude: 7) }
-    static let destinations = (0..<70).map { ExternalPoint(latitude: 41, longitude: 7 + Double($0) / 1000) }
+    static let sources = (0..<60).map { GeoPoint(latitude: 40 + Double($0) / 1000, longitude: 7) }
+    static let destinations = (0..<70).map { GeoPoint(latitude: 41, longitude: 7 + Double($0) / 1000) }
 
     @Test func matrixIsChunkedInto50x50AndAssembled() async throws {
         let server = try await Self.indexedMatrixServer()
@@ -138,7 +139,7 @@ import Testing
         }
         let breaker = CircuitBreaker(provider: "valhalla", failureThreshold: 2, metricsFactory: TestMetrics())
         let router = Self.router(server, breaker: breaker)
-        let to = { (lat: Double) in ExternalPoint(latitude: lat, longitude: 7) }
+        let to = { (lat: Double) in GeoPoint(latitude: lat, longitude: 7) }
 
         await #expect(throws: ExternalRouterError.noRoute("442: No path could be found for input")) {
             _ = try await router.route(from: monacoRocher, to: to(1))

@@ -1,6 +1,6 @@
 import Foundation
 import GeoFleetCore
-import GeoFleetIngest
+import GeoFleetLive
 import Hummingbird
 import HummingbirdWebSocket
 

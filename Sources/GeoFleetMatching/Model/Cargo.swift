@@ -1,3 +1,4 @@
+import GeoFleetCore
 import GeoFleetRouting
 
 /// An open load as the marketplace describes it (the seed's Cargo), in GeoFleet's units.

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetCore
 import GeoFleetRouting
 
 /// A route's cache key: both ends quantized to a grid of about 50 m, the profile, and the data version

@@ -1,3 +1,4 @@
+import GeoFleetCore
 import GeoFleetRouting
 
 /// Where an answer came from, as the API contract names it.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import GeoFleetCore
 import GeoFleetRouting
 import Logging
 import Metrics
@@ -83,7 +84,7 @@ public final class RouteService: Sendable {
         }
         if let external {
             do {
-                let route = try await external.route(from: ExternalPoint(from), to: ExternalPoint(to))
+                let route = try await external.route(from: from, to: to)
                 await cache.set(CachedRoute(distanceMeters: route.distanceMeters, durationSeconds: route.durationSeconds, provider: external.kind.rawValue), for: key)
                 return .success(RouteEstimate(
                     distanceMeters: route.distanceMeters, durationSeconds: route.durationSeconds, source: .road,
@@ -126,7 +127,7 @@ public final class RouteService: Sendable {
         }
         if let external {
             do {
-                let matrix = try await external.matrix(sources: sources.map(ExternalPoint.init), destinations: destinations.map(ExternalPoint.init))
+                let matrix = try await external.matrix(sources: sources, destinations: destinations)
                 record("matrix", source: .road, start: start)
                 return RouteMatrixAnswer(
                     distances: matrix.distances, durations: matrix.durations, source: .road,
@@ -167,10 +168,6 @@ public final class RouteService: Sendable {
         Timer(label: "geofleet_route_seconds", dimensions: [("kind", kind), ("source", source.rawValue)])
             .recordInterval(since: start)
     }
-}
-
-extension ExternalPoint {
-    init(_ point: GeoPoint) { self.init(latitude: point.latitude, longitude: point.longitude) }
 }
 
 extension Timer {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GeoFleetCore
 import NIOCore
 import NIOHTTP1
 
@@ -152,7 +153,7 @@ struct ExternalHTTP: Sendable {
     }
 
     /// Coordinates are checked here: NaN or out-of-range values would print as text the service rejects.
-    static func validate(_ points: [ExternalPoint]) throws(ExternalRouterError) {
+    static func validate(_ points: [GeoPoint]) throws(ExternalRouterError) {
         for p in points where !(p.latitude.isFinite && p.longitude.isFinite && abs(p.latitude) <= 90 && abs(p.longitude) <= 180) {
             throw .badResponse("invalid coordinate (\(p.latitude), \(p.longitude))")
         }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import GeoFleetCore
 
 /// One external routing service behind a circuit breaker.
 ///
@@ -58,7 +59,7 @@ public final class ExternalRouter: Sendable {
     }
 
     /// Road distance and duration from `from` to `to`.
-    public func route(from: ExternalPoint, to: ExternalPoint) async throws -> ExternalRoute {
+    public func route(from: GeoPoint, to: GeoPoint) async throws -> ExternalRoute {
         switch client {
         case let .osrm(c): try await c.route(from: from, to: to)
         case let .valhalla(c): try await c.route(from: from, to: to)
@@ -66,7 +67,7 @@ public final class ExternalRouter: Sendable {
     }
 
     /// The sources × destinations matrix; nil where there is no route.
-    public func matrix(sources: [ExternalPoint], destinations: [ExternalPoint]) async throws -> ExternalMatrix {
+    public func matrix(sources: [GeoPoint], destinations: [GeoPoint]) async throws -> ExternalMatrix {
         switch client {
         case let .osrm(c): try await c.matrix(sources: sources, destinations: destinations)
         case let .valhalla(c): try await c.matrix(sources: sources, destinations: destinations)

@@ -1,14 +1,3 @@
-/// A WGS84 point for external routers.
-public struct ExternalPoint: Sendable, Equatable {
-    public var latitude: Double
-    public var longitude: Double
-
-    public init(latitude: Double, longitude: Double) {
-        self.latitude = latitude
-        self.longitude = longitude
-    }
-}
-
 /// Road distance and duration of one route, in metres and seconds, as the external router answered it.
 public struct ExternalRoute: Sendable, Equatable {
     public var distanceMeters: Double

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GeoFleetCore
 
 /// A client of OSRM's HTTP API v1 (`osrm-routed`): `/route` for one pair, `/table` for matrices.
 /// API: https://project-osrm.org/docs/v5.24.0/api/
@@ -38,7 +39,7 @@ public struct OSRMClient: Sendable {
     }
 
     /// Road distance and duration from `from` to `to` (OSRM's fastest route).
-    public func route(from: ExternalPoint, to: ExternalPoint) async throws -> ExternalRoute {
+    public func route(from: GeoPoint, to: GeoPoint) async throws -> ExternalRoute {
         try ExternalHTTP.validate([from, to])
         let request = HTTPClientRequest(url: routeURL(from: from, to: to))
         return try await http.exchange(request, decode: Self.decodeRoute)
@@ -46,7 +47,7 @@ public struct OSRMClient: Sendable {
 
     /// The sources × destinations matrix, in as many `/table` calls as `maxTableLocations` requires, one after
     /// the other. Unreachable pairs are nil; a point OSRM cannot snap fails the whole matrix (`.noRoute`).
-    public func matrix(sources: [ExternalPoint], destinations: [ExternalPoint]) async throws -> ExternalMatrix {
+    public func matrix(sources: [GeoPoint], destinations: [GeoPoint]) async throws -> ExternalMatrix {
         try ExternalHTTP.validate(sources)
         try ExternalHTTP.validate(destinations)
         var matrix = ExternalMatrix(rows: sources.count, columns: destinations.count)
@@ -70,14 +71,14 @@ public struct OSRMClient: Sendable {
 
     // MARK: - Requests
 
-    func routeURL(from: ExternalPoint, to: ExternalPoint) -> String {
+    func routeURL(from: GeoPoint, to: GeoPoint) -> String {
         var url = "\(baseURL)/route/v1/\(profile)/\(Self.coordinates([from, to]))?overview=false&alternatives=false&steps=false"
         if let radiuses = radiuses(count: 2) { url += "&radiuses=" + radiuses }
         return url
     }
 
     /// Sources first, then destinations, each sent once; `sources=`/`destinations=` index into that list.
-    func tableURL(sources: [ExternalPoint], destinations: [ExternalPoint]) -> String {
+    func tableURL(sources: [GeoPoint], destinations: [GeoPoint]) -> String {
         let s = (0..<sources.count).map(String.init).joined(separator: ";")
         let d = (sources.count..<(sources.count + destinations.count)).map(String.init).joined(separator: ";")
         var url = "\(baseURL)/table/v1/\(profile)/\(Self.coordinates(sources + destinations))"
@@ -94,7 +95,7 @@ public struct OSRMClient: Sendable {
 
     /// `lon,lat;lon,lat` with 6 decimals: OSRM stores coordinates as fixed-point 1e-6 degrees, and
     /// `Double.description` could print exponents (1e-05) that OSRM does not parse.
-    static func coordinates(_ points: [ExternalPoint]) -> String {
+    static func coordinates(_ points: [GeoPoint]) -> String {
         points.map { String(format: "%.6f,%.6f", $0.longitude, $0.latitude) }.joined(separator: ";")
     }
 

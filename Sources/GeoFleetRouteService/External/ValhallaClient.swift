@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GeoFleetCore
 import NIOCore
 import NIOHTTP1
 
@@ -38,7 +39,7 @@ public struct ValhallaClient: Sendable {
     }
 
     /// Road distance and duration from `from` to `to` under the costing model.
-    public func route(from: ExternalPoint, to: ExternalPoint) async throws -> ExternalRoute {
+    public func route(from: GeoPoint, to: GeoPoint) async throws -> ExternalRoute {
         try ExternalHTTP.validate([from, to])
         let request = try post("/route", RouteRequest(locations: [location(from), location(to)], costing: costing))
         return try await http.exchange(request, decode: Self.decodeRoute)
@@ -46,7 +47,7 @@ public struct ValhallaClient: Sendable {
 
     /// The sources × destinations matrix in chunks of at most `maxMatrixSide` × `maxMatrixSide`, one call
     /// after the other. Unreachable pairs are nil; a point Valhalla cannot snap fails the whole matrix.
-    public func matrix(sources: [ExternalPoint], destinations: [ExternalPoint]) async throws -> ExternalMatrix {
+    public func matrix(sources: [GeoPoint], destinations: [GeoPoint]) async throws -> ExternalMatrix {
         try ExternalHTTP.validate(sources)
         try ExternalHTTP.validate(destinations)
         var matrix = ExternalMatrix(rows: sources.count, columns: destinations.count)
@@ -96,7 +97,7 @@ public struct ValhallaClient: Sendable {
         var units = "kilometers"
     }
 
-    private func location(_ point: ExternalPoint) -> Location {
+    private func location(_ point: GeoPoint) -> Location {
         Location(lat: point.latitude, lon: point.longitude, search_cutoff: maxSnapMeters.map { Int($0.rounded()) })
     }
 

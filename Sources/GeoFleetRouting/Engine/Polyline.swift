@@ -1,3 +1,5 @@
+import GeoFleetCore
+
 /// Google's encoded polyline format (precision 5 as Google and OSRM's default, or 6 as Valhalla's).
 public enum Polyline {
     public static func encode(_ points: [GeoPoint], precision: Int = 5) -> String {

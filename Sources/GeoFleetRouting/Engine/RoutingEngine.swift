@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetCore
 
 /// Answers routes and matrices on one profile's graph: snaps points to the network, runs the
 /// contraction-hierarchy searches, and turns the result into metres, seconds and a line.

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import GeoFleetCore
 import GeoFleetHotIndex
-import GeoFleetIngest
+import GeoFleetLive
 import GeoFleetMatchService
 import GeoFleetMatching
 import GeoFleetRouteService

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoFleetCore
 import GeoFleetRouting
 
 /// `geofleet routing bench`: the GeoFleet side of `scripts/bench-routing.sh` (same pairs as OSRM's run).

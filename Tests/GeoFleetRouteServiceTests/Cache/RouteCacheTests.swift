@@ -1,3 +1,4 @@
+import GeoFleetCore
 import GeoFleetRouting
 import MetricsTestKit
 import Synchronization

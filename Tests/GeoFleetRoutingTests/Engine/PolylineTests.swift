@@ -1,3 +1,4 @@
+import GeoFleetCore
 import Testing
 @testable import GeoFleetRouting
 

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetCore
 @testable import GeoFleetRouting
 
 /// Small hand-made road networks in a local metric frame (x east, y north, metres from 45°N 25°E),

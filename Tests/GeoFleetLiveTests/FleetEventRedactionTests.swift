@@ -1,5 +1,5 @@
 import Foundation
-import GeoFleetIngest
+import GeoFleetLive
 import Testing
 
 /// An erased vehicle's GPS events in the resume window lose their coordinates; others keep theirs.

@@ -1,5 +1,5 @@
 import Testing
-@testable import GeoFleetRouting
+@testable import GeoFleetCore
 
 /// Regulation (EC) 561/2006 on a leg's driving time.
 @Suite struct DrivingTimeRulesTests {

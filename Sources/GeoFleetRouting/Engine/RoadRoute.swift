@@ -1,13 +1,4 @@
-/// A WGS84 position in degrees.
-public struct GeoPoint: Sendable, Equatable, Hashable {
-    public var latitude: Double
-    public var longitude: Double
-
-    public init(latitude: Double, longitude: Double) {
-        self.latitude = latitude
-        self.longitude = longitude
-    }
-}
+import GeoFleetCore
 
 /// Where a requested point met the road network.
 public struct SnappedPoint: Sendable, Equatable {

@@ -4,7 +4,7 @@ import Logging
 import Metrics
 import Synchronization
 
-/// Publishes every fleet event to Redis pub/sub, on the channels named like the seed's rooms
+/// Publishes every fleet event to Redis pub/sub, on the channels named like the marketplace's rooms
 /// (`user_{userId}` and `fleet_{vehicleId}`), so that the marketplace's Socket.io layer can relay them.
 ///
 /// hiredis is blocking, so publishing happens on a queue of its own, in pipelined batches; events

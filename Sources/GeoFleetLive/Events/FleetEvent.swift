@@ -1,7 +1,7 @@
 import Foundation
 import GeoFleetCore
 
-/// One event of the live stream (`/api/stream`) and of the Redis channels, as the seed names them.
+/// One event of the live stream (`/api/stream`) and of the Redis channels, with the marketplace's event names.
 public struct FleetEvent: Sendable, Equatable {
     /// What happened.
     public enum Kind: String, Sendable {
@@ -29,7 +29,7 @@ public struct FleetEvent: Sendable, Equatable {
         self.data = data
     }
 
-    /// The seed's rooms: every event of a user, and every event of one vehicle.
+    /// The marketplace's rooms: every event of a user, and every event of one vehicle.
     public var userRoom: String { "user_\(userID)" }
     public var vehicleRoom: String { "fleet_\(vehicleID.uuidString.lowercased())" }
 
