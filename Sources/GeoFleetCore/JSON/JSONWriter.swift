@@ -7,7 +7,7 @@ public struct JSONWriter: Sendable {
     /// The JSON written so far, as UTF-8.
     public var bytes: [UInt8]
     /// True once a value was written at this nesting level: the next key or value needs a comma.
-    @usableFromInline var needsComma = false
+    var needsComma = false
 
     public init(capacity: Int = 64) {
         bytes = []
@@ -129,8 +129,8 @@ public struct JSONWriter: Sendable {
     }
 
     /// `value` rounded half away from zero to `decimals` (0...9) places, trailing zeros dropped (`1.5`, `2`),
-    /// no exponent; `null` when not finite. Zero is never negative. Beyond 9e15 units of the last place,
-    /// where a Double no longer holds every unit, see `beyondFixed`.
+    /// no exponent; `null` when not finite. Zero is never negative. From 9e15 units of the last place
+    /// (1e15 for whole numbers), where a Double no longer holds every unit, see `beyondFixed`.
     ///
     /// What is rounded is `value × 10^decimals` as a Double, so 2.675 (2.67499999… in binary) gives 2.68.
     public mutating func number(_ value: Double, decimals: Int) {
@@ -154,7 +154,7 @@ public struct JSONWriter: Sendable {
 
     /// `value` with exactly `decimals` (0...9) places, as C's `%.*f` writes it: rounded from the exact
     /// binary value with ties to even (2.675 gives 2.67, 0.125 gives 0.12), `-` for any negative value
-    /// (`-0.00`); `null` when not finite. Beyond 9e15 units of the last place, as `number(_:decimals:)`.
+    /// (`-0.00`); `null` when not finite. From 9e15 units of the last place, see `beyondFixed`.
     public mutating func number(_ value: Double, paddedDecimals decimals: Int) {
         precondition((0...9).contains(decimals), "decimals must be 0...9")
         guard value.isFinite else { return null() }
@@ -166,7 +166,7 @@ public struct JSONWriter: Sendable {
         // magnitude = significand × 2^exponent exactly; below 1e-12 nothing reaches the ninth place.
         var n: UInt64 = 0
         if magnitude >= 1e-12 {
-            let exponent = Int(magnitude.exponent) - Double.significandBitCount
+            let exponent = magnitude.exponent - Double.significandBitCount
             let significand = UInt128(magnitude.significandBitPattern | (1 << UInt64(Double.significandBitCount)))
             let product = significand * UInt128(scale)
             if exponent >= 0 {
