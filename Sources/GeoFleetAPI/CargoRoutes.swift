@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetCore
 import GeoFleetMatchService
 import Hummingbird
 
@@ -24,13 +25,16 @@ struct CargoRoutes: Sendable {
         let body = try await request.decodeStrict(CargoBody.self, context: context)
         let cargo = try body.validated(id: id, now: deps.now())
         try await deps.matching.put(cargo)
-        return RouteRoutes.json("{\"success\":true,\"indexed\":\(cargo.isOpen)}")
+        return JSONResponse.success { w in
+            w.key("indexed")
+            w.bool(cargo.isOpen)
+        }
     }
 
     @Sendable func delete(request: Request, context: APIRequestContext) async throws -> Response {
         try Self.requireService(context)
         let id = try Validate.reference(try context.parameters.require("cargoId"), field: "cargo id")
         guard try await deps.matching.delete(cargoID: id) else { throw APIError.notFound("cargo not found") }
-        return RouteRoutes.json("{\"success\":true}")
+        return JSONResponse.success()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetCore
 import GeoFleetMatching
 import Hummingbird
 
@@ -74,20 +75,52 @@ struct CostSettingsRoutes: Sendable {
             insurance: try body.insurance.rate(field: "insurance", perHourByDefault: true),
             baseMargin: body.baseMargin ?? 0.1)
         try await deps.matching.setCostSettings(settings, user: user.id)
-        return RouteRoutes.json("{\"success\":true,\"totalBaseCost\":" + Self.total(settings) + "}")
+        return JSONResponse.success { w in
+            w.key("totalBaseCost")
+            Self.total(settings, &w)
+        }
     }
 
     @Sendable func get(request: Request, context: APIRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let (s, isDefault) = deps.matching.costSettings(user: user.id)
-        func rate(_ r: CostSettings.Rate) -> String { "{\"perKm\":\(r.perKm),\"perHour\":\(r.perHour)}" }
-        var out = "{\"driverPay\":\(rate(s.driverPay)),\"fuel\":\(rate(s.fuel)),\"maintenance\":\(rate(s.maintenance))"
-        out += ",\"tolls\":\(rate(s.tolls)),\"insurance\":\(rate(s.insurance)),\"baseMargin\":\(s.baseMargin)"
-        out += ",\"totalBaseCost\":\(Self.total(s)),\"isDefault\":\(isDefault)}"
-        return RouteRoutes.json(out)
+        var w = JSONWriter(capacity: 384)
+        func rate(_ r: CostSettings.Rate) {
+            w.beginObject()
+            w.key("perKm")
+            w.number(r.perKm)
+            w.key("perHour")
+            w.number(r.perHour)
+            w.endObject()
+        }
+        w.beginObject()
+        w.key("driverPay")
+        rate(s.driverPay)
+        w.key("fuel")
+        rate(s.fuel)
+        w.key("maintenance")
+        rate(s.maintenance)
+        w.key("tolls")
+        rate(s.tolls)
+        w.key("insurance")
+        rate(s.insurance)
+        w.key("baseMargin")
+        w.number(s.baseMargin)
+        w.key("totalBaseCost")
+        Self.total(s, &w)
+        w.key("isDefault")
+        w.bool(isDefault)
+        w.endObject()
+        return JSONResponse.ok(w)
     }
 
-    static func total(_ s: CostSettings) -> String {
-        "{\"perKm\":\(String(format: "%.4f", s.perKm)),\"perHour\":\(String(format: "%.2f", s.perHour))}"
+    /// The summed rates: per km to four decimals, per hour to two, all places written.
+    static func total(_ s: CostSettings, _ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("perKm")
+        w.number(s.perKm, paddedDecimals: 4)
+        w.key("perHour")
+        w.number(s.perHour, paddedDecimals: 2)
+        w.endObject()
     }
 }

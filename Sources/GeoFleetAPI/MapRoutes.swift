@@ -25,30 +25,51 @@ struct MapRoutes: Sendable {
         var positions: [Item]
 
         func response(from request: Request, context: some RequestContext) throws -> Response {
-            var out = "{\"positions\":["
-            out.reserveCapacity(32 + positions.count * 200)
-            for (n, item) in positions.enumerated() {
-                if n > 0 { out += "," }
-                let f = item.fix
-                out += "{\"vehicleId\":\"\(item.vehicleId)\",\"lat\":\(f.latitude),\"long\":\(f.longitude),"
-                out += "\"timestamp\":\"\(UTCTime.iso8601(milliseconds: f.fixTime))\",\"speed\":\(f.speedKmh),\"heading\":\(f.heading),"
-                out += "\"source\":\"\(f.source.name)\""
-                if let id = item.cargoID {
-                    out += ",\"cargo\":{\"id\":\(JSONText.quoted(id))"
-                    if let c = item.cargo {
-                        out += ",\"pickup\":" + Self.point(c.pickup) + ",\"delivery\":" + Self.point(c.delivery)
-                    }
-                    out += "}"
-                }
-                out += "}"
-            }
-            out += "]}"
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                             body: .init(byteBuffer: ByteBuffer(string: out)))
+            JSONResponse.ok(bytes: json())
         }
 
-        static func point(_ p: ManualPosition) -> String {
-            "{\"lat\":\(p.lat),\"long\":\(p.long)" + (p.address.map { ",\"address\":" + JSONText.quoted($0) } ?? "") + "}"
+        func json() -> [UInt8] {
+            var w = JSONWriter(capacity: 32 + positions.count * 200)
+            w.beginObject()
+            w.key("positions")
+            w.beginArray()
+            for item in positions {
+                let f = item.fix
+                w.beginObject()
+                FleetEvent.writePosition(
+                    vehicleId: item.vehicleId, latitude: f.latitude, longitude: f.longitude, fixTime: f.fixTime,
+                    speedKmh: f.speedKmh, heading: f.heading, source: f.source, to: &w)
+                if let id = item.cargoID {
+                    w.key("cargo")
+                    w.beginObject()
+                    w.key("id")
+                    w.string(id)
+                    if let c = item.cargo {
+                        w.key("pickup")
+                        Self.point(c.pickup, &w)
+                        w.key("delivery")
+                        Self.point(c.delivery, &w)
+                    }
+                    w.endObject()
+                }
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+            return w.bytes
+        }
+
+        static func point(_ p: ManualPosition, _ w: inout JSONWriter) {
+            w.beginObject()
+            w.key("lat")
+            w.number(p.lat)
+            w.key("long")
+            w.number(p.long)
+            if let address = p.address {
+                w.key("address")
+                w.string(address)
+            }
+            w.endObject()
         }
     }
 

@@ -53,13 +53,24 @@ struct MatchRoutes: Sendable {
         switch body.scope ?? "fleet" {
         case "fleet":
             let (candidates, loadedKm) = await deps.matching.vehicles(for: cargo, user: user.id, limit: limit)
-            var out = "{\"cargoId\":" + (body.cargoId.map { JSONText.quoted($0) } ?? "null")
-            out += ",\"loadedKm\":" + (loadedKm.map { RouteRoutes.number($0) } ?? "null")
-            out += ",\"candidates\":[" + candidates.map(MatchJSON.candidate).joined(separator: ",") + "]}"
-            return RouteRoutes.json(out)
+            var w = JSONWriter(capacity: 64 + candidates.count * 400)
+            w.beginObject()
+            w.key("cargoId")
+            if let id = body.cargoId { w.string(id) } else { w.null() }
+            w.key("loadedKm")
+            if let loadedKm { w.number(loadedKm, decimals: 1) } else { w.null() }
+            w.key("candidates")
+            MatchJSON.candidates(candidates, to: &w)
+            w.endObject()
+            return JSONResponse.ok(w)
         case "marketplace":
             let carriers = await deps.matching.carriers(for: cargo, caller: user.id, limit: limit)
-            return RouteRoutes.json("{\"carriers\":[" + carriers.map(MatchJSON.carrier).joined(separator: ",") + "]}")
+            var w = JSONWriter(capacity: 16 + carriers.count * 48)
+            w.beginObject()
+            w.key("carriers")
+            MatchJSON.carriers(carriers, to: &w)
+            w.endObject()
+            return JSONResponse.ok(w)
         default:
             throw APIError.badRequest("scope must be fleet or marketplace")
         }
@@ -76,8 +87,14 @@ struct MatchRoutes: Sendable {
             throw APIError.notFound("vehicle not found")
         }
         let suggestions = await deps.matching.suggestions(for: [entry], user: user.id, limitPerVehicle: limit, limit: limit)
-        return RouteRoutes.json("{\"vehicleId\":\"\(id.uuidString.lowercased())\",\"suggestions\":["
-            + suggestions.map(MatchJSON.suggestion).joined(separator: ",") + "]}")
+        var w = JSONWriter(capacity: 64 + suggestions.count * 400)
+        w.beginObject()
+        w.key("vehicleId")
+        w.string(id.uuidString.lowercased())
+        w.key("suggestions")
+        MatchJSON.suggestions(suggestions, to: &w)
+        w.endObject()
+        return JSONResponse.ok(w)
     }
 
     struct FleetBody: StrictBody {
@@ -99,7 +116,14 @@ struct MatchRoutes: Sendable {
             guard entries.count == wanted.count else { throw APIError.notFound("vehicle not found") }
         }
         let suggestions = await deps.matching.suggestions(for: entries, user: user.id, limitPerVehicle: perVehicle, limit: limit)
-        return RouteRoutes.json("{\"vehicles\":\(entries.count),\"suggestions\":[" + suggestions.map(MatchJSON.suggestion).joined(separator: ",") + "]}")
+        var w = JSONWriter(capacity: 64 + suggestions.count * 400)
+        w.beginObject()
+        w.key("vehicles")
+        w.number(entries.count)
+        w.key("suggestions")
+        MatchJSON.suggestions(suggestions, to: &w)
+        w.endObject()
+        return JSONResponse.ok(w)
     }
 
     struct FeedbackBody: StrictBody {
@@ -117,7 +141,12 @@ struct MatchRoutes: Sendable {
         if let notes = body.notes { _ = try Validate.address(notes, field: "notes") }
         do {
             let preference = try await deps.matching.feedback(user: user.id, suggestionID: id, up: body.feedbackType == "up")
-            return RouteRoutes.json("{\"success\":true,\"deadheadWeight\":\(String(format: "%.3f", preference.deadheadPenalty)),\"feedbackCount\":\(preference.feedbackCount)}")
+            return JSONResponse.success { w in
+                w.key("deadheadWeight")
+                w.number(preference.deadheadPenalty, paddedDecimals: 3)
+                w.key("feedbackCount")
+                w.number(preference.feedbackCount)
+            }
         } catch let error as MatchError {
             throw APIError.notFound(error.description)
         }
@@ -132,6 +161,9 @@ struct MatchRoutes: Sendable {
         let user = try context.requireUser()
         let body = try await request.decodeStrict(MarketplaceBody.self, context: context)
         try await deps.matching.setMarketplaceOptIn(body.optIn, user: user.id)
-        return RouteRoutes.json("{\"success\":true,\"optIn\":\(body.optIn)}")
+        return JSONResponse.success { w in
+            w.key("optIn")
+            w.bool(body.optIn)
+        }
     }
 }

@@ -86,33 +86,78 @@ struct RouteRoutes: Sendable {
             throw APIError(.unprocessableContent, error.description)
         }
         let plan = rules.plan(drivingSeconds: estimate.durationSeconds, from: state)
-        var out = "{\"distanceMeters\":\(Self.number(estimate.distanceMeters)),\"durationSeconds\":\(Self.number(estimate.durationSeconds))"
-        out += ",\"durationWithBreaksSeconds\":\(Self.number(plan.totalSeconds)),\"breaks\":\(plan.breaks),\"dailyRests\":\(plan.dailyRests)"
-        out += ",\"source\":\"\(estimate.source.rawValue)\",\"provider\":\"\(estimate.provider)\",\"profile\":\"\(profile.name)\""
+        return JSONResponse.ok(Self.estimateJSON(estimate, plan: plan, profile: profile.name, format: format))
+    }
+
+    /// The estimate's answer; distances and durations to one decimal, as OSRM answers (decimetres and
+    /// tenths of a second are the graph's resolution).
+    static func estimateJSON(_ estimate: RouteEstimate, plan: DrivingTimeRules.Plan, profile: String, format: GeometryFormat) -> JSONWriter {
+        var w = JSONWriter(capacity: 512 + (estimate.geometry?.count ?? 0) * 26)
+        w.beginObject()
+        w.key("distanceMeters")
+        w.number(estimate.distanceMeters, decimals: 1)
+        w.key("durationSeconds")
+        w.number(estimate.durationSeconds, decimals: 1)
+        w.key("durationWithBreaksSeconds")
+        w.number(plan.totalSeconds, decimals: 1)
+        w.key("breaks")
+        w.number(plan.breaks)
+        w.key("dailyRests")
+        w.number(plan.dailyRests)
+        origin(estimate.source, estimate.provider, profile, &w)
         if let snappedFrom = estimate.from, let snappedTo = estimate.to {
-            out += ",\"snapped\":{\"from\":" + Self.snapped(snappedFrom) + ",\"to\":" + Self.snapped(snappedTo) + "}"
+            w.key("snapped")
+            w.beginObject()
+            w.key("from")
+            snapped(snappedFrom, &w)
+            w.key("to")
+            snapped(snappedTo, &w)
+            w.endObject()
         }
         if let band = estimate.errorBand {
-            out += ",\"errorBand\":{\"distanceMeters\":[\(Self.number(band.distanceRange.lowerBound)),\(Self.number(band.distanceRange.upperBound))]"
-            out += ",\"durationSeconds\":[\(Self.number(band.durationRange.lowerBound)),\(Self.number(band.durationRange.upperBound))]}"
+            w.key("errorBand")
+            w.beginObject()
+            for (name, range): (StaticString, ClosedRange<Double>) in [("distanceMeters", band.distanceRange), ("durationSeconds", band.durationRange)] {
+                w.key(name)
+                w.beginArray()
+                w.number(range.lowerBound, decimals: 1)
+                w.number(range.upperBound, decimals: 1)
+                w.endArray()
+            }
+            w.endObject()
         }
-        if let reason = estimate.fallbackReason { out += ",\"fallbackReason\":" + JSONText.quoted(reason) }
+        if let reason = estimate.fallbackReason {
+            w.key("fallbackReason")
+            w.string(reason)
+        }
         if let line = estimate.geometry {
             switch format {
             case .geojson:
-                out += ",\"geometry\":{\"type\":\"LineString\",\"coordinates\":["
-                for (index, point) in line.enumerated() {
-                    if index > 0 { out += "," }
-                    out += "[\(Self.coordinate(point.longitude)),\(Self.coordinate(point.latitude))]"
+                w.key("geometry")
+                w.beginObject()
+                w.key("type")
+                w.string("LineString")
+                w.key("coordinates")
+                w.beginArray()
+                for point in line {
+                    w.beginArray()
+                    coordinate(point.longitude, &w)
+                    coordinate(point.latitude, &w)
+                    w.endArray()
                 }
-                out += "]}"
-            case .polyline: out += ",\"geometry\":" + JSONText.quoted(Polyline.encode(line, precision: 5))
-            case .polyline6: out += ",\"geometry\":" + JSONText.quoted(Polyline.encode(line, precision: 6))
+                w.endArray()
+                w.endObject()
+            case .polyline:
+                w.key("geometry")
+                w.string(Polyline.encode(line, precision: 5))
+            case .polyline6:
+                w.key("geometry")
+                w.string(Polyline.encode(line, precision: 6))
             case .none: break
             }
         }
-        out += "}"
-        return Self.json(out)
+        w.endObject()
+        return w
     }
 
     @Sendable func matrix(request: Request, context: APIRequestContext) async throws -> Response {
@@ -128,57 +173,81 @@ struct RouteRoutes: Sendable {
         let destinations = try body.destinations.enumerated().map { try $1.validated("destinations[\($0)]") }
         let profile = try profile(body.profile)
         let answer = await deps.routes.matrix(sources: sources, destinations: destinations, profile: profile)
-        var out = ""
-        out.reserveCapacity(64 + sources.count * destinations.count * 18)
-        out += "{\"source\":\"\(answer.source.rawValue)\",\"provider\":\"\(answer.provider)\",\"profile\":\"\(profile.name)\""
-        func table(_ name: String, _ rows: [[Double?]]) {
-            out += ",\"\(name)\":["
-            for (index, row) in rows.enumerated() {
-                out += index > 0 ? ",[" : "["
-                for (column, cell) in row.enumerated() {
-                    if column > 0 { out += "," }
-                    if let cell { out += Self.number(cell) } else { out += "null" }
+        return JSONResponse.ok(Self.matrixJSON(answer, profile: profile.name))
+    }
+
+    /// The matrix's answer: cells to one decimal like the estimate's, null where there is no route.
+    static func matrixJSON(_ answer: RouteMatrixAnswer, profile: String) -> JSONWriter {
+        let cells = answer.distances.reduce(0) { $0 + $1.count }
+        var w = JSONWriter(capacity: 64 + cells * 18)
+        w.beginObject()
+        origin(answer.source, answer.provider, profile, &w)
+        func table(_ rows: [[Double?]]) {
+            w.beginArray()
+            for row in rows {
+                w.beginArray()
+                for cell in row {
+                    if let cell { w.number(cell, decimals: 1) } else { w.null() }
                 }
-                out += "]"
+                w.endArray()
             }
-            out += "]"
+            w.endArray()
         }
-        table("distances", answer.distances)
-        table("durations", answer.durations)
-        for (name, points) in [("sources", answer.sources), ("destinations", answer.destinations)] {
-            guard let points else { continue }
-            out += ",\"\(name)\":["
-            for (index, point) in points.enumerated() {
-                if index > 0 { out += "," }
-                out += point.map(Self.snapped) ?? "null"
+        w.key("distances")
+        table(answer.distances)
+        w.key("durations")
+        table(answer.durations)
+        func points(_ points: [SnappedPoint?]) {
+            w.beginArray()
+            for point in points {
+                if let point { snapped(point, &w) } else { w.null() }
             }
-            out += "]"
+            w.endArray()
+        }
+        if let sources = answer.sources {
+            w.key("sources")
+            points(sources)
+        }
+        if let destinations = answer.destinations {
+            w.key("destinations")
+            points(destinations)
         }
         if let ratios = answer.errorRatios, let worst = ratios.joined().max() {
-            out += ",\"errorRatio\":\(Self.number(worst))"
+            w.key("errorRatio")
+            w.number(worst, decimals: 1)
         }
-        if let reason = answer.fallbackReason { out += ",\"fallbackReason\":" + JSONText.quoted(reason) }
-        out += "}"
-        return Self.json(out)
+        if let reason = answer.fallbackReason {
+            w.key("fallbackReason")
+            w.string(reason)
+        }
+        w.endObject()
+        return w
     }
 
-    static func snapped(_ point: SnappedPoint) -> String {
-        "{\"lat\":\(coordinate(point.location.latitude)),\"long\":\(coordinate(point.location.longitude)),\"snapDistanceMeters\":\(number(point.distanceMeters))}"
+    /// Where an answer came from: `source`, `provider`, `profile`.
+    static func origin(_ source: RouteSource, _ provider: String, _ profile: String, _ w: inout JSONWriter) {
+        w.key("source")
+        w.string(source.rawValue)
+        w.key("provider")
+        w.string(provider)
+        w.key("profile")
+        w.string(profile)
     }
 
-    /// One decimal, as OSRM answers: decimetres and tenths of a second are the graph's resolution.
-    static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        let tenths = (value * 10).rounded()
-        return tenths.truncatingRemainder(dividingBy: 10) == 0 ? String(Int64(tenths / 10)) : String(tenths / 10)
+    static func snapped(_ point: SnappedPoint, _ w: inout JSONWriter) {
+        w.beginObject()
+        w.key("lat")
+        coordinate(point.location.latitude, &w)
+        w.key("long")
+        coordinate(point.location.longitude, &w)
+        w.key("snapDistanceMeters")
+        w.number(point.distanceMeters, decimals: 1)
+        w.endObject()
     }
 
-    /// Seven decimals (about 1 cm), like the graph's fixed-point coordinates.
-    static func coordinate(_ value: Double) -> String {
-        String((value * 1e7).rounded() / 1e7)
-    }
-
-    static func json(_ text: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    /// Seven decimals (about 1 cm), like the graph's fixed-point coordinates; written shortest, so a
+    /// whole degree reads `13.0`.
+    static func coordinate(_ value: Double, _ w: inout JSONWriter) {
+        w.number((value * 1e7).rounded() / 1e7)
     }
 }

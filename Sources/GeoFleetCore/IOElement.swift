@@ -29,31 +29,22 @@ public enum AttributesJSON {
     /// Named attributes under their names, then AVL elements under their numeric ids.
     public static func object(io: [IOElement], named: [DeviceAttribute]) -> String {
         if io.isEmpty && named.isEmpty { return "{}" }
-        var out = "{"
-        var first = true
+        var json = JSONWriter(capacity: 16 * (io.count + named.count) + 2)
+        json.beginObject()
         for attribute in named {
-            if !first { out += "," }
-            first = false
             // Names and values come from devices: never a NUL into jsonb.
-            out += JSONText.storable(attribute.name)
-            out += ":"
-            out += attribute.value.storableJSONLiteral
+            json.key(escaping: attribute.name, replacingNUL: true)
+            attribute.value.write(to: &json, storable: true)
         }
         for element in io {
-            if !first { out += "," }
-            first = false
-            out += "\"\(element.id)\":"
+            json.key(escaping: String(element.id))
             switch element.value {
-            case .unsigned(let v, _):
-                out += String(v)
-            case .bytes(let bytes):
-                out += "\""
-                out += bytes.hexString
-                out += "\""
+            case .unsigned(let v, _): json.number(v)
+            case .bytes(let bytes): json.string(bytes.hexString)
             }
         }
-        out += "}"
-        return out
+        json.endObject()
+        return json.text
     }
 }
 

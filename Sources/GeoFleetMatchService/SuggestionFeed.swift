@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetCore
 import GeoFleetLive
 import GeoFleetMatching
 import Logging
@@ -70,8 +71,16 @@ public final class SuggestionFeed: Service, Sendable {
         let before = shown.withLock { $0.updateValue(ids, forKey: vehicleKey) } ?? []
         let fresh = suggestions.filter { !before.contains($0.id) }
         guard !fresh.isEmpty else { return }
-        let data = "{\"level\":\"L1\",\"vehicleId\":\"\(entry.id.uuidString.lowercased())\",\"suggestions\":["
-            + fresh.map(MatchJSON.suggestion).joined(separator: ",") + "]}"
+        var w = JSONWriter(capacity: 96 + fresh.count * 400)
+        w.beginObject()
+        w.key("level")
+        w.string("L1")
+        w.key("vehicleId")
+        w.string(entry.id.uuidString.lowercased())
+        w.key("suggestions")
+        MatchJSON.suggestions(fresh, to: &w)
+        w.endObject()
+        let data = w.text
         events.publish(.suggestion, userID: entry.owner, vehicleID: entry.id, data: data)
         pushedCounter.increment(by: fresh.count)
         logger.debug("suggestions pushed", metadata: ["vehicle": "\(entry.id)", "count": "\(fresh.count)"])

@@ -84,7 +84,7 @@ public enum PositionCopyEncoder {
     }
 
     /// COPY text escaping: backslash, tab, newline and carriage return. A NUL, which no PostgreSQL
-    /// text can hold (the whole COPY would fail), becomes U+FFFD as in `JSONText.storable`.
+    /// text can hold (the whole COPY would fail), becomes U+FFFD as in `JSONWriter.string(_:replacingNUL:)`.
     static func appendEscaped(_ text: String, _ out: inout [UInt8]) {
         for byte in text.utf8 {
             switch byte {

@@ -70,9 +70,9 @@ import Testing
 
     @Test func fixedPointNumbers() {
         func format(_ v: Double, _ decimals: Int = 7) -> String {
-            var w = JSONBytes()
+            var w = JSONWriter()
             w.number(v, decimals: decimals)
-            return String(decoding: w.bytes, as: UTF8.self)
+            return w.text
         }
         #expect(format(1) == "1")
         #expect(format(180) == "180")

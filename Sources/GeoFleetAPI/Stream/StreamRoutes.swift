@@ -77,7 +77,7 @@ struct StreamRoutes: Sendable {
         var coalescer = GPSCoalescer()
 
         func send(_ event: FleetEvent) async throws {
-            try await outbound.write(.text(Self.message(event, room: room, resume: coalescer.resumePoint)))
+            try await outbound.write(.text(event.message(room: room, resume: coalescer.resumePoint)))
         }
 
         // Until the backlog is through, the safe resume point is the client's own; without one (or when
@@ -136,11 +136,18 @@ struct StreamRoutes: Sendable {
         }
     }
 
-    static func message(_ event: FleetEvent, room: String, resume: UInt64) -> String {
-        "{\"event\":\"\(event.kind.rawValue)\",\"room\":\(JSONText.quoted(room)),\"seq\":\(event.sequence),\"resume\":\(resume),\"data\":\(event.data)}"
-    }
-
     static func hello(room: String, resumed: Bool, resume: UInt64) -> String {
-        "{\"event\":\"stream_ready\",\"room\":\(JSONText.quoted(room)),\"resumed\":\(resumed),\"resume\":\(resume)}"
+        var w = JSONWriter(capacity: 96 + room.utf8.count)
+        w.beginObject()
+        w.key("event")
+        w.string("stream_ready")
+        w.key("room")
+        w.string(room)
+        w.key("resumed")
+        w.bool(resumed)
+        w.key("resume")
+        w.number(resume)
+        w.endObject()
+        return w.text
     }
 }

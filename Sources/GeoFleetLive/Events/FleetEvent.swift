@@ -33,23 +33,90 @@ public struct FleetEvent: Sendable, Equatable {
     public var userRoom: String { "user_\(userID)" }
     public var vehicleRoom: String { "fleet_\(vehicleID.uuidString.lowercased())" }
 
-    /// The JSON message sent on a WebSocket or a Redis channel.
-    public func message(room: String) -> String {
-        "{\"event\":\"\(kind.rawValue)\",\"room\":\(JSONText.quoted(room)),\"seq\":\(sequence),\"data\":\(data)}"
+    /// The JSON message sent on a Redis channel, or with `resume` (where a reconnecting client picks
+    /// up) on a WebSocket.
+    public func message(room: String, resume: UInt64? = nil) -> String {
+        var w = JSONWriter(capacity: 64 + room.utf8.count + data.utf8.count)
+        w.beginObject()
+        w.key("event")
+        w.string(kind.rawValue)
+        w.key("room")
+        w.string(room)
+        w.key("seq")
+        w.number(sequence)
+        if let resume {
+            w.key("resume")
+            w.number(resume)
+        }
+        w.key("data")
+        w.json(data)
+        w.endObject()
+        return w.text
     }
 }
 
 extension FleetEvent {
     /// The `data` of a GPS update.
     static func gpsData(vehicleID: UUID, position p: Position) -> String {
-        "{\"vehicleId\":\"\(vehicleID.uuidString.lowercased())\",\"lat\":\(p.latitude),\"long\":\(p.longitude),"
-            + "\"timestamp\":\"\(UTCTime.iso8601(milliseconds: p.fixTime))\",\"speed\":\(p.speedKmh),\"heading\":\(p.heading),"
-            + "\"source\":\"\(p.source.name)\"}"
+        var w = JSONWriter(capacity: 192)
+        w.beginObject()
+        writePosition(
+            vehicleId: vehicleID.uuidString.lowercased(), latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
+            speedKmh: p.speedKmh, heading: p.heading, source: p.source, to: &w)
+        w.endObject()
+        return w.text
+    }
+
+    /// A vehicle's position as a GPS update and the live map (`/api/map/gps`) show it: the fields only,
+    /// so the map can add its own before closing the object.
+    public static func writePosition(
+        vehicleId: String, latitude: Double, longitude: Double, fixTime: Int64, speedKmh: Double, heading: Double,
+        source: PositionSource, to w: inout JSONWriter
+    ) {
+        w.key("vehicleId")
+        w.string(vehicleId)
+        w.key("lat")
+        w.number(latitude)
+        w.key("long")
+        w.number(longitude)
+        w.key("timestamp")
+        w.date(milliseconds: fixTime)
+        w.key("speed")
+        w.number(speedKmh)
+        w.key("heading")
+        w.number(heading)
+        w.key("source")
+        w.string(source.name)
     }
 
     /// The `data` of a status change.
     static func statusData(vehicleID: UUID, from: String, to: String, at time: Int64) -> String {
-        "{\"vehicleId\":\"\(vehicleID.uuidString.lowercased())\",\"from\":\(JSONText.quoted(from)),\"to\":\(JSONText.quoted(to)),"
-            + "\"timestamp\":\"\(UTCTime.iso8601(milliseconds: time))\"}"
+        vehicleData(vehicleID) { w in
+            w.key("from")
+            w.string(from)
+            w.key("to")
+            w.string(to)
+            w.key("timestamp")
+            w.date(milliseconds: time)
+        }
+    }
+
+    /// What a kept GPS update's `data` becomes once the vehicle's history was erased.
+    static func erasedData(vehicleID: UUID) -> String {
+        vehicleData(vehicleID) { w in
+            w.key("erased")
+            w.bool(true)
+        }
+    }
+
+    /// `{"vehicleId": …}` with the fields `rest` adds.
+    static func vehicleData(_ vehicleID: UUID, _ rest: (inout JSONWriter) -> Void) -> String {
+        var w = JSONWriter(capacity: 128)
+        w.beginObject()
+        w.key("vehicleId")
+        w.string(vehicleID.uuidString.lowercased())
+        rest(&w)
+        w.endObject()
+        return w.text
     }
 }

@@ -135,7 +135,7 @@ public final class FleetEventHub: Sendable {
     /// Blanks the positions of one vehicle's kept GPS events (its history was erased): a resume then
     /// replays `{"vehicleId": …, "erased": true}` instead of coordinates. Sequences stay as they were.
     public func redactPositions(of vehicleID: UUID) {
-        let data = "{\"vehicleId\":\"\(vehicleID.uuidString.lowercased())\",\"erased\":true}"
+        let data = FleetEvent.erasedData(vehicleID: vehicleID)
         state.withLock { s in
             for index in s.recent.indices where s.recent[index].vehicleID == vehicleID && s.recent[index].kind == .gpsUpdate {
                 s.recent[index].data = data

@@ -84,6 +84,6 @@ public enum OsmAndError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// A client-supplied value quoted and cut to 64 characters, so a reply never echoes a whole body.
     static func shown(_ value: String) -> String {
-        value.count > 64 ? JSONText.quoted(String(value.prefix(64)) + "…") : JSONText.quoted(value)
+        value.count > 64 ? JSONWriter.quoted(String(value.prefix(64)) + "…") : JSONWriter.quoted(value)
     }
 }
