@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetCore
 import GeoFleetHotIndex
+import GeoFleetLive
 import GeoFleetPostGIS
 import Hummingbird
 
