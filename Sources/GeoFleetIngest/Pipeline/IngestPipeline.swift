@@ -144,12 +144,6 @@ public final class IngestPipeline: Sendable {
     }
 }
 
-/// One vehicle's positions, durable in the spool, with the vehicle's owner.
-public struct StoredBatch: Sendable {
-    public var positions: [Position]
-    public var owner: String
-}
-
 /// Why a manual position was refused.
 public enum ManualPositionError: Error, CustomStringConvertible {
     /// Its time is outside the window the filters accept (and the history can hold).
