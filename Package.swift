@@ -358,6 +358,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GeoFleetAppTests",
+            dependencies: ["GeoFleetApp"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GeoFleetOSMTests",
             dependencies: ["GeoFleetOSM"],
             swiftSettings: swiftSettings

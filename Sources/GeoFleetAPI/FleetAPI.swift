@@ -6,7 +6,6 @@ import GeoFleetMatchService
 import GeoFleetPostGIS
 import GeoFleetRouteService
 import Hummingbird
-import Logging
 
 /// What the API routes need from the rest of the engine.
 public struct FleetAPIDependencies: Sendable {
@@ -30,31 +29,30 @@ public struct FleetAPIDependencies: Sendable {
     public var routes: RouteService
     /// Cargo ↔ vehicle matching (`/api/cargo/*`, `/api/match/*`, cost settings).
     public var matching: MatchService
-    /// Erases a vehicle's history from every store (`DELETE /api/fleet/vehicles/{id}/history`); nil: 500.
+    /// Erases a vehicle's history from every store and from memory (`DELETE /api/fleet/vehicles/{id}/history`); nil: 500.
     public var eraseHistory: HistoryEraseFunction?
     /// Live streams each user may hold open at once (`GEOFLEET_STREAMS_PER_USER`).
-    public var streamSlots = StreamSlots(perUser: 8)
+    public var streamSlots: StreamSlots
 
     public init(store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
                 tokens: TokenAuthority, rateLimiter: RateLimiter, events: FleetEventHub, projection: MetricProjection?,
-                metricsText: @escaping @Sendable () -> String, now: @escaping @Sendable () -> Int64, routes: RouteService? = nil,
-                matching: MatchService? = nil) {
-        // Without a configured chain the routes still answer, from the heuristic.
-        let routes = routes ?? RouteService(engines: [:], external: nil, cache: RouteCache(), logger: Logger(label: "geofleet.routes"))
-        self.routes = routes
-        // Without a store, matching keeps its state in memory only.
-        self.matching = matching ?? MatchService(catalog: catalog, hot: hot, routes: routes, store: nil, now: now, logger: Logger(label: "geofleet.match"))
+                metricsText: @escaping @Sendable () -> String, now: @escaping @Sendable () -> Int64, routes: RouteService,
+                matching: MatchService, eraseHistory: HistoryEraseFunction?, streamSlots: StreamSlots) {
         self.store = store
-        self.projection = projection
-        self.events = events
-        self.rateLimiter = rateLimiter
-        self.directory = directory
         self.hot = hot
         self.catalog = catalog
         self.pipeline = pipeline
+        self.directory = directory
         self.tokens = tokens
+        self.rateLimiter = rateLimiter
+        self.events = events
+        self.projection = projection
         self.metricsText = metricsText
         self.now = now
+        self.routes = routes
+        self.matching = matching
+        self.eraseHistory = eraseHistory
+        self.streamSlots = streamSlots
     }
 }
 

@@ -17,7 +17,8 @@ public struct HistoryErasureOutcome: Sendable {
     }
 }
 
-/// Erases one vehicle's history from every store: (vehicle key, vehicle id, requesting user).
+/// Erases one vehicle's history from every store, and forgets it in memory (hot index, live stream,
+/// matching): (vehicle key, vehicle id, the requesting user, who owns it).
 public typealias HistoryEraseFunction = @Sendable (Int64, UUID, String) async throws -> HistoryErasureOutcome
 
 /// `DELETE /api/fleet/vehicles/{id}/history`: the owner erases the vehicle's position history.
@@ -43,8 +44,6 @@ struct HistoryErasureRoutes: Sendable {
         guard let vehicle = try await deps.store.erasableVehicle(id: id, userID: user.id) else { throw APIError.notFound("vehicle not found") }
         guard let eraseHistory = deps.eraseHistory else { throw APIError(.internalServerError, "history erasure is not available") }
         let outcome = try await eraseHistory(vehicle.key, vehicle.id, user.id)
-        deps.hot.remove(vehicleKey: vehicle.key, owner: vehicle.userID)
-        deps.matching.forget(vehicleKey: vehicle.key)
         context.logger.info("vehicle history erased", metadata: [
             "vehicle": "\(id.uuidString.lowercased())", "rows": "\(outcome.deletedPositions)", "archives": "\(outcome.archivesRewritten)",
         ])

@@ -10,7 +10,7 @@ struct GeoFleetCommand: AsyncParsableCommand {
         commandName: "geofleet",
         abstract: "GeoFleet operator tools.",
         subcommands: [TokenCommand.self, SimulateCommand.self, FuzzCommand.self, RoutingCommand.self, MatchCommand.self,
-                      ArchiveCommand.self, EraseCommand.self])
+                      ArchiveCommand.self, EraseCommand.self, ConfigCommand.self])
 
     /// ArgumentParser's entry point, after umask 077: archives, their rewrites and the embedded
     /// cluster it may start hold tenants' data, and nothing this process creates is for other users.

@@ -15,7 +15,7 @@ import FoundationNetworking
     static let stranger = "356307042441039"
 
     @Test func aConnectionThatNeverIdentifiesIsClosedAtTheHandshakeDeadline() async throws {
-        let harness = try await EngineHarness.start(tweak: { $0.deviceHandshakeSeconds = 1 })
+        let harness = try await EngineHarness.start(tweak: { $0.devices.handshakeSeconds = 1 })
         _ = try await harness.addVehicle(token: try await harness.token("adm"), plate: "B-500-ADM", imei: Self.imei)
         let started = ContinuousClock.now
         let silent = try await TestDeviceClient.connect(port: harness.devicePort)
@@ -33,7 +33,7 @@ import FoundationNetworking
     }
 
     @Test func connectionsOverThePerIPCapAreRefusedWhileOthersWork() async throws {
-        let harness = try await EngineHarness.start(tweak: { $0.maxConnectionsPerIP = 3 })
+        let harness = try await EngineHarness.start(tweak: { $0.devices.maxConnectionsPerIP = 3 })
         _ = try await harness.addVehicle(token: try await harness.token("adm"), plate: "B-501-ADM", imei: Self.imei)
         var open: [TestDeviceClient] = []
         for _ in 0..<3 { open.append(try await TestDeviceClient.connect(port: harness.devicePort)) }
@@ -53,7 +53,7 @@ import FoundationNetworking
     }
 
     @Test func aSlowlorisOnTheOsmAndPortIsCutAtTheRequestDeadline() async throws {
-        let harness = try await EngineHarness.start(tweak: { $0.osmandRequestSeconds = 2 })
+        let harness = try await EngineHarness.start(tweak: { $0.devices.osmandRequestSeconds = 2 })
         let port = await harness.osmandPort()
         let slow = try await TestDeviceClient.connect(port: port)
         let started = ContinuousClock.now

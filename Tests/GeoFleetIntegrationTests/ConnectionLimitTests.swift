@@ -13,7 +13,7 @@ import FoundationNetworking
 /// Silent, slow and oversized device connections are cut off; idle connections stay cheap.
 @Suite(.serialized) struct ConnectionLimitTests {
     @Test func silentAndTricklingDevicesAreTimedOut() async throws {
-        let harness = try await EngineHarness.start(tweak: { $0.deviceIdleTimeoutSeconds = 1 })
+        let harness = try await EngineHarness.start(tweak: { $0.devices.idleTimeoutSeconds = 1 })
         let silent = try await TestDeviceClient.connect(port: harness.devicePort)
         let trickling = try await TestDeviceClient.connect(port: harness.gt06Port)
         // A GT06 7979 frame declaring 1,000 bytes, sent one byte every 200 ms: bytes keep coming, but no

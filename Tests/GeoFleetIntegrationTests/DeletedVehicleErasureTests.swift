@@ -22,7 +22,7 @@ import Testing
 
     @Test func erasureReachesDeletedVehiclesInPostGISAndArchives() async throws {
         let clock = TestClock()
-        let harness = try await EngineHarness.start(now: clock.closure) { $0.archiveEveryHours = 0 }
+        let harness = try await EngineHarness.start(now: clock.closure) { $0.archive.everyHours = 0 }
         let dave = try await harness.token("user_dave")
         let erin = try await harness.token("user_erin")
         let imeis = ["356307042441054", "356307042441062", "356307042441070"]
@@ -37,7 +37,7 @@ import Testing
         for imei in imeis { try await drive(harness, imei: imei, start: clock.now() - 3_600_000, count: 4) }
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 12) == 12)
         clock.advance(days: 40)
-        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archiveDirectory, logger: testLogger("archive"))
+        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("archive"))
         #expect(try await PartitionArchiver(context: context, retentionDays: 30, now: clock.closure).run().rows == 12)
         for imei in imeis { try await drive(harness, imei: imei, start: clock.now() - 600_000, count: 3) }
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 9) == 9)

@@ -9,7 +9,7 @@ import Testing
     static let imei = "356307042441013"
 
     @Test func aFloodOfValidFramesNeverBuffersMoreThanTheBound() async throws {
-        let harness = try await EngineHarness.start(tweak: { $0.deviceFrameBuffer = 8 })
+        let harness = try await EngineHarness.start(tweak: { $0.devices.frameBuffer = 8 })
         _ = try await harness.addVehicle(token: try await harness.token("flood"), plate: "B-400-FLD", imei: Self.imei)
         let device = try await TestDeviceClient.connect(port: harness.devicePort)
         try await device.send(Teltonika.encodeIMEI(Self.imei))
@@ -32,7 +32,7 @@ import Testing
 
     @Test func aDeviceOverTheFrameRateIsClosed() async throws {
         // 1 frame a second over a 30 s window: the 31st frame within it closes the connection.
-        let harness = try await EngineHarness.start(tweak: { $0.deviceMaxFramesPerSecond = 1 })
+        let harness = try await EngineHarness.start(tweak: { $0.devices.maxFramesPerSecond = 1 })
         _ = try await harness.addVehicle(token: try await harness.token("flood"), plate: "B-401-FLD", imei: Self.imei)
         let device = try await TestDeviceClient.connect(port: harness.devicePort)
         try await device.send(Teltonika.encodeIMEI(Self.imei))
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func aRecordOverTheIOElementCapClosesTheConnection() async throws {
-        let harness = try await EngineHarness.start(tweak: { $0.teltonikaMaxIOPerRecord = 4 })
+        let harness = try await EngineHarness.start(tweak: { $0.devices.teltonikaMaxIOPerRecord = 4 })
         _ = try await harness.addVehicle(token: try await harness.token("flood"), plate: "B-402-FLD", imei: Self.imei)
         let device = try await TestDeviceClient.connect(port: harness.devicePort)
         try await device.send(Teltonika.encodeIMEI(Self.imei))

@@ -29,12 +29,12 @@ final class EngineHarness: Sendable {
         if let endpoint { database = endpoint } else { database = try await TestPostgres.shared.freshDatabase() }
         let dir = dataDirectory ?? FileManager.default.temporaryDirectory.path + "/geofleet-engine-\(UUID().uuidString.prefix(8))"
         var configuration = Self.localConfiguration(dataDirectory: dir)
-        configuration.databaseURL = database.description
-        configuration.jwtSecret = secret
-        configuration.writerBatchDelay = .milliseconds(20)
+        configuration.storage.databaseURL = database.description
+        configuration.auth.secret = secret
+        configuration.writer.batchDelay = .milliseconds(20)
         // The seed's 10 fleet changes an hour would stop most tests; the limiter has its own tests.
-        configuration.rateLimitFleetWritesPerHour = 0
-        configuration.rateLimitAPIPerMinute = 0
+        configuration.rateLimits.fleetWritesPerHour = 0
+        configuration.rateLimits.apiPerMinute = 0
         tweak(&configuration)
         let engine = try await GeoFleetEngine.start(configuration: configuration, logger: testLogger("engine"), now: now)
         let runTask = Task { try await engine.run() }
@@ -45,12 +45,12 @@ final class EngineHarness: Sendable {
     /// A configuration on 127.0.0.1 with every port left to the kernel.
     static func localConfiguration(dataDirectory: String) -> GeoFleetConfiguration {
         var configuration = GeoFleetConfiguration(dataDirectory: dataDirectory)
-        configuration.bindHost = "127.0.0.1"
-        configuration.httpPort = 0
-        configuration.teltonikaPort = 0
-        configuration.gt06Port = 0
-        configuration.osmandPort = 0
-        configuration.ruptelaPort = 0
+        configuration.listeners.bindHost = "127.0.0.1"
+        configuration.listeners.httpPort = 0
+        configuration.listeners.teltonikaPort = 0
+        configuration.listeners.gt06Port = 0
+        configuration.listeners.osmandPort = 0
+        configuration.listeners.ruptelaPort = 0
         return configuration
     }
 

@@ -27,7 +27,7 @@ import Testing
 
     @Test func erasedVehicleCannotBeReadBackFromAnyStore() async throws {
         let clock = TestClock()
-        let harness = try await EngineHarness.start(now: clock.closure) { $0.archiveEveryHours = 0 }
+        let harness = try await EngineHarness.start(now: clock.closure) { $0.archive.everyHours = 0 }
         let alice = try await harness.token("user_alice")
         let bob = try await harness.token("user_bob")
         let aliceVehicle = try await harness.addVehicle(token: alice, plate: "M ER 1", imei: Self.aliceIMEI)
@@ -42,7 +42,7 @@ import Testing
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 40) == 40)
         // ...archived once the clock is back at today.
         clock.advance(days: 40)
-        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archiveDirectory, logger: testLogger("archive"))
+        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("archive"))
         let archived = try await PartitionArchiver(context: context, retentionDays: 30, now: clock.closure).run()
         #expect(archived.rows == 40)
         #expect(try await harness.count("SELECT count(*) FROM positions") == 0)
@@ -120,7 +120,7 @@ import Testing
         spool.close()
         // ...and replayed at the next start.
         let restarted = try await EngineHarness.start(endpoint: harness.endpoint, dataDirectory: harness.dataDirectory, now: clock.closure) {
-            $0.archiveEveryHours = 0
+            $0.archive.everyHours = 0
         }
         #expect(restarted.engine.replayedPositions == 1)
         #expect(try await restarted.waitForCount("SELECT count(*) FROM positions WHERE vehicle_key = \(bobKey)", equals: 26) == 26)
@@ -188,13 +188,13 @@ import Testing
     /// `geofleet erase` runs in another process: the running daemon notices the erasure and drops the
     /// vehicle from its hot index.
     @Test func anOperatorErasureReachesARunningDaemonsHotIndex() async throws {
-        let harness = try await EngineHarness.start(tweak: { $0.archiveEveryHours = 0 })
+        let harness = try await EngineHarness.start(tweak: { $0.archive.everyHours = 0 })
         let carol = try await harness.token("user_carol")
         let vehicle = try await harness.addVehicle(token: carol, plate: "M ER 3", imei: "356307042441047")
         try await drive(harness, imei: "356307042441047", start: Int64(Date().timeIntervalSince1970 * 1000) - 600_000, count: 3, lat: 50.1)
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 3) == 3)
         #expect(try await gpsCount(harness, token: carol) == 1)
-        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archiveDirectory, logger: testLogger("erase"))
+        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("erase"))
         let vehicles = try await UserVehicles.of(user: "user_carol", context: context)
         #expect(vehicles.map { $0.id.uuidString.lowercased() } == [vehicle.lowercased()])
         let result = try await HistoryEraser(context: context, now: { Int64(Date().timeIntervalSince1970 * 1000) })

@@ -11,9 +11,9 @@ import Testing
     /// Frames from several devices and years replayed as one device: time and jump filters off.
     static func start() async throws -> EngineHarness {
         try await EngineHarness.start(now: { Self.now }, tweak: {
-            $0.filter.futureSeconds = 0
-            $0.filter.pastSeconds = 0
-            $0.filter.maxSpeedKmh = 0
+            $0.filters.futureSeconds = 0
+            $0.filters.pastSeconds = 0
+            $0.filters.maxSpeedKmh = 0
         })
     }
 

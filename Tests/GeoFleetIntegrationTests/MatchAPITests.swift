@@ -13,9 +13,9 @@ import Testing
     static func start(dataDirectory: String? = nil, endpoint: DatabaseEndpoint? = nil) async throws -> EngineHarness {
         let andorra = try OSRMServerProcess.osmFixture("andorra.osm.pbf")
         return try await EngineHarness.start(endpoint: endpoint, dataDirectory: dataDirectory, tweak: { configuration in
-            configuration.osmPath = andorra
-            configuration.routingProfiles = ["van", "articulated"]
-            configuration.rateLimitRoutingPerMinute = 0
+            configuration.routing.osmPath = andorra
+            configuration.routing.profiles = ["van", "articulated"]
+            configuration.rateLimits.routingPerMinute = 0
         })
     }
 

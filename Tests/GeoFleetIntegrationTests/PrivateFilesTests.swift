@@ -30,8 +30,8 @@ import Glibc
         defer { umask(previous) }
         let clock = TestClock()
         let harness = try await EngineHarness.start(now: clock.closure) {
-            $0.archiveEveryHours = 0
-            $0.jwtSecret = nil
+            $0.archive.everyHours = 0
+            $0.auth.secret = nil
         }
         let user = try await harness.token("user_frank")
         let imei = "356307042441088"
@@ -45,7 +45,7 @@ import Glibc
         await device.close()
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 5) == 5)
         clock.advance(days: 40)
-        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archiveDirectory, logger: testLogger("archive"))
+        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("archive"))
         #expect(try await PartitionArchiver(context: context, retentionDays: 30, now: clock.closure).run().rows == 5)
         // An erasure rewrites the archive (a new generation through zstd).
         let vehicles = try await UserVehicles.of(user: "user_frank", context: context)
@@ -56,7 +56,7 @@ import Glibc
         let data = harness.dataDirectory
         #expect(FileManager.default.fileExists(atPath: data + "/jwt-secret"))
         #expect(FileManager.default.fileExists(atPath: data + "/spool"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.engine.configuration.archiveDirectory).contains { $0.hasSuffix(".g2.pgcopy.zst") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.engine.configuration.archive.directory).contains { $0.hasSuffix(".g2.pgcopy.zst") })
         #expect(Self.exposed(under: data) == [])
     }
 }

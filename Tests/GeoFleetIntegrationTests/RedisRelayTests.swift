@@ -9,7 +9,7 @@ import Testing
     @Test func statusChangesArePublishedOnTheUserAndVehicleChannels() async throws {
         let redis = try RedisServerProcess()
         defer { redis.stop() }
-        let harness = try await EngineHarness.start(tweak: { $0.redisURL = "redis://127.0.0.1:\(redis.port)" })
+        let harness = try await EngineHarness.start(tweak: { $0.storage.redisURL = "redis://127.0.0.1:\(redis.port)" })
         let alice = try await harness.token("user_alice")
         let id = try await harness.addVehicle(token: alice, plate: "B 70 RED", imei: nil)
 

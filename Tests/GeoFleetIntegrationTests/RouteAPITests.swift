@@ -9,11 +9,11 @@ import Testing
     static func start(redis: String? = nil, dataDirectory: String? = nil, maxMatrixCells: Int? = nil) async throws -> EngineHarness {
         let monaco = try OSRMServerProcess.osmFixture("monaco.osm.pbf")
         return try await EngineHarness.start(dataDirectory: dataDirectory, tweak: { configuration in
-            configuration.osmPath = monaco
-            configuration.routingProfiles = ["car", "articulated"]
-            configuration.routingDefaultProfile = "car"
-            configuration.redisURL = redis
-            if let maxMatrixCells { configuration.routingMaxMatrixCells = maxMatrixCells }
+            configuration.routing.osmPath = monaco
+            configuration.routing.profiles = ["car", "articulated"]
+            configuration.routing.defaultProfile = "car"
+            configuration.storage.redisURL = redis
+            if let maxMatrixCells { configuration.routing.maxMatrixCells = maxMatrixCells }
         })
     }
 

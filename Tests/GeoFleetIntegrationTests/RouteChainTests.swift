@@ -9,10 +9,10 @@ import Testing
     @Test func externalOSRMThenHeuristicThenOSRMAgain() async throws {
         let osrm = try await OSRMServerProcess.start(pbf: try OSRMServerProcess.osmFixture("monaco.osm.pbf"))
         let harness = try await EngineHarness.start(tweak: { configuration in
-            configuration.routingExternalURL = osrm.baseURL
-            configuration.routingBreakerFailures = 2
-            configuration.routingBreakerCooldownSeconds = 1
-            configuration.routingExternalTimeoutMilliseconds = 1000
+            configuration.routing.externalURL = osrm.baseURL
+            configuration.routing.breakerFailures = 2
+            configuration.routing.breakerCooldownSeconds = 1
+            configuration.routing.externalTimeoutMilliseconds = 1000
         })
         let token = try await harness.token("user_chain")
         var generator = SeededGenerator(seed: 3)

@@ -10,9 +10,9 @@ import Testing
 
     static func start() async throws -> EngineHarness {
         try await EngineHarness.start(now: { 1_700_000_000_000 }, tweak: {
-            $0.filter.futureSeconds = 0
-            $0.filter.pastSeconds = 0
-            $0.filter.maxSpeedKmh = 0
+            $0.filters.futureSeconds = 0
+            $0.filters.pastSeconds = 0
+            $0.filters.maxSpeedKmh = 0
         })
     }
 

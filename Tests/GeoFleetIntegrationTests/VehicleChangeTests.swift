@@ -171,7 +171,7 @@ import FoundationNetworking
 /// The per-user limits of a running engine: 429 with Retry-After, and one user's limit is not another's.
 @Suite(.serialized) struct RateLimitEndToEndTests {
     @Test func fleetWritesPastTheLimitGet429() async throws {
-        let harness = try await EngineHarness.start(tweak: { $0.rateLimitFleetWritesPerHour = 3 })
+        let harness = try await EngineHarness.start(tweak: { $0.rateLimits.fleetWritesPerHour = 3 })
         let alice = try await harness.token("user_alice")
         let bob = try await harness.token("user_bob")
         for k in 0..<3 {

@@ -6,6 +6,7 @@ import GeoFleetPostGIS
 import GeoFleetSpool
 import Logging
 import Metrics
+import Synchronization
 
 /// What became of the records of one frame.
 public struct IngestOutcome: Sendable, Equatable {
@@ -33,9 +34,8 @@ public final class IngestPipeline: Sendable {
     /// The live stream: each vehicle's new latest position is published here.
     private let events: FleetEventHub?
     private let vehicleIDs: @Sendable (Int64) -> UUID?
-    /// Told of every durable batch (one vehicle's positions, with its owner): matching's driving-time
-    /// estimate and live suggestions listen here.
-    private let onStored: (@Sendable ([Position], String) -> Void)?
+    /// The stream of ``storedBatches(bufferingNewest:)`` while someone follows it.
+    private let storedFollower = Mutex<AsyncStream<StoredBatch>.Continuation?>(nil)
 
     private let storedCounter = Counter(label: "geofleet_positions_stored_total")
     private let spoolFailures = Counter(label: "geofleet_ingest_spool_failures_total")
@@ -43,9 +43,8 @@ public final class IngestPipeline: Sendable {
     public init(
         spool: Spool, queue: HistoryQueue, hot: HotPositions, recent: RecentFixes, filter: FilterRules = FilterRules(),
         events: FleetEventHub? = nil, vehicleIDs: @escaping @Sendable (Int64) -> UUID? = { _ in nil },
-        onStored: (@Sendable ([Position], String) -> Void)? = nil, now: @escaping @Sendable () -> Int64, logger: Logger
+        now: @escaping @Sendable () -> Int64, logger: Logger
     ) {
-        self.onStored = onStored
         self.events = events
         self.vehicleIDs = vehicleIDs
         self.spool = spool
@@ -101,7 +100,7 @@ public final class IngestPipeline: Sendable {
             _ = recent.admit(vehicleKey: p.vehicleKey, fixTimes: [p.fixTime])
             if let owner = owner(p.vehicleKey) {
                 hot.update(HotFix(p), owner: owner)
-                onStored?([p], owner)
+                publishStored([p], owner: owner)
             }
         }
         queue.enqueue(SequencedPositions(sequence: sequence, positions: positions))
@@ -123,7 +122,26 @@ public final class IngestPipeline: Sendable {
            let events, let vehicleID = vehicleIDs(newest.vehicleKey) {
             events.publishPosition(newest, userID: owner, vehicleID: vehicleID)
         }
-        onStored?(positions, owner)
+        publishStored(positions, owner: owner)
+    }
+
+    /// Every durable batch from now on (one vehicle's positions, with its owner): matching's driving-time
+    /// estimate and live suggestions follow it. Batches stored before the call are not in it; a later
+    /// call replaces the earlier stream, which finishes. The stream keeps at most `limit` batches and
+    /// drops the oldest: a consumer that falls behind loses old positions, whose newer ones follow,
+    /// rather than growing memory without bound.
+    public func storedBatches(bufferingNewest limit: Int) -> AsyncStream<StoredBatch> {
+        let (stream, continuation) = AsyncStream.makeStream(of: StoredBatch.self, bufferingPolicy: .bufferingNewest(limit))
+        let previous = storedFollower.withLock { slot in
+            defer { slot = continuation }
+            return slot
+        }
+        previous?.finish()
+        return stream
+    }
+
+    private func publishStored(_ positions: [Position], owner: String) {
+        storedFollower.withLock { $0 }?.yield(StoredBatch(positions: positions, owner: owner))
     }
 }
 

@@ -15,7 +15,7 @@ struct ArchiveEnvironment {
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["GEOFLEET_LOG_LEVEL"] ?? "warning") ?? .warning
         let endpoint = try await OperatorDatabase.endpoint(configuration, logger: logger)
         return ArchiveEnvironment(
-            configuration: configuration, context: ArchiveContext(endpoint: endpoint, directory: configuration.archiveDirectory, logger: logger))
+            configuration: configuration, context: ArchiveContext(endpoint: endpoint, directory: configuration.archive.directory, logger: logger))
     }
 
     /// Prints a progress line at once (the CLI's output is often piped).

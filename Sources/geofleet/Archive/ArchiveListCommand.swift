@@ -12,7 +12,7 @@ struct ArchiveListCommand: AsyncParsableCommand {
     func run() async throws {
         let env = try await ArchiveEnvironment.load()
         let at = try now.map { try ArchiveDateArgument.parse($0, endOfDay: false) } ?? Int64(Date().timeIntervalSince1970 * 1000)
-        let overview = try await ArchiveOverview.load(context: env.context, retentionDays: env.configuration.retentionDays, now: at)
+        let overview = try await ArchiveOverview.load(context: env.context, retentionDays: env.configuration.archive.retentionDays, now: at)
         for m in overview.archives {
             let restored = overview.restored.contains(m.partition) ? "  [restored]" : ""
             ArchiveEnvironment.say("archived  \(m.partition)  \(m.rangeStart) .. \(m.rangeEnd)  rows=\(m.rows) vehicles=\(m.vehicleCount) "

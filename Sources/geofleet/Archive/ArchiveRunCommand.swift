@@ -11,7 +11,7 @@ struct ArchiveRunCommand: AsyncParsableCommand {
     func run() async throws {
         let env = try await ArchiveEnvironment.load()
         let at = try now.map { try ArchiveDateArgument.parse($0, endOfDay: false) }
-        var archiver = PartitionArchiver(context: env.context, retentionDays: env.configuration.retentionDays, now: {
+        var archiver = PartitionArchiver(context: env.context, retentionDays: env.configuration.archive.retentionDays, now: {
             at ?? Int64(Date().timeIntervalSince1970 * 1000)
         })
         archiver.progress = { ArchiveEnvironment.say($0) }

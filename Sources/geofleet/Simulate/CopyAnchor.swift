@@ -17,7 +17,7 @@ struct CopyAnchor {
     /// GEOFLEET_DATABASE_URL, or the embedded cluster under GEOFLEET_DATA_DIR (as geofleetd starts it).
     static func endpointFromEnvironment() throws -> DatabaseEndpoint {
         let configuration = try GeoFleetConfiguration.fromEnvironment()
-        if let url = configuration.databaseURL { return try DatabaseEndpoint(url: url) }
+        if let url = configuration.storage.databaseURL { return try DatabaseEndpoint(url: url) }
         return configuration.embeddedCluster(logger: Logger(label: "geofleet.simulate.pg")).endpoint(database: GeoFleetConfiguration.embeddedDatabaseName)
     }
 

@@ -11,9 +11,10 @@ import Logging
 enum RoutingSetup {
     /// The chain, and the HTTP client of the external router (shut down with the engine).
     static func routeService(_ configuration: GeoFleetConfiguration, logger: Logger) async throws -> (RouteService, HTTPClient?) {
-        let profiles = configuration.routingProfiles.compactMap(VehicleProfile.named)
+        let routing = configuration.routing
+        let profiles = routing.profiles.compactMap(VehicleProfile.named)
         var engines: [VehicleClass: RoutingEngine] = [:]
-        if let osm = configuration.osmPath {
+        if let osm = routing.osmPath {
             engines = try await offPool { try loadEngines(osm: osm, profiles: profiles, configuration: configuration, logger: logger) }
         } else {
             logger.info("no GEOFLEET_OSM: routes come from the external router or the heuristic")
@@ -21,27 +22,27 @@ enum RoutingSetup {
 
         var external: ExternalRouter?
         var httpClient: HTTPClient?
-        if let url = configuration.routingExternalURL {
-            let timeout = Duration.milliseconds(configuration.routingExternalTimeoutMilliseconds)
+        if let url = routing.externalURL {
+            let timeout = Duration.milliseconds(routing.externalTimeoutMilliseconds)
             // Its own client: no connection retries, so a stopped service fails fast and the breaker sees it.
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: ExternalRouter.httpClientConfiguration(timeout: timeout))
             httpClient = client
-            let kind = ExternalRouterKind(rawValue: configuration.routingExternalKind) ?? .osrm
+            let kind = ExternalRouterKind(rawValue: routing.externalKind) ?? .osrm
             let breaker = CircuitBreaker(
-                provider: kind.rawValue, failureThreshold: configuration.routingBreakerFailures,
-                cooldown: .seconds(configuration.routingBreakerCooldownSeconds)
+                provider: kind.rawValue, failureThreshold: routing.breakerFailures,
+                cooldown: .seconds(routing.breakerCooldownSeconds)
             )
             external = ExternalRouter(
-                kind: kind, baseURL: url, profile: configuration.routingExternalProfile ?? (kind == .osrm ? "driving" : "truck"),
-                httpClient: client, timeout: timeout, breaker: breaker, maxSnapMeters: Double(configuration.routingMaxSnapMeters)
+                kind: kind, baseURL: url, profile: routing.externalProfile ?? (kind == .osrm ? "driving" : "truck"),
+                httpClient: client, timeout: timeout, breaker: breaker, maxSnapMeters: Double(routing.maxSnapMeters)
             )
             logger.info("external router configured", metadata: ["kind": "\(kind.rawValue)", "url": "\(url)"])
         }
 
         var redisStore: RedisRouteStore?
-        if let url = configuration.redisURL {
+        if let url = configuration.storage.redisURL {
             let target = try RedisTarget(url: url)
-            redisStore = RedisRouteStore(ttlSeconds: configuration.routeCacheTTLSeconds, logger: logger) {
+            redisStore = RedisRouteStore(ttlSeconds: routing.cacheTTLSeconds, logger: logger) {
                 switch target {
                 case .tcp(let host, let port): try RedisConnection(host: host, port: port, timeout: .milliseconds(500))
                 case .unixSocket(let path): try RedisConnection(unixSocket: path, timeout: .milliseconds(500))
@@ -49,12 +50,12 @@ enum RoutingSetup {
             }
         }
         let cache = RouteCache(
-            capacity: configuration.routeCacheEntries, timeToLive: .seconds(configuration.routeCacheTTLSeconds), redis: redisStore
+            capacity: routing.cacheEntries, timeToLive: .seconds(routing.cacheTTLSeconds), redis: redisStore
         )
         let service = RouteService(
             engines: engines, external: external, cache: cache,
-            defaultProfile: VehicleProfile.named(configuration.routingDefaultProfile) ?? VehicleProfile(vehicleClass: .articulated),
-            maxMatrixCells: configuration.routingMaxMatrixCells, logger: logger
+            defaultProfile: VehicleProfile.named(routing.defaultProfile) ?? VehicleProfile(vehicleClass: .articulated),
+            maxMatrixCells: routing.maxMatrixCells, logger: logger
         )
         return (service, httpClient)
     }
@@ -64,9 +65,9 @@ enum RoutingSetup {
         -> [VehicleClass: RoutingEngine] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: osm, isDirectory: &isDirectory) else {
-            throw ConfigurationError(variable: "GEOFLEET_OSM", message: "\(osm) does not exist")
+            throw ConfigurationError(variable: "GEOFLEET_OSM", expected: "an existing .osm.pbf file or graph directory", got: osm)
         }
-        let maxSnap = Double(configuration.routingMaxSnapMeters)
+        let maxSnap = Double(configuration.routing.maxSnapMeters)
         var engines: [VehicleClass: RoutingEngine] = [:]
         if isDirectory.boolValue {
             for profile in profiles {
@@ -78,7 +79,7 @@ enum RoutingSetup {
                 engines[profile.vehicleClass] = RoutingEngine(graph: try RoutingGraph(contentsOf: path), maxSnapMeters: maxSnap)
             }
         } else {
-            let directory = GraphDirectory(dataDir: configuration.dataDirectory, extractPath: osm)
+            let directory = GraphDirectory(dataDir: configuration.storage.dataDirectory, extractPath: osm)
             let stale = try directory.staleProfiles(profiles)
             if !stale.isEmpty {
                 logger.info("building road graphs", metadata: ["extract": "\(osm)", "profiles": "\(stale.map(\.name))"])

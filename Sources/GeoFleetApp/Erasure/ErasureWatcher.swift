@@ -1,20 +1,14 @@
-import GeoFleetHotIndex
-import GeoFleetLive
-import GeoFleetMatchService
 import GeoFleetPostGIS
 import Logging
 import PostgresNIO
 import ServiceLifecycle
 
-/// Clears the hot index (and the stream's resume window) of vehicles erased by another process (`geofleet erase` runs beside the
-/// daemon and cannot reach its memory): polls `position_erasures` and drops each newly erased
-/// vehicle's latest fix when it is not newer than the erasure.
+/// Forgets in memory the vehicles erased by another process (`geofleet erase` runs beside the daemon
+/// and cannot reach its memory): polls `position_erasures`, and for each newly erased vehicle drops
+/// its latest fix when it is not newer than the erasure.
 struct ErasureWatcher: Service {
     let client: PostgresClient
-    let hot: HotPositions
-    let catalog: VehicleCatalog
-    let events: FleetEventHub
-    let matching: MatchService
+    let forgetter: VehicleForgetter
     let interval: Duration
     let logger: Logger
 
@@ -24,10 +18,7 @@ struct ErasureWatcher: Service {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             guard let erasures = try? await ErasureLedger.all(client: client, logger: logger) else { continue }
             for (key, through) in erasures where seen[key] != through {
-                if let id = catalog.entry(key: key)?.id { events.redactPositions(of: id) }
-                matching.forget(vehicleKey: key)
-                if let owner = catalog.entry(key: key)?.owner, let fix = hot.latest(vehicleKey: key, owner: owner), fix.fixTime <= through {
-                    hot.remove(vehicleKey: key, owner: owner)
+                if forgetter.forget(vehicleKey: key, fixesThrough: through) {
                     logger.info("erased vehicle dropped from the hot index", metadata: ["vehicleKey": "\(key)"])
                 }
             }

@@ -1,0 +1,68 @@
+import Foundation
+import GeoFleetAPI
+import GeoFleetIngest
+import GeoFleetPostGIS
+import Logging
+
+/// Start-up, fourth: API tokens and rate limits, device bindings, and every device listener bound.
+struct ListenerStage: Sendable {
+    let tokens: TokenAuthority
+    let rateLimiter: RateLimiter
+    /// Device bindings as the listeners resolve them.
+    let directory: DeviceDirectory
+    /// Teltonika over TCP.
+    let teltonikaTCP: DeviceServer
+    let teltonikaUDP: TeltonikaUDPServer
+    let gt06: DeviceServer
+    let ruptela: DeviceServer
+    let osmand: OsmAndServer
+
+    static func bind(_ configuration: GeoFleetConfiguration, store: FleetStore, pipeline: IngestPipeline, logger: Logger) async throws
+        -> ListenerStage {
+        let auth = configuration.auth
+        let tokens = try await TokenAuthority(
+            secret: try configuration.resolvedJWTSecret(), jwksFile: auth.jwksFile,
+            options: .init(leeway: TimeInterval(auth.leewaySeconds), issuer: auth.issuer, authorizedParties: auth.authorizedParties))
+        let rateLimiter = RateLimiter(configuration: configuration.rateLimits.limiter)
+        let devices = configuration.devices
+        let directory = DeviceDirectory(
+            store: store, autoRegisterOwner: devices.autoRegister ? devices.autoRegisterOwner : nil,
+            unknownTTL: .seconds(devices.unknownCacheSeconds))
+        let limits = devices.limits
+        let ports = configuration.listeners
+        let host = ports.bindHost
+        let (teltonikaTCP, teltonikaUDP) = try await bindTeltonika(
+            host: host, port: ports.teltonikaPort, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
+        let gt06 = try await DeviceServer.bind(
+            .gt06, host: host, port: ports.gt06Port, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
+        let ruptela = try await DeviceServer.bind(
+            .ruptela, host: host, port: ports.ruptelaPort, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
+        let osmand = OsmAndServer(
+            host: host, port: ports.osmandPort, directory: directory, pipeline: pipeline,
+            requestTimeout: .seconds(Int64(devices.osmandRequestSeconds)), connections: limits.connections, logger: logger)
+        return ListenerStage(tokens: tokens, rateLimiter: rateLimiter, directory: directory, teltonikaTCP: teltonikaTCP,
+                             teltonikaUDP: teltonikaUDP, gt06: gt06, ruptela: ruptela, osmand: osmand)
+    }
+
+    /// Teltonika's TCP and UDP listeners on one port. With port 0 (tests) the kernel picks a TCP
+    /// port that may be taken for UDP; then another is tried.
+    static func bindTeltonika(
+        host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline, limits: DeviceListenerLimits, logger: Logger
+    ) async throws -> (DeviceServer, TeltonikaUDPServer) {
+        var attempt = 0
+        while true {
+            let tcp = try await DeviceServer.bind(
+                .teltonika, host: host, port: port, directory: directory, pipeline: pipeline, limits: limits, logger: logger)
+            do {
+                let udp = try await TeltonikaUDPServer.bind(
+                    host: host, port: tcp.port, directory: directory, pipeline: pipeline,
+                    maxIOElementsPerRecord: limits.maxIOElementsPerRecord, logger: logger)
+                return (tcp, udp)
+            } catch {
+                await tcp.close()
+                attempt += 1
+                guard port == 0, attempt < 20 else { throw error }
+            }
+        }
+    }
+}

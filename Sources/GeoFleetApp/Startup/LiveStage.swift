@@ -1,0 +1,53 @@
+import GeoFleetCore
+import GeoFleetHotIndex
+import GeoFleetIngest
+import GeoFleetPostGIS
+import GeoFleetRedis
+import Logging
+
+/// Start-up, second: what the engine keeps in memory, loaded from PostGIS (vehicles, latest positions,
+/// recent fix times), and the hub of live events (relayed to Redis when configured).
+struct LiveStage: Sendable {
+    let catalog: VehicleCatalog
+    let hot: HotPositions
+    /// Recent fix times per vehicle: the duplicate check.
+    let recent: RecentFixes
+    let events: FleetEventHub
+
+    static func load(_ configuration: GeoFleetConfiguration, store: FleetStore, now: @escaping @Sendable () -> Int64,
+                     logger: Logger) async throws -> LiveStage {
+        let catalog = VehicleCatalog()
+        for v in try await store.allVehicles() { catalog.insert(.init(v)) }
+        let hot = HotPositions()
+        // A stored latest fix dated in the future was received by now at the latest: later real fixes beat it.
+        let loadedAt = now()
+        for p in try await store.latestPositions() {
+            hot.update(HotFix(vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
+                              speedKmh: p.speedKmh, heading: p.heading, source: PositionSource(name: p.source) ?? .device,
+                              receivedTime: loadedAt),
+                       owner: p.owner)
+        }
+        let recent = RecentFixes()
+        for (key, times) in try await store.recentFixTimes(perVehicle: 64, since: now() - 2 * 86_400_000) {
+            recent.seed(vehicleKey: key, fixTimes: times)
+        }
+        let relay = try redisRelay(configuration, logger: logger)
+        var relayEvent: (@Sendable (FleetEvent) -> Void)?
+        if let relay { relayEvent = { relay.relay($0) } }
+        let events = FleetEventHub(now: now, relay: relayEvent)
+        return LiveStage(catalog: catalog, hot: hot, recent: recent, events: events)
+    }
+
+    /// Publishes fleet events to Redis when `GEOFLEET_REDIS_URL` is set (`redis://host:port` or `unix:///path`).
+    static func redisRelay(_ configuration: GeoFleetConfiguration, logger: Logger) throws -> RedisEventRelay? {
+        guard let url = configuration.storage.redisURL else { return nil }
+        let target = try RedisTarget(url: url)
+        logger.info("fleet events go to Redis pub/sub", metadata: ["redis": "\(url)"])
+        return RedisEventRelay(logger: logger) {
+            switch target {
+            case .tcp(let host, let port): try RedisConnection(host: host, port: port)
+            case .unixSocket(let path): try RedisConnection(unixSocket: path)
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import AsyncHTTPClient
+import GeoFleetAPI
+import GeoFleetArchive
+import GeoFleetGeometry
+import GeoFleetIngest
+import GeoFleetMatchService
+import GeoFleetPostGIS
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+
+/// Start-up, last: road routing, matching and its feeds, the archive job, the erasure watcher and the
+/// API application.
+struct ServiceStage: Sendable {
+    /// The external router's HTTP client, when one is configured.
+    let routeHTTPClient: HTTPClient?
+    /// Cargo ↔ vehicle matching.
+    let matching: MatchService
+    let matchingFeed: MatchingPositionFeed
+    let suggestionFeed: SuggestionFeed
+    let archiveScheduler: ArchiveScheduler
+    let erasureWatcher: ErasureWatcher
+    let application: Application<RouterResponder<APIRequestContext>>
+
+    /// Stored batches waiting for matching, at most (the oldest go first, see `IngestPipeline.storedBatches`):
+    /// as many as matching's own trigger buffer; matching's work per batch is small, so the buffer only
+    /// fills when matching is starved, and then holds some tens of MB at worst.
+    static let storedBatchBuffer = 100_000
+
+    static func start(_ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, ingest: IngestStage,
+                      listeners: ListenerStage, portSignal: PortSignal, metricsText: @escaping @Sendable () -> String,
+                      now: @escaping @Sendable () -> Int64, logger: Logger) async throws -> ServiceStage {
+        let (routes, routeHTTPClient) = try await RoutingSetup.routeService(configuration, logger: logger)
+        let matching = MatchService(catalog: live.catalog, hot: live.hot, routes: routes, store: MatchStore(client: storage.client, logger: logger),
+                                    configuration: configuration.matching, now: now, logger: logger)
+        try await matching.load()
+        // Matching follows stored positions from here on; those stored before (the replay) never reach it.
+        let matchingFeed = MatchingPositionFeed(batches: ingest.pipeline.storedBatches(bufferingNewest: storedBatchBuffer), matching: matching)
+        let suggestionFeed = SuggestionFeed(service: matching, catalog: live.catalog, events: live.events, logger: logger)
+        let forgetter = VehicleForgetter(hot: live.hot, catalog: live.catalog, events: live.events, matching: matching)
+        let archiveContext = ArchiveContext(endpoint: storage.endpoint, directory: configuration.archive.directory, logger: logger)
+        let apiDependencies = FleetAPIDependencies(
+            store: storage.store, hot: live.hot, catalog: live.catalog, pipeline: ingest.pipeline, directory: listeners.directory,
+            tokens: listeners.tokens, rateLimiter: listeners.rateLimiter, events: live.events, projection: metricProjection(logger: logger),
+            metricsText: metricsText, now: now, routes: routes, matching: matching,
+            eraseHistory: APIHistoryEraser.function(context: archiveContext, forgetter: forgetter, now: now),
+            streamSlots: StreamSlots(perUser: configuration.apiLimits.streamsPerUser))
+        let archiveScheduler = ArchiveScheduler(
+            archiver: PartitionArchiver(context: archiveContext, retentionDays: configuration.archive.retentionDays, now: now),
+            everyHours: configuration.archive.everyHours, logger: logger)
+        let erasureWatcher = ErasureWatcher(client: storage.client, forgetter: forgetter, interval: .seconds(5), logger: logger)
+        let router = FleetAPI.router(apiDependencies)
+        let application = Application(
+            router: router,
+            server: GuardedHTTPServer.http1WebSocketUpgrade(webSocketRouter: router, limits: configuration.apiLimits),
+            configuration: .init(address: .hostname(configuration.listeners.bindHost, port: configuration.listeners.httpPort), serverName: "geofleet"),
+            onServerRunning: { channel in portSignal.set(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        return ServiceStage(routeHTTPClient: routeHTTPClient, matching: matching, matchingFeed: matchingFeed, suggestionFeed: suggestionFeed,
+                            archiveScheduler: archiveScheduler, erasureWatcher: erasureWatcher, application: application)
+    }
+
+    /// The projection for track simplification; without it the API answers 503 to `simplify`.
+    static func metricProjection(logger: Logger) -> MetricProjection? {
+        do {
+            return try MetricProjection()
+        } catch {
+            logger.error("PROJ could not set up EPSG:3035; track simplification is off", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Shuts the external router's client down.
+    func stop() async {
+        try? await routeHTTPClient?.shutdown()
+    }
+}
