@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetHotIndex
 import GeoFleetIngest
+import GeoFleetLive
 import GeoFleetMatchService
 
 /// Forgets in memory what erasing a vehicle's history removed from the stores: its latest fix in the

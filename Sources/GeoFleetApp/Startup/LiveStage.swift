@@ -1,6 +1,7 @@
 import GeoFleetCore
 import GeoFleetHotIndex
 import GeoFleetIngest
+import GeoFleetLive
 import GeoFleetPostGIS
 import GeoFleetRedis
 import Logging

@@ -2,6 +2,7 @@ import GeoFleetAPI
 import GeoFleetGeometry
 import GeoFleetHotIndex
 import GeoFleetIngest
+import GeoFleetLive
 import GeoFleetMatchService
 import GeoFleetPostGIS
 import GeoFleetRouteService
