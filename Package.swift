@@ -31,6 +31,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
+        // Platform chores below everything else: blocking work off the cooperative pool, child
+        // processes, the repository root, wall-clock milliseconds, random names.
+        .target(
+            name: "GeoFleetPlatform",
+            dependencies: [.product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         // Bottom layer: pure models and codecs, no I/O.
         .target(
             name: "GeoFleetCore",
@@ -89,6 +96,7 @@ let package = Package(
         .target(
             name: "GeoFleetSpool",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -110,6 +118,7 @@ let package = Package(
         .target(
             name: "GeoFleetRouteService",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetRouting",
                 "GeoFleetRedis",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -123,6 +132,7 @@ let package = Package(
         .target(
             name: "GeoFleetPostGIS",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetMatching",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -144,6 +154,7 @@ let package = Package(
         .target(
             name: "GeoFleetArchive",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetPostGIS",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -215,6 +226,7 @@ let package = Package(
         .target(
             name: "GeoFleetApp",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetGeometry",
                 "GeoFleetRedis",
@@ -253,6 +265,7 @@ let package = Package(
         .executableTarget(
             name: "geofleet",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetApp",
                 "GeoFleetArchive",
                 "GeoFleetCore",
@@ -279,6 +292,7 @@ let package = Package(
         .target(
             name: "GeoFleetTestSupport",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetPostGIS",
                 "GeoFleetRedis",
                 .product(name: "Logging", package: "swift-log"),
@@ -297,6 +311,7 @@ let package = Package(
         .testTarget(
             name: "GeoFleetProtocolsTests",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetProtocols",
                 "GeoFleetFuzz",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -324,6 +339,7 @@ let package = Package(
         .testTarget(
             name: "GeoFleetAPITests",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetAPI",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -334,7 +350,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetOSMTests",
-            dependencies: ["GeoFleetOSM"],
+            dependencies: ["GeoFleetPlatform", "GeoFleetOSM"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -344,7 +360,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetRoutingTests",
-            dependencies: ["GeoFleetRouting", "GeoFleetCore", "GeoFleetOSM"],
+            dependencies: ["GeoFleetPlatform", "GeoFleetRouting", "GeoFleetCore", "GeoFleetOSM"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -376,12 +392,13 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetSpoolTests",
-            dependencies: ["GeoFleetSpool"],
+            dependencies: ["GeoFleetPlatform", "GeoFleetSpool"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GeoFleetIntegrationTests",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetApp",
                 "GeoFleetArchive",
                 "GeoFleetSpool",
@@ -412,6 +429,7 @@ if Context.environment["ENABLE_BENCHMARKS"] != nil {
         .executableTarget(
             name: "GeoFleetBenchmarks",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetProtocols",
                 "GeoFleetHotIndex",
                 "GeoFleetRedis",

@@ -7,6 +7,7 @@ import GeoFleetGeometry
 import GeoFleetHotIndex
 import GeoFleetIngest
 import GeoFleetMatchService
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetSpool
 import GeoFleetRedis
@@ -66,7 +67,7 @@ public final class GeoFleetEngine: Sendable {
     public static func start(
         configuration: GeoFleetConfiguration, logger: Logger,
         metricsText: @escaping @Sendable () -> String = { "" },
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+        now: @escaping @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
     ) async throws -> GeoFleetEngine {
         try await GeoFleetEngine(configuration: configuration, logger: logger, metricsText: metricsText, now: now)
     }

@@ -1,3 +1,4 @@
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import Logging
 import NIOPosix
@@ -13,7 +14,7 @@ public enum OperatorDatabase {
         } else {
             let cluster = configuration.embeddedCluster(logger: logger)
             // pg_ctl blocks: off the cooperative pool.
-            try await NIOThreadPool.singleton.runIfActive { try cluster.start() }
+            try await Blocking.onThreadPool { try cluster.start() }
             try await GeoFleetEngine.createDatabaseIfMissing(GeoFleetConfiguration.embeddedDatabaseName, on: cluster.endpoint(), logger: logger)
             endpoint = cluster.endpoint(database: GeoFleetConfiguration.embeddedDatabaseName)
         }
