@@ -63,7 +63,7 @@ struct CHContractor {
     var targetState: CHBuffer<UInt8>
     var targetArc: CHBuffer<UInt32>
     var currentStamp: UInt32 = 0
-    var witnessHeap: IndexedMinHeap<CHWitnessItem>
+    var witnessHeap: IndexedMinHeap<CHHeapItem>
 
     // Node queue (an indexed heap, positions by node).
     var queue: IndexedMinHeap<CHQueueItem>

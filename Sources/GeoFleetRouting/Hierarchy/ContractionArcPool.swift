@@ -159,19 +159,15 @@ extension CHContractor {
         capacity[node] = UInt32(room)
     }
 
-    @inline(__always) private mutating func appendOut(_ node: UInt32, _ arc: CHDynArc) {
+    /// Appends `arc` to one of `node`'s lists (out or in: the list's start, count and capacity arrays).
+    @inline(__always) private mutating func append(
+        _ arc: CHDynArc, to node: UInt32, start: UnsafeMutablePointer<Int>, count: UnsafeMutablePointer<UInt32>,
+        capacity: UnsafeMutablePointer<UInt32>
+    ) {
         let u = Int(node)
-        if outCount[u] == outCapacity[u] { relocate(start: outStart, count: outCount, capacity: outCapacity, node: u) }
-        pool[outStart[u] + Int(outCount[u])] = arc
-        outCount[u] += 1
-        liveArcs += 1
-    }
-
-    @inline(__always) private mutating func appendIn(_ node: UInt32, _ arc: CHDynArc) {
-        let u = Int(node)
-        if inCount[u] == inCapacity[u] { relocate(start: inStart, count: inCount, capacity: inCapacity, node: u) }
-        pool[inStart[u] + Int(inCount[u])] = arc
-        inCount[u] += 1
+        if count[u] == capacity[u] { relocate(start: start, count: count, capacity: capacity, node: u) }
+        pool[start[u] + Int(count[u])] = arc
+        count[u] += 1
         liveArcs += 1
     }
 
@@ -214,10 +210,10 @@ extension CHContractor {
             }
             index += 1
         }
-        appendOut(shortcut.from, shortcut.arc)
+        append(shortcut.arc, to: shortcut.from, start: outStart, count: outCount, capacity: outCapacity)
         var reversed = shortcut.arc
         reversed.other = shortcut.from
-        appendIn(shortcut.to, reversed)
+        append(reversed, to: shortcut.to, start: inStart, count: inCount, capacity: inCapacity)
     }
 
     /// Lays the lists out afresh in node order, dropping abandoned blocks and the room of removed nodes.

@@ -101,9 +101,11 @@ struct CHEntry {
     var heapIndex: UInt32
 }
 
+/// A heap item of the searches: a cost and what it is the cost of (an entry of a search space, or a node of
+/// the witness search).
 struct CHHeapItem: HeapItem {
     var cost: CHCost
-    var entry: UInt32
+    var key: UInt32
 
     @inline(__always) func before(_ other: CHHeapItem) -> Bool { cost < other.cost }
 }
@@ -113,7 +115,7 @@ struct CHEntryPositions: HeapPositions {
     let entries: UnsafeMutablePointer<CHEntry>
 
     @inline(__always) func record(_ item: CHHeapItem, at position: Int) {
-        entries[Int(item.entry)].heapIndex = UInt32(truncatingIfNeeded: position)
+        entries[Int(item.key)].heapIndex = UInt32(truncatingIfNeeded: position)
     }
 }
 
@@ -162,7 +164,7 @@ struct CHSearchSpace {
             let entry = entries.count
             slot[Int(node)] = UInt32(truncatingIfNeeded: entry)
             entries.append(CHEntry(cost: cost, node: node, parent: parent, via: via, heapIndex: UInt32(truncatingIfNeeded: heap.count)))
-            heap.push(CHHeapItem(cost: cost, entry: UInt32(truncatingIfNeeded: entry)), positions: CHEntryPositions(entries: entries.base))
+            heap.push(CHHeapItem(cost: cost, key: UInt32(truncatingIfNeeded: entry)), positions: CHEntryPositions(entries: entries.base))
         } else if cost < entries.base[index].cost {
             let position = entries.base[index].heapIndex
             guard position != chNone else { return }
@@ -176,8 +178,8 @@ struct CHSearchSpace {
 
     /// Removes the cheapest entry from the heap (marking it settled) and returns its index.
     @inline(__always) mutating func popMin() -> Int {
-        entries.base[Int(heap.min.entry)].heapIndex = chNone
+        entries.base[Int(heap.min.key)].heapIndex = chNone
         let top = heap.popMin(positions: CHEntryPositions(entries: entries.base))
-        return Int(top.entry)
+        return Int(top.key)
     }
 }

@@ -11,19 +11,12 @@ struct CHWitnessNode {
     var targetIndex: UInt32
 }
 
-struct CHWitnessItem: HeapItem {
-    var cost: CHCost
-    var node: UInt32
-
-    @inline(__always) func before(_ other: CHWitnessItem) -> Bool { cost < other.cost }
-}
-
 /// Witness heap positions, kept in the per-node witness state.
 struct CHWitnessPositions: HeapPositions {
     let witness: UnsafeMutablePointer<CHWitnessNode>
 
-    @inline(__always) func record(_ item: CHWitnessItem, at position: Int) {
-        witness[Int(item.node)].position = UInt32(truncatingIfNeeded: position)
+    @inline(__always) func record(_ item: CHHeapItem, at position: Int) {
+        witness[Int(item.key)].position = UInt32(truncatingIfNeeded: position)
     }
 }
 
@@ -59,14 +52,14 @@ extension CHContractor {
         witnessHeap.removeAll()
         witness[Int(source)].stamp = stamp
         witness[Int(source)].cost = .zero
-        witnessHeap.push(CHWitnessItem(cost: .zero, node: source), positions: witnessPositions)
+        witnessHeap.push(CHHeapItem(cost: .zero, key: source), positions: witnessPositions)
         var settled = 0
         var relaxed = 0
         let relaxLimit = limit * Self.relaxationsPerSettle
         search: while !witnessHeap.isEmpty {
             let top = witnessHeap.popMin(positions: witnessPositions)
             if bound < top.cost { break }
-            let node = Int(top.node)
+            let node = Int(top.key)
             if witness[node].targetStamp == stamp {
                 let target = Int(witness[node].targetIndex)
                 if targetState[target] == 0 {
@@ -93,11 +86,11 @@ extension CHContractor {
                 if witness[head].stamp != stamp {
                     witness[head].stamp = stamp
                     witness[head].cost = cost
-                    witnessHeap.push(CHWitnessItem(cost: cost, node: arc.head), positions: witnessPositions)
+                    witnessHeap.push(CHHeapItem(cost: cost, key: arc.head), positions: witnessPositions)
                 } else if cost < witness[head].cost {
                     witness[head].cost = cost
                     let position = Int(witness[head].position)
-                    if position < witnessHeap.count, witnessHeap[position].node == arc.head {
+                    if position < witnessHeap.count, witnessHeap[position].key == arc.head {
                         witnessHeap[position].cost = cost
                         witnessHeap.siftUp(position, positions: witnessPositions)
                     }
