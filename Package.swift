@@ -33,6 +33,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
+        // Platform chores below everything else: blocking work off the cooperative pool, child
+        // processes, the repository root, wall-clock milliseconds, random names.
+        .target(
+            name: "GeoFleetPlatform",
+            dependencies: [.product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         // Bottom layer: pure models and codecs, no I/O.
         .target(
             name: "GeoFleetCore",
@@ -91,6 +98,7 @@ let package = Package(
         .target(
             name: "GeoFleetSpool",
             dependencies: [
+                "GeoFleetPlatform",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -111,6 +119,7 @@ let package = Package(
         .target(
             name: "GeoFleetRouteService",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetRouting",
                 "GeoFleetRedis",
@@ -125,6 +134,7 @@ let package = Package(
         .target(
             name: "GeoFleetPostGIS",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -147,6 +157,7 @@ let package = Package(
         .target(
             name: "GeoFleetArchive",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetPostGIS",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -235,6 +246,7 @@ let package = Package(
         .target(
             name: "GeoFleetApp",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetGeometry",
                 "GeoFleetRedis",
@@ -272,6 +284,7 @@ let package = Package(
         .executableTarget(
             name: "geofleet",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetApp",
                 "GeoFleetArchive",
                 "GeoFleetCore",
@@ -298,6 +311,7 @@ let package = Package(
         .target(
             name: "GeoFleetTestSupport",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetPostGIS",
                 "GeoFleetRedis",
                 .product(name: "Logging", package: "swift-log"),
@@ -316,6 +330,7 @@ let package = Package(
         .testTarget(
             name: "GeoFleetProtocolsTests",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetProtocols",
                 "GeoFleetFuzz",
@@ -349,6 +364,7 @@ let package = Package(
         .testTarget(
             name: "GeoFleetAPITests",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetAPI",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -364,7 +380,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetOSMTests",
-            dependencies: ["GeoFleetOSM"],
+            dependencies: ["GeoFleetPlatform", "GeoFleetOSM"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -374,12 +390,13 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetRoutingTests",
-            dependencies: ["GeoFleetRouting", "GeoFleetCore"],
+            dependencies: ["GeoFleetPlatform", "GeoFleetRouting", "GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GeoFleetRouteServiceTests",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetRouteService",
                 "GeoFleetRouting",
@@ -404,12 +421,13 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetSpoolTests",
-            dependencies: ["GeoFleetSpool", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GeoFleetPlatform", "GeoFleetSpool", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GeoFleetIntegrationTests",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetApp",
                 "GeoFleetArchive",
                 "GeoFleetSpool",
@@ -449,6 +467,7 @@ if Context.environment["ENABLE_BENCHMARKS"] != nil {
         .executableTarget(
             name: "GeoFleetBenchmarks",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetProtocols",
                 "GeoFleetHotIndex",
                 "GeoFleetRedis",

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import GeoFleetRedis
 
 #if canImport(Glibc)
@@ -22,10 +23,11 @@ final class RedisBenchServer: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         directory = dir
         port = 20_000 + Int(getpid() % 20_000)
-        pid = try Self.spawn([
-            "/usr/bin/redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        // ChildProcess gives it default signal handling, so SIGTERM reaches it.
+        pid = try ChildProcess.spawn("/usr/bin/redis-server", [
+            "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--dir", dir, "--daemonize", "no", "--loglevel", "warning", "--logfile", dir + "/redis.log",
-        ])
+        ], stdin: .inherit, stdout: .inherit, stderr: .inherit)
         for _ in 0..<500 {
             if let c = try? RedisConnection(host: "127.0.0.1", port: port, timeout: .milliseconds(200)),
                (try? c.command(["PING"])) == .status("PONG") {
@@ -45,29 +47,8 @@ final class RedisBenchServer: @unchecked Sendable {
     func stop() {
         guard pid > 0 else { return }
         kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        _ = ChildProcess.exitStatus(waitingFor: pid)
         pid = 0
         if let directory { try? FileManager.default.removeItem(atPath: directory) }
-    }
-
-    /// posix_spawn with default signal handling, so SIGTERM reaches the child.
-    private static func spawn(_ argv: [String]) throws -> pid_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { for p in cArgs { free(p) } }
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, argv[0], nil, &attributes, &cArgs, environ)
-        guard rc == 0 else { throw RedisError.connectionFailed("posix_spawn failed: \(rc)") }
-        return child
     }
 }

@@ -4,6 +4,7 @@ import GeoFleetHotIndex
 import GeoFleetIngest
 import GeoFleetLive
 import GeoFleetMatchService
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetSpool
 import Logging
@@ -51,7 +52,7 @@ public final class GeoFleetEngine: Sendable {
     public static func start(
         configuration: GeoFleetConfiguration, logger: Logger,
         metricsText: @escaping @Sendable () -> String = { "" },
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+        now: @escaping @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
     ) async throws -> GeoFleetEngine {
         var configuration = configuration
         configuration.storage.dataDirectory = URL(fileURLWithPath: configuration.storage.dataDirectory).standardizedFileURL.path

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -182,7 +183,12 @@ public struct EmbeddedPostgres: Sendable {
         let command: (String, [String]) = asPostgres && Self.runningAsRoot
             ? ("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments)
             : (executable, arguments)
-        let result = try ChildProcess.run(command.0, command.1)
+        let result: ChildProcess.Result
+        do {
+            result = try ChildProcess.run(command.0, command.1)
+        } catch let error as ChildProcess.SpawnError {
+            throw DatabaseError.command(error.executable, status: error.code, output: error.reason)
+        }
         guard result.status == 0 else {
             if !quiet {
                 logger.error("command failed", metadata: ["command": "\(executable)", "output": "\(result.output)"])

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 import Logging
 import PostgresNIO
 
@@ -15,7 +16,7 @@ public enum ErasureLedger {
         let rows = try await connection.query(
             "SELECT vehicle_key, erased_through FROM position_erasures WHERE vehicle_key = ANY(\(keys)::int8[])", logger: logger)
         for try await (key, through) in rows.decode((Int64, Date).self) {
-            out[key] = Int64((through.timeIntervalSince1970 * 1000).rounded())
+            out[key] = WallClock.milliseconds(through)
         }
         return out
     }
@@ -25,7 +26,7 @@ public enum ErasureLedger {
         var out: [Int64: Int64] = [:]
         let rows = try await client.query("SELECT vehicle_key, erased_through FROM position_erasures", logger: logger)
         for try await (key, through) in rows.decode((Int64, Date).self) {
-            out[key] = Int64((through.timeIntervalSince1970 * 1000).rounded())
+            out[key] = WallClock.milliseconds(through)
         }
         return out
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 import Logging
 import PostgresNIO
 
@@ -139,8 +140,8 @@ public struct FleetStore: Sendable {
 
     /// Positions of one vehicle between two instants, oldest first.
     public func track(vehicleKey: Int64, from: Int64, to: Int64, limit: Int) async throws -> [TrackPoint] {
-        let fromDate = Date(timeIntervalSince1970: Double(from) / 1000)
-        let toDate = Date(timeIntervalSince1970: Double(to) / 1000)
+        let fromDate = WallClock.date(milliseconds: from)
+        let toDate = WallClock.date(milliseconds: to)
         let rows = try await client.query("""
             SELECT fix_time, ST_Y(geom), ST_X(geom), speed_kmh, heading, source::text FROM positions
             WHERE vehicle_key = \(vehicleKey) AND fix_time >= \(fromDate) AND fix_time <= \(toDate)
@@ -149,7 +150,7 @@ public struct FleetStore: Sendable {
         var points: [TrackPoint] = []
         for try await r in rows.decode((Date, Double, Double, Float, Float, String).self) {
             points.append(TrackPoint(
-                fixTime: Int64((r.0.timeIntervalSince1970 * 1000).rounded()), latitude: r.1, longitude: r.2,
+                fixTime: WallClock.milliseconds(r.0), latitude: r.1, longitude: r.2,
                 speedKmh: Double(r.3), heading: Double(r.4), source: r.5))
         }
         return points
@@ -164,7 +165,7 @@ public struct FleetStore: Sendable {
         var out: [LatestPosition] = []
         for try await r in rows.decode((Int64, String, Date, Double, Double, Float, Float, String).self) {
             out.append(LatestPosition(
-                vehicleKey: r.0, owner: r.1, fixTime: Int64((r.2.timeIntervalSince1970 * 1000).rounded()),
+                vehicleKey: r.0, owner: r.1, fixTime: WallClock.milliseconds(r.2),
                 latitude: r.3, longitude: r.4, speedKmh: Double(r.5), heading: Double(r.6), source: r.7))
         }
         return out
@@ -173,7 +174,7 @@ public struct FleetStore: Sendable {
     /// The newest `perVehicle` fix times of every vehicle with history since `since`, to re-arm the
     /// in-memory duplicate check after a restart (a device resends what it was not acknowledged).
     public func recentFixTimes(perVehicle: Int, since: Int64) async throws -> [Int64: [Int64]] {
-        let sinceDate = Date(timeIntervalSince1970: Double(since) / 1000)
+        let sinceDate = WallClock.date(milliseconds: since)
         let rows = try await client.query("""
             SELECT l.vehicle_key, p.fix_time FROM vehicle_latest l
             CROSS JOIN LATERAL (
@@ -183,7 +184,7 @@ public struct FleetStore: Sendable {
             """, logger: logger)
         var out: [Int64: [Int64]] = [:]
         for try await r in rows.decode((Int64, Date).self) {
-            out[r.0, default: []].append(Int64((r.1.timeIntervalSince1970 * 1000).rounded()))
+            out[r.0, default: []].append(WallClock.milliseconds(r.1))
         }
         return out
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 import Logging
 import Metrics
 import NIOCore
@@ -311,7 +312,7 @@ public actor HistoryWriter {
     private func upsertLatest(_ latest: [Position], on connection: PostgresConnection) async throws {
         if latest.isEmpty { return }
         let keys = latest.map(\.vehicleKey)
-        let times = latest.map { Date(timeIntervalSince1970: Double($0.fixTime) / 1000) }
+        let times = latest.map { WallClock.date(milliseconds: $0.fixTime) }
         let lats = latest.map(\.latitude)
         let lons = latest.map(\.longitude)
         let speeds = latest.map { Float($0.speedKmh) }

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import Logging
 
 /// Owns the writer thread: collects queued appends for up to the group window, writes them with
@@ -29,9 +30,7 @@ final class GroupCommitWriter: Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "geofleet-spool-writer"
-        thread.start()
+        Blocking.startThread(name: "geofleet-spool-writer") { [self] in run() }
     }
 
     /// Queues `payloads` as one unit; `continuation` gets their sequences once durable, or an error.

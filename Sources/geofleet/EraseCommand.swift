@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoFleetArchive
+import GeoFleetPlatform
 
 /// `geofleet erase --user ID`: the operator's erasure of a user's position history (all vehicles, or one).
 struct EraseCommand: AsyncParsableCommand {
@@ -21,7 +22,7 @@ struct EraseCommand: AsyncParsableCommand {
         }
         guard !vehicles.isEmpty else { throw ArchiveCLIError("no vehicles found for user \(user)") }
         ArchiveEnvironment.say("erasing \(vehicles.count) vehicle(s) of \(user)")
-        let eraser = HistoryEraser(context: env.context, now: { Int64(Date().timeIntervalSince1970 * 1000) })
+        let eraser = HistoryEraser(context: env.context, now: { WallClock.nowMilliseconds() })
         let result = try await eraser.erase(vehicles, subjectUser: user, requestedBy: requestedBy, channel: "cli", archiveLockWaitSeconds: 600)
         ArchiveEnvironment.say("summary: audit=\(result.auditID) vehicles=\(vehicles.count) live_rows=\(result.liveRowsDeleted) "
             + "archives_rewritten=\(result.archivesRewritten) archive_rows=\(result.archiveRowsRemoved) archives_pending=\(result.archivesPending)")

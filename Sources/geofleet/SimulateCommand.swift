@@ -1,6 +1,7 @@
 import ArgumentParser
 import Atomics
 import Foundation
+import GeoFleetPlatform
 import Logging
 import NIOCore
 import NIOPosix
@@ -51,7 +52,7 @@ struct SimulateCommand: AsyncParsableCommand {
         // Each device sends K records every N*K/R seconds.
         let intervalSeconds = Double(devices) * Double(recordsPerPacket) / rate
         let interval = TimeAmount.nanoseconds(Int64(intervalSeconds * 1e9))
-        let fixTimeStart = Int64(Date().timeIntervalSince1970 * 1000) - 600_000
+        let fixTimeStart = WallClock.nowMilliseconds() - 600_000
         let runStartDate = Date()
 
         say("simulate: \(devices) devices -> \(host):\(port), \(Int(rate)) positions/s offered, \(recordsPerPacket) records/packet, "

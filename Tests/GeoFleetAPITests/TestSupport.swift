@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetAPI
+import GeoFleetPlatform
 import JWTKit
 import Synchronization
 
@@ -11,13 +12,8 @@ enum TestKeys {
     static let origin = "https://app.fletopia.test"
 
     static var directory: URL {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            let candidate = url.appendingPathComponent("fixtures/jwks")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("jwks.json").path) { return candidate }
-            url.deleteLastPathComponent()
-        }
-        fatalError("fixtures/jwks not found above \(#filePath)")
+        guard let url = RepositoryRoot.file("fixtures/jwks/jwks.json") else { fatalError("fixtures/jwks not found above \(#filePath)") }
+        return url.deletingLastPathComponent()
     }
 
     static func text(_ name: String) throws -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetArchive
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetTestSupport
 import Logging
@@ -13,7 +14,7 @@ final class TestClock: Sendable {
     private let offset = Atomic<Int64>(0)
     let base: Int64
 
-    init(startingAt base: Int64 = Int64(Date().timeIntervalSince1970 * 1000)) {
+    init(startingAt base: Int64 = WallClock.nowMilliseconds()) {
         self.base = base
     }
 
@@ -40,7 +41,7 @@ struct ArchiveFixture {
             on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration, id: 1, logger: testLogger("fixture"))
         try await Migrations.migrate(connection, logger: testLogger("fixture"))
         try await connection.close()
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = WallClock.nowMilliseconds()
         let today = now - now % day
         let writer = HistoryWriter(endpoint: endpoint, scheme: .daily, logger: testLogger("writer"))
         var sequence: UInt64 = 0
@@ -59,7 +60,7 @@ struct ArchiveFixture {
             try await writer.write([SequencedPositions(sequence: sequence, positions: positions)])
         }
         await writer.close()
-        let dir = FileManager.default.temporaryDirectory.path + "/geofleet-archive-\(UUID().uuidString.prefix(8))"
+        let dir = FileManager.default.temporaryDirectory.path + "/geofleet-archive-\(UUIDString.short())"
         return ArchiveFixture(endpoint: endpoint, archiveDirectory: dir, today: today)
     }
 

@@ -8,6 +8,7 @@ import Glibc
 #endif
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import GeoFleetPlatform
 #endif
 
 /// Silent, slow and oversized device connections are cut off; idle connections stay cheap.
@@ -66,7 +67,7 @@ import FoundationNetworking
         }
         let executable = try DaemonProcess.executable("geofleetd")
         let endpoint = try await TestPostgres.shared.freshDatabase()
-        let dataDir = FileManager.default.temporaryDirectory.path + "/geofleet-idle-\(UUID().uuidString.prefix(8))"
+        let dataDir = FileManager.default.temporaryDirectory.path + "/geofleet-idle-\(UUIDString.short())"
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let httpPort = freePort(), devicePort = freePort()
         let daemon = try DaemonProcess(executable: executable, environment: [
@@ -80,11 +81,11 @@ import FoundationNetworking
         try await DurabilityTests.waitForHealth(port: httpPort, daemon: daemon)
         // Warm up the paths a connection uses, so the baseline holds the code and pools every connection shares.
         var warm: [Int32] = []
-        for _ in 0..<200 { warm.append(try await offPool { try Self.connect(port: devicePort) }) }
+        for _ in 0..<200 { warm.append(try await Blocking.run { try Self.connect(port: devicePort) }) }
         try await Self.waitForOpenConnections(200, httpPort: httpPort)
         let before = try Self.residentBytes(pid: daemon.pid)
 
-        let sockets = try await offPool { try (0..<10_000).map { _ in try Self.connect(port: devicePort) } }
+        let sockets = try await Blocking.run { try (0..<10_000).map { _ in try Self.connect(port: devicePort) } }
         try await Self.waitForOpenConnections(10_200, httpPort: httpPort)
         try await Task.sleep(for: .seconds(1))
         let after = try Self.residentBytes(pid: daemon.pid)

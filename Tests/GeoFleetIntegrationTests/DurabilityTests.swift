@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetAPI
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetProtocols
 import GeoFleetTestSupport
@@ -43,7 +44,7 @@ struct DurabilityTests {
     func crashAfterAcknowledgement() async throws {
         let executable = try DaemonProcess.executable("geofleetd")
         let endpoint = try await TestPostgres.shared.freshDatabase()
-        let dataDir = FileManager.default.temporaryDirectory.path + "/geofleet-crash-\(UUID().uuidString.prefix(8))"
+        let dataDir = FileManager.default.temporaryDirectory.path + "/geofleet-crash-\(UUIDString.short())"
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         // Fresh ports for each start: while the daemon is down, another test may take the old ones.
         // The protocols this test does not use get whatever port the kernel gives.
@@ -66,7 +67,7 @@ struct DurabilityTests {
             body: ["type": "truck", "licensePlate": "CJ 10 KIL", "capacity": ["weight": 24000, "volume": 90], "gpsDeviceId": Self.imei])
         #expect(status == 201)
 
-        let base = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
+        let base = WallClock.nowMilliseconds() - 3_600_000
         var device = try await TestDeviceClient.connect(port: devicePort)
         try await device.send(Teltonika.encodeIMEIForTest(Self.imei))
         #expect(try await device.read(1) == [0x01])
@@ -109,14 +110,14 @@ struct DurabilityTests {
         let device = try await TestDeviceClient.connect(port: harness.devicePort)
         try await device.send(Teltonika.encodeIMEIForTest(Self.imei))
         #expect(try await device.read(1) == [0x01])
-        let base = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
+        let base = WallClock.nowMilliseconds() - 3_600_000
 
         var acked = try await Self.stream(device, frames: 0..<20, perFrame: 10, base: base)
         // pg_ctl blocks for seconds: off the cooperative pool, which the engine under test needs meanwhile.
-        try await offPool { try cluster.stop() }
+        try await Blocking.run { try cluster.stop() }
         acked += try await Self.stream(device, frames: 20..<40, perFrame: 10, base: base)
         try await Task.sleep(for: .milliseconds(500))
-        try await offPool { try cluster.start() }
+        try await Blocking.run { try cluster.start() }
         acked += try await Self.stream(device, frames: 40..<50, perFrame: 10, base: base)
         #expect(acked == 500)
 

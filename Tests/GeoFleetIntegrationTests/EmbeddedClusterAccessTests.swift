@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetApp
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetTestSupport
 import NIOPosix
@@ -72,7 +73,7 @@ import Glibc
     /// (postgres may only pass through the data dir) and connects by peer authentication.
     @Test(.enabled(if: geteuid() == 0, "the cluster runs as postgres only under root"))
     func theEngineStartsItsEmbeddedClusterPrivate() async throws {
-        let dir = FileManager.default.temporaryDirectory.path + "/geofleet-embedded-\(UUID().uuidString.prefix(8))"
+        let dir = FileManager.default.temporaryDirectory.path + "/geofleet-embedded-\(UUIDString.short())"
         try TestPostgres.watchCluster(directory: dir + "/postgres")
         let configuration = EngineHarness.localConfiguration(dataDirectory: dir)
         let engine = try await GeoFleetEngine.start(configuration: configuration, logger: testLogger("engine"))

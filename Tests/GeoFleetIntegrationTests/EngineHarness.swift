@@ -9,6 +9,7 @@ import NIOPosix
 import PostgresNIO
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import GeoFleetPlatform
 #endif
 
 /// A running engine on a fresh database, with helpers to call its API and count stored rows.
@@ -22,12 +23,12 @@ final class EngineHarness: Sendable {
 
     static func start(
         endpoint: DatabaseEndpoint? = nil, dataDirectory: String? = nil,
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) },
+        now: @escaping @Sendable () -> Int64 = { WallClock.nowMilliseconds() },
         tweak: (inout GeoFleetConfiguration) -> Void = { _ in }
     ) async throws -> EngineHarness {
         let database: DatabaseEndpoint
         if let endpoint { database = endpoint } else { database = try await TestPostgres.shared.freshDatabase() }
-        let dir = dataDirectory ?? FileManager.default.temporaryDirectory.path + "/geofleet-engine-\(UUID().uuidString.prefix(8))"
+        let dir = dataDirectory ?? FileManager.default.temporaryDirectory.path + "/geofleet-engine-\(UUIDString.short())"
         var configuration = Self.localConfiguration(dataDirectory: dir)
         configuration.storage.databaseURL = database.description
         configuration.auth.secret = secret

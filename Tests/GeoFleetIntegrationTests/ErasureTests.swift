@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetArchive
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetProtocols
 import GeoFleetSpool
@@ -191,13 +192,13 @@ import Testing
         let harness = try await EngineHarness.start(tweak: { $0.archive.everyHours = 0 })
         let carol = try await harness.token("user_carol")
         let vehicle = try await harness.addVehicle(token: carol, plate: "M ER 3", imei: "356307042441047")
-        try await drive(harness, imei: "356307042441047", start: Int64(Date().timeIntervalSince1970 * 1000) - 600_000, count: 3, lat: 50.1)
+        try await drive(harness, imei: "356307042441047", start: WallClock.nowMilliseconds() - 600_000, count: 3, lat: 50.1)
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 3) == 3)
         #expect(try await gpsCount(harness, token: carol) == 1)
         let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("erase"))
         let vehicles = try await UserVehicles.of(user: "user_carol", context: context)
         #expect(vehicles.map { $0.id.uuidString.lowercased() } == [vehicle.lowercased()])
-        let result = try await HistoryEraser(context: context, now: { Int64(Date().timeIntervalSince1970 * 1000) })
+        let result = try await HistoryEraser(context: context, now: { WallClock.nowMilliseconds() })
             .erase(vehicles, subjectUser: "user_carol", requestedBy: "ops", channel: "cli")
         #expect(result.liveRowsDeleted == 3)
         #expect(!result.archivesPending)

@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetCore
 import GeoFleetIngest
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetSpool
 import GeoFleetTestSupport
@@ -36,7 +37,7 @@ struct HistoryDeadLetterTests {
             _ = try await Migrations.migrate(admin, logger: Self.log)
             // A value PostgreSQL refuses whatever the encoder does: a constraint only vehicle 666 breaks (SQLSTATE 23514).
             try await admin.query("ALTER TABLE positions ADD CONSTRAINT no_666 CHECK (vehicle_key <> 666)", logger: Self.log)
-            let base = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
+            let base = WallClock.nowMilliseconds() - 3_600_000
             var first: [Position] = []
             for i in 0..<20 { first.append(Self.position(i % 2 == 0 ? 1 : 2, base + Int64(i) * 1000)) }
             let poison = Self.position(666, base + 7_500)
@@ -84,7 +85,7 @@ struct HistoryDeadLetterTests {
         let admin = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration, id: 1, logger: Self.log)
         let writer = HistoryWriter(endpoint: endpoint, scheme: .daily, writeTimeout: .seconds(30), logger: testLogger("writer"))
-        let directory = FileManager.default.temporaryDirectory.path + "/geofleet-deadletter-\(UUID().uuidString)"
+        let directory = FileManager.default.temporaryDirectory.path + "/geofleet-deadletter-\(UUIDString.random())"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         do {
             _ = try await Migrations.migrate(admin, logger: Self.log)
@@ -92,7 +93,7 @@ struct HistoryDeadLetterTests {
             let spool = try Spool(configuration: SpoolConfiguration(directory: directory), sequencesAfter: 0, logger: Self.log)
             let queue = HistoryQueue(writer: writer, spool: spool, committed: 0, maxDelay: .milliseconds(10), logger: Self.log)
             queue.replayFinished()
-            let base = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
+            let base = WallClock.nowMilliseconds() - 3_600_000
             let batches = [
                 [Self.position(1, base), Self.position(1, base + 1000)],
                 // A NUL from a device (OsmAnd `&note=%00`) beside a row PostgreSQL refuses.

@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetCore
 import GeoFleetIngest
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetSpool
 import GeoFleetTestSupport
@@ -33,7 +34,7 @@ struct HistoryQueueShutdownTests {
                 throw error
             }
             let writer = HistoryWriter(endpoint: endpoint, scheme: .daily, writeTimeout: .seconds(30), logger: testLogger("writer"))
-            let directory = FileManager.default.temporaryDirectory.path + "/geofleet-queue-\(UUID().uuidString)"
+            let directory = FileManager.default.temporaryDirectory.path + "/geofleet-queue-\(UUIDString.random())"
             return Setup(endpoint: endpoint, admin: admin, writer: writer, directory: directory)
         }
 
@@ -75,7 +76,7 @@ struct HistoryQueueShutdownTests {
                 """, logger: Self.log)
             try await setup.admin.query(
                 "CREATE TRIGGER outage BEFORE INSERT ON positions FOR EACH ROW EXECUTE FUNCTION outage()", logger: Self.log)
-            let base = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
+            let base = WallClock.nowMilliseconds() - 3_600_000
             let spool = try setup.spool(after: 0)
             // One sequence a batch, so a later batch could commit on its own.
             let queue = HistoryQueue(writer: setup.writer, spool: spool, committed: 0, maxRows: 1, maxDelay: .milliseconds(10), logger: Self.log)
@@ -124,7 +125,7 @@ struct HistoryQueueShutdownTests {
     func lateSequenceIsWaitedFor() async throws {
         let setup = try await Setup.make()
         do {
-            let base = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
+            let base = WallClock.nowMilliseconds() - 3_600_000
             let spool = try setup.spool(after: 0)
             let queue = HistoryQueue(writer: setup.writer, spool: spool, committed: 0, maxDelay: .milliseconds(10),
                                      gapWarning: .milliseconds(50), logger: Self.log)
@@ -160,7 +161,7 @@ struct HistoryQueueShutdownTests {
     func damagedRecordIsPassedOver() async throws {
         let setup = try await Setup.make()
         do {
-            let base = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
+            let base = WallClock.nowMilliseconds() - 3_600_000
             var spool = try setup.spool(after: 0)
             var sizes: [Int] = []
             for i in 0..<3 {

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetTestSupport
 import NIOPosix
@@ -17,7 +18,7 @@ struct HistoryWriterDeadlineTests {
     }
 
     static func batch(sequence: UInt64, rows: Int) -> SequencedPositions {
-        let base = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
+        let base = WallClock.nowMilliseconds() - 3_600_000
         var positions: [Position] = []
         positions.reserveCapacity(rows)
         for i in 0..<rows {

@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetFuzz
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetTestSupport
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
 struct IngestEndToEndTests {
     static func realFrame(_ name: String) throws -> [UInt8] {
         struct File: Decodable { struct Frame: Decodable { let name: String; let hex: String }; let frames: [Frame] }
-        let url = try #require(FixtureLocator.file("teltonika/teltonika-tcp.json"))
+        let url = try #require(RepositoryRoot.file("fixtures/teltonika/teltonika-tcp.json"))
         let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
         return try #require(file.frames.first { $0.name == name }.flatMap { [UInt8](hex: $0.hex) })
     }
@@ -74,7 +75,7 @@ struct IngestEndToEndTests {
         let harness = try await EngineHarness.start()
         let alice = try await harness.token("user_alice")
         _ = try await harness.addVehicle(token: alice, plate: "CJ 22 XYZ", imei: Self.imeiA)
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = WallClock.nowMilliseconds()
 
         let stranger = try await TestDeviceClient.connect(port: harness.devicePort)
         try await stranger.send(Teltonika.encodeIMEIForTest("490154203237518"))
@@ -117,7 +118,7 @@ struct IngestEndToEndTests {
         let bob = try await harness.token("user_bob")
         let aliceVehicle = try await harness.addVehicle(token: alice, plate: "B 01 AAA", imei: Self.imeiA)
         let bobVehicle = try await harness.addVehicle(token: bob, plate: "B 02 BBB", imei: "356307042441014")
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = WallClock.nowMilliseconds()
         for (imei, lat) in [(Self.imeiA, 44.43), ("356307042441014", 44.44)] {
             let device = try await TestDeviceClient.connect(port: harness.devicePort)
             try await device.send(Teltonika.encodeIMEIForTest(imei))

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetTestSupport
 import Testing
@@ -20,7 +21,7 @@ import Testing
     }
 
     static func iso(_ ms: Int64) -> String { UTCTime.iso8601(milliseconds: ms) }
-    static var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+    static var nowMs: Int64 { WallClock.nowMilliseconds() }
 
     /// Adds a vehicle with a tracker; returns its id and IMEI.
     static func vehicle(_ harness: EngineHarness, token: String, plate: String, imei: String, type: String = "truck",

@@ -2,13 +2,14 @@ import Foundation
 import GeoFleetAPI
 import GeoFleetFuzz
 import GeoFleetIngest
+import GeoFleetPlatform
 import Hummingbird
 import Testing
 
 /// The router (`FleetAPI.router`) and the contract (`schemas/openapi.yaml`) name the same operations.
 @Suite(.serialized) struct OpenAPIRouteTests {
     static func specURL() throws -> URL {
-        let fixtures = try #require(FixtureLocator.directory(), "fixtures/ not found above \(#filePath)")
+        let fixtures = try #require(RepositoryRoot.file("fixtures"), "fixtures/ not found above \(#filePath)")
         return fixtures.deletingLastPathComponent().appendingPathComponent("schemas/openapi.yaml")
     }
 
@@ -19,7 +20,7 @@ import Testing
         let router = FleetAPI.router(FleetAPIDependencies(
             store: engine.store, hot: engine.hot, catalog: engine.catalog, pipeline: engine.pipeline,
             directory: DeviceDirectory(store: engine.store, autoRegisterOwner: nil), tokens: engine.tokens,
-            rateLimiter: RateLimiter(), events: engine.events, projection: nil, metricsText: { "" }, now: { Int64(Date().timeIntervalSince1970 * 1000) }))
+            rateLimiter: RateLimiter(), events: engine.events, projection: nil, metricsText: { "" }, now: { WallClock.nowMilliseconds() }))
         let operations = Set(router.routes.map { OpenAPIOperation(method: $0.method.rawValue, path: OpenAPIOperation.openAPIPath("\($0.path)")) })
         try await harness.stop()
         return operations

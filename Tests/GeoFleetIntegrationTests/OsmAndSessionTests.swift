@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetTestSupport
 import Testing
@@ -8,7 +9,7 @@ import Testing
     static let fixTime: Int64 = 1_790_000_000_000  // 2026-09-21T14:13:20Z
 
     func curl(_ arguments: [String]) async throws -> (status: Int, body: String) {
-        let result = try await offPool { try ChildProcess.run("/usr/bin/curl", ["-s", "-w", "%{http_code}"] + arguments) }
+        let result = try await Blocking.run { try ChildProcess.run("/usr/bin/curl", ["-s", "-w", "%{http_code}"] + arguments) }
         // The body, then the status code written by -w: the status is the last 3 characters.
         let output = result.output
         let status = Int(output.suffix(3)) ?? 0
@@ -66,7 +67,7 @@ import Testing
         #expect(brokenJSON.status == 400)
 
         // Larger than one command-line argument may be, so from a file.
-        let bigBody = FileManager.default.temporaryDirectory.appendingPathComponent("osmand-big-\(UUID().uuidString).json")
+        let bigBody = FileManager.default.temporaryDirectory.appendingPathComponent("osmand-big-\(UUIDString.random()).json")
         try Data(repeating: UInt8(ascii: "x"), count: 300 * 1024).write(to: bigBody)
         defer { try? FileManager.default.removeItem(at: bigBody) }
         let tooLarge = try await curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@\(bigBody.path)", "http://127.0.0.1:\(port)/"])

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetRedis
 import GeoFleetTestSupport
@@ -16,7 +17,7 @@ import Testing
         // A real subscriber: redis-cli, for a few seconds, off the cooperative pool.
         let port = redis.port
         let subscriber = Task {
-            try await offPool {
+            try await Blocking.run {
                 try ChildProcess.run("/usr/bin/timeout", ["4", "/usr/bin/redis-cli", "-p", "\(port)", "SUBSCRIBE", "user_user_alice", "fleet_\(id)"])
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetRouting
 import GeoFleetTestSupport
 import Testing
@@ -139,7 +140,7 @@ import Testing
     func graphFilesAndRedis() async throws {
         let redis = try RedisServerProcess()
         defer { redis.stop() }
-        let directory = FileManager.default.temporaryDirectory.path + "/geofleet-routes-\(UUID().uuidString.prefix(8))"
+        let directory = FileManager.default.temporaryDirectory.path + "/geofleet-routes-\(UUIDString.short())"
         let first = try await Self.start(redis: "redis://127.0.0.1:\(redis.port)", dataDirectory: directory)
         let graph = directory + "/routing/monaco/car.graph"
         #expect(FileManager.default.fileExists(atPath: graph))

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetProtocols
 import GeoFleetTestSupport
 import Testing
@@ -28,7 +29,7 @@ import Testing
         let device = try await TestDeviceClient.connect(port: harness.devicePort)
         try await device.send(Teltonika.encodeIMEI(Self.imei))
         #expect(try await device.read(1) == [0x01])
-        let base = Int64(Date().timeIntervalSince1970 * 1000) - 60_000
+        let base = WallClock.nowMilliseconds() - 60_000
         let sendStarted = ContinuousClock.now
         for k in 0..<10 {
             try await device.send(FrameFactory.codec8(records: [(base + Int64(k) * 1000, 44.4300 + Double(k) * 1e-4, 26.1000)]))
@@ -71,7 +72,7 @@ import Testing
         #expect(await vehicleStream.waitUntil(timeout: .seconds(5)) { _ in vehicleStream.isEnded })
 
         // Refusals happen before the upgrade, over plain HTTP.
-        let (other, _) = try await harness.call("GET", "/api/stream?vehicleId=\(UUID().uuidString)", token: bob)
+        let (other, _) = try await harness.call("GET", "/api/stream?vehicleId=\(UUIDString.random())", token: bob)
         #expect(other == 404)
         let (badResume, _) = try await harness.call("GET", "/api/stream?resume=soon", token: bob)
         #expect(badResume == 400)

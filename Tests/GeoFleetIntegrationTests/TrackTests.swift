@@ -5,6 +5,7 @@ import GeoFleetTestSupport
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import GeoFleetPlatform
 #endif
 
 /// `GET /api/fleet/vehicles/{id}/track`: simplification, distance, stops, GeoJSON and pages.
@@ -26,7 +27,7 @@ import FoundationNetworking
     }
 
     @Test func simplifiedTrackWithDistanceStopsGeoJSONAndPages() async throws {
-        let start = Int64(Date().timeIntervalSince1970 * 1000) - 7_200_000
+        let start = WallClock.nowMilliseconds() - 7_200_000
         let harness = try await EngineHarness.start()
         let alice = try await harness.token("user_alice")
         let id = try await harness.addVehicle(token: alice, plate: "B 50 TRK", imei: Self.imei)

@@ -5,6 +5,7 @@ import GeoFleetTestSupport
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import GeoFleetPlatform
 #endif
 
 /// `PUT`/`DELETE /api/fleet/vehicles/{id}` and manual positioning against a running engine.
@@ -137,7 +138,7 @@ import FoundationNetworking
         #expect(outOfRange == 400)
         #expect(try await harness.count("SELECT count(*) FROM positions") == 0)
 
-        let manualTime = Int64(Date().timeIntervalSince1970 * 1000) - 60_000
+        let manualTime = WallClock.nowMilliseconds() - 60_000
         let (status, _) = try await harness.call("PUT", "/api/fleet/vehicles/\(id)/position", token: alice,
                                                  body: ["lat": 45.65, "long": 25.60, "address": "Brasov", "timestamp": UTCTime.iso8601(milliseconds: manualTime)])
         #expect(status == 200)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 @testable import GeoFleetRouteService
 import GeoFleetTestSupport
 import MetricsTestKit
@@ -21,7 +22,7 @@ import Testing
         let server = try await Self.startServer()
         let route = try await Self.router(server).route(from: monacoRocher, to: monacoCasino)
         // The same query, typed by hand and read over a raw socket.
-        let raw = try await offPool {
+        let raw = try await Blocking.run {
             try server.get("/route/v1/driving/7.419700,43.731100;7.427500,43.739600?overview=false&alternatives=false&steps=false&radiuses=1000.0;1000.0")
         }
         #expect(raw.status == 200)

@@ -1,11 +1,12 @@
 import Foundation
+import GeoFleetPlatform
 import GeoFleetSpool
 import Logging
 
 /// A fresh directory per test, removed afterwards.
 func withTemporaryDirectory<R>(_ body: (String) async throws -> R) async throws -> R {
     let path = FileManager.default.temporaryDirectory
-        .appendingPathComponent("geofleet-spool-\(UUID().uuidString)").path
+        .appendingPathComponent("geofleet-spool-\(UUIDString.random())").path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: path) }
     return try await body(path)

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import GeoFleetPostGIS
 
 #if canImport(Glibc)
@@ -15,7 +16,7 @@ import Glibc
 /// simulate a crash), `restart()` starts it again on the same port, deinit stops it.
 ///
 /// `init`, `stop` and `restart` block (spawn, waitpid, polling): async tests use `start`, `stop` and
-/// `restart` of the async overloads, which run them on a thread of their own, and `get` through `offPool`.
+/// `restart` of the async overloads, which run them on a thread of their own, and `get` through `Blocking.run`.
 /// Spawned like `RedisServerProcess`, with `ChildProcess.spawn` (empty signal mask, default handlers).
 public final class OSRMServerProcess: @unchecked Sendable {
     /// The prepared data set, `<cache>/<key>/<name>.osrm` (a base name: OSRM adds `.hsgr`, `.ebg`, ...).
@@ -35,7 +36,7 @@ public final class OSRMServerProcess: @unchecked Sendable {
     public init(pbf: String, profile: String = "car") throws {
         binDirectory = try Self.binDirectory()
         dataPath = try Self.prepare(pbf: pbf, profile: profile, bin: binDirectory)
-        directory = NSTemporaryDirectory() + "geofleet-osrm-\(UUID().uuidString)"
+        directory = NSTemporaryDirectory() + "geofleet-osrm-\(UUIDString.random())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Another process can take the port between freePort() and osrm-routed's bind: retry on a new one.
         for attempt in 1...3 {
@@ -49,30 +50,23 @@ public final class OSRMServerProcess: @unchecked Sendable {
     }
 
     /// `init` on a thread of its own. Preparing (and, the first time, installing) takes seconds of
-    /// waitpid and flock: on `offPool`'s Dispatch threads that can hold up the cooperative pool of the
+    /// waitpid and flock: on `Blocking.run`'s Dispatch threads that can hold up the cooperative pool of the
     /// whole test process (on 2 cores the two share few threads), stalling other tests' timers.
     public static func start(pbf: String, profile: String = "car") async throws -> OSRMServerProcess {
-        try await onOwnThread { try OSRMServerProcess(pbf: pbf, profile: profile) }
+        try await Blocking.onOwnThread(name: threadName) { try OSRMServerProcess(pbf: pbf, profile: profile) }
     }
 
     /// `stop(signal:)` on a thread of its own.
     public func stop(signal: Int32 = SIGTERM) async {
-        _ = try? await Self.onOwnThread { self.stop(signal: signal) }
+        _ = try? await Blocking.onOwnThread(name: Self.threadName) { self.stop(signal: signal) }
     }
 
     /// `restart()` on a thread of its own.
     public func restart() async throws {
-        try await Self.onOwnThread { try self.restart() }
+        try await Blocking.onOwnThread(name: Self.threadName) { try self.restart() }
     }
 
-    /// Runs a blocking `body` on a new thread and resumes with its result.
-    private static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try body() }) }
-            thread.name = "osrm-server-process"
-            thread.start()
-        }
-    }
+    private static let threadName = "osrm-server-process"
 
     deinit {
         stop(signal: SIGKILL)
@@ -166,15 +160,10 @@ public final class OSRMServerProcess: @unchecked Sendable {
 
     // MARK: - Installation and preparation
 
-    /// The repository root: the folder above this file that holds `scripts/install-osrm.sh`. Symlinks are
-    /// resolved first, so a scratch package that links this folder still finds the real checkout.
+    /// The repository root (see ``RepositoryRoot``); it holds `scripts/install-osrm.sh`.
     public static func repositoryRoot() throws -> URL {
-        var dir = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
-        while dir.path != "/" {
-            if FileManager.default.fileExists(atPath: dir.path + "/scripts/install-osrm.sh") { return dir }
-            dir.deleteLastPathComponent()
-        }
-        throw DaemonError("no scripts/install-osrm.sh above \(#filePath)")
+        guard let root = RepositoryRoot.find() else { throw DaemonError("no repository root above \(#filePath)") }
+        return root
     }
 
     /// An OSM extract for tests: `fixtures/osm/<name>` in the repository, else `../shared/osm` beside the checkout.
@@ -247,7 +236,7 @@ public final class OSRMServerProcess: @unchecked Sendable {
         return try withFileLock("\(cache)/\(key).lock") {
             if FileManager.default.fileExists(atPath: final) { return dataPath }
             // Built aside and renamed into place: the final folder exists only when it is complete.
-            let work = "\(cache)/\(key).tmp-\(getpid())-\(UUID().uuidString)"
+            let work = "\(cache)/\(key).tmp-\(getpid())-\(UUIDString.random())"
             try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: work) }
             let input = "\(work)/\(name).osm.pbf"

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetRedis
 
@@ -30,7 +31,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     private let lock = NSLock()
 
     public init() throws {
-        directory = NSTemporaryDirectory() + "geofleet-redis-\(UUID().uuidString)"
+        directory = NSTemporaryDirectory() + "geofleet-redis-\(UUIDString.random())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Another process (or a parallel test) can grab the port between freePort() and redis's bind:
         // retry on a fresh port if the server exits instead of becoming ready.

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,7 +31,7 @@ public final class TestUDPClient: @unchecked Sendable {
 
     /// The next datagram received within `timeout`, or nil. Waits off the cooperative pool.
     public func receive(timeout: Duration = .seconds(15)) async -> [UInt8]? {
-        (try? await offPool { self.receiveBlocking(timeout: timeout) }) ?? nil
+        await Blocking.run { self.receiveBlocking(timeout: timeout) }
     }
 
     private func receiveBlocking(timeout: Duration) -> [UInt8]? {

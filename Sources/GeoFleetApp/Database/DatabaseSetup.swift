@@ -1,3 +1,4 @@
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import Logging
 import NIOPosix
@@ -11,7 +12,7 @@ enum DatabaseSetup {
         if let url = configuration.storage.databaseURL { return (try DatabaseEndpoint(url: url), nil) }
         let cluster = configuration.embeddedCluster(logger: logger)
         // pg_ctl blocks: off the cooperative pool.
-        try await NIOThreadPool.singleton.runIfActive { try cluster.start() }
+        try await Blocking.onThreadPool { try cluster.start() }
         try await createDatabaseIfMissing(GeoFleetConfiguration.embeddedDatabaseName, on: cluster.endpoint(), logger: logger)
         return (cluster.endpoint(database: GeoFleetConfiguration.embeddedDatabaseName), cluster)
     }

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
-import Dispatch
 import Foundation
+import GeoFleetPlatform
 import GeoFleetRedis
 import GeoFleetRouteService
 import GeoFleetRouting
@@ -15,7 +15,8 @@ enum RoutingSetup {
         let profiles = routing.profiles.compactMap(VehicleProfile.named)
         var engines: [VehicleClass: RoutingEngine] = [:]
         if let osm = routing.osmPath {
-            engines = try await offPool { try loadEngines(osm: osm, profiles: profiles, configuration: configuration, logger: logger) }
+            // Graph builds and loads are long CPU and disk work.
+            engines = try await Blocking.run { try loadEngines(osm: osm, profiles: profiles, configuration: configuration, logger: logger) }
         } else {
             logger.info("no GEOFLEET_OSM: routes come from the external router or the heuristic")
         }
@@ -107,14 +108,5 @@ enum RoutingSetup {
             ])
         }
         return engines
-    }
-
-    /// Graph builds and loads are long CPU and disk work: run them on a plain thread, not the cooperative pool.
-    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try body() })
-            }
-        }
     }
 }

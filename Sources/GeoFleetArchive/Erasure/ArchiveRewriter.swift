@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,7 +31,7 @@ enum ArchiveRewriter {
             throw error
         }
         close(readEnd)
-        _ = BlockingWork.ignoreSIGPIPE
+        _ = PipedProcess.ignoreSIGPIPE
         var removedPerVehicle: [Int64: Int] = [:]
         var out: [UInt8] = PGCopyBinaryScanner.signature + [0, 0, 0, 0, 0, 0, 0, 0]
         out.reserveCapacity(1 << 20)

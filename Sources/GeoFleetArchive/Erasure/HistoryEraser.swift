@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import Logging
 import PostgresNIO
@@ -57,7 +58,7 @@ public struct HistoryEraser: Sendable {
         let through = now()
         let keys = vehicles.map(\.key)
         let ids = vehicles.map(\.id)
-        let throughDate = Date(timeIntervalSince1970: Double(through) / 1000)
+        let throughDate = WallClock.date(milliseconds: through)
         let connection = try await context.connect()
         var auditID: Int64 = 0
         var deleted = 0
@@ -130,14 +131,14 @@ public struct HistoryEraser: Sendable {
         for try await (key, through) in try await connection.query(
             "SELECT vehicle_key, erased_through FROM position_erasures", logger: logger
         ).decode((Int64, Date).self) {
-            erased[key] = Int64((through.timeIntervalSince1970 * 1000).rounded())
+            erased[key] = WallClock.milliseconds(through)
         }
         var archives = 0
         var rows = 0
         if !erased.isEmpty {
             let erased = erased
             let directory = context.directory
-            let manifests = try await BlockingWork.run { try directory.manifests() }
+            let manifests = try await Blocking.onThreadPool { try directory.manifests() }
             let appliedAt = now()
             for manifest in manifests {
                 let hit = manifest.vehicleKeys.contains { key in
@@ -146,7 +147,7 @@ public struct HistoryEraser: Sendable {
                     return !done
                 }
                 guard hit else { continue }
-                let (next, removed) = try await BlockingWork.run {
+                let (next, removed) = try await Blocking.onThreadPool {
                     try ArchiveRewriter.rewrite(manifest, erasing: erased, in: directory, appliedAt: appliedAt)
                 }
                 archives += 1

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 
 /// The outcome of checking one archive against its manifest.
 public struct ArchiveVerification: Sendable {
@@ -18,12 +19,12 @@ public struct ArchiveVerifier: Sendable {
 
     public func verifyAll(progress: (@Sendable (String) -> Void)? = nil) async throws -> [ArchiveVerification] {
         let directory = context.directory
-        let manifests = try await BlockingWork.run { try directory.manifests() }
+        let manifests = try await Blocking.onThreadPool { try directory.manifests() }
         var results: [ArchiveVerification] = []
         for (index, manifest) in manifests.enumerated() {
             var result = ArchiveVerification(partition: manifest.partition, rows: manifest.rows, problem: nil)
             do {
-                let stats = try await BlockingWork.run { try ArchiveReader.stats(directory.file(manifest.file)) }
+                let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(directory.file(manifest.file)) }
                 try stats.check(against: manifest)
             } catch {
                 result.problem = "\(error)"

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import Logging
 import PostgresNIO
@@ -19,7 +20,7 @@ public struct PartitionArchiver: Sendable {
     public let now: @Sendable () -> Int64
     /// The real clock, never the `now` a test or `archive run --now` moves: partitions it says are
     /// still receiving positions (today's and yesterday's) are never archived, whatever `now` says.
-    public var wallClock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+    public var wallClock: @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
     public var faults: ArchiveFaultHook?
     /// One line per step, for the CLI.
     public var progress: (@Sendable (String) -> Void)?
@@ -57,8 +58,8 @@ public struct PartitionArchiver: Sendable {
     private func runLocked(on connection: PostgresConnection) async throws -> ArchiveRunSummary {
         var summary = ArchiveRunSummary()
         let directory = context.directory
-        try await BlockingWork.run { try directory.create() }
-        summary.orphansRemoved = try await BlockingWork.run { try directory.removeOrphans() }
+        try await Blocking.onThreadPool { try directory.create() }
+        summary.orphansRemoved = try await Blocking.onThreadPool { try directory.removeOrphans() }
         if !summary.orphansRemoved.isEmpty {
             logger.info("removed leftovers of an interrupted run", metadata: ["files": "\(summary.orphansRemoved)"])
         }
@@ -115,12 +116,12 @@ public struct PartitionArchiver: Sendable {
         let endpoint = context.endpoint
         let name = partition.name
 
-        if let manifest = try await BlockingWork.run({ try directory.manifest(partition: name) }) {
+        if let manifest = try await Blocking.onThreadPool({ try directory.manifest(partition: name) }) {
             // An earlier run vouched for the archive but did not drop: check the file again, then drop
             // if the partition still holds exactly those rows.
             report("\(label) \(name): archive exists from an interrupted run, re-verifying")
             let started = ContinuousClock.now
-            let stats = try await BlockingWork.run { try ArchiveReader.stats(directory.file(manifest.file)) }
+            let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(directory.file(manifest.file)) }
             try stats.check(against: manifest)
             let verifySeconds = (ContinuousClock.now - started).seconds
             guard let locks = try await drop(partition, expectedRows: manifest.rows, on: connection) else {
@@ -150,14 +151,14 @@ public struct PartitionArchiver: Sendable {
         let temporary = directory.file(dataName) + ".tmp"
         report("\(label) \(name): exporting \(rows) rows")
         var started = ContinuousClock.now
-        try await BlockingWork.run { try ArchivePipelines.export(table: name, endpoint: endpoint, to: temporary) }
+        try await Blocking.onThreadPool { try ArchivePipelines.export(table: name, endpoint: endpoint, to: temporary) }
         let exportSeconds = (ContinuousClock.now - started).seconds
         metrics.export.record(duration: ContinuousClock.now - started)
         try faults?(.exported, name)
 
         // 2. Read back: every tuple decoded, hashed, counted.
         started = ContinuousClock.now
-        let stats = try await BlockingWork.run { try ArchiveReader.stats(temporary) }
+        let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(temporary) }
         let verifySeconds = (ContinuousClock.now - started).seconds
         metrics.verify.record(duration: ContinuousClock.now - started)
         guard stats.rows == rows else {
@@ -167,15 +168,15 @@ public struct PartitionArchiver: Sendable {
         try faults?(.verified, name)
 
         // 3. Publish the file, then the manifest that vouches for it.
-        try await BlockingWork.run { try directory.publish(temporary, as: directory.file(dataName)) }
+        try await Blocking.onThreadPool { try directory.publish(temporary, as: directory.file(dataName)) }
         try faults?(.published, name)
         let manifest = ArchiveManifest(
             partition: name, rangeStart: UTCTime.iso8601(milliseconds: partition.start), rangeEnd: UTCTime.iso8601(milliseconds: partition.end),
             file: dataName, generation: 1, rows: stats.rows, vehicleCount: stats.vehicleKeys.count, vehicleKeys: stats.vehicleKeys.sorted(),
             minFixTime: stats.minFixTime.map(UTCTime.iso8601), maxFixTime: stats.maxFixTime.map(UTCTime.iso8601),
             compressedBytes: stats.compressedBytes, sha256: stats.sha256, tableBytes: tableBytes,
-            createdAt: UTCTime.iso8601(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)))
-        try await BlockingWork.run { try directory.write(manifest) }
+            createdAt: UTCTime.iso8601(milliseconds: WallClock.nowMilliseconds()))
+        try await Blocking.onThreadPool { try directory.write(manifest) }
         try faults?(.manifestWritten, name)
         report("\(label) \(name): archived \(stats.rows) rows, \(stats.compressedBytes) bytes (table \(tableBytes) bytes), verified")
 
@@ -183,7 +184,7 @@ public struct PartitionArchiver: Sendable {
         guard let locks = try await drop(partition, expectedRows: rows, on: connection) else {
             // Late rows arrived after the export: this run's archive is incomplete. The partition is
             // whole, so the archive is withdrawn and the next run exports again.
-            try await BlockingWork.run {
+            try await Blocking.onThreadPool {
                 try? FileManager.default.removeItem(atPath: directory.file(ArchiveManifest.fileName(partition: name)))
                 try? FileManager.default.removeItem(atPath: directory.file(dataName))
                 try directory.syncDirectory()
@@ -254,12 +255,12 @@ public struct PartitionArchiver: Sendable {
         }
         let directory = context.directory
         for name in names {
-            guard let manifest = try await BlockingWork.run({ try directory.manifest(partition: name) }) else {
+            guard let manifest = try await Blocking.onThreadPool({ try directory.manifest(partition: name) }) else {
                 logger.error("standalone history table without an archive; left for an operator", metadata: ["table": "\(name)"])
                 summary.needsAttention.append(name)
                 continue
             }
-            let stats = try await BlockingWork.run { try ArchiveReader.stats(directory.file(manifest.file)) }
+            let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(directory.file(manifest.file)) }
             try stats.check(against: manifest)
             try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(QuotedIdentifier.sql(name))"), logger: logger)
             logger.info("dropped a detached table whose archive verifies", metadata: ["table": "\(name)"])

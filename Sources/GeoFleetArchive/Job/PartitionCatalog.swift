@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import Logging
 import PostgresNIO
 
@@ -25,7 +26,7 @@ public enum PartitionCatalog {
             """, logger: logger)
         var out: [LivePartition] = []
         for try await (name, from, to) in rows.decode((String, Date, Date).self) {
-            out.append(LivePartition(name: name, start: ms(from), end: ms(to)))
+            out.append(LivePartition(name: name, start: WallClock.milliseconds(from), end: WallClock.milliseconds(to)))
         }
         return out
     }
@@ -46,6 +47,4 @@ public enum PartitionCatalog {
         }
         return 0
     }
-
-    static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }

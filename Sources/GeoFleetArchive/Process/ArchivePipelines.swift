@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import GeoFleetPostGIS
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +7,7 @@ import Glibc
 
 /// The two process pipelines that move partition data: `psql COPY TO | zstd` (export) and
 /// `zstd -d | psql COPY FROM` (restore). Bytes flow between the children through a kernel pipe and
-/// never pass through this process. Blocking: call from `BlockingWork`.
+/// never pass through this process. Blocking: call from `Blocking.onThreadPool`.
 enum ArchivePipelines {
     /// zstd level 3: it keeps up with COPY on two cores (storage notes §5); higher levels cost 2-4x
     /// the CPU for a few percent, and a long window gained nothing on GPS rows (BENCHMARKS.md).

@@ -1,11 +1,12 @@
 import Foundation
+import GeoFleetPlatform
 import GeoFleetPostGIS
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A child process whose stdin and stdout are pipes or files of our choosing, for the export,
-/// read-back and restore pipelines (`psql`, `zstd`). Blocking: call only from `BlockingWork`.
+/// read-back and restore pipelines (`psql`, `zstd`). Blocking: call only from `Blocking.onThreadPool`.
 struct PipedProcess {
     let pid: pid_t
     let executable: String
@@ -27,6 +28,9 @@ struct PipedProcess {
             throw ArchiveError.command(executable, "\(error)")
         }
     }
+
+    /// A dead zstd must surface as EPIPE from write(), not kill the daemon.
+    static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
     /// A close-on-exec pipe: (read end, write end).
     static func pipe() throws -> (read: Int32, write: Int32) {

@@ -1,4 +1,3 @@
-import Dispatch
 import GeoFleetRedis
 import Logging
 import Metrics
@@ -7,13 +6,11 @@ import Synchronization
 /// Publishes every fleet event to Redis pub/sub, on the channels named like the marketplace's rooms
 /// (`user_{userId}` and `fleet_{vehicleId}`), so that the marketplace's Socket.io layer can relay them.
 ///
-/// hiredis is blocking, so publishing happens on a queue of its own, in pipelined batches; events
+/// hiredis is blocking, so publishing happens on the connection's queue, in pipelined batches; events
 /// beyond `maxQueued` are dropped and counted rather than slowing ingest.
 public final class RedisEventRelay: Sendable {
-    private let connect: @Sendable () throws -> RedisConnection
-    private let connection = Mutex<RedisConnection?>(nil)
+    private let redis: ReconnectingRedis
     private let buffer = Mutex<[FleetEvent]>([])
-    private let queue = DispatchQueue(label: "geofleet.redis-relay")
     private let maxQueued: Int
     private let logger: Logger
     private let publishedCounter = Counter(label: "geofleet_redis_events_published_total")
@@ -23,7 +20,7 @@ public final class RedisEventRelay: Sendable {
     public init(maxQueued: Int = 100_000, logger: Logger, connect: @escaping @Sendable () throws -> RedisConnection) {
         self.maxQueued = maxQueued
         self.logger = logger
-        self.connect = connect
+        redis = ReconnectingRedis(label: "geofleet.redis-relay", connect: connect)
     }
 
     /// Queues an event; returns at once.
@@ -35,16 +32,14 @@ public final class RedisEventRelay: Sendable {
         }
         switch first {
         case nil: droppedCounter.increment()
-        case true?: queue.async { self.drain() }
+        case true?: redis.submit { self.drain() }
         case false?: break
         }
     }
 
     /// Waits until everything queued so far was sent (or dropped).
     public func flush() async {
-        await withCheckedContinuation { continuation in
-            queue.async { continuation.resume() }
-        }
+        await redis.flush()
     }
 
     private func drain() {
@@ -61,17 +56,10 @@ public final class RedisEventRelay: Sendable {
                 commands.append(["PUBLISH", event.vehicleRoom, event.message(room: event.vehicleRoom)])
             }
             do {
-                let redis = try connection.withLock { c -> RedisConnection in
-                    if let c { return c }
-                    let fresh = try connect()
-                    c = fresh
-                    return fresh
-                }
-                _ = try redis.pipeline(commands)
+                _ = try redis.withConnection { try $0.pipeline(commands) }
                 publishedCounter.increment(by: batch.count)
             } catch {
                 // Redis is optional: drop this batch, reconnect on the next one.
-                connection.withLock { $0 = nil }
                 droppedCounter.increment(by: batch.count)
                 logger.warning("Redis publish failed; events dropped", metadata: ["events": "\(batch.count)", "error": "\(error)"])
             }

@@ -1,6 +1,6 @@
-import Dispatch
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetRouting
 import Logging
 import Metrics
@@ -112,11 +112,7 @@ public final class RouteService: Sendable {
         if let engine = engines[profile.vehicleClass] {
             if sources.allSatisfy(engine.covers), destinations.allSatisfy(engine.covers) {
                 // Large matrices take CPU time: keep them off the cooperative pool that serves requests.
-                let matrix = await withCheckedContinuation { continuation in
-                    DispatchQueue.global().async {
-                        continuation.resume(returning: engine.matrix(sources: sources, destinations: destinations))
-                    }
-                }
+                let matrix = await Blocking.run { engine.matrix(sources: sources, destinations: destinations) }
                 record("matrix", source: .road, start: start)
                 return RouteMatrixAnswer(
                     distances: matrix.distances, durations: matrix.durations, source: .road, provider: "builtin",

@@ -1,5 +1,5 @@
 // Building blocks shared by contraction, point queries and matrices: the lexicographic cost, the search
-// graph's arc, a growable buffer of plain values, and the search space (labels plus a 4-ary heap).
+// graph's arc, a growable buffer of plain values, and the search space (labels plus an indexed heap).
 
 /// A path cost, compared lexicographically: weight, then duration, then distance.
 struct CHCost: Equatable {
@@ -101,9 +101,22 @@ struct CHEntry {
     var heapIndex: UInt32
 }
 
-struct CHHeapItem {
+/// A heap item of the searches: a cost and what it is the cost of (an entry of a search space, or a node of
+/// the witness search).
+struct CHHeapItem: HeapItem {
     var cost: CHCost
-    var entry: UInt32
+    var key: UInt32
+
+    @inline(__always) func before(_ other: CHHeapItem) -> Bool { cost < other.cost }
+}
+
+/// Heap positions kept in the entries' `heapIndex`.
+struct CHEntryPositions: HeapPositions {
+    let entries: UnsafeMutablePointer<CHEntry>
+
+    @inline(__always) func record(_ item: CHHeapItem, at position: Int) {
+        entries[Int(item.key)].heapIndex = UInt32(truncatingIfNeeded: position)
+    }
 }
 
 /// The state of one upward Dijkstra search: a node-indexed slot array (never cleared: a slot is valid when
@@ -113,14 +126,14 @@ struct CHSearchSpace {
     let slot: UnsafeMutablePointer<UInt32>
     let nodeCount: Int
     var entries: CHBuffer<CHEntry>
-    var heap: CHBuffer<CHHeapItem>
+    var heap: IndexedMinHeap<CHHeapItem>
 
     init(nodeCount: Int) {
         self.nodeCount = nodeCount
         slot = .allocate(capacity: max(nodeCount, 1))
         slot.initialize(repeating: 0, count: max(nodeCount, 1))
         entries = CHBuffer(capacity: 256)
-        heap = CHBuffer(capacity: 256)
+        heap = IndexedMinHeap(capacity: 256)
     }
 
     func deallocate() {
@@ -131,7 +144,7 @@ struct CHSearchSpace {
 
     @inline(__always) mutating func reset() {
         entries.count = 0
-        heap.count = 0
+        heap.removeAll()
     }
 
     /// The node's entry index, or -1.
@@ -140,8 +153,8 @@ struct CHSearchSpace {
         return index < entries.count && entries.base[index].node == node ? index : -1
     }
 
-    @inline(__always) var isEmpty: Bool { heap.count == 0 }
-    @inline(__always) var minCost: CHCost { heap.base[0].cost }
+    @inline(__always) var isEmpty: Bool { heap.isEmpty }
+    @inline(__always) var minCost: CHCost { heap.min.cost }
 
     /// Labels `node` with `cost` if it is unlabelled, or improves a label still in the heap. Ties keep the
     /// older label.
@@ -151,72 +164,22 @@ struct CHSearchSpace {
             let entry = entries.count
             slot[Int(node)] = UInt32(truncatingIfNeeded: entry)
             entries.append(CHEntry(cost: cost, node: node, parent: parent, via: via, heapIndex: UInt32(truncatingIfNeeded: heap.count)))
-            heap.append(CHHeapItem(cost: cost, entry: UInt32(truncatingIfNeeded: entry)))
-            siftUp(heap.count - 1)
+            heap.push(CHHeapItem(cost: cost, key: UInt32(truncatingIfNeeded: entry)), positions: CHEntryPositions(entries: entries.base))
         } else if cost < entries.base[index].cost {
             let position = entries.base[index].heapIndex
             guard position != chNone else { return }
             entries.base[index].cost = cost
             entries.base[index].parent = parent
             entries.base[index].via = via
-            heap.base[Int(position)].cost = cost
-            siftUp(Int(position))
+            heap[Int(position)].cost = cost
+            heap.siftUp(Int(position), positions: CHEntryPositions(entries: entries.base))
         }
     }
 
     /// Removes the cheapest entry from the heap (marking it settled) and returns its index.
     @inline(__always) mutating func popMin() -> Int {
-        let top = heap.base[0]
-        entries.base[Int(top.entry)].heapIndex = chNone
-        heap.count -= 1
-        if heap.count > 0 {
-            let last = heap.base[heap.count]
-            siftDown(last)
-        }
-        return Int(top.entry)
-    }
-
-    @inline(__always) private mutating func siftUp(_ start: Int) {
-        let item = heap.base[start]
-        var position = start
-        while position > 0 {
-            let parent = (position - 1) >> 2
-            let parentItem = heap.base[parent]
-            guard item.cost < parentItem.cost else { break }
-            heap.base[position] = parentItem
-            entries.base[Int(parentItem.entry)].heapIndex = UInt32(truncatingIfNeeded: position)
-            position = parent
-        }
-        heap.base[position] = item
-        entries.base[Int(item.entry)].heapIndex = UInt32(truncatingIfNeeded: position)
-    }
-
-    /// Places `item` from the root down (the root slot is free).
-    @inline(__always) private mutating func siftDown(_ item: CHHeapItem) {
-        let count = heap.count
-        var position = 0
-        while true {
-            let first = position << 2 + 1
-            if first >= count { break }
-            var best = first
-            var bestCost = heap.base[first].cost
-            let end = min(first + 4, count)
-            var child = first + 1
-            while child < end {
-                let cost = heap.base[child].cost
-                if cost < bestCost {
-                    best = child
-                    bestCost = cost
-                }
-                child += 1
-            }
-            guard bestCost < item.cost else { break }
-            let moved = heap.base[best]
-            heap.base[position] = moved
-            entries.base[Int(moved.entry)].heapIndex = UInt32(truncatingIfNeeded: position)
-            position = best
-        }
-        heap.base[position] = item
-        entries.base[Int(item.entry)].heapIndex = UInt32(truncatingIfNeeded: position)
+        entries.base[Int(heap.min.key)].heapIndex = chNone
+        let top = heap.popMin(positions: CHEntryPositions(entries: entries.base))
+        return Int(top.key)
     }
 }

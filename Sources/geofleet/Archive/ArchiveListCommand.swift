@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GeoFleetArchive
 import GeoFleetCore
+import GeoFleetPlatform
 
 /// `geofleet archive list`: archives, restored partitions and partitions due for archiving.
 struct ArchiveListCommand: AsyncParsableCommand {
@@ -11,7 +12,7 @@ struct ArchiveListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = try await ArchiveEnvironment.load()
-        let at = try now.map { try ArchiveDateArgument.parse($0, endOfDay: false) } ?? Int64(Date().timeIntervalSince1970 * 1000)
+        let at = try now.map { try ArchiveDateArgument.parse($0, endOfDay: false) } ?? WallClock.nowMilliseconds()
         let overview = try await ArchiveOverview.load(context: env.context, retentionDays: env.configuration.archive.retentionDays, now: at)
         for m in overview.archives {
             let restored = overview.restored.contains(m.partition) ? "  [restored]" : ""

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GeoFleetArchive
+import GeoFleetPlatform
 
 /// `geofleet archive run [--now ISO]`: archives and drops what is older than the retention.
 struct ArchiveRunCommand: AsyncParsableCommand {
@@ -12,7 +13,7 @@ struct ArchiveRunCommand: AsyncParsableCommand {
         let env = try await ArchiveEnvironment.load()
         let at = try now.map { try ArchiveDateArgument.parse($0, endOfDay: false) }
         var archiver = PartitionArchiver(context: env.context, retentionDays: env.configuration.archive.retentionDays, now: {
-            at ?? Int64(Date().timeIntervalSince1970 * 1000)
+            at ?? WallClock.nowMilliseconds()
         })
         archiver.progress = { ArchiveEnvironment.say($0) }
         let started = ContinuousClock.now

@@ -5,6 +5,7 @@ import GeoFleetHotIndex
 import GeoFleetLive
 import GeoFleetMatchService
 import GeoFleetMatching
+import GeoFleetPlatform
 import GeoFleetRouteService
 import GeoFleetRouting
 import Logging
@@ -45,7 +46,7 @@ struct MatchBenchCommand: AsyncParsableCommand {
             road.append(GeoPoint(latitude: p[2], longitude: p[3]))
         }
         var rng = SeededGenerator(seed: seed)
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = WallClock.nowMilliseconds()
         let hot = HotPositions()
         let catalog = VehicleCatalog()
         let service = MatchService(catalog: catalog, hot: hot, routes: routes, store: nil, now: { now }, logger: Logger(label: "bench"))

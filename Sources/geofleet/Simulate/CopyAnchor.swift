@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetApp
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import Logging
 import NIOCore
@@ -72,7 +73,7 @@ struct CopyAnchor {
     /// COPYs `rows` rows in transactions of `batchRows`, timing BEGIN…COMMIT only (row generation is
     /// outside the clock), then deletes them.
     func run(rows: Int, batchRows: Int = 10_000, on connection: PostgresConnection, progress: (String) -> Void) async throws -> Result {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = WallClock.nowMilliseconds()
         let dayStart = now - now % 86_400_000
         // Times within the current UTC day (today's partition), at most `now`.
         let span = max(1, now - dayStart)

@@ -1,36 +1,14 @@
 import Foundation
+import GeoFleetPlatform
 
-/// Locates `fixtures/osm/` from this source file's path, like GeoFleetFuzz's FixtureLocator
-/// (not imported: this test target depends on GeoFleetOSM only).
+/// Locates `fixtures/osm/` in the repository.
 enum OSMFixtures {
     /// Absolute path of `fixtures/osm/<name>`; fails the calling test when it cannot be found.
     static func path(_ name: String, filePath: String = #filePath) throws -> String {
-        guard let directory = directory(near: filePath) else {
+        guard let url = RepositoryRoot.file("fixtures/osm/" + name, near: filePath) else {
             throw FixtureMissing(name: name)
         }
-        let path = directory.appendingPathComponent(name).path
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw FixtureMissing(name: name)
-        }
-        return path
-    }
-
-    /// The `fixtures/osm` directory of the package holding `filePath`. The path is tried as given
-    /// and with symlinks resolved, so a scratch package that links the test folder also finds it.
-    static func directory(near filePath: String) -> URL? {
-        let start = URL(fileURLWithPath: filePath)
-        for candidate in [start, start.resolvingSymlinksInPath()] {
-            var url = candidate.deletingLastPathComponent()
-            while url.path != "/" && !url.path.isEmpty {
-                let fixtures = url.appendingPathComponent("fixtures/osm")
-                if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path),
-                   FileManager.default.fileExists(atPath: fixtures.path) {
-                    return fixtures
-                }
-                url.deleteLastPathComponent()
-            }
-        }
-        return nil
+        return url.path
     }
 
     struct FixtureMissing: Error, CustomStringConvertible {
@@ -44,7 +22,7 @@ struct TemporaryDirectory {
     let url: URL
 
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("geofleet-osm-\(UUID().uuidString)")
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("geofleet-osm-\(UUIDString.random())")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

@@ -1,12 +1,13 @@
 import Foundation
 import GeoFleetFuzz
+import GeoFleetPlatform
 import Testing
 
 /// A short mutation-fuzz run of every decoder (the long one is `scripts/fuzz.sh`): no trap, no
 /// hang, and both the accepting and the refusing paths are reached.
 @Suite struct DecoderFuzzTests {
     static let fixtures: URL = {
-        guard let url = FixtureLocator.directory() else { fatalError("fixtures/ not found above \(#filePath)") }
+        guard let url = RepositoryRoot.file("fixtures") else { fatalError("fixtures/ not found above \(#filePath)") }
         return url
     }()
 

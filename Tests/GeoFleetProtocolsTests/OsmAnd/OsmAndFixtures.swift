@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetProtocols
 
 /// One real request from fixtures/osmand/osmand.json (copied from Traccar's and Traccar Client's tests, or
@@ -105,7 +106,7 @@ enum OsmAndFixtures {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         guard let date = formatter.date(from: text) else { return nil }
-        return Int64((date.timeIntervalSince1970 * 1000).rounded())
+        return WallClock.milliseconds(date)
     }
 }
 

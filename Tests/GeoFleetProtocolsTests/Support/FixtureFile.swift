@@ -1,10 +1,11 @@
 import Foundation
 import GeoFleetFuzz
+import GeoFleetPlatform
 
 /// Decodes a JSON file under `fixtures/`; a missing or malformed fixture stops the tests with the reason.
 enum FixtureFile {
     static func load<T: Decodable>(_ type: T.Type, _ relativePath: String) -> T {
-        guard let url = FixtureLocator.file(relativePath) else { fatalError("fixtures/\(relativePath) missing") }
+        guard let url = RepositoryRoot.file("fixtures/" + relativePath) else { fatalError("fixtures/\(relativePath) missing") }
         do {
             return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import Synchronization
 @testable import GeoFleetRouting
 
@@ -8,13 +9,8 @@ enum ExtractGraphs {
     private static let engines = Mutex<[String: RoutingEngine]>([:])
 
     static func path(_ extract: String) -> String {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            let candidate = url.appendingPathComponent("fixtures/osm/\(extract).osm.pbf")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-        }
-        return "fixtures/osm/\(extract).osm.pbf"
+        let relative = "fixtures/osm/\(extract).osm.pbf"
+        return RepositoryRoot.file(relative)?.path ?? relative
     }
 
     static func network(_ extract: String) async throws -> RoadNetwork {
@@ -42,10 +38,6 @@ enum ExtractGraphs {
     /// Runs seconds of CPU work (imports, contraction) on a thread of its own: on the cooperative pool's two
     /// threads it would stall every other suite's I/O and make their timeouts fire.
     static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try body() }) }
-            thread.stackSize = 8 << 20
-            thread.start()
-        }
+        try await Blocking.onOwnThread(stackSize: 8 << 20, body)
     }
 }

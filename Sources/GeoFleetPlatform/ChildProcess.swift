@@ -6,9 +6,19 @@ import Glibc
 /// Runs a command to completion with posix_spawn and waitpid. Foundation's `Process.waitUntilExit`
 /// can hang here when the child leaves a daemon behind (pg_ctl start), so we don't use it.
 public enum ChildProcess {
+    /// A finished command: its exit status and what it wrote to stdout and stderr.
     public struct Result: Sendable {
         public var status: Int32
         public var output: String
+    }
+
+    /// posix_spawn failed (the command did not start); `code` is its error number.
+    public struct SpawnError: Error, CustomStringConvertible {
+        public var executable: String
+        public var code: Int32
+        public var reason: String { "spawn failed: \(String(cString: strerror(code)))" }
+        // Worded like a failed command's message, so that logs read alike for both.
+        public var description: String { "\(executable) exited with \(code): \(reason)" }
     }
 
     public static func run(_ executable: String, _ arguments: [String]) throws -> Result {
@@ -96,9 +106,7 @@ public enum ChildProcess {
         } else {
             rc = start(&pid, executable, &actions, &attributes, argv, environ)
         }
-        guard rc == 0 else {
-            throw DatabaseError.command(executable, status: rc, output: "spawn failed: \(String(cString: strerror(rc)))")
-        }
+        guard rc == 0 else { throw SpawnError(executable: executable, code: rc) }
         return pid
     }
 
