@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "geofleetd", targets: ["geofleetd"]),
         .executable(name: "geofleet", targets: ["geofleet"]),
+        .executable(name: "geofleet-bench", targets: ["geofleet-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -250,28 +251,51 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the two command-line tools share: the private-umask entry point, peak memory, graph arguments.
+        .target(
+            name: "GeoFleetCommandLine",
+            dependencies: [
+                "GeoFleetRouting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "geofleet",
             dependencies: [
+                "GeoFleetCommandLine",
                 "GeoFleetApp",
+                "GeoFleetAPI",
                 "GeoFleetArchive",
                 "GeoFleetCore",
-                "GeoFleetPostGIS",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                "GeoFleetAPI",
-                "GeoFleetProtocols",
                 "GeoFleetFuzz",
                 "GeoFleetRouting",
-                "GeoFleetRouteService",
-                "GeoFleetMatching",
-                "GeoFleetMatchService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Load generator and benchmarks: simulated devices, routing and matching timings.
+        .executableTarget(
+            name: "geofleet-bench",
+            dependencies: [
+                "GeoFleetCommandLine",
+                "GeoFleetApp",
+                "GeoFleetCore",
                 "GeoFleetHotIndex",
                 "GeoFleetIngest",
+                "GeoFleetMatchService",
+                "GeoFleetMatching",
+                "GeoFleetPostGIS",
+                "GeoFleetProtocols",
+                "GeoFleetRouteService",
+                "GeoFleetRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoFleetCommandLine
 import GeoFleetRouting
 
 /// `geofleet routing route`: one route on a built graph, for checks by hand.

@@ -1,18 +1,12 @@
 #!/usr/bin/env bash
 # Measures COPY text (what postgres-nio's copyFrom speaks, hex-EWKB geometry) against COPY BINARY
 # into the real `positions` table (migration V001, daily partition, btree + BRIN), server-side,
-# on a private cluster. Usage: scripts/bench-copy-format.sh [ROWS=1000000]
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# on a private cluster. Usage: scripts/bench/copy-format.sh [ROWS=1000000]
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 rows=${1:-1000000}
-bin=/usr/lib/postgresql/15/bin
-work=$(mktemp -d -t geofleet-copy.XXXXXX)
-chmod 755 "$work"
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres "$work"
-as_pg "$bin/initdb" -D "$work/data" -U postgres --auth=trust >/dev/null
-as_pg "$bin/pg_ctl" -D "$work/data" -o "-k $work -c listen_addresses='' -c shared_buffers=1GB -c max_wal_size=4GB" -l "$work/log" -w start >/dev/null
-trap 'as_pg "$bin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null; rm -rf "$work"' EXIT
+make_work_dir copy
+start_private_cluster -c shared_buffers=1GB -c max_wal_size=4GB
 psql_() { psql -X -q -h "$work" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
 psql_ -f schemas/migrations/V001__initial.sql >/dev/null
 day=$(date -u +%Y-%m-%d)
@@ -31,5 +25,5 @@ for format in text binary; do
     start=$(date +%s.%N)
     as_pg psql -X -q -h "$work" -U postgres -d postgres -c "COPY positions FROM '$file' $opt"
     end=$(date +%s.%N)
-    echo "copy_${format}_rows_per_second: $(python3 -c "print(int($rows / ($end - $start)))")"
+    echo "copy_${format}_rows_per_second: $(awk -v n="$rows" -v a="$start" -v b="$end" 'BEGIN { printf "%d\n", n / (b - a) }')"
 done

@@ -4,30 +4,16 @@
 # the partition and `positions` were locked, and insert latency of a concurrent ingest probe (before and
 # during the archive run). The anchor, measured in the same run on the same partition, is raw
 # `COPY … TO STDOUT (FORMAT binary) | zstd -3 -T0`.
-# Usage: scripts/bench-archive.sh [ROWS=10000000] [VEHICLES=50000]   (CONFIG=debug for a debug build, SKIP_BUILD=1 to use the built binary)
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# Usage: scripts/bench/archive.sh [ROWS=10000000] [VEHICLES=50000]   (CONFIG=debug for a debug build, SKIP_BUILD=1 to use the built binary)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 rows=${1:-10000000}
 vehicles=${2:-50000}
-config=${CONFIG:-release}
 fixes=$(( (rows + vehicles - 1) / vehicles ))
-[ -n "${SKIP_BUILD:-}" ] || swift build -c "$config" --product geofleet >/dev/null
-geofleet="$(swift build -c "$config" --show-bin-path)/geofleet"
-bin=/usr/lib/postgresql/15/bin
-work=$(mktemp -d -t geofleet-archive-bench.XXXXXX)
-chmod 755 "$work"
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres "$work"
-as_pg "$bin/initdb" -D "$work/data" -U postgres --auth=trust >/dev/null
-as_pg "$bin/pg_ctl" -D "$work/data" -o "-k $work -c listen_addresses='' -c shared_buffers=1GB -c max_wal_size=4GB -c maintenance_work_mem=512MB" \
-    -l "$work/log" -w start >/dev/null
-probe_pid=""
-cleanup() {
-    [ -n "$probe_pid" ] && kill "$probe_pid" 2>/dev/null || true
-    as_pg "$bin/pg_ctl" -D "$work/data" -m fast -w stop >/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
+build_products geofleet
+geofleet=$bin/geofleet
+make_work_dir archive-bench
+start_private_cluster -c shared_buffers=1GB -c max_wal_size=4GB -c maintenance_work_mem=512MB
 psql_() { psql -X -q -h "$work" -U postgres -d geofleet -v ON_ERROR_STOP=1 "$@"; }
 psql -X -q -h "$work" -U postgres -d postgres -c "CREATE DATABASE geofleet" >/dev/null
 export GEOFLEET_DATA_DIR="$work/geofleet" GEOFLEET_ARCHIVE_DIR="$work/archive" GEOFLEET_RETENTION_DAYS=30
@@ -67,7 +53,7 @@ actual_rows=$(psql_ -At -c "SELECT count(*) FROM $part")
 start=$(date +%s.%N)
 psql_ -c "COPY $part TO STDOUT (FORMAT binary)" | zstd -q -3 -T0 > "$work/anchor.zst"
 end=$(date +%s.%N)
-anchor_seconds=$(python3 -c "print(round($end - $start, 3))")
+anchor_seconds=$(elapsed_seconds "$start" "$end")
 anchor_bytes=$(stat -c %s "$work/anchor.zst")
 
 # Ingest probe: a 1,000-row INSERT into today's partition every 50 ms; each batch's latency in ms.
@@ -81,36 +67,20 @@ probe() {
     done
 }
 probe before & probe_pid=$!
+helper_pids+=("$probe_pid")
 sleep 5
 kill "$probe_pid"; wait "$probe_pid" 2>/dev/null || true
+forget_helper "$probe_pid"
 probe during & probe_pid=$!
+helper_pids+=("$probe_pid")
 start=$(date +%s.%N)
 "$geofleet" archive run | tee "$work/run.log"
 end=$(date +%s.%N)
 kill "$probe_pid"; wait "$probe_pid" 2>/dev/null || true
-probe_pid=""
-run_seconds=$(python3 -c "print(round($end - $start, 3))")
+forget_helper "$probe_pid"
+run_seconds=$(elapsed_seconds "$start" "$end")
 verify_line=$("$geofleet" archive verify | tail -1)
 summary=$(grep '^summary:' "$work/run.log")
-python3 - "$summary" <<PY
-import sys, statistics
-kv = dict(p.split("=", 1) for p in sys.argv[1].split()[1:])
-before = sorted(int(x) for x in open("$work/probe.before"))
-during = sorted(int(x) for x in open("$work/probe.during"))
-rows, archive_bytes, table = int(kv["rows"]), int(kv["bytes"]), $table_bytes
-print(f"rows: {rows} (partition held {$actual_rows})")
-print(f"table_bytes (heap + btree + BRIN): {table}")
-print(f"archive_bytes: {archive_bytes} ({archive_bytes / table:.1%} of the table)")
-print(f"anchor_bytes (COPY BINARY | zstd -3): {$anchor_bytes} ({$anchor_bytes / table:.1%} of the table)")
-print(f"export_rows_per_second: {float(kv['export_rows_per_second']):.0f}")
-print(f"anchor_rows_per_second: {$actual_rows / $anchor_seconds:.0f}")
-print(f"export_vs_anchor: {float(kv['export_rows_per_second']) / ($actual_rows / $anchor_seconds):.2f}")
-print(f"verify_seconds (read back, decode every row, SHA-256): {kv['verify_seconds']}")
-print(f"whole_run_seconds (count, export, verify, manifest, lock, detach, drop): {$run_seconds}")
-print(f"whole_run_rows_per_second: {rows / $run_seconds:.0f}")
-print(f"partition_lock_seconds (count + detach + drop): {kv['max_partition_lock_seconds']}")
-print(f"positions_lock_seconds (detach + its commit): {kv['max_parent_lock_seconds']}")
-print(f"ingest_probe_ms_before: p50={statistics.median(before)} max={before[-1]} n={len(before)}")
-print(f"ingest_probe_ms_during: p50={statistics.median(during)} max={during[-1]} n={len(during)}")
-PY
+python3 "$bench_lib_dir/archive_summary.py" "$summary" "$work/probe.before" "$work/probe.during" \
+    "$table_bytes" "$actual_rows" "$anchor_bytes" "$anchor_seconds" "$run_seconds"
 echo "verify: $verify_line"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoFleetCommandLine
 import GeoFleetCore
 import GeoFleetHotIndex
 import GeoFleetIngest
@@ -9,12 +10,12 @@ import GeoFleetRouteService
 import GeoFleetRouting
 import Logging
 
-/// `geofleet match bench`: direction 1 (`match/cargo`, road ETAs for the top candidates) over a big fleet
-/// and direction 2 (`match/fleet`) for a small one, with open loads, against anchors measured in the same
-/// run on the same points: the bare road matrix of the same candidates and the straight-line nearest search.
+/// `geofleet-bench match`: `match/cargo` (road ETAs for the top candidates) over a big fleet and
+/// `match/fleet` for a small one, with open loads, against anchors measured in the same run on the
+/// same points: the bare road matrix of the same candidates and the straight-line nearest search.
 struct MatchBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "match",
         abstract: "Time match/cargo and match/fleet on a built graph; write JSON (and points for the OSRM anchor).")
 
     @Option(help: "The extract the graphs were built from, or a graph directory.") var graphs: String

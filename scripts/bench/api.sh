@@ -3,15 +3,15 @@
 # VEHICLES vehicles (spread over USERS users) and ingests RATE positions/s from SIM_DEVICES simulated
 # Teltonika devices.
 #
-#   VEHICLES=100000 USERS=1000 RATE=20000 SIM_DEVICES=2000 DURATION=30 CONNECTIONS=32 scripts/bench-api.sh
+#   VEHICLES=100000 USERS=1000 RATE=20000 SIM_DEVICES=2000 DURATION=30 CONNECTIONS=32 scripts/bench/api.sh
 #
 # Seeds vehicles, devices and latest positions with SQL into geofleetd's embedded cluster, restarts
-# geofleetd so its catalog and hot index hold them, starts `geofleet simulate` (devices 0… of the seeded
+# geofleetd so its catalog and hot index hold them, starts `geofleet-bench simulate` (devices 0… of the seeded
 # IMEIs), then runs wrk twice (map, then nearby at random points in Romania), each request signed for one
 # of 50 users picked at random. Rate limits are off. Builds release binaries in .build-release
 # (SKIP_BUILD=1 reuses them); installs wrk from apt if it is missing.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 VEHICLES=${VEHICLES:-100000}
 USERS=${USERS:-1000}
@@ -21,54 +21,20 @@ DURATION=${DURATION:-30}
 CONNECTIONS=${CONNECTIONS:-32}
 HTTP_PORT=${HTTP_PORT:-18081}
 TELTONIKA_PORT=${TELTONIKA_PORT:-15028}
-SCRATCH=${SCRATCH:-.build-release}
 IMEI_BASE=350000000000000
 
 command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null 2>&1 || sudo apt-get install -y wrk; }
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-    swift build -c release --scratch-path "$SCRATCH" --product geofleetd
-    swift build -c release --scratch-path "$SCRATCH" --product geofleet
-fi
-bin=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
+build_products geofleetd geofleet geofleet-bench
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-workdir=$(mktemp -d -t geofleet-api.XXXXXX)
-chmod 0755 "$workdir"
-export GEOFLEET_DATA_DIR=$workdir/data GEOFLEET_BIND=127.0.0.1 GEOFLEET_HTTP_PORT=$HTTP_PORT
+make_work_dir api
+export GEOFLEET_DATA_DIR=$work/data GEOFLEET_BIND=127.0.0.1 GEOFLEET_HTTP_PORT=$HTTP_PORT
 export GEOFLEET_TELTONIKA_PORT=$TELTONIKA_PORT GEOFLEET_GT06_PORT=15024 GEOFLEET_OSMAND_PORT=15056 GEOFLEET_RUPTELA_PORT=15047
 export GEOFLEET_JWT_SECRET=bench-api-secret-0123456789abcdefghijklmnop
 export GEOFLEET_RATE_LIMIT_FLEET_WRITES_PER_HOUR=0 GEOFLEET_RATE_LIMIT_API_PER_MINUTE=0
 # Every simulated device connects from 127.0.0.1: lift the per-IP connection cap.
 export GEOFLEET_MAX_CONNECTIONS_PER_IP=1000000
 unset GEOFLEET_DATABASE_URL GEOFLEET_AUTO_REGISTER
-
-daemon_pid=
-stop_daemon() {
-    if [[ -n "$daemon_pid" ]] && kill -0 "$daemon_pid" 2>/dev/null; then
-        kill -TERM "$daemon_pid"
-        for _ in $(seq 300); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
-        wait "$daemon_pid" 2>/dev/null || true
-    fi
-    daemon_pid=
-}
-cleanup() {
-    stop_daemon
-    if [[ -f "$GEOFLEET_DATA_DIR/postgres/data/postmaster.pid" ]]; then
-        runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$GEOFLEET_DATA_DIR/postgres/data" -m fast stop >/dev/null 2>&1 || true
-    fi
-    [[ -n "${KEEP_DATA:-}" ]] && echo "data kept in $workdir" || rm -rf "$workdir"
-}
-trap cleanup EXIT
-start_daemon() {
-    "$bin/geofleetd" >>"$workdir/geofleetd.log" 2>&1 &
-    daemon_pid=$!
-    for _ in $(seq 1200); do
-        curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null 2>&1 && return 0
-        kill -0 "$daemon_pid" 2>/dev/null || { tail -30 "$workdir/geofleetd.log" >&2; exit 1; }
-        sleep 0.1
-    done
-    echo "geofleetd not healthy" >&2; exit 1
-}
 
 echo "== creating the schema"
 start_daemon
@@ -87,7 +53,7 @@ echo "seeded in $(( $(date +%s) - seed_started )) s; restarting geofleetd to loa
 stop_daemon
 start_daemon
 
-lua=$workdir/tokens.lua
+lua=$work/tokens.lua
 {
     echo "tokens = {"
     for u in $(seq 0 49); do
@@ -108,24 +74,26 @@ LUA
 } > "$lua"
 
 echo "== live ingest: $SIM_DEVICES devices, $RATE positions/s"
-"$bin/geofleet" simulate --host 127.0.0.1 --port "$TELTONIKA_PORT" --devices "$SIM_DEVICES" --imei-base "$IMEI_BASE" \
-    --rate "$RATE" --duration $((2 * DURATION + 20)) --records-per-packet 10 >"$workdir/simulate.out" 2>&1 &
+"$bin/geofleet-bench" simulate --host 127.0.0.1 --port "$TELTONIKA_PORT" --devices "$SIM_DEVICES" --imei-base "$IMEI_BASE" \
+    --rate "$RATE" --duration $((2 * DURATION + 20)) --records-per-packet 10 >"$work/simulate.out" 2>&1 &
 sim_pid=$!
+helper_pids+=("$sim_pid")
 sleep 8
 
-results=$workdir/results
+results=$work/results
 : > "$results"
 for target in "/api/map/gps" "/api/fleet/nearby"; do
     echo "== wrk $target"
-    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$lua" "http://127.0.0.1:$HTTP_PORT$target" | tee "$workdir/wrk.out"
-    rps=$(awk '/Requests\/sec/ {print $2}' "$workdir/wrk.out")
-    p99=$(awk '$1 == "99%" {print $2}' "$workdir/wrk.out")
-    p50=$(awk '$1 == "50%" {print $2}' "$workdir/wrk.out")
-    non2xx=$(awk '/Non-2xx/ {print $5}' "$workdir/wrk.out")
+    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$lua" "http://127.0.0.1:$HTTP_PORT$target" | tee "$work/wrk.out"
+    rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+    p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
+    p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out")
+    non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk.out")
     echo "$target requests/s=$rps p50=$p50 p99=$p99 non2xx=${non2xx:-0}" >> "$results"
 done
 wait "$sim_pid" || true
-acked=$(sed -n 's/^acknowledged_positions_per_second: //p' "$workdir/simulate.out" | tail -1)
+forget_helper "$sim_pid"
+acked=$(sed -n 's/^acknowledged_positions_per_second: //p' "$work/simulate.out" | tail -1)
 echo
 echo "=== API under load: VEHICLES=$VEHICLES USERS=$USERS RATE=$RATE SIM_DEVICES=$SIM_DEVICES DURATION=$DURATION CONNECTIONS=$CONNECTIONS ==="
 cat "$results"

@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// `geofleet simulate`: N Teltonika devices over TCP against a running geofleetd; reports acknowledged
+/// `geofleet-bench simulate`: N Teltonika devices over TCP against a running geofleetd; reports acknowledged
 /// positions/s and ACK latency. Optionally measures raw COPY into `positions` afterwards (the anchor).
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

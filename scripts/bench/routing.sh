@@ -2,8 +2,8 @@
 # Routing benchmark: GeoFleet's contraction-hierarchy router side by side with OSRM CH (car.lua), on the
 # fixture extracts and on a generated country-sized network.
 #
-#   scripts/bench-routing.sh
-#   ROUTING_BENCH_EXTRACTS=andorra,monaco scripts/bench-routing.sh
+#   scripts/bench/routing.sh
+#   ROUTING_BENCH_EXTRACTS=andorra,monaco scripts/bench/routing.sh
 #
 #   ROUTING_BENCH_EXTRACTS   comma list from andorra, liechtenstein, monaco, generated (default: all four);
 #                            any other NAME is read from fixtures/osm/NAME.osm.pbf
@@ -12,21 +12,20 @@
 #   ROUTING_BENCH_PIN_CPU    CPU for the query thread of both engines (default 1; empty = no pinning)
 #   ROUTING_BENCH_OSRM_ONLY  1 = skip everything GeoFleet (no swift build); compare.py shows OSRM only
 #   ROUTING_BENCH_REUSE_OSRM 1 = reuse an earlier OSRM build and pairs.json in the work dir
-#   SKIP_BUILD=1             use the existing release binary; SCRATCH (default .build-release) is its scratch path
+#   SKIP_BUILD=1             use the existing release binaries; SCRATCH (default .build-release) is their scratch path
 #   OSRM_PYTHON              a Python with osrm-bindings (default: the venv of scripts/install-osrm.sh)
 #
 # Per extract, in .geofleet/bench-routing/<extract>/:
 #   1. Benchmarks/Routing/osrm_bench.py: osrm-extract + osrm-contract (timed), pairs.json (10,000 seeded OD pairs
 #      and 1,000 matrix points, snapped by OSRM), osrm.json (routes, tables, memory).
 #   2. /usr/bin/time -v geofleet routing build FILE --profiles car --data-dir DIR: wall seconds and peak RSS.
-#   3. geofleet routing bench --data-dir DIR --profile car --pairs pairs.json --out geofleet.json, then
+#   3. geofleet-bench routing --data-dir DIR --profile car --pairs pairs.json --out geofleet.json, then
 #      buildSeconds {"total"} and buildPeakRSSMB from step 2 are merged into geofleet.json.
 #   4. Benchmarks/Routing/compare.py: Markdown table (summary.md) and JSON (summary.json).
 # The generated network is written once to .geofleet/bench-routing/generated.osm.pbf and reused while
 # ROUTING_BENCH_VERTICES, ROUTING_BENCH_SEED and the generator are unchanged.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 bench=$root/Benchmarks/Routing
 out=$root/.geofleet/bench-routing
 extracts=${ROUTING_BENCH_EXTRACTS:-andorra,liechtenstein,monaco,generated}
@@ -34,12 +33,9 @@ vertices=${ROUTING_BENCH_VERTICES:-1200000}
 seed=${ROUTING_BENCH_SEED:-1}
 pin_cpu=${ROUTING_BENCH_PIN_CPU-1}
 osrm_only=${ROUTING_BENCH_OSRM_ONLY:-0}
-SCRATCH=${SCRATCH:-.build-release}
 mkdir -p "$out"
 
-started=$(date +%s)
-step() { printf '\n== [%s, +%ss] %s\n' "$(date -u +%H:%M:%S)" "$(($(date +%s) - started))" "$*"; }
-die() { echo "bench-routing: $*" >&2; exit 1; }
+die() { echo "bench/routing.sh: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- tools
 step "tools"
@@ -54,29 +50,18 @@ echo "osmium: $(osmium --version | head -1)"
 
 if [[ -n "${OSRM_PYTHON:-}" ]]; then
     osrm_python=$OSRM_PYTHON
-elif [[ -f scripts/install-osrm.sh ]]; then
+else
     bash scripts/install-osrm.sh --print-bin >/dev/null || die "scripts/install-osrm.sh failed"
     osrm_python=${GEOFLEET_OSRM_VENV:-$root/.venv-osrm}/bin/python
-else
-    # Fallback until scripts/install-osrm.sh exists: a private venv with osrm-bindings (needs Python >= 3.12).
-    osrm_python=/tmp/osrmvenv/bin/python
-    if ! "$osrm_python" -c 'import osrm' >/dev/null 2>&1; then
-        py=$(command -v python3.13 || command -v python3.12 || true)
-        [[ -n "$py" ]] || die "no python3.12/3.13 for the OSRM venv (or set OSRM_PYTHON)"
-        "$py" -m venv /tmp/osrmvenv && /tmp/osrmvenv/bin/pip install -q osrm-bindings || die "pip install osrm-bindings failed"
-    fi
 fi
 "$osrm_python" -c 'import osrm' 2>/dev/null || die "$osrm_python cannot import osrm"
 echo "OSRM: $("$osrm_python" -c 'from importlib.metadata import version; print("osrm-bindings", version("osrm-bindings"))') ($osrm_python)"
 
 geofleet=
 if [[ $osrm_only != 1 ]]; then
-    if [[ -z "${SKIP_BUILD:-}" ]]; then
-        step "swift build -c release --product geofleet (scratch $SCRATCH)"
-        swift build -c release --scratch-path "$SCRATCH" --product geofleet
-    fi
-    geofleet=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/geofleet
-    [[ -x $geofleet ]] || die "$geofleet is missing (build it, or ROUTING_BENCH_OSRM_ONLY=1)"
+    [[ -n "${SKIP_BUILD:-}" ]] || step "swift build -c $config --product geofleet, geofleet-bench (scratch $SCRATCH)"
+    build_products geofleet geofleet-bench
+    geofleet=$bin/geofleet
 fi
 
 pin=()
@@ -85,7 +70,8 @@ if [[ -n $pin_cpu ]] && command -v taskset >/dev/null 2>&1; then pin=(taskset -c
 # ---------------------------------------------------------------- generated network
 generated_pbf=$out/generated.osm.pbf
 ensure_generated() {
-    local stamp="vertices=$vertices seed=$seed generator=$(sha256sum "$bench/generate_network.py" | cut -c1-16)"
+    local stamp
+    stamp="vertices=$vertices seed=$seed generator=$(sha256sum "$bench/generate_network.py" | cut -c1-16)"
     if [[ -s $generated_pbf && "$(cat "$generated_pbf.params" 2>/dev/null)" == "$stamp" ]]; then
         echo "reusing $generated_pbf ($stamp)"
         return
@@ -98,15 +84,8 @@ ensure_generated() {
 
 # ---------------------------------------------------------------- per extract
 # time -v prints "Maximum resident set size (kbytes): N".
-time_field() {
-    python3 - "$1" "$2" <<'PY'
-import sys
-path, field = sys.argv[1], sys.argv[2]
-for line in open(path):
-    line = line.strip()
-    if field == "rss" and line.startswith("Maximum resident set size"):
-        print(int(line.rsplit(" ", 1)[1]))
-PY
+peak_rss_kb() {
+    awk '/Maximum resident set size/ { print $NF }' "$1"
 }
 
 ok=()
@@ -121,7 +100,7 @@ for name in "${names[@]}"; do
         pbf=$generated_pbf
     else
         pbf=$root/fixtures/osm/$name.osm.pbf
-        [[ -s $pbf ]] || { echo "bench-routing: $pbf is missing; skipped" >&2; failed+=("$name (no extract)"); continue; }
+        [[ -s $pbf ]] || { echo "bench/routing.sh: $pbf is missing; skipped" >&2; failed+=("$name (no extract)"); continue; }
     fi
     wd=$out/$name
     mkdir -p "$wd"
@@ -151,31 +130,18 @@ for name in "${names[@]}"; do
             t1=$(date +%s.%N)
             tail -5 "$wd/geofleet-build.log"
             # Wall seconds from the clock around the run (time -v rounds to 10 ms); peak RSS from time -v.
-            build_s=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$t0" "$t1")
-            build_kb=$(time_field "$wd/geofleet-build.time" rss)
+            build_s=$(elapsed_seconds "$t0" "$t1")
+            build_kb=$(peak_rss_kb "$wd/geofleet-build.time")
             echo "build: ${build_s} s wall, peak RSS $((build_kb / 1024)) MiB"
 
-            step "$name: geofleet routing bench"
-            args=(routing bench --data-dir "$data" --profile car --pairs "$wd/pairs.json" --out "$wd/geofleet.json")
-            # Early versions of the command also want the extract (--graphs).
-            if "$geofleet" routing bench --help 2>&1 | grep -q -- '--graphs'; then args+=(--graphs "$pbf"); fi
-            if ! "${pin[@]}" "$geofleet" "${args[@]}" 2>&1 | tee "$wd/geofleet-bench.log"; then
-                failed+=("$name (geofleet routing bench)")
+            step "$name: geofleet-bench routing"
+            if ! "${pin[@]}" "$bin/geofleet-bench" routing --graphs "$pbf" --data-dir "$data" --profile car --pairs "$wd/pairs.json" \
+                --out "$wd/geofleet.json" 2>&1 | tee "$wd/geofleet-bench.log"; then
+                failed+=("$name (geofleet-bench routing)")
             elif [[ ! -s $wd/geofleet.json ]]; then
                 failed+=("$name (no geofleet.json)")
             else
-                python3 - "$wd/geofleet.json" "$build_s" "$build_kb" <<'PY'
-import json, sys
-path, seconds, kb = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
-with open(path) as f:
-    d = json.load(f)
-build = d.get("buildSeconds") if isinstance(d.get("buildSeconds"), dict) else {}
-build["total"] = seconds
-d["buildSeconds"] = build
-d["buildPeakRSSMB"] = kb / 1024.0
-with open(path, "w") as f:
-    json.dump(d, f)
-PY
+                python3 "$bench_lib_dir/routing_merge_build.py" "$wd/geofleet.json" "$build_s" "$build_kb"
             fi
         fi
     fi
@@ -190,21 +156,9 @@ step "summary"
 if ((${#dirs[@]})); then
     python3 "$bench/compare.py" "${dirs[@]}" --json "$out/summary.json" >"$out/summary.md"
     cat "$out/summary.md"
-    python3 - "$out/summary.json" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-def f(v, d=2):
-    return "-" if v is None else (f"{v:.{d}f}" if isinstance(v, float) else str(v))
-print(f"{'extract':<14} {'build x':>8} {'p50 x':>7} {'p99 x':>7} {'100x100 x':>10} {'1000x1000 x':>12} {'dist agree':>11}  all")
-for e in s["extracts"]:
-    a = e.get("agreement", {})
-    share = a.get("share")
-    print(f"{e['extract']:<14} {f(e['build']['ratio']):>8} {f(e['routeP50']['ratio']):>7} {f(e['routeP99']['ratio']):>7} "
-          f"{f(e['matrix100']['ratio']):>10} {f(e['matrix1000']['ratio']):>12} "
-          f"{('-' if share is None else f'{100 * share:.1f} %'):>11}  {({True: 'pass', False: 'MISS', None: '-'})[e['allPass']]}")
-PY
+    python3 "$bench_lib_dir/routing_summary.py" "$out/summary.json"
     echo "Markdown: $out/summary.md, JSON: $out/summary.json"
 fi
-echo "done in $(($(date +%s) - started)) s: ${#ok[@]} extract(s) compared${failed:+; failures:}"
+echo "done in $(($(date +%s) - bench_started)) s: ${#ok[@]} extract(s) compared${failed:+; failures:}"
 for f in "${failed[@]}"; do echo "  - $f"; done
 ((${#failed[@]} == 0))

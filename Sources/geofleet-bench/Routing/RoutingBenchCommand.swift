@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import GeoFleetCommandLine
 import GeoFleetRouting
 
-/// `geofleet routing bench`: the GeoFleet side of `scripts/bench-routing.sh` (same pairs as OSRM's run).
+/// `geofleet-bench routing`: the GeoFleet side of `scripts/bench/routing.sh` (same pairs as OSRM's run).
 struct RoutingBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
+        commandName: "routing",
         abstract: "Time routes and matrices on a built graph over a pairs file; write JSON for Benchmarks/Routing/compare.py.")
 
     @Option(help: "The extract the graphs were built from, or a graph directory.") var graphs: String
