@@ -323,6 +323,7 @@ let package = Package(
             dependencies: [
                 "GeoFleetProtocols",
                 "GeoFleetFuzz",
+                "GeoFleetTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -349,6 +350,7 @@ let package = Package(
             name: "GeoFleetAPITests",
             dependencies: [
                 "GeoFleetAPI",
+                "GeoFleetTestSupport",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -358,7 +360,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetOSMTests",
-            dependencies: ["GeoFleetOSM"],
+            dependencies: ["GeoFleetOSM", "GeoFleetTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -368,7 +370,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetRoutingTests",
-            dependencies: ["GeoFleetRouting", "GeoFleetCore", "GeoFleetOSM"],
+            dependencies: ["GeoFleetRouting", "GeoFleetCore", "GeoFleetOSM", "GeoFleetTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -400,7 +402,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetSpoolTests",
-            dependencies: ["GeoFleetSpool"],
+            dependencies: ["GeoFleetSpool", "GeoFleetTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -412,7 +414,6 @@ let package = Package(
                 "GeoFleetTestSupport",
                 "GeoFleetPostGIS",
                 "GeoFleetProtocols",
-                "GeoFleetFuzz",
                 "GeoFleetAPI",
                 "GeoFleetCore",
                 "GeoFleetRouting",

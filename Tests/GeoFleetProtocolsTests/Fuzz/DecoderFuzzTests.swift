@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetFuzz
+import GeoFleetTestSupport
 import Testing
 
 /// A short mutation-fuzz run of every decoder (the long one is `scripts/fuzz.sh`): no trap, no

@@ -1,5 +1,5 @@
 import Foundation
-import GeoFleetFuzz
+import GeoFleetTestSupport
 
 /// Decodes a JSON file under `fixtures/`; a missing or malformed fixture stops the tests with the reason.
 enum FixtureFile {

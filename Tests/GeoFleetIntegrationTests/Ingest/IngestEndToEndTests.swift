@@ -1,19 +1,12 @@
 import Foundation
-import GeoFleetFuzz
 import GeoFleetCore
+import GeoFleetProtocols
 import GeoFleetTestSupport
 import Testing
 
 /// Real Teltonika sessions over TCP against a running engine on a real PostGIS.
 @Suite(.serialized)
 struct IngestEndToEndTests {
-    static func realFrame(_ name: String) throws -> [UInt8] {
-        struct File: Decodable { struct Frame: Decodable { let name: String; let hex: String }; let frames: [Frame] }
-        let url = try #require(FixtureLocator.file("teltonika/teltonika-tcp.json"))
-        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
-        return try #require(file.frames.first { $0.name == name }.flatMap { [UInt8](hex: $0.hex) })
-    }
-
     static let imeiA = "356307042441013"
 
     @Test("a real Codec 8 frame: handshake, ACK after durability, exact values in PostGIS, map and track")
@@ -25,9 +18,9 @@ struct IngestEndToEndTests {
         let vehicleID = try await harness.addVehicle(token: alice, plate: "B 101 ABC", imei: Self.imeiA)
 
         let device = try await TestDeviceClient.connect(port: harness.devicePort)
-        try await device.send(Teltonika.encodeIMEIForTest(Self.imeiA))
+        try await device.send(Teltonika.encodeIMEI(Self.imeiA))
         #expect(try await device.read(1) == [0x01])
-        try await device.send(try Self.realFrame("traccar-codec8-vienna"))
+        try await device.send(try FixtureFrames.bytes(path: "teltonika/teltonika-tcp.json", "traccar-codec8-vienna"))
         #expect(try await device.read(4) == [0, 0, 0, 1])
 
         // Acknowledged means durable; PostGIS follows within the writer's batch delay.
@@ -61,7 +54,7 @@ struct IngestEndToEndTests {
         #expect(points.first?["speed"] as? Double == 83)
 
         // The same frame again (a resend after a lost ACK): acknowledged, not stored twice.
-        try await device.send(try Self.realFrame("traccar-codec8-vienna"))
+        try await device.send(try FixtureFrames.bytes(path: "teltonika/teltonika-tcp.json", "traccar-codec8-vienna"))
         #expect(try await device.read(4) == [0, 0, 0, 1])
         try await Task.sleep(for: .milliseconds(300))
         #expect(try await harness.count("SELECT count(*) FROM positions") == 1)
@@ -77,12 +70,12 @@ struct IngestEndToEndTests {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
 
         let stranger = try await TestDeviceClient.connect(port: harness.devicePort)
-        try await stranger.send(Teltonika.encodeIMEIForTest("490154203237518"))
+        try await stranger.send(Teltonika.encodeIMEI("490154203237518"))
         #expect(try await stranger.read(1) == [0x00])
         #expect(await stranger.waitForClose())
 
         let good = try await TestDeviceClient.connect(port: harness.devicePort)
-        try await good.send(Teltonika.encodeIMEIForTest(Self.imeiA))
+        try await good.send(Teltonika.encodeIMEI(Self.imeiA))
         #expect(try await good.read(1) == [0x01])
 
         let vandal = try await TestDeviceClient.connect(port: harness.devicePort)
@@ -120,7 +113,7 @@ struct IngestEndToEndTests {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         for (imei, lat) in [(Self.imeiA, 44.43), ("356307042441014", 44.44)] {
             let device = try await TestDeviceClient.connect(port: harness.devicePort)
-            try await device.send(Teltonika.encodeIMEIForTest(imei))
+            try await device.send(Teltonika.encodeIMEI(imei))
             #expect(try await device.read(1) == [0x01])
             try await device.send(FrameFactory.codec8(records: [(now - 1000, lat, 26.10)]))
             #expect(FrameFactory.ackCount(try await device.read(4)) == 1)
@@ -194,10 +187,3 @@ struct IngestEndToEndTests {
         try await harness.stop()
     }
 }
-
-extension Teltonika {
-    /// The IMEI handshake packet.
-    static func encodeIMEIForTest(_ imei: String) -> [UInt8] { encodeIMEI(imei) }
-}
-
-import GeoFleetProtocols

@@ -2,15 +2,6 @@ import Foundation
 import GeoFleetSpool
 import Logging
 
-/// A fresh directory per test, removed afterwards.
-func withTemporaryDirectory<R>(_ body: (String) async throws -> R) async throws -> R {
-    let path = FileManager.default.temporaryDirectory
-        .appendingPathComponent("geofleet-spool-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    return try await body(path)
-}
-
 let quietLogger = Logger(label: "spool-test", factory: { _ in SwiftLogNoOpLogHandler() })
 
 func openSpool(
@@ -29,10 +20,6 @@ func payload(_ seed: Int, size: Int = 32) -> [UInt8] {
 /// Segment file names in `directory`, sorted.
 func segmentFiles(_ directory: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("seg-") }.sorted()
-}
-
-func fileBytes(_ path: String) throws -> [UInt8] {
-    [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
 }
 
 func writeFile(_ path: String, _ bytes: [UInt8]) throws {

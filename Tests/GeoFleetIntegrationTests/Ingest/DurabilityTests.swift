@@ -68,7 +68,7 @@ struct DurabilityTests {
 
         let base = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
         var device = try await TestDeviceClient.connect(port: devicePort)
-        try await device.send(Teltonika.encodeIMEIForTest(Self.imei))
+        try await device.send(Teltonika.encodeIMEI(Self.imei))
         #expect(try await device.read(1) == [0x01])
         let acked = try await Self.stream(device, frames: 0..<40, perFrame: 5, base: base)
         #expect(acked == 200)
@@ -87,7 +87,7 @@ struct DurabilityTests {
 
         // The device resends its last frame (its ACK may have been lost in the crash): nothing new is stored.
         device = try await TestDeviceClient.connect(port: devicePort)
-        try await device.send(Teltonika.encodeIMEIForTest(Self.imei))
+        try await device.send(Teltonika.encodeIMEI(Self.imei))
         #expect(try await device.read(1) == [0x01])
         #expect(try await Self.stream(device, frames: 39..<40, perFrame: 5, base: base) == 5)
         try await Task.sleep(for: .seconds(3))
@@ -107,7 +107,7 @@ struct DurabilityTests {
         let token = try await harness.token("user_outage")
         _ = try await harness.addVehicle(token: token, plate: "B 500 OUT", imei: Self.imei)
         let device = try await TestDeviceClient.connect(port: harness.devicePort)
-        try await device.send(Teltonika.encodeIMEIForTest(Self.imei))
+        try await device.send(Teltonika.encodeIMEI(Self.imei))
         #expect(try await device.read(1) == [0x01])
         let base = Int64(Date().timeIntervalSince1970 * 1000) - 3_600_000
 

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetTestSupport
 import Synchronization
 @testable import GeoFleetRouting
 
@@ -8,13 +9,7 @@ enum ExtractGraphs {
     private static let engines = Mutex<[String: RoutingEngine]>([:])
 
     static func path(_ extract: String) -> String {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            let candidate = url.appendingPathComponent("fixtures/osm/\(extract).osm.pbf")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-        }
-        return "fixtures/osm/\(extract).osm.pbf"
+        FixtureLocator.file("osm/\(extract).osm.pbf")?.path ?? "fixtures/osm/\(extract).osm.pbf"
     }
 
     static func network(_ extract: String) async throws -> RoadNetwork {

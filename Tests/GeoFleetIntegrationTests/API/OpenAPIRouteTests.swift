@@ -1,7 +1,7 @@
 import Foundation
 import GeoFleetAPI
-import GeoFleetFuzz
 import GeoFleetIngest
+import GeoFleetTestSupport
 import Hummingbird
 import Testing
 
