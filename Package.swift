@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "geofleetd", targets: ["geofleetd"]),
         .executable(name: "geofleet", targets: ["geofleet"]),
+        .executable(name: "geofleet-bench", targets: ["geofleet-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -281,29 +282,53 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the two command-line tools share: the private-umask entry point, peak memory, graph arguments.
+        .target(
+            name: "GeoFleetCommandLine",
+            dependencies: [
+                "GeoFleetRouting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "geofleet",
             dependencies: [
                 "GeoFleetPlatform",
+                "GeoFleetCommandLine",
                 "GeoFleetApp",
+                "GeoFleetAPI",
                 "GeoFleetArchive",
                 "GeoFleetCore",
-                "GeoFleetPostGIS",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                "GeoFleetAPI",
-                "GeoFleetProtocols",
                 "GeoFleetFuzz",
                 "GeoFleetRouting",
-                "GeoFleetRouteService",
-                "GeoFleetMatching",
-                "GeoFleetMatchService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Load generator and benchmarks: simulated devices, routing and matching timings.
+        .executableTarget(
+            name: "geofleet-bench",
+            dependencies: [
+                "GeoFleetCommandLine",
+                "GeoFleetPlatform",
+                "GeoFleetApp",
+                "GeoFleetCore",
                 "GeoFleetHotIndex",
                 "GeoFleetLive",
+                "GeoFleetMatchService",
+                "GeoFleetMatching",
+                "GeoFleetPostGIS",
+                "GeoFleetProtocols",
+                "GeoFleetRouteService",
+                "GeoFleetRouting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -334,6 +359,7 @@ let package = Package(
                 "GeoFleetCore",
                 "GeoFleetProtocols",
                 "GeoFleetFuzz",
+                "GeoFleetTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
@@ -366,6 +392,7 @@ let package = Package(
             dependencies: [
                 "GeoFleetPlatform",
                 "GeoFleetAPI",
+                "GeoFleetTestSupport",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -380,7 +407,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetOSMTests",
-            dependencies: ["GeoFleetPlatform", "GeoFleetOSM"],
+            dependencies: ["GeoFleetPlatform", "GeoFleetOSM", "GeoFleetTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -390,7 +417,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetRoutingTests",
-            dependencies: ["GeoFleetPlatform", "GeoFleetRouting", "GeoFleetCore"],
+            dependencies: ["GeoFleetPlatform", "GeoFleetRouting", "GeoFleetCore", "GeoFleetTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -421,7 +448,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetSpoolTests",
-            dependencies: ["GeoFleetPlatform", "GeoFleetSpool", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GeoFleetPlatform", "GeoFleetSpool", .product(name: "Logging", package: "swift-log"), "GeoFleetTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -434,7 +461,6 @@ let package = Package(
                 "GeoFleetTestSupport",
                 "GeoFleetPostGIS",
                 "GeoFleetProtocols",
-                "GeoFleetFuzz",
                 "GeoFleetAPI",
                 "GeoFleetCore",
                 "GeoFleetGeometry",

@@ -23,7 +23,7 @@ examples=${GEOFLEET_API_FUZZ_EXAMPLES:-100}
 seed=${GEOFLEET_API_FUZZ_SEED:-20260501}
 secret=api-fuzz-secret-0123456789abcdef-0123456789
 tool=api-fuzz
-# shellcheck source=lib/private-daemon.sh
+# shellcheck source-path=SCRIPTDIR source=lib/private-daemon.sh
 . "$root/scripts/lib/private-daemon.sh"
 
 # 1. Schemathesis in its own venv, reinstalled when the pins change.

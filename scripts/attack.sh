@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The standing attack suite (issue 13): a private geofleetd (embedded PostgreSQL under a temp dir, free
+# The standing attack suite: a private geofleetd (embedded PostgreSQL under a temp dir, free
 # ports on 127.0.0.1, short timeouts) attacked as a hostile device and a hostile pro user would:
 # poison values PostgreSQL refuses in every protocol's free text, boundary and huge numbers in every API
 # parameter and body field, slowloris on every port, a frame flood on one device connection, a rebinding
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 tool=attack
 secret=attack-secret-0123456789abcdef-0123456789abcdef
-# shellcheck source=lib/private-daemon.sh
+# shellcheck source-path=SCRIPTDIR source=lib/private-daemon.sh
 . "$root/scripts/lib/private-daemon.sh"
 resolve_binaries
 daemon_extra_env() {

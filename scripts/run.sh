@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# The daemon and the operator CLI (the quickstart uses .build/release/geofleet for tokens).
 swift build -c release --product geofleetd
+swift build -c release --product geofleet
 # Every device connection is a file descriptor: 1,024 (a common soft limit) would cap the fleet there.
 # Raise the soft limit to the hard limit, at least trying 65536 when the hard limit is unlimited.
 hard=$(ulimit -Hn)

@@ -1,6 +1,6 @@
 import Benchmark
 
-/// Entry point for ordo-one/benchmark (`ENABLE_BENCHMARKS=1 swift package benchmark`, or scripts/bench.sh).
+/// Entry point for ordo-one/benchmark (`ENABLE_BENCHMARKS=1 swift package benchmark`, or scripts/bench/micro.sh).
 let benchmarks: @Sendable () -> Void = {
     hotIndexBenchmarks()
     redisGeoBenchmarks()

@@ -6,7 +6,7 @@ import GeoFleetRedis
 import Glibc
 #endif
 
-/// Where the Redis benchmarks find their server: GEOFLEET_BENCH_REDIS_PORT (scripts/bench.sh starts
+/// Where the Redis benchmarks find their server: GEOFLEET_BENCH_REDIS_PORT (scripts/bench/micro.sh starts
 /// one for the whole run), or else a private redis-server spawned for this benchmark process.
 final class RedisBenchServer: @unchecked Sendable {
     let port: Int

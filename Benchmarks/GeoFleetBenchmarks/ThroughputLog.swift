@@ -4,7 +4,7 @@ import Synchronization
 /// Our own operations-per-second tally for a benchmark, written at teardown.
 ///
 /// Why, next to ordo-one's tables: the ratio hot index ÷ Redis needs one comparable number per
-/// benchmark; `scripts/bench.sh` reads these lines (file in GEOFLEET_BENCH_RESULTS, else stdout).
+/// benchmark; `scripts/bench/micro.sh` reads these lines (file in GEOFLEET_BENCH_RESULTS, else stdout).
 final class ThroughputLog: Sendable {
     let name: String
     private let totals = Mutex<(operations: Int, nanoseconds: Int)>((0, 0))

@@ -3,7 +3,7 @@
 
     osrm_table_anchor.py --osrm WORK/generated.osrm --queries anchor.json --out osrm-anchor.json
 
-anchor.json (written by `geofleet match bench --anchor-points`) holds, per timed match/cargo query, the
+anchor.json (written by `geofleet-bench match --anchor-points`) holds, per timed match/cargo query, the
 50 straight-line-nearest vehicles and the pickup. Each becomes one OSRM CH `Table` request (sources = the
 vehicles, destination = the pickup; durations and distances), timed in this process with osrm-bindings on
 one pinned CPU. OSRM's profile is car.lua (GeoFleet's run uses its 40 t articulated profile).

@@ -4,8 +4,8 @@
     python3 Benchmarks/Routing/compare.py .geofleet/bench-routing/monaco .geofleet/bench-routing/andorra
     python3 Benchmarks/Routing/compare.py --osrm osrm.json --geofleet geofleet.json [--json summary.json]
 
-Each directory holds osrm.json (from osrm_bench.py) and geofleet.json (from `geofleet routing bench`, with
-buildSeconds filled in by scripts/bench-routing.sh). A missing geofleet.json leaves that column empty.
+Each directory holds osrm.json (from osrm_bench.py) and geofleet.json (from `geofleet-bench routing`, with
+buildSeconds filled in by scripts/bench/routing.sh). A missing geofleet.json leaves that column empty.
 
 Both files share this shape (extra keys are ignored):
   buildSeconds   OSRM {"extract": s, "contract": s}; GeoFleet {"total": s}

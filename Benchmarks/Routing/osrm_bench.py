@@ -48,7 +48,7 @@ def max_rss_mib():
 
 
 def percentile(sorted_values, p):
-    """Same rule as `geofleet routing bench`: element at index floor(n * p)."""
+    """Same rule as `geofleet-bench routing`: element at index floor(n * p)."""
     if not sorted_values:
         return 0.0
     return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * p))]
@@ -310,7 +310,7 @@ def main():
         log(f"table {size}x{size}: {best:.1f} ms ({nulls} unreachable cells)")
 
     # 6. Memory.
-    # afterQueries is after routes and tables, as in `geofleet routing bench`; afterRoutes is before the tables
+    # afterQueries is after routes and tables, as in `geofleet-bench routing`; afterRoutes is before the tables
     # (OSRM's 1000x1000 table builds its JSON result as a tree of values, which costs memory of its own).
     result["rssMB"] = {"before": rss_before, "afterLoad": rss_load, "afterRoutes": rss_routes,
                        "afterQueries": max_rss_mib()}

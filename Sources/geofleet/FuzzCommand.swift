@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoFleetCommandLine
 import GeoFleetFuzz
 
 /// `geofleet fuzz`: mutation-fuzzes every device decoder over the real frames in `fixtures/`.
@@ -34,7 +35,7 @@ struct FuzzCommand: ParsableCommand {
                     let n = min(step, iterations - done)
                     try run.run(n)
                     done += n
-                    print("  \(target.rawValue): \(done)/\(iterations) inputs, peak RSS \(peakRSSMiB()) MiB")
+                    print("  \(target.rawValue): \(done)/\(iterations) inputs, peak RSS \(Int(peakRSSMiB())) MiB")
                 }
             } catch {
                 print("FAIL \(error)")
@@ -47,18 +48,12 @@ struct FuzzCommand: ParsableCommand {
                          target.rawValue, run.inputs, seeds.count, seconds, Double(run.inputs) / max(seconds, 1e-9),
                          run.decoded, run.rejected, run.incomplete))
         }
-        let rss = peakRSSMiB()
+        let rss = Int(peakRSSMiB())
         print("peak RSS \(rss) MiB (limit \(maxRssMb) MiB)")
         if rss > maxRssMb {
             print("FAIL: memory grew past the limit: a length or count from the input sized an allocation")
             failed = true
         }
         if failed { throw ExitCode.failure }
-    }
-
-    private func peakRSSMiB() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss / 1024
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetOSM
+import GeoFleetTestSupport
 import Testing
 
 /// What osmium says about one fixture.

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetOSM
+import GeoFleetTestSupport
 import Testing
 
 /// A small PBF built from protobuf bytes in the test, covering what the fixtures do not: plain
@@ -155,7 +156,7 @@ enum HandMade {
 
 @Suite struct HandMadePBFTests {
     func withFile(_ bytes: [UInt8], _ body: (String) throws -> Void) throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "osm")
         defer { directory.remove() }
         try body(try directory.write(bytes, to: "test.osm.pbf"))
     }
@@ -412,7 +413,7 @@ enum HandMade {
     func everyTruncation() throws {
         let builder = HandMade.file()
         let full = builder.bytes
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "osm")
         defer { directory.remove() }
         var boundaries = Set(builder.frameOffsets)
         boundaries.insert(full.count)
@@ -433,7 +434,7 @@ enum HandMade {
     @Test("random byte mutations give PBFErrors or data, never a crash or another error")
     func mutations() throws {
         let full = HandMade.file().bytes
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "osm")
         defer { directory.remove() }
         var generator = SplitMix64(seed: 0x05_4D_50_42)
         var failures = 0

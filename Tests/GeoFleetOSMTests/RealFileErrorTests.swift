@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetOSM
+import GeoFleetTestSupport
 import Testing
 
 /// Damaged copies of a real extract (andorra: 34 frames, header frame at 0 with a 14-byte
@@ -14,7 +15,7 @@ import Testing
     }
 
     func error(reading bytes: [UInt8]) throws -> PBFError? {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "osm")
         defer { directory.remove() }
         let path = try directory.write(bytes, to: "damaged.osm.pbf")
         return pbfError { try readEverything(path) }
@@ -32,7 +33,7 @@ import Testing
     func truncated() throws {
         let frame = frames[5]
         var progress: [Int] = []
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "osm")
         defer { directory.remove() }
         let path = try directory.write(Array(original[..<(frame.dataOffset + 100)]), to: "cut.osm.pbf")
         let reader = try PBFReader(path: path)  // the header is intact
@@ -111,7 +112,7 @@ import Testing
         #expect(try error(reading: Array(original[frames[1].offset...])) ==
             .notPBF(reason: "the first blob has type \"OSMData\", expected \"OSMHeader\""))
 
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryDirectory(prefix: "osm")
         defer { directory.remove() }
         guard case .cannotOpen(let path, let reason)? = pbfError({ try readEverything(directory.url.path) }) else {
             Issue.record("directory accepted or wrong error")

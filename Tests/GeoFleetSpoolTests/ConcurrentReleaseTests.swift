@@ -1,11 +1,12 @@
 import GeoFleetSpool
+import GeoFleetTestSupport
 import Testing
 
 @Suite struct ConcurrentReleaseTests {
     /// Appends, releases and segment rolls interleaved; afterwards a reopen still replays exactly
     /// the unreleased records with their own payloads.
     @Test func appendsAndReleasesInterleave() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let spool = try openSpool(dir, segmentBytes: 2_000)
             let written = try await withThrowingTaskGroup(of: [UInt64: [UInt8]].self) { group in
                 for task in 0..<20 {

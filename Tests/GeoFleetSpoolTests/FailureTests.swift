@@ -1,10 +1,11 @@
+import GeoFleetTestSupport
 import Glibc
 import GeoFleetSpool
 import Testing
 
 @Suite struct FailureTests {
     @Test func failedSyncIsNotDurableAndLaterAppendsSucceed() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let path = dir + "/seg-00000000000000000001.log"
             do {
                 let spool = try openSpool(dir)

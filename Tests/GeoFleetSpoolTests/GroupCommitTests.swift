@@ -1,9 +1,10 @@
 import GeoFleetSpool
+import GeoFleetTestSupport
 import Testing
 
 @Suite struct GroupCommitTests {
     @Test func concurrentAppendsShareFsyncs() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let spool = try openSpool(dir)
             defer { spool.close() }
             let count = 200
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func throughputSmoke() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let spool = try openSpool(dir, segmentBytes: 1 << 20)
             defer { spool.close() }
             let tasks = 200

@@ -1,4 +1,5 @@
 import GeoFleetSpool
+import GeoFleetTestSupport
 import Testing
 
 @Suite struct RecoveryTests {
@@ -11,7 +12,7 @@ import Testing
     }
 
     @Test func tornTailIsTruncatedAndIntactRecordsSurvive() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             try await fill(dir, count: 5)
             let path = dir + "/" + onlySegment
             var bytes = try fileBytes(path)
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func garbageAfterLastRecordIsTruncated() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             try await fill(dir, count: 3)
             let path = dir + "/" + onlySegment
             // A half-written header (valid magic, then nothing sensible) followed by junk.
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func corruptByteInTheMiddleDropsOnlyThatRecord() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             try await fill(dir, count: 5)
             let path = dir + "/" + onlySegment
             var bytes = try fileBytes(path)
@@ -64,7 +65,7 @@ import Testing
     }
 
     @Test func corruptLengthFieldDoesNotLoseLaterRecords() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             try await fill(dir, count: 4)
             let path = dir + "/" + onlySegment
             var bytes = try fileBytes(path)
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func damageInAnOlderSegmentKeepsTheRest() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             // 2 records of 52 bytes per 110-byte segment: seg-1 (1, 2), seg-3 (3, 4), seg-5 (5).
             try await fill(dir, count: 5, segmentBytes: 110)
             #expect(try segmentFiles(dir).count == 3)

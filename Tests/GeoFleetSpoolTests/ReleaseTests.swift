@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetSpool
+import GeoFleetTestSupport
 import Testing
 
 @Suite struct ReleaseTests {
@@ -12,7 +13,7 @@ import Testing
     }
 
     @Test func releaseDeletesOldSegmentsButNeverTheActiveOne() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let spool = try openSpool(dir, segmentBytes: segmentBytes)
             defer { spool.close() }
             for i in 1...5 { _ = try await spool.append(payload(i, size: size)) }
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func releaseInsideTheActiveSegmentLowersPendingBytes() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let spool = try openSpool(dir)
             defer { spool.close() }
             for i in 1...4 { _ = try await spool.append(payload(i, size: size)) }
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func reopenAfterCommitDropsCommittedSegments() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             do {
                 let spool = try openSpool(dir, segmentBytes: segmentBytes)
                 for i in 1...4 { _ = try await spool.append(payload(i, size: size)) }
@@ -63,7 +64,7 @@ import Testing
     }
 
     @Test func sequencesNeverGoBackwards() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             do {
                 let spool = try openSpool(dir)
                 for i in 1...3 { _ = try await spool.append(payload(i)) }
@@ -92,7 +93,7 @@ import Testing
     }
 
     @Test func fullPastTheLimitAndAppendsResumeAfterRelease() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let limit = Int64(3 * recordSize(size))
             let spool = try openSpool(dir, maxPendingBytes: limit)
             defer { spool.close() }

@@ -1,9 +1,10 @@
 import GeoFleetSpool
+import GeoFleetTestSupport
 import Testing
 
 @Suite struct SpoolRoundTripTests {
     @Test func appendReopenReturnsExactPayloadsAndSequences() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let payloads = (0..<10).map { payload($0, size: $0 * 17) }  // includes an empty payload
             do {
                 let spool = try openSpool(dir)
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func batchAppendKeepsOrderInOneGroup() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let spool = try openSpool(dir, after: 41)
             defer { spool.close() }
             let batch = (0..<5).map { payload($0) }
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func closeFlushesAndLaterAppendsThrowClosed() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let spool = try openSpool(dir)
             _ = try await spool.append(payload(1))
             spool.close()
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func oversizedPayloadIsRejected() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let spool = try openSpool(dir)
             defer { spool.close() }
             do {
@@ -72,7 +73,7 @@ import Testing
     }
 
     @Test func createsMissingNestedDirectory() async throws {
-        try await withTemporaryDirectory { dir in
+        try await withTemporaryDirectory(prefix: "spool") { dir in
             let spool = try openSpool(dir + "/a/b/spool")
             defer { spool.close() }
             #expect(try await spool.append(payload(1)) == 1)

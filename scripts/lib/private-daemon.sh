@@ -1,10 +1,11 @@
+# shellcheck shell=bash
 # Sourced by the scripts that fuzz or attack a private geofleetd (api-fuzz.sh, attack.sh): a temp work
 # dir removed on exit with everything started in it, `fail`, the binaries, free ports, and the daemon
 # itself under its embedded PostgreSQL. The caller sets `tool` (its name in messages) and `secret` first,
 # and may define `daemon_extra_env` to export more GEOFLEET_* variables for the daemon.
 
-python=/usr/bin/python3
-[ -x "$python" ] || python=$(command -v python3)
+# shellcheck source-path=SCRIPTDIR source-path=SCRIPTDIR/lib source=daemon.sh
+. "$(dirname "${BASH_SOURCE[0]}")/daemon.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/geofleet-$tool-XXXXXX")
 # The embedded cluster runs as `postgres` when we are root: it must be able to reach the data dir.
@@ -12,19 +13,8 @@ chmod 0755 "$work"
 server_pid=""
 
 cleanup() {
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 1 300); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$server_pid" 2>/dev/null || true
-    fi
-    # A server that died cannot stop its cluster.
-    local pid_file=$work/data/postgres/data/postmaster.pid
-    if [ -f "$pid_file" ]; then
-        local pg_pid
-        pg_pid=$(head -1 "$pid_file")
-        kill -QUIT "$pg_pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$pg_pid" 2>/dev/null || break; sleep 0.1; done
-    fi
+    stop_daemon_process "$server_pid"
+    stop_embedded_cluster "$work/data"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -53,24 +43,7 @@ resolve_binaries() {
 # Starts geofleetd on free ports (TCP, and UDP for Teltonika) with rate limits off; sets the `*_port`
 # variables, `base` and `server_pid`, and waits for /healthz.
 start_private_daemon() {
-    read -r http_port teltonika_port gt06_port osmand_port ruptela_port < <("$python" - <<'PY'
-import socket
-held, ports = [], []
-while len(ports) < 5:
-    tcp = socket.socket()
-    tcp.bind(("127.0.0.1", 0))
-    port = tcp.getsockname()[1]
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        udp.bind(("127.0.0.1", port))
-    except OSError:
-        tcp.close()
-        continue
-    held += [tcp, udp]
-    ports.append(port)
-print(*ports)
-PY
-)
+    read -r http_port teltonika_port gt06_port osmand_port ruptela_port < <(free_ports 5)
     (
         for name in $(compgen -e | grep '^GEOFLEET_' || true); do unset "$name"; done
         # Rate limits off: these scripts send thousands of requests as few users (the limiter has its own tests).
@@ -83,12 +56,10 @@ PY
     ) >"$work/geofleetd.log" 2>&1 &
     server_pid=$!
     base=http://127.0.0.1:$http_port
-    for _ in $(seq 1 1200); do
-        kill -0 "$server_pid" 2>/dev/null || fail "geofleetd exited during start"
-        curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    fail "geofleetd did not answer /healthz within 120 s"
+    local status=0
+    wait_for_health "$server_pid" "$base/healthz" || status=$?
+    [ "$status" -ne 1 ] || fail "geofleetd exited during start"
+    [ "$status" -eq 0 ] || fail "geofleetd did not answer /healthz within 120 s"
 }
 
 # A token for `sub` with the plan (and role) given, signed with the daemon's secret.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoFleetCommandLine
 import GeoFleetRouting
 
 /// `geofleet routing build FILE.osm.pbf`: reads the extract natively and writes one contracted graph per profile.

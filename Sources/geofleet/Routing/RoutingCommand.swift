@@ -1,20 +1,12 @@
 import ArgumentParser
-import Foundation
 import GeoFleetRouting
 
-/// `geofleet routing`: build road graphs from OpenStreetMap, query them, benchmark them.
+/// `geofleet routing`: build road graphs from OpenStreetMap and query them.
 struct RoutingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "routing",
-        abstract: "Road graphs: build from an .osm.pbf, route, benchmark.",
-        subcommands: [RoutingBuildCommand.self, RoutingRouteCommand.self, RoutingBenchCommand.self])
-}
-
-/// Peak resident memory of this process, MiB.
-func peakRSSMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
+        abstract: "Road graphs: build from an .osm.pbf, route.",
+        subcommands: [RoutingBuildCommand.self, RoutingRouteCommand.self])
 }
 
 /// Parses `--profiles car,van`.
@@ -25,11 +17,4 @@ func parseProfiles(_ raw: String) throws -> [VehicleProfile] {
         }
         return profile
     }
-}
-
-/// The graph directory for `--data-dir` and an extract or graph directory argument.
-func graphDirectory(dataDir: String, extract: String) -> String {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: extract, isDirectory: &isDirectory), isDirectory.boolValue { return extract }
-    return GraphDirectory(dataDir: dataDir, extractPath: extract).path
 }

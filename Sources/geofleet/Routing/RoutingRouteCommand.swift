@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoFleetCommandLine
 import GeoFleetCore
 import GeoFleetRouting
 

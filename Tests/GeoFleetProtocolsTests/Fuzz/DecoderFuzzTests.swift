@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetFuzz
 import GeoFleetPlatform
+import GeoFleetTestSupport
 import Testing
 
 /// A short mutation-fuzz run of every decoder (the long one is `scripts/fuzz.sh`): no trap, no

@@ -57,20 +57,11 @@ struct GT06FixtureTests {
             #expect(expect.kind == "login")
             #expect(imei == expect.imei)
             #expect(zone == expect.timeZoneOffsetSeconds)
-        case .location(let fix):
-            #expect(expect.kind == "location")
-            check(fix, try #require(expect.fix))
-        case .acknowledgedLocation(let fix):
-            #expect(expect.kind == "acknowledgedLocation")
-            check(fix, try #require(expect.fix))
+        case .location, .acknowledgedLocation, .alarm:
+            try checkPosition(message, expect)
         case .heartbeat(let status):
             #expect(expect.kind == "heartbeat")
             check(status, try #require(expect.status))
-        case .alarm(let fix, let status, let alarm):
-            #expect(expect.kind == "alarm")
-            check(fix, try #require(expect.fix))
-            check(status, try #require(expect.status))
-            #expect(alarm.name == expect.alarm)
         case .timeRequest:
             #expect(expect.kind == "timeRequest")
         case .other(let number):
@@ -93,17 +84,8 @@ struct GT06FixtureTests {
             extended: fields.extended)
         let message = try GT06.decode(frame)
         switch message {
-        case .location(let fix):
-            #expect(expect.kind == "location")
-            check(fix, try #require(expect.fix))
-        case .acknowledgedLocation(let fix):
-            #expect(expect.kind == "acknowledgedLocation")
-            check(fix, try #require(expect.fix))
-        case .alarm(let fix, let status, let alarm):
-            #expect(expect.kind == "alarm")
-            check(fix, try #require(expect.fix))
-            check(status, try #require(expect.status))
-            #expect(alarm.name == expect.alarm)
+        case .location, .acknowledgedLocation, .alarm:
+            try checkPosition(message, expect)
         default:
             Issue.record("\(name): unexpected \(message)")
         }
@@ -140,6 +122,25 @@ struct GT06FixtureTests {
         #expect(abs(fix.latitude - 54.94535) < 1e-5)
         #expect(abs(fix.longitude - 24.01762) < 1e-5)
         #expect(fix.satellites == 5)
+    }
+
+    /// A location, acknowledged location or alarm against the fixture's expected kind, fix and status.
+    private func checkPosition(_ message: GT06Message, _ expect: GT06Fixture.Expect) throws {
+        switch message {
+        case .location(let fix):
+            #expect(expect.kind == "location")
+            check(fix, try #require(expect.fix))
+        case .acknowledgedLocation(let fix):
+            #expect(expect.kind == "acknowledgedLocation")
+            check(fix, try #require(expect.fix))
+        case .alarm(let fix, let status, let alarm):
+            #expect(expect.kind == "alarm")
+            check(fix, try #require(expect.fix))
+            check(status, try #require(expect.status))
+            #expect(alarm.name == expect.alarm)
+        default:
+            Issue.record("not a position message: \(message)")
+        }
     }
 
     private func check(_ fix: DeviceFix, _ expected: GT06Fixture.Fix) {

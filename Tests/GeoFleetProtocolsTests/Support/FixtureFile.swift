@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetFuzz
 import GeoFleetPlatform
+import GeoFleetTestSupport
 
 /// Decodes a JSON file under `fixtures/`; a missing or malformed fixture stops the tests with the reason.
 enum FixtureFile {
