@@ -18,10 +18,7 @@ fail() { echo "install-osrm: $*" >&2; exit 1; }
 
 # The bin dir lives inside site-packages, whose name carries the Python version: ask the venv's Python.
 bin_dir() {
-    "$venv/bin/python" - <<'PY'
-import os, osrm
-print(os.path.join(os.path.dirname(osrm.__file__), "bin"))
-PY
+    "$venv/bin/python" -c 'import os, osrm; print(os.path.join(os.path.dirname(osrm.__file__), "bin"))'
 }
 
 installed() {

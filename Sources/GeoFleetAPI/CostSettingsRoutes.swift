@@ -4,7 +4,7 @@ import GeoFleetMatching
 import Hummingbird
 
 /// `PUT /api/fleet/cost-settings` and `GET /api/fleet/cost-settings`: the carrier's running costs
-/// (the seed's CostSettings) that direction 2 prices trips with.
+/// (the marketplace's CostSettings) that the loads suggested for a vehicle are priced with.
 ///
 /// Each item is either a number in its usual unit (driver pay and insurance per hour; fuel,
 /// maintenance and tolls per km) or `{perKm, perHour}`.

@@ -4,8 +4,8 @@ import GeoFleetMatchService
 import GeoFleetMatching
 import Hummingbird
 
-/// `/api/match/*`: vehicles for a load (direction 1, or carriers in the marketplace), loads for a
-/// vehicle or the whole fleet (direction 2), feedback on suggestions, and the marketplace opt-in.
+/// `/api/match/*`: vehicles for a load (or carriers in the marketplace), loads for a
+/// vehicle or the whole fleet, feedback on suggestions, and the marketplace opt-in.
 struct MatchRoutes: Sendable {
     let deps: FleetAPIDependencies
 

@@ -1,7 +1,7 @@
 import Foundation
 import GeoFleetMatching
 
-/// Direction 1: one of the caller's vehicles for a load.
+/// One of the caller's vehicles for a load.
 public struct VehicleCandidate: Sendable, Equatable {
     public var vehicleID: UUID
     public var fits: Bool
@@ -23,7 +23,7 @@ public struct VehicleCandidate: Sendable, Equatable {
     public var straightLineKm: Double?
 }
 
-/// Direction 2: one load for one of the caller's vehicles, with its economics.
+/// One load for one of the caller's vehicles, with its economics.
 public struct CargoSuggestion: Sendable, Equatable {
     public var id: UUID
     public var vehicleID: UUID

@@ -6,7 +6,7 @@ public struct MatchConfiguration: Sendable {
     public var roadCandidates = 50
     /// Loads whose pickup is farther than this from a vehicle are not suggested to it.
     public var cargoRadiusMeters: Double = 500_000
-    /// Loads per vehicle that get road distances in direction 2 (nearest pickups first).
+    /// Loads per vehicle that get road distances when loads are suggested for a vehicle (nearest pickups first).
     public var cargoPerVehicle = 10
     /// Loading plus unloading.
     public var handlingSeconds: Double = 7200

@@ -4,7 +4,7 @@ import GeoFleetMatching
 import GeoFleetRouting
 
 extension MatchService {
-    /// Direction 2 for some of the caller's vehicles: open loads each can take, ranked by the
+    /// Loads for some of the caller's vehicles: open loads each can take, ranked by the
     /// user's score (profit per hour weighed by deadhead); best first over all the vehicles.
     public func suggestions(for entries: [VehicleCatalog.Entry], user: String, limitPerVehicle: Int, limit: Int) async -> [CargoSuggestion] {
         let started = ContinuousClock.now

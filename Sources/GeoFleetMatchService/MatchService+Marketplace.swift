@@ -15,7 +15,7 @@ extension MatchService {
     /// first. Nothing else leaves this function: no carrier id, vehicle id or position.
     ///
     /// Every distance starts from the centre of the vehicle's cell and is the heuristic road estimate
-    /// from there, so the answer cannot be bisected down to the vehicle (issue 13).
+    /// from there, so the answer cannot be bisected down to the vehicle.
     public func carriers(for cargo: Cargo, caller: String, limit: Int) async -> [CarrierMatch] {
         let now = now()
         let heuristic = RouteHeuristic()

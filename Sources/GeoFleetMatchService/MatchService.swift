@@ -11,7 +11,7 @@ import Metrics
 import Synchronization
 
 /// Cargo ↔ vehicle matching over the hot positions and the road router: which of my vehicles can
-/// take this load (direction 1), which loads suit my vehicles (direction 2), and a shipper's
+/// take this load, which loads suit my vehicles, and a shipper's
 /// privacy-preserving search across carriers.
 public final class MatchService: Sendable {
     /// What makes suggestions worth working out again (consumed by ``SuggestionFeed``).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A vehicle as stored (the seed's Vehicle model).
+/// A vehicle as stored (the marketplace's Vehicle model).
 public struct Vehicle: Sendable, Hashable {
     public var id: UUID
     /// Internal key carried by history rows.

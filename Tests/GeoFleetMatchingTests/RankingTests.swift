@@ -57,7 +57,7 @@ struct RankingTests {
         #expect(id.uuidString.dropFirst(14).first == "8")
     }
 
-    @Test("direction 1's score favours the sooner vehicle, then the fuller one, and is discounted by confidence")
+    @Test("a vehicle's score for a load favours the sooner vehicle, then the fuller one, and is discounted by confidence")
     func vehicleScore() {
         let cargo = Cargo(id: "c", pickup: GeoPoint(latitude: 0, longitude: 0), delivery: GeoPoint(latitude: 0, longitude: 1),
                           weightKg: 10_000, loadingFrom: 0, loadingTo: 1)

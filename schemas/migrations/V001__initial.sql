@@ -6,7 +6,7 @@ CREATE TYPE vehicle_type AS ENUM ('truck', 'van', 'trailer', 'flatbed', 'refrige
 CREATE TYPE vehicle_status AS ENUM ('active', 'inactive', 'maintenance');
 CREATE TYPE position_source AS ENUM ('device', 'manual');
 
--- The seed's Vehicle model. `id` is public (API); `key` is the compact internal key that
+-- The marketplace's Vehicle model. `id` is public (API); `key` is the compact internal key that
 -- history rows carry (8 bytes instead of 16 in a table of billions of rows).
 CREATE TABLE vehicles (
     id                 uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -1,4 +1,4 @@
--- Cargo ↔ vehicle matching (issue 6).
+-- Cargo ↔ vehicle matching.
 
 -- Open cargo as the marketplace syncs it (PUT/DELETE /api/cargo/{id}); loaded into memory at start.
 CREATE TABLE cargo (
@@ -18,7 +18,7 @@ CREATE TABLE cargo (
 );
 CREATE INDEX cargo_open_pickup ON cargo USING gist (pickup) WHERE status = 'open';
 
--- A carrier's cost settings (the seed's CostSettings), per km and per hour per item, as JSON.
+-- A carrier's cost settings (the marketplace's CostSettings), per km and per hour per item, as JSON.
 CREATE TABLE cost_settings (
     user_id     text PRIMARY KEY,
     settings    jsonb NOT NULL,
@@ -34,7 +34,7 @@ CREATE TABLE match_preferences (
     updated_at          timestamptz NOT NULL DEFAULT now()
 );
 
--- Every vote (the seed's AIFeedback), with the trip's numbers it was given on.
+-- Every vote (the marketplace's AIFeedback), with the trip's numbers it was given on.
 CREATE TABLE match_feedback (
     id              bigserial PRIMARY KEY,
     suggestion_id   uuid NOT NULL,

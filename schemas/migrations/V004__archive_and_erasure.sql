@@ -1,4 +1,4 @@
--- Retention and erasure (issue 7).
+-- Retention and erasure.
 -- One row per erased vehicle: no position of it with fix_time <= erased_through may exist in any
 -- store. The history writer filters pending (spooled) positions against it, spool replay skips them,
 -- and archive restore deletes them again, so an erasure survives crashes between its steps.

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// Verifies `Authorization: Bearer <JWT>` (HS256 or Clerk RS256, see ``TokenAuthority``) and requires the
-/// `pro` plan for fleet features (the seed's permission matrix); `role: service` (HS256 only) passes too.
+/// `pro` plan for fleet features (the marketplace's permission matrix); `role: service` (HS256 only) passes too.
 ///
 /// 401 `{"error": …}` with `WWW-Authenticate: Bearer` for a missing, malformed or refused token (the
 /// message says why: expired, bad signature, unknown key, ...); 403 for a valid token on the trial plan

@@ -52,10 +52,10 @@ public struct RateLimitConfiguration: Sendable {
         self.exemptRoles = exemptRoles
     }
 
-    /// The default groups. `fleetWritesPerHour`: the seed's "Fleet operations 10/hour" (POST, PUT, PATCH,
+    /// The default groups. `fleetWritesPerHour`: the marketplace's "Fleet operations 10/hour" (POST, PUT, PATCH,
     /// DELETE under `/api/fleet/`). `apiPerMinute`: every other `/api/` call (reads: vehicles, map, track,
-    /// nearby; not in the seed). `routingPerMinute`: `/api/routes/` and `/api/match/` (road routing and
-    /// matching, the expensive ones; not in the seed). 0 turns a group's limit off.
+    /// nearby; the marketplace sets no figure). `routingPerMinute`: `/api/routes/` and `/api/match/` (road routing and
+    /// matching, the expensive ones; the marketplace sets no figure). 0 turns a group's limit off.
     public init(fleetWritesPerHour: Int = 10, apiPerMinute: Int = 120, routingPerMinute: Int = 30,
                 maxTrackedUsers: Int = 100_000, exemptRoles: Set<String> = ["service"]) {
         self.init(

@@ -1,4 +1,4 @@
-/// A carrier's running costs (the seed's CostSettings), each per kilometre and per hour, so that
+/// A carrier's running costs (the marketplace's CostSettings), each per kilometre and per hour, so that
 /// fuel can be per km and driver pay per hour, or anything else a carrier counts.
 public struct CostSettings: Sendable, Equatable, Codable {
     /// One cost item: an amount per km driven plus an amount per hour worked (driving, breaks, waiting).

@@ -1,4 +1,4 @@
-/// Direction 2's numbers for one vehicle taking one load: revenue, cost, profit and profit per hour
+/// The numbers of one vehicle taking one load: revenue, cost, profit and profit per hour
 /// over deadhead + loaded distance and the whole elapsed time (breaks, waiting and handling included).
 public struct TripEconomics: Sendable, Equatable {
     public var deadheadKm: Double

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Direction 1's score (0–100) of a vehicle for a load: mostly how soon it can be at the pickup,
+/// The score (0–100) of a vehicle for a load: mostly how soon it can be at the pickup,
 /// partly how well the load fills it, discounted by confidence. Vehicles that do not fit score 0.
 public enum VehicleScore {
     /// ETA hours at which proximity has fallen to 1/e.

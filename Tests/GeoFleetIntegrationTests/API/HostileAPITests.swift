@@ -2,7 +2,7 @@ import Foundation
 import GeoFleetTestSupport
 import Testing
 
-/// The API under a hostile client (issue 13): numbers that used to trap, sockets held for free,
+/// The API under a hostile client: numbers that used to trap, sockets held for free,
 /// streams without bound or past their token, and answers that said too much.
 @Suite(.serialized) struct HostileAPITests {
     /// `resume` at the top of UInt64 trapped on `after + 1` and took the daemon down.

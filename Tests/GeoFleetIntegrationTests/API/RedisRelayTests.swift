@@ -5,7 +5,7 @@ import GeoFleetRedis
 import GeoFleetTestSupport
 import Testing
 
-/// With `GEOFLEET_REDIS_URL`, fleet events go to Redis channels named like the seed's rooms.
+/// With `GEOFLEET_REDIS_URL`, fleet events go to Redis channels named like the stream's rooms.
 @Suite(.serialized) struct RedisRelayTests {
     @Test func statusChangesArePublishedOnTheUserAndVehicleChannels() async throws {
         let redis = try RedisServerProcess()

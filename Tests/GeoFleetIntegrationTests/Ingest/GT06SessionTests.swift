@@ -52,7 +52,7 @@ import Testing
         try await harness.stop()
     }
 
-    /// Issue 13: a 0x11 GPS+LBS frame was dropped (decoded as an unknown type). Every position type Traccar
+    /// A 0x11 GPS+LBS frame was once dropped (decoded as an unknown type). Every position type Traccar
     /// answers is now answered once its fix is durable, and lands in PostGIS history.
     @Test func everyPositionTypeIsAnsweredAndStored() async throws {
         let harness = try await Self.start()

@@ -10,7 +10,7 @@ import NIOPosix
 import PostgresNIO
 import Testing
 
-/// One row PostgreSQL refuses must not stop every tenant's history (issue 13, finding 2): the writer
+/// One row PostgreSQL refuses must not stop every tenant's history: the writer
 /// halves the batch down to the refused rows, sets them aside in `position_dead_letters`, commits the
 /// rest and moves the watermark on.
 @Suite("History dead letters", .serialized)

@@ -9,7 +9,7 @@ import NIOPosix
 import PostgresNIO
 import Testing
 
-/// An acknowledged position is never lost to the queue's bookkeeping (issue 13, finding 3): a batch
+/// An acknowledged position is never lost to the queue's bookkeeping: a batch
 /// failing at shutdown stops the queue before anything later commits, and a sequence is skipped only
 /// when the spool's replay showed it does not exist.
 @Suite("History queue: failed batches and gaps", .serialized)

@@ -5,7 +5,7 @@ import NIOPosix
 import PostgresNIO
 import Testing
 
-/// `sslmode` in GEOFLEET_DATABASE_URL is honoured, with libpq's meaning (issue 13).
+/// `sslmode` in GEOFLEET_DATABASE_URL is honoured, with libpq's meaning.
 @Suite("Database TLS", .serialized)
 struct DatabaseTLSTests {
     static let log = testLogger("tls")

@@ -2,7 +2,7 @@ import GeoFleetCore
 import GeoFleetPostGIS
 import Testing
 
-/// What the COPY encoder writes for device text PostgreSQL could not hold (issue 13, finding 2).
+/// What the COPY encoder writes for device text PostgreSQL could not hold.
 @Suite("Position COPY encoder")
 struct PositionCopyEncoderTests {
     static func row(attributes: [DeviceAttribute]) -> String {

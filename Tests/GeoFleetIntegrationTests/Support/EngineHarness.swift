@@ -33,7 +33,7 @@ final class EngineHarness: Sendable {
         configuration.storage.databaseURL = database.description
         configuration.auth.secret = secret
         configuration.writer.batchDelay = .milliseconds(20)
-        // The seed's 10 fleet changes an hour would stop most tests; the limiter has its own tests.
+        // The default 10 fleet changes an hour would stop most tests; the limiter has its own tests.
         configuration.rateLimits.fleetWritesPerHour = 0
         configuration.rateLimits.apiPerMinute = 0
         tweak(&configuration)
