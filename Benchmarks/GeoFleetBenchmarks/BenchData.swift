@@ -11,8 +11,9 @@ enum BenchData {
     static let moved: [EuropeanFleet.Point] = {
         var g = SeededGenerator(seed: 4242)
         return vehicles.map {
-            EuropeanFleet.Point(latitude: $0.latitude + .random(in: -0.01...0.01, using: &g),
-                                longitude: $0.longitude + .random(in: -0.01...0.01, using: &g))
+            EuropeanFleet.Point(
+                latitude: $0.latitude + .random(in: -0.01...0.01, using: &g),
+                longitude: $0.longitude + .random(in: -0.01...0.01, using: &g))
         }
     }()
     /// Pickup points for nearest queries (seed 7).
@@ -29,7 +30,8 @@ enum BenchData {
     static func meanWithinRadius() -> Double {
         var total = 0
         for q in pickups.prefix(200) {
-            for p in vehicles where GreatCircle.distanceMeters(lat1: q.latitude, lon1: q.longitude, lat2: p.latitude, lon2: p.longitude) <= radiusMeters {
+            for p in vehicles
+            where GreatCircle.distanceMeters(lat1: q.latitude, lon1: q.longitude, lat2: p.latitude, lon2: p.longitude) <= radiusMeters {
                 total += 1
             }
         }

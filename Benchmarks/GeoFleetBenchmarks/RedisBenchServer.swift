@@ -24,13 +24,16 @@ final class RedisBenchServer: @unchecked Sendable {
         directory = dir
         port = 20_000 + Int(getpid() % 20_000)
         // ChildProcess gives it default signal handling, so SIGTERM reaches it.
-        pid = try ChildProcess.spawn("/usr/bin/redis-server", [
-            "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", dir, "--daemonize", "no", "--loglevel", "warning", "--logfile", dir + "/redis.log",
-        ], stdin: .inherit, stdout: .inherit, stderr: .inherit)
+        pid = try ChildProcess.spawn(
+            "/usr/bin/redis-server",
+            [
+                "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", dir, "--daemonize", "no", "--loglevel", "warning", "--logfile", dir + "/redis.log",
+            ], stdin: .inherit, stdout: .inherit, stderr: .inherit)
         for _ in 0..<500 {
             if let c = try? RedisConnection(host: "127.0.0.1", port: port, timeout: .milliseconds(200)),
-               (try? c.command(["PING"])) == .status("PONG") {
+                (try? c.command(["PING"])) == .status("PONG")
+            {
                 return
             }
             usleep(10_000)

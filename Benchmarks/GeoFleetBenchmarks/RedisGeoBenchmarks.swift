@@ -36,8 +36,10 @@ final class RedisGeoFixture: @unchecked Sendable {
             }
         }
         searches = BenchData.pickups.map { q in
-            ["GEOSEARCH", Self.key, "FROMLONLAT", String(q.longitude), String(q.latitude),
-             "BYRADIUS", String(Int(BenchData.radiusMeters / 1000)), "km", "ASC", "COUNT", String(BenchData.limit)]
+            [
+                "GEOSEARCH", Self.key, "FROMLONLAT", String(q.longitude), String(q.latitude),
+                "BYRADIUS", String(Int(BenchData.radiusMeters / 1000)), "km", "ASC", "COUNT", String(BenchData.limit),
+            ]
         }
         try load()
     }
@@ -76,40 +78,48 @@ func redisGeoBenchmarks() {
     }
 
     let updates = ThroughputLog("redis.geoadd")
-    Benchmark("Redis GEOADD (1k per iteration: pipeline of 10 x 100 members)", configuration: .init(
-        metrics: [.wallClock, .throughput], warmupIterations: 3, scalingFactor: .kilo,
-        maxDuration: .seconds(5), maxIterations: 1_000_000
-    ), closure: { benchmark in
-        let f = redisGeoFixture!
-        let batch = f.nextBatch.add(1, ordering: .relaxed).oldValue % f.updatePipelines.count
-        updates.measure(operations: 1000) {
-            do {
-                blackHole(try f.connection.pipeline(f.updatePipelines[batch]))
-            } catch {
-                benchmark.error("GEOADD pipeline failed: \(error)")
+    Benchmark(
+        "Redis GEOADD (1k per iteration: pipeline of 10 x 100 members)",
+        configuration: .init(
+            metrics: [.wallClock, .throughput], warmupIterations: 3, scalingFactor: .kilo,
+            maxDuration: .seconds(5), maxIterations: 1_000_000
+        ),
+        closure: { benchmark in
+            let f = redisGeoFixture!
+            let batch = f.nextBatch.add(1, ordering: .relaxed).oldValue % f.updatePipelines.count
+            updates.measure(operations: 1000) {
+                do {
+                    blackHole(try f.connection.pipeline(f.updatePipelines[batch]))
+                } catch {
+                    benchmark.error("GEOADD pipeline failed: \(error)")
+                }
             }
-        }
-    }, setup: setup, teardown: {
-        updates.report()
-        redisGeoFixture?.server.stop()
-    })
+        }, setup: setup,
+        teardown: {
+            updates.report()
+            redisGeoFixture?.server.stop()
+        })
 
     let searches = ThroughputLog("redis.geosearch10")
-    Benchmark("Redis GEOSEARCH BYRADIUS 50 km ASC COUNT 10 (1 per iteration)", configuration: .init(
-        metrics: [.wallClock, .throughput], warmupIterations: 100, scalingFactor: .one,
-        maxDuration: .seconds(5), maxIterations: 1_000_000
-    ), closure: { benchmark in
-        let f = redisGeoFixture!
-        let args = f.searches[f.nextSearch.add(1, ordering: .relaxed).oldValue % f.searches.count]
-        searches.measure(operations: 1) {
-            do {
-                blackHole(try f.connection.command(args))
-            } catch {
-                benchmark.error("GEOSEARCH failed: \(error)")
+    Benchmark(
+        "Redis GEOSEARCH BYRADIUS 50 km ASC COUNT 10 (1 per iteration)",
+        configuration: .init(
+            metrics: [.wallClock, .throughput], warmupIterations: 100, scalingFactor: .one,
+            maxDuration: .seconds(5), maxIterations: 1_000_000
+        ),
+        closure: { benchmark in
+            let f = redisGeoFixture!
+            let args = f.searches[f.nextSearch.add(1, ordering: .relaxed).oldValue % f.searches.count]
+            searches.measure(operations: 1) {
+                do {
+                    blackHole(try f.connection.command(args))
+                } catch {
+                    benchmark.error("GEOSEARCH failed: \(error)")
+                }
             }
-        }
-    }, setup: setup, teardown: {
-        searches.report()
-        redisGeoFixture?.server.stop()
-    })
+        }, setup: setup,
+        teardown: {
+            searches.report()
+            redisGeoFixture?.server.stop()
+        })
 }

@@ -29,11 +29,12 @@ enum TeltonikaFixture {
     static let packet: TeltonikaAVLPacket = {
         var records: [TeltonikaRecord] = []
         for i in 0..<recordsPerPacket {
-            records.append(TeltonikaRecord(
-                timestamp: 1_764_190_000_000 + Int64(i) * 10_000, priority: 0,
-                longitude: 26.1025 + Double(i) * 1e-4, latitude: 44.4268 + Double(i) * 5e-5,
-                altitude: 80, angle: UInt16(i * 7 % 360), satellites: 12, speed: UInt16(i % 120), eventIOID: 0,
-                io: typicalIO(i)))
+            records.append(
+                TeltonikaRecord(
+                    timestamp: 1_764_190_000_000 + Int64(i) * 10_000, priority: 0,
+                    longitude: 26.1025 + Double(i) * 1e-4, latitude: 44.4268 + Double(i) * 5e-5,
+                    altitude: 80, angle: UInt16(i * 7 % 360), satellites: 12, speed: UInt16(i % 120), eventIOID: 0,
+                    io: typicalIO(i)))
         }
         return TeltonikaAVLPacket(codec: .codec8, records: records)
     }()
@@ -48,33 +49,40 @@ enum TeltonikaFixture {
 
 func teltonikaDecodeBenchmarks() {
     let records = ThroughputLog("teltonika.records")
-    Benchmark("Teltonika decodeAVLData, Codec 8, 50 records per packet (1 packet per iteration)", configuration: .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal], warmupIterations: 100, scalingFactor: .one,
-        maxDuration: .seconds(5), maxIterations: 10_000_000
-    ), closure: { benchmark in
-        // A copy of the buffer shares storage; decoding only moves this copy's reader index.
-        var buffer = TeltonikaFixture.avlData
-        records.measure(operations: TeltonikaFixture.recordsPerPacket) {
-            do {
-                blackHole(try Teltonika.decodeAVLData(&buffer))
-            } catch {
-                benchmark.error("decode failed: \(error)")
+    Benchmark(
+        "Teltonika decodeAVLData, Codec 8, 50 records per packet (1 packet per iteration)",
+        configuration: .init(
+            metrics: [.wallClock, .throughput, .mallocCountTotal], warmupIterations: 100, scalingFactor: .one,
+            maxDuration: .seconds(5), maxIterations: 10_000_000
+        ),
+        closure: { benchmark in
+            // A copy of the buffer shares storage; decoding only moves this copy's reader index.
+            var buffer = TeltonikaFixture.avlData
+            records.measure(operations: TeltonikaFixture.recordsPerPacket) {
+                do {
+                    blackHole(try Teltonika.decodeAVLData(&buffer))
+                } catch {
+                    benchmark.error("decode failed: \(error)")
+                }
             }
-        }
-    }, setup: {
-        // Round trip once, so a broken codec cannot produce a fast but meaningless number.
-        var buffer = TeltonikaFixture.avlData
-        let decoded = try Teltonika.decodeAVLData(&buffer)
-        // Coordinates travel as 1e-7° integers, so compare them with that tolerance.
-        let same = decoded.records.count == TeltonikaFixture.recordsPerPacket && zip(decoded.records, TeltonikaFixture.packet.records).allSatisfy {
-            $0.timestamp == $1.timestamp && $0.io == $1.io && $0.speed == $1.speed
-                && abs($0.latitude - $1.latitude) < 1e-6 && abs($0.longitude - $1.longitude) < 1e-6
-        }
-        guard same, buffer.readableBytes == 0 else {
-            struct RoundTripMismatch: Error {}
-            throw RoundTripMismatch()
-        }
-    }, teardown: {
-        records.report(extra: "records/packet=\(TeltonikaFixture.recordsPerPacket) bytes/packet=\(TeltonikaFixture.avlData.readableBytes)")
-    })
+        },
+        setup: {
+            // Round trip once, so a broken codec cannot produce a fast but meaningless number.
+            var buffer = TeltonikaFixture.avlData
+            let decoded = try Teltonika.decodeAVLData(&buffer)
+            // Coordinates travel as 1e-7° integers, so compare them with that tolerance.
+            let same =
+                decoded.records.count == TeltonikaFixture.recordsPerPacket
+                && zip(decoded.records, TeltonikaFixture.packet.records).allSatisfy {
+                    $0.timestamp == $1.timestamp && $0.io == $1.io && $0.speed == $1.speed
+                        && abs($0.latitude - $1.latitude) < 1e-6 && abs($0.longitude - $1.longitude) < 1e-6
+                }
+            guard same, buffer.readableBytes == 0 else {
+                struct RoundTripMismatch: Error {}
+                throw RoundTripMismatch()
+            }
+        },
+        teardown: {
+            records.report(extra: "records/packet=\(TeltonikaFixture.recordsPerPacket) bytes/packet=\(TeltonikaFixture.avlData.readableBytes)")
+        })
 }

@@ -33,7 +33,8 @@ final class ThroughputLog: Sendable {
         let (ops, _) = totals.withLock { $0 }
         let line = "RESULT\t\(name)\t\(String(format: "%.0f", operationsPerSecond))\t\(ops)\(extra.isEmpty ? "" : "\t" + extra)\n"
         if let path = ProcessInfo.processInfo.environment["GEOFLEET_BENCH_RESULTS"],
-           let handle = FileHandle(forWritingAtPath: path) {
+            let handle = FileHandle(forWritingAtPath: path)
+        {
             handle.seekToEndOfFile()
             handle.write(Data(line.utf8))
             try? handle.close()

@@ -36,10 +36,13 @@ struct CargoBody: StrictBody {
     func validated(id: String, field prefix: String = "", now: Int64) throws -> Cargo {
         func point(_ p: Point, _ name: String) throws -> GeoPoint {
             if let address = p.address { _ = try Validate.address(address, field: "\(prefix)\(name).address") }
-            return GeoPoint(latitude: try Validate.latitude(p.lat, field: "\(prefix)\(name).lat"),
-                            longitude: try Validate.longitude(p.long, field: "\(prefix)\(name).long"))
+            return GeoPoint(
+                latitude: try Validate.latitude(p.lat, field: "\(prefix)\(name).lat"),
+                longitude: try Validate.longitude(p.long, field: "\(prefix)\(name).long"))
         }
-        guard weight.isFinite, weight > 0, weight <= 100_000 else { throw APIError.badRequest("\(prefix)weight must be more than 0 and at most 100000 kg") }
+        guard weight.isFinite, weight > 0, weight <= 100_000 else {
+            throw APIError.badRequest("\(prefix)weight must be more than 0 and at most 100000 kg")
+        }
         if let volume { _ = try Validate.capacity(volume, field: "\(prefix)volume", max: 500) }
         if let vehicleType, !Validate.vehicleTypes.contains(vehicleType) {
             throw APIError.badRequest("\(prefix)vehicleType must be one of: \(Validate.vehicleTypes.sorted().joined(separator: ", "))")

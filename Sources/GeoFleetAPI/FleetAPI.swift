@@ -34,10 +34,12 @@ public struct FleetAPIDependencies: Sendable {
     /// Live streams each user may hold open at once (`GEOFLEET_STREAMS_PER_USER`).
     public var streamSlots: StreamSlots
 
-    public init(store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
-                tokens: TokenAuthority, rateLimiter: RateLimiter, events: FleetEventHub, projection: MetricProjection?,
-                metricsText: @escaping @Sendable () -> String, now: @escaping @Sendable () -> Int64, routes: RouteService,
-                matching: MatchService, eraseHistory: HistoryEraseFunction?, streamSlots: StreamSlots) {
+    public init(
+        store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
+        tokens: TokenAuthority, rateLimiter: RateLimiter, events: FleetEventHub, projection: MetricProjection?,
+        metricsText: @escaping @Sendable () -> String, now: @escaping @Sendable () -> Int64, routes: RouteService,
+        matching: MatchService, eraseHistory: HistoryEraseFunction?, streamSlots: StreamSlots
+    ) {
         self.store = store
         self.hot = hot
         self.catalog = catalog
@@ -66,7 +68,8 @@ public enum FleetAPI {
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: deps.metricsText())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: deps.metricsText())))
         }
         let api = router.group("api")
             .add(middleware: AuthMiddleware(tokens: deps.tokens))

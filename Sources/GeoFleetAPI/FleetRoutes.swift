@@ -36,9 +36,10 @@ struct FleetRoutes: Sendable {
         }
         var manual: ManualPosition?
         if let m = body.manualPosition {
-            manual = ManualPosition(lat: try Validate.latitude(m.lat, field: "manualPosition.lat"),
-                                    long: try Validate.longitude(m.long, field: "manualPosition.long"),
-                                    address: try m.address.map { try Validate.address($0, field: "manualPosition.address") })
+            manual = ManualPosition(
+                lat: try Validate.latitude(m.lat, field: "manualPosition.lat"),
+                long: try Validate.longitude(m.long, field: "manualPosition.long"),
+                address: try m.address.map { try Validate.address($0, field: "manualPosition.address") })
         }
         let new = NewVehicle(
             userID: user.id, type: body.type, licensePlate: try Validate.plate(body.licensePlate),
@@ -57,7 +58,8 @@ struct FleetRoutes: Sendable {
         // The device may have been refused a moment ago and remembered as unknown: it works at once now.
         vehicle.gpsDeviceID.map(deps.directory.invalidate)
         if let manual {
-            try await deps.pipeline.ingestManual(vehicleKey: vehicle.key, owner: vehicle.userID, latitude: manual.lat, longitude: manual.long, fixTime: nil)
+            try await deps.pipeline.ingestManual(
+                vehicleKey: vehicle.key, owner: vehicle.userID, latitude: manual.lat, longitude: manual.long, fixTime: nil)
         }
         context.logger.info("vehicle added", metadata: ["vehicle": "\(vehicle.id.uuidString.lowercased())"])
         return EditedResponse(status: .created, response: AddResponse(vehicleId: vehicle.id.uuidString.lowercased()))

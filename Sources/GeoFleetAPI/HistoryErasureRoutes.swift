@@ -44,10 +44,13 @@ struct HistoryErasureRoutes: Sendable {
         guard let vehicle = try await deps.store.erasableVehicle(id: id, userID: user.id) else { throw APIError.notFound("vehicle not found") }
         guard let eraseHistory = deps.eraseHistory else { throw APIError(.internalServerError, "history erasure is not available") }
         let outcome = try await eraseHistory(vehicle.key, vehicle.id, user.id)
-        context.logger.info("vehicle history erased", metadata: [
-            "vehicle": "\(id.uuidString.lowercased())", "rows": "\(outcome.deletedPositions)", "archives": "\(outcome.archivesRewritten)",
-        ])
-        return Erased(deletedPositions: outcome.deletedPositions, archivesRewritten: outcome.archivesRewritten,
-                      archiveRowsRemoved: outcome.archiveRowsRemoved, archivesPending: outcome.archivesPending)
+        context.logger.info(
+            "vehicle history erased",
+            metadata: [
+                "vehicle": "\(id.uuidString.lowercased())", "rows": "\(outcome.deletedPositions)", "archives": "\(outcome.archivesRewritten)",
+            ])
+        return Erased(
+            deletedPositions: outcome.deletedPositions, archivesRewritten: outcome.archivesRewritten,
+            archiveRowsRemoved: outcome.archiveRowsRemoved, archivesPending: outcome.archivesPending)
     }
 }

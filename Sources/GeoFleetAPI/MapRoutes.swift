@@ -85,10 +85,11 @@ struct MapRoutes: Sendable {
             fixes = deps.hot.latest(owner: user.id)
         }
         fixes.sort { $0.vehicleKey < $1.vehicleKey }
-        return GPSResponse(positions: fixes.compactMap { fix in
-            guard let entry = deps.catalog.entry(key: fix.vehicleKey), entry.owner == user.id else { return nil }
-            return .init(vehicleId: entry.id.uuidString.lowercased(), fix: fix, cargoID: entry.cargoID, cargo: entry.cargo)
-        })
+        return GPSResponse(
+            positions: fixes.compactMap { fix in
+                guard let entry = deps.catalog.entry(key: fix.vehicleKey), entry.owner == user.id else { return nil }
+                return .init(vehicleId: entry.id.uuidString.lowercased(), fix: fix, cargoID: entry.cargoID, cargo: entry.cargo)
+            })
     }
 
     struct NearbyResponse: ResponseEncodable {
@@ -116,10 +117,12 @@ struct MapRoutes: Sendable {
         }
         let limit = try FleetRoutes.intParameter(q.get("limit"), name: "limit", default: 10, range: 1...500)
         let found = deps.hot.nearest(owner: user.id, latitude: lat, longitude: lon, limit: limit, maxDistanceMeters: radiusKm * 1000)
-        return NearbyResponse(vehicles: found.compactMap { item in
-            guard let entry = deps.catalog.entry(key: item.fix.vehicleKey), entry.owner == user.id else { return nil }
-            return .init(vehicleId: entry.id.uuidString.lowercased(), distanceKm: (item.distanceMeters / 10).rounded() / 100,
-                         lat: item.fix.latitude, long: item.fix.longitude, timestamp: UTCTime.iso8601(milliseconds: item.fix.fixTime))
-        })
+        return NearbyResponse(
+            vehicles: found.compactMap { item in
+                guard let entry = deps.catalog.entry(key: item.fix.vehicleKey), entry.owner == user.id else { return nil }
+                return .init(
+                    vehicleId: entry.id.uuidString.lowercased(), distanceKm: (item.distanceMeters / 10).rounded() / 100,
+                    lat: item.fix.latitude, long: item.fix.longitude, timestamp: UTCTime.iso8601(milliseconds: item.fix.fixTime))
+            })
     }
 }

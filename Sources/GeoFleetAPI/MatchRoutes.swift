@@ -79,10 +79,11 @@ struct MatchRoutes: Sendable {
     @Sendable func vehicleCargo(request: Request, context: APIRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let id = try Validate.uuid(try context.parameters.require("id"), field: "vehicle id")
-        let limit = try Self.limit(request.uri.queryParameters.get("limit").map { raw in
-            guard let n = Int(raw) else { throw APIError.badRequest("limit must be between 1 and 100") }
-            return n
-        }, default: 10, max: 100)
+        let limit = try Self.limit(
+            request.uri.queryParameters.get("limit").map { raw in
+                guard let n = Int(raw) else { throw APIError.badRequest("limit must be between 1 and 100") }
+                return n
+            }, default: 10, max: 100)
         guard let entry = deps.catalog.entries(owner: user.id).first(where: { $0.id == id }) else {
             throw APIError.notFound("vehicle not found")
         }

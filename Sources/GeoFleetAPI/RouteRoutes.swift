@@ -117,7 +117,9 @@ struct RouteRoutes: Sendable {
         if let band = estimate.errorBand {
             w.key("errorBand")
             w.beginObject()
-            for (name, range): (StaticString, ClosedRange<Double>) in [("distanceMeters", band.distanceRange), ("durationSeconds", band.durationRange)] {
+            for (name, range): (StaticString, ClosedRange<Double>) in [
+                ("distanceMeters", band.distanceRange), ("durationSeconds", band.durationRange),
+            ] {
                 w.key(name)
                 w.beginArray()
                 w.number(range.lowerBound, decimals: 1)
@@ -167,7 +169,8 @@ struct RouteRoutes: Sendable {
         }
         let limit = deps.routes.maxMatrixCells
         guard body.sources.count * body.destinations.count <= limit else {
-            throw APIError.badRequest("a matrix may hold at most \(limit) cells (sources × destinations); this one has \(body.sources.count * body.destinations.count)")
+            throw APIError.badRequest(
+                "a matrix may hold at most \(limit) cells (sources × destinations); this one has \(body.sources.count * body.destinations.count)")
         }
         let sources = try body.sources.enumerated().map { try $1.validated("sources[\($0)]") }
         let destinations = try body.destinations.enumerated().map { try $1.validated("destinations[\($0)]") }

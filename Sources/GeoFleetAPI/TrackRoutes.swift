@@ -18,7 +18,9 @@ struct TrackRoutes: Sendable {
     static let maxPageSize = 10_000
 
     struct TrackResponse: ResponseEncodable {
-        struct Point: Encodable { var lat: Double; var long: Double; var timestamp: String; var speed: Double; var heading: Double; var source: String }
+        struct Point: Encodable {
+            var lat: Double; var long: Double; var timestamp: String; var speed: Double; var heading: Double; var source: String
+        }
         struct Stop: Encodable { var lat: Double; var long: Double; var start: String; var end: String; var durationSeconds: Int }
         var vehicleId: String
         var from: String
@@ -47,7 +49,9 @@ struct TrackRoutes: Sendable {
         guard from <= to else { throw APIError.badRequest("from must not be after to") }
         let limit = try FleetRoutes.intParameter(q.get("limit"), name: "limit", default: Self.maxPageSize, range: 1...Self.maxPageSize)
         let tolerance = try q.get("simplify").map { raw -> Double in
-            guard let t = Double(raw), t.isFinite, t >= 0, t <= 10_000 else { throw APIError.badRequest("simplify must be a tolerance in metres, 0 to 10000") }
+            guard let t = Double(raw), t.isFinite, t >= 0, t <= 10_000 else {
+                throw APIError.badRequest("simplify must be a tolerance in metres, 0 to 10000")
+            }
             return t
         }
         let stopMinutes = try FleetRoutes.intParameter(q.get("stopMinutes"), name: "stopMinutes", default: 5, range: 1...1440)
@@ -83,13 +87,15 @@ struct TrackRoutes: Sendable {
             vehicleId: vehicleID, from: UTCTime.iso8601(milliseconds: from), to: UTCTime.iso8601(milliseconds: to),
             positions: kept.map { i in
                 let p = page[i]
-                return .init(lat: p.latitude, long: p.longitude, timestamp: UTCTime.iso8601(milliseconds: p.fixTime),
-                             speed: p.speedKmh, heading: p.heading, source: p.source)
+                return .init(
+                    lat: p.latitude, long: p.longitude, timestamp: UTCTime.iso8601(milliseconds: p.fixTime),
+                    speed: p.speedKmh, heading: p.heading, source: p.source)
             },
             pointCount: page.count, distanceMeters: (distance * 10).rounded() / 10,
             stops: stops.map {
-                .init(lat: $0.latitude, long: $0.longitude, start: UTCTime.iso8601(milliseconds: $0.start),
-                      end: UTCTime.iso8601(milliseconds: $0.end), durationSeconds: $0.durationSeconds)
+                .init(
+                    lat: $0.latitude, long: $0.longitude, start: UTCTime.iso8601(milliseconds: $0.start),
+                    end: UTCTime.iso8601(milliseconds: $0.end), durationSeconds: $0.durationSeconds)
             },
             simplifiedToleranceMeters: (tolerance ?? 0) > 0 ? tolerance : nil, truncated: truncated, next: nextFrom)
         return try response.response(from: request, context: context)

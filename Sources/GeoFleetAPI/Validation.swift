@@ -20,7 +20,7 @@ enum Validate {
     static func plate(_ value: String) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespaces).uppercased()
         guard (1...16).contains(trimmed.count),
-              trimmed.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == " " || $0 == "-" })
+            trimmed.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == " " || $0 == "-" })
         else { throw APIError.badRequest("licensePlate must be 1-16 letters, digits, spaces or dashes") }
         return trimmed
     }
@@ -28,7 +28,7 @@ enum Validate {
     /// A device id: an IMEI (15 digits) or another tracker id of 4-32 letters, digits, dashes or underscores.
     static func deviceID(_ value: String) throws -> String {
         guard (4...32).contains(value.count),
-              value.unicodeScalars.allSatisfy({ ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" })
+            value.unicodeScalars.allSatisfy({ ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" })
         else { throw APIError.badRequest("gpsDeviceId must be 4-32 letters, digits, dashes or underscores (an IMEI is 15 digits)") }
         return value
     }
@@ -36,7 +36,7 @@ enum Validate {
     /// User ids from tokens and ids in bodies (Clerk ids, UUIDs): printable, bounded.
     static func reference(_ value: String, field: String) throws -> String {
         guard (1...64).contains(value.count),
-              value.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_".unicodeScalars.contains($0)) })
+            value.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_".unicodeScalars.contains($0)) })
         else { throw APIError.badRequest("\(field) must be 1-64 letters, digits, dashes or underscores") }
         return value
     }

@@ -23,8 +23,9 @@ struct VehicleChangeRoutes: Sendable {
         var address: String?
 
         func validated(_ field: String) throws -> ManualPosition {
-            ManualPosition(lat: try Validate.latitude(lat, field: "\(field).lat"), long: try Validate.longitude(long, field: "\(field).long"),
-                           address: try address.map { try Validate.address($0, field: "\(field).address") })
+            ManualPosition(
+                lat: try Validate.latitude(lat, field: "\(field).lat"), long: try Validate.longitude(long, field: "\(field).long"),
+                address: try address.map { try Validate.address($0, field: "\(field).address") })
         }
     }
 
@@ -96,7 +97,9 @@ struct VehicleChangeRoutes: Sendable {
         change.gpsDeviceID = try body.gpsDeviceId.map { try $0.map { try Validate.deviceID($0) } }
         change.currentCargoID = try body.currentCargoId.map { try $0.map { try Validate.reference($0, field: "currentCargoId") } }
         change.currentCargo = try body.currentCargo.map { cargo in
-            try cargo.map { CargoAssignment(pickup: try $0.pickup.validated("currentCargo.pickup"), delivery: try $0.delivery.validated("currentCargo.delivery")) }
+            try cargo.map {
+                CargoAssignment(pickup: try $0.pickup.validated("currentCargo.pickup"), delivery: try $0.delivery.validated("currentCargo.delivery"))
+            }
         }
         if case .some(.some) = change.currentCargo, change.currentCargoID == nil {
             throw APIError.badRequest("currentCargo needs currentCargoId in the same request")
@@ -125,9 +128,11 @@ struct VehicleChangeRoutes: Sendable {
         }
         if before.status != after.status {
             deps.events.publishStatusChange(userID: user.id, vehicleID: id, from: before.status, to: after.status)
-            context.logger.info("vehicle status changed", metadata: [
-                "vehicle": "\(id.uuidString.lowercased())", "from": "\(before.status)", "to": "\(after.status)",
-            ])
+            context.logger.info(
+                "vehicle status changed",
+                metadata: [
+                    "vehicle": "\(id.uuidString.lowercased())", "from": "\(before.status)", "to": "\(after.status)",
+                ])
         }
         return Success()
     }
@@ -137,7 +142,8 @@ struct VehicleChangeRoutes: Sendable {
         let id = try Validate.uuid(try context.parameters.require("id"), field: "vehicle id")
         // Its device's open connections close first: nothing is stored for a deleted vehicle after this.
         // Only the owner's own vehicle may close connections: another tenant's id gets its 404 untouched.
-        let outcome = deps.catalog.entries(owner: user.id).contains(where: { $0.id == id })
+        let outcome =
+            deps.catalog.entries(owner: user.id).contains(where: { $0.id == id })
             ? try await deps.directory.whileChanging(vehicle: id, devices: []) { try await deps.store.deleteVehicle(id: id, userID: user.id) }
             : try await deps.store.deleteVehicle(id: id, userID: user.id)
         switch outcome {
@@ -174,8 +180,9 @@ struct VehicleChangeRoutes: Sendable {
             }
             throw APIError.badRequest("lat and long are required")
         }
-        let point = ManualPosition(lat: try Validate.latitude(lat), long: try Validate.longitude(long),
-                                   address: try body.address.map { try Validate.address($0, field: "address") })
+        let point = ManualPosition(
+            lat: try Validate.latitude(lat), long: try Validate.longitude(long),
+            address: try body.address.map { try Validate.address($0, field: "address") })
         let now = deps.now()
         var fixTime: Int64?
         if let raw = body.timestamp {
@@ -189,8 +196,9 @@ struct VehicleChangeRoutes: Sendable {
         }
         guard let vehicle = try await deps.store.vehicle(id: id, userID: user.id) else { throw APIError.notFound("vehicle not found") }
         try await deps.store.setManualPosition(vehicleKey: vehicle.key, point)
-        try await deps.pipeline.ingestManual(vehicleKey: vehicle.key, owner: vehicle.userID, latitude: point.lat, longitude: point.long,
-                                             fixTime: fixTime)
+        try await deps.pipeline.ingestManual(
+            vehicleKey: vehicle.key, owner: vehicle.userID, latitude: point.lat, longitude: point.long,
+            fixTime: fixTime)
         return Success()
     }
 }

@@ -67,18 +67,23 @@ public final class GeoFleetEngine: Sendable {
         let services = try await ServiceStage.start(
             configuration, storage: storage, live: live, ingest: ingest, listeners: listeners, portSignal: portSignal,
             metricsText: metricsText, now: now, logger: logger)
-        logger.info("engine started", metadata: [
-            "database": "\(storage.endpoint)", "replayed": "\(ingest.replayedPositions)", "vehicles": "\(live.catalog.count)",
-            "hot": "\(live.hot.count)", "teltonikaPort": "\(listeners.teltonikaTCP.port)",
-            "gt06Port": "\(listeners.gt06.port)", "ruptelaPort": "\(listeners.ruptela.port)",
-            "startup": "\(ContinuousClock.now - started)",
-        ])
-        return GeoFleetEngine(configuration: configuration, storage: storage, live: live, ingest: ingest, listeners: listeners,
-                              services: services, portSignal: portSignal, logger: logger)
+        logger.info(
+            "engine started",
+            metadata: [
+                "database": "\(storage.endpoint)", "replayed": "\(ingest.replayedPositions)", "vehicles": "\(live.catalog.count)",
+                "hot": "\(live.hot.count)", "teltonikaPort": "\(listeners.teltonikaTCP.port)",
+                "gt06Port": "\(listeners.gt06.port)", "ruptelaPort": "\(listeners.ruptela.port)",
+                "startup": "\(ContinuousClock.now - started)",
+            ])
+        return GeoFleetEngine(
+            configuration: configuration, storage: storage, live: live, ingest: ingest, listeners: listeners,
+            services: services, portSignal: portSignal, logger: logger)
     }
 
-    private init(configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, ingest: IngestStage, listeners: ListenerStage,
-                 services: ServiceStage, portSignal: PortSignal, logger: Logger) {
+    private init(
+        configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, ingest: IngestStage, listeners: ListenerStage,
+        services: ServiceStage, portSignal: PortSignal, logger: Logger
+    ) {
         self.configuration = configuration
         self.storage = storage
         self.live = live
@@ -93,24 +98,25 @@ public final class GeoFleetEngine: Sendable {
     /// stops the embedded database.
     public func run(handleSignals: Bool = false) async throws {
         // A group stops its services in reverse: the API first, the history queue last.
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: ingest.queue),
-                .init(service: storage.maintainer),
-                .init(service: services.archiveScheduler),
-                .init(service: services.erasureWatcher),
-                // Stops after every listener: matching follows positions for as long as devices can send them.
-                .init(service: services.matchingFeed),
-                .init(service: listeners.teltonikaTCP),
-                .init(service: listeners.teltonikaUDP),
-                .init(service: listeners.gt06),
-                .init(service: listeners.ruptela),
-                .init(service: listeners.osmand),
-                .init(service: services.suggestionFeed),
-                .init(service: services.application),
-            ],
-            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-            logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: ingest.queue),
+                    .init(service: storage.maintainer),
+                    .init(service: services.archiveScheduler),
+                    .init(service: services.erasureWatcher),
+                    // Stops after every listener: matching follows positions for as long as devices can send them.
+                    .init(service: services.matchingFeed),
+                    .init(service: listeners.teltonikaTCP),
+                    .init(service: listeners.teltonikaUDP),
+                    .init(service: listeners.gt06),
+                    .init(service: listeners.ruptela),
+                    .init(service: listeners.osmand),
+                    .init(service: services.suggestionFeed),
+                    .init(service: services.application),
+                ],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
         serviceGroup.withLock { $0 = group }
         defer { serviceGroup.withLock { $0 = nil } }
         do {

@@ -129,10 +129,11 @@ public enum PositionBinaryCodec {
                     attributes.append(DeviceAttribute(name, value))
                 }
             }
-            positions.append(Position(
-                vehicleKey: vehicleKey, deviceID: device < 0 ? nil : device, fixTime: fixTime, receivedTime: received,
-                latitude: lat, longitude: lon, altitude: alt, heading: heading, speedKmh: speed, satellites: sats,
-                hdop: hdop.isNaN ? nil : hdop, accuracy: accuracy.isNaN ? nil : accuracy, source: source, io: io, attributes: attributes))
+            positions.append(
+                Position(
+                    vehicleKey: vehicleKey, deviceID: device < 0 ? nil : device, fixTime: fixTime, receivedTime: received,
+                    latitude: lat, longitude: lon, altitude: alt, heading: heading, speedKmh: speed, satellites: sats,
+                    hdop: hdop.isNaN ? nil : hdop, accuracy: accuracy.isNaN ? nil : accuracy, source: source, io: io, attributes: attributes))
         }
         return positions
     }

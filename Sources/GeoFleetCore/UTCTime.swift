@@ -120,7 +120,7 @@ public enum UTCTime {
             return true
         }
         guard let year = number(4), expect(UInt8(ascii: "-")), let month = number(2), expect(UInt8(ascii: "-")),
-              let day = number(2), (1...12).contains(month), (1...31).contains(day)
+            let day = number(2), (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         if i == s.count { return milliseconds(year: year, month: month, day: day) }
         guard i < s.count, s[i] == UInt8(ascii: "T") || s[i] == UInt8(ascii: "t") || s[i] == UInt8(ascii: " ") else { return nil }

@@ -29,19 +29,22 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// Runs one input delivered in `chunks` reads (stream targets) or whole (datagram/HTTP targets).
     public func run(_ input: [UInt8], chunks: [Int]) throws(NoProgress) -> Outcome {
         switch self {
-        case .teltonikaTCP: return try stream(input, chunks, TeltonikaTCPFrameDecoder()) { decoder, buffer in
-            try decoder.next(&buffer) != .needMoreData
-        }
-        case .gt06: return try stream(input, chunks, GT06FrameDecoder()) { decoder, buffer in
-            guard let frame = try decoder.next(&buffer) else { return false }
-            _ = try? GT06.decode(frame, timeZoneOffsetSeconds: 0)
-            return true
-        }
-        case .ruptela: return try stream(input, chunks, RuptelaFrameDecoder()) { decoder, buffer in
-            guard let frame = try decoder.next(&buffer) else { return false }
-            _ = try? Ruptela.decode(frame)
-            return true
-        }
+        case .teltonikaTCP:
+            return try stream(input, chunks, TeltonikaTCPFrameDecoder()) { decoder, buffer in
+                try decoder.next(&buffer) != .needMoreData
+            }
+        case .gt06:
+            return try stream(input, chunks, GT06FrameDecoder()) { decoder, buffer in
+                guard let frame = try decoder.next(&buffer) else { return false }
+                _ = try? GT06.decode(frame, timeZoneOffsetSeconds: 0)
+                return true
+            }
+        case .ruptela:
+            return try stream(input, chunks, RuptelaFrameDecoder()) { decoder, buffer in
+                guard let frame = try decoder.next(&buffer) else { return false }
+                _ = try? Ruptela.decode(frame)
+                return true
+            }
         case .teltonikaUDP:
             return (try? Teltonika.decodeUDPDatagram(ByteBuffer(bytes: input))) == nil ? .rejected : .decoded
         case .osmand:

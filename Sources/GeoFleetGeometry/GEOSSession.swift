@@ -14,10 +14,12 @@ struct GEOSSession: ~Copyable {
     init() throws(GeometryError) {
         guard let handle = GEOS_init_r() else { throw .geometryFailed("GEOS_init_r failed") }
         let sink = Unmanaged.passRetained(GEOSMessageSink())
-        _ = GEOSContext_setErrorMessageHandler_r(handle, { message, data in
-            guard let data, let message else { return }
-            Unmanaged<GEOSMessageSink>.fromOpaque(data).takeUnretainedValue().lastMessage = String(cString: message)
-        }, sink.toOpaque())
+        _ = GEOSContext_setErrorMessageHandler_r(
+            handle,
+            { message, data in
+                guard let data, let message else { return }
+                Unmanaged<GEOSMessageSink>.fromOpaque(data).takeUnretainedValue().lastMessage = String(cString: message)
+            }, sink.toOpaque())
         self.handle = handle
         self.sink = sink
     }
@@ -42,7 +44,8 @@ struct GEOSSession: ~Copyable {
         // The LineString owns `seq` from here (on failure GEOS's ownership is unclear: leak rather than double free).
         guard let line = GEOSGeom_createLineString_r(handle, seq) else { throw failure("cannot create LineString") }
         defer { GEOSGeom_destroy_r(handle, line) }
-        let result = preserveTopology
+        let result =
+            preserveTopology
             ? GEOSTopologyPreserveSimplify_r(handle, line, tolerance)
             : GEOSSimplify_r(handle, line, tolerance)
         guard let result else { throw failure("simplification failed") }

@@ -15,7 +15,7 @@ extension OwnerGrid {
 
     func nearest(latitude: Double, longitude: Double, limit: Int, maxDistanceMeters: Double) -> [NearbyVehicle] {
         guard limit > 0, !entries.isEmpty, latitude.isFinite, longitude.isFinite, abs(latitude) <= 90,
-              maxDistanceMeters >= 0
+            maxDistanceMeters >= 0
         else { return [] }
         let maxAngle = min(Double.pi, maxDistanceMeters / GreatCircle.earthRadiusMeters)
         var search = Search(grid: self, latitude: latitude, longitude: longitude, limit: limit, maxAngle: maxAngle)
@@ -203,9 +203,12 @@ extension OwnerGrid {
                 let row = key / cols
                 var e = abs(key % cols - queryCol)
                 e = min(e, cols - e)
-                let colB = e == 0 ? 0 : GridGeometry.longitudeGapBound(
-                    latitude: latitude,
-                    deltaLonDegrees: min(180, Double(e - 1) * geometry.colWidth + min(toWest, toEast)))
+                let colB =
+                    e == 0
+                    ? 0
+                    : GridGeometry.longitudeGapBound(
+                        latitude: latitude,
+                        deltaLonDegrees: min(180, Double(e - 1) * geometry.colWidth + min(toWest, toEast)))
                 let b = max(rowBound(row - queryRow), colB)
                 if b <= collector.maxAngle { order.append((b, c)) }
             }

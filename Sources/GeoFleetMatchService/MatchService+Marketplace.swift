@@ -23,8 +23,9 @@ extension MatchService {
         let searchRadius = configuration.marketplaceRadiusMeters + 16_000
         var best: [String: (meters: Double, confidence: MatchConfidence)] = [:]
         for carrier in optedInCarriers where carrier != caller {
-            let near = hot.nearest(owner: carrier, latitude: cargo.pickup.latitude, longitude: cargo.pickup.longitude,
-                                   limit: configuration.marketplaceVehiclesPerCarrier * 4, maxDistanceMeters: searchRadius)
+            let near = hot.nearest(
+                owner: carrier, latitude: cargo.pickup.latitude, longitude: cargo.pickup.longitude,
+                limit: configuration.marketplaceVehiclesPerCarrier * 4, maxDistanceMeters: searchRadius)
             var taken = 0
             for nearby in near where taken < configuration.marketplaceVehiclesPerCarrier {
                 guard let entry = catalog.entry(key: nearby.fix.vehicleKey), entry.owner == carrier else { continue }
@@ -35,8 +36,10 @@ extension MatchService {
                 guard toPickup.distanceMeters <= configuration.marketplaceRadiusMeters else { continue }
                 taken += 1
                 let loaded = heuristic.estimate(from: cargo.pickup, to: cargo.delivery, profile: v.profile)
-                guard plan(cargo, for: v, now: now, deadheadSeconds: toPickup.durationSeconds, loadedSeconds: loaded.durationSeconds)
-                    .late.isEmpty else { continue }
+                guard
+                    plan(cargo, for: v, now: now, deadheadSeconds: toPickup.durationSeconds, loadedSeconds: loaded.durationSeconds)
+                        .late.isEmpty
+                else { continue }
                 let confidence = confidence(of: v, now: now, heuristicDistance: true)
                 if best[carrier].map({ toPickup.distanceMeters < $0.meters }) ?? true {
                     best[carrier] = (toPickup.distanceMeters, confidence)

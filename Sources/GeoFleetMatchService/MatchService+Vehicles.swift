@@ -17,8 +17,9 @@ extension MatchService {
         let entries: [VehicleCatalog.Entry]
         if catalog.count(owner: user) > configuration.candidatePool {
             // A big fleet: only its vehicles nearest the pickup (those without a position drop out).
-            let near = hot.nearest(owner: user, latitude: cargo.pickup.latitude, longitude: cargo.pickup.longitude,
-                                   limit: configuration.candidatePool, maxDistanceMeters: .infinity)
+            let near = hot.nearest(
+                owner: user, latitude: cargo.pickup.latitude, longitude: cargo.pickup.longitude,
+                limit: configuration.candidatePool, maxDistanceMeters: .infinity)
             entries = near.compactMap { catalog.entry(key: $0.fix.vehicleKey) }.filter { $0.owner == user }
         } else {
             entries = catalog.entries(owner: user)
@@ -31,16 +32,18 @@ extension MatchService {
         }
         var work = entries.map { entry -> Work in
             let v = matchVehicle(entry, now: now)
-            return Work(vehicle: v, reasons: FitCheck.staticReasons(cargo: cargo, vehicle: v),
-                        straight: v.position.map { Self.straightMeters($0, cargo.pickup) })
+            return Work(
+                vehicle: v, reasons: FitCheck.staticReasons(cargo: cargo, vehicle: v),
+                straight: v.position.map { Self.straightMeters($0, cargo.pickup) })
         }
         // Road distances for the nearest vehicles that pass the static checks, one matrix per profile.
         let roadIndexes = work.indices.filter { work[$0].reasons.isEmpty && work[$0].straight != nil }
             .sorted { (work[$0].straight!, work[$0].vehicle.key) < (work[$1].straight!, work[$1].vehicle.key) }
             .prefix(configuration.roadCandidates)
         for (profileClass, indexes) in Dictionary(grouping: roadIndexes, by: { work[$0].vehicle.profile.vehicleClass }) {
-            let answer = await routes.matrix(sources: indexes.map { work[$0].vehicle.position! }, destinations: [cargo.pickup],
-                                             profile: VehicleProfile(vehicleClass: profileClass))
+            let answer = await routes.matrix(
+                sources: indexes.map { work[$0].vehicle.position! }, destinations: [cargo.pickup],
+                profile: VehicleProfile(vehicleClass: profileClass))
             for (row, i) in indexes.enumerated() {
                 if let meters = answer.distances[row][0], let seconds = answer.durations[row][0] {
                     work[i].road = (meters, seconds, answer.source == .heuristic)
@@ -78,8 +81,9 @@ extension MatchService {
                 candidate.arrival = timing.arrival
                 candidate.distanceSource = deadhead.heuristic || (leg?.heuristic ?? false) ? "heuristic" : "road"
                 candidate.confidence = confidence(of: v, now: now, heuristicDistance: candidate.distanceSource == "heuristic")
-                candidate.score = VehicleScore.score(fits: reasons.isEmpty, toPickupSeconds: timing.toPickupSeconds, cargo: cargo,
-                                                     vehicle: v, confidence: candidate.confidence)
+                candidate.score = VehicleScore.score(
+                    fits: reasons.isEmpty, toPickupSeconds: timing.toPickupSeconds, cargo: cargo,
+                    vehicle: v, confidence: candidate.confidence)
             }
             candidate.reasons = reasons
             candidate.fits = reasons.isEmpty && deadhead != nil

@@ -42,8 +42,10 @@ public final class MatchService: Sendable {
     let matchTimer = Metrics.Timer(label: "geofleet_match_seconds", dimensions: [("kind", "cargo")])
     let fleetTimer = Metrics.Timer(label: "geofleet_match_seconds", dimensions: [("kind", "fleet")])
 
-    public init(catalog: VehicleCatalog, hot: HotPositions, routes: RouteService, store: MatchStore?,
-                configuration: MatchConfiguration = .init(), now: @escaping @Sendable () -> Int64, logger: Logger) {
+    public init(
+        catalog: VehicleCatalog, hot: HotPositions, routes: RouteService, store: MatchStore?,
+        configuration: MatchConfiguration = .init(), now: @escaping @Sendable () -> Int64, logger: Logger
+    ) {
         self.catalog = catalog
         self.hot = hot
         self.routes = routes
@@ -65,9 +67,11 @@ public final class MatchService: Sendable {
         costs.withLock { $0 = loadedCosts }
         let loadedPreferences = try await store.allPreferences()
         preferences.withLock { $0 = loadedPreferences }
-        logger.info("matching state loaded", metadata: [
-            "openCargo": "\(cargo.count)", "costSettings": "\(loadedCosts.count)", "preferences": "\(loadedPreferences.count)",
-        ])
+        logger.info(
+            "matching state loaded",
+            metadata: [
+                "openCargo": "\(cargo.count)", "costSettings": "\(loadedCosts.count)", "preferences": "\(loadedPreferences.count)",
+            ])
     }
 
     /// Stops the trigger stream (the feed's loop ends).
@@ -153,8 +157,9 @@ public final class MatchService: Sendable {
         guard let record = log.record(suggestionID), record.user == user else { throw MatchError.unknownSuggestion }
         var p = preferences(user: user)
         p.ranking.learn(up: up, deadheadShare: record.deadheadShare)
-        try await store?.recordFeedback(suggestionID: suggestionID, user: user, vehicleID: record.vehicleID, cargoID: record.cargoID,
-                                        up: up, deadheadShare: record.deadheadShare, profitPerHour: record.profitPerHour)
+        try await store?.recordFeedback(
+            suggestionID: suggestionID, user: user, vehicleID: record.vehicleID, cargoID: record.cargoID,
+            up: up, deadheadShare: record.deadheadShare, profitPerHour: record.profitPerHour)
         try await store?.savePreferences(p, user: user)
         preferences.withLock { $0[user] = p }
         return p.ranking
@@ -175,9 +180,11 @@ public final class MatchService: Sendable {
     /// `v` taking `cargo` from `now`: the timing with breaks, rests, waiting and handling, and why it
     /// is too late (empty: in time).
     func plan(_ cargo: Cargo, for v: MatchVehicle, now: Int64, deadheadSeconds: Double, loadedSeconds: Double)
-        -> (timing: FitCheck.Timing, late: [FitReason]) {
-        let timing = FitCheck.timing(cargo: cargo, now: now, deadheadSeconds: deadheadSeconds, loadedSeconds: loadedSeconds,
-                                     driver: v.driver, handlingSeconds: configuration.handlingSeconds)
+        -> (timing: FitCheck.Timing, late: [FitReason])
+    {
+        let timing = FitCheck.timing(
+            cargo: cargo, now: now, deadheadSeconds: deadheadSeconds, loadedSeconds: loadedSeconds,
+            driver: v.driver, handlingSeconds: configuration.handlingSeconds)
         return (timing, FitCheck.timingReasons(cargo: cargo, timing: timing, driver: v.driver))
     }
 

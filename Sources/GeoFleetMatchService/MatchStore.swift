@@ -20,7 +20,8 @@ public struct MatchStore: Sendable {
 
     /// Inserts or replaces a load (any status: the row keeps what the marketplace last said).
     public func upsertCargo(_ c: Cargo) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO cargo (id, shipper_id, pickup, delivery, weight_kg, volume_m3, vehicle_type,
                                loading_from, loading_to, delivery_by, total_price, status, updated_at)
             VALUES (\(c.id), \(c.shipperID),
@@ -45,24 +46,29 @@ public struct MatchStore: Sendable {
 
     /// Every open load, to rebuild the in-memory index at start.
     public func openCargo() async throws -> [Cargo] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT id, shipper_id, ST_Y(pickup::geometry), ST_X(pickup::geometry), ST_Y(delivery::geometry), ST_X(delivery::geometry),
                    weight_kg, volume_m3, vehicle_type, loading_from, loading_to, delivery_by, total_price, status, updated_at
             FROM cargo WHERE status = 'open'
             """, logger: logger)
         var out: [Cargo] = []
-        for try await r in rows.decode((String, String?, Double, Double, Double, Double, Double, Double?, String?, Date, Date, Date?, Double?, String, Date).self) {
-            out.append(Cargo(
-                id: r.0, shipperID: r.1, pickup: GeoPoint(latitude: r.2, longitude: r.3), delivery: GeoPoint(latitude: r.4, longitude: r.5),
-                weightKg: r.6, volumeM3: r.7, vehicleType: r.8, loadingFrom: Self.ms(r.9), loadingTo: Self.ms(r.10),
-                deliveryBy: r.11.map(Self.ms), totalPrice: r.12, status: r.13, updatedAt: Self.ms(r.14)))
+        for try await r in rows.decode(
+            (String, String?, Double, Double, Double, Double, Double, Double?, String?, Date, Date, Date?, Double?, String, Date).self)
+        {
+            out.append(
+                Cargo(
+                    id: r.0, shipperID: r.1, pickup: GeoPoint(latitude: r.2, longitude: r.3), delivery: GeoPoint(latitude: r.4, longitude: r.5),
+                    weightKg: r.6, volumeM3: r.7, vehicleType: r.8, loadingFrom: Self.ms(r.9), loadingTo: Self.ms(r.10),
+                    deliveryBy: r.11.map(Self.ms), totalPrice: r.12, status: r.13, updatedAt: Self.ms(r.14)))
         }
         return out
     }
 
     public func setCostSettings(_ settings: CostSettings, user: String) async throws {
         let json = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO cost_settings (user_id, settings, updated_at) VALUES (\(user), \(json)::jsonb, now())
             ON CONFLICT (user_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()
             """, logger: logger)
@@ -100,7 +106,8 @@ public struct MatchStore: Sendable {
     }
 
     public func savePreferences(_ p: Preferences, user: String) async throws {
-        try await client.query("""
+        try await client.query(
+            """
             INSERT INTO match_preferences (user_id, deadhead_penalty, feedback_count, marketplace_opt_in, updated_at)
             VALUES (\(user), \(p.ranking.deadheadPenalty), \(Int32(clamping: p.ranking.feedbackCount)), \(p.marketplaceOptIn), now())
             ON CONFLICT (user_id) DO UPDATE SET deadhead_penalty = EXCLUDED.deadhead_penalty,
@@ -109,9 +116,12 @@ public struct MatchStore: Sendable {
     }
 
     /// Stores one vote with the numbers of the trip it was about.
-    public func recordFeedback(suggestionID: UUID, user: String, vehicleID: UUID, cargoID: String, up: Bool,
-                               deadheadShare: Double, profitPerHour: Double) async throws {
-        try await client.query("""
+    public func recordFeedback(
+        suggestionID: UUID, user: String, vehicleID: UUID, cargoID: String, up: Bool,
+        deadheadShare: Double, profitPerHour: Double
+    ) async throws {
+        try await client.query(
+            """
             INSERT INTO match_feedback (suggestion_id, user_id, vehicle_id, cargo_id, feedback_type, deadhead_share, profit_per_hour)
             VALUES (\(suggestionID), \(user), \(vehicleID), \(cargoID), \(up ? "up" : "down"), \(deadheadShare), \(profitPerHour))
             """, logger: logger)

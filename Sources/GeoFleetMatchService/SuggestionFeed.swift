@@ -50,8 +50,10 @@ public final class SuggestionFeed: Service, Sendable {
             // suggestions that may change. Bounded, so that a marketplace sync of thousands of loads stays cheap.
             var near: [(key: Int64, meters: Double)] = []
             for owner in catalog.owners where events.hasListeners(userID: owner) {
-                for v in service.hot.nearest(owner: owner, latitude: cargo.pickup.latitude, longitude: cargo.pickup.longitude,
-                                             limit: Self.vehiclesPerOwner, maxDistanceMeters: Self.cargoReachMeters) {
+                for v in service.hot.nearest(
+                    owner: owner, latitude: cargo.pickup.latitude, longitude: cargo.pickup.longitude,
+                    limit: Self.vehiclesPerOwner, maxDistanceMeters: Self.cargoReachMeters)
+                {
                     near.append((v.fix.vehicleKey, v.distanceMeters))
                 }
             }

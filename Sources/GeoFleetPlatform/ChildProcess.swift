@@ -33,8 +33,9 @@ public enum ChildProcess {
     /// Starts a command and returns its pid (the caller reaps it); stdin is /dev/null, stdout and
     /// stderr go to `outputPath` (or are inherited when nil).
     public static func spawn(_ executable: String, _ arguments: [String], outputPath: String?) throws -> pid_t {
-        try spawn(executable, arguments, stdin: .devNull, stdout: outputPath.map { .file($0) } ?? .inherit,
-                  stderr: outputPath == nil ? .inherit : .sameAsStdout)
+        try spawn(
+            executable, arguments, stdin: .devNull, stdout: outputPath.map { .file($0) } ?? .inherit,
+            stderr: outputPath == nil ? .inherit : .sameAsStdout)
     }
 
     /// Where one of a child's standard streams goes.
@@ -58,8 +59,10 @@ public enum ChildProcess {
     ///
     /// The child starts with no blocked signals and default handlers: a caller's mask (NIO and the
     /// test runner block some) would otherwise make `timeout`, pg_ctl or redis-server deaf to them.
-    public static func spawn(_ executable: String, _ arguments: [String], stdin: Stream, stdout: Stream, stderr: Stream,
-                             environment: [String: String]? = nil, searchPath: Bool = false, newProcessGroup: Bool = false) throws -> pid_t {
+    public static func spawn(
+        _ executable: String, _ arguments: [String], stdin: Stream, stdout: Stream, stderr: Stream,
+        environment: [String: String]? = nil, searchPath: Bool = false, newProcessGroup: Bool = false
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

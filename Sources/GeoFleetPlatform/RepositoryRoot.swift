@@ -12,7 +12,8 @@ public enum RepositoryRoot {
             var url = candidate.deletingLastPathComponent()
             while url.path != "/" && !url.path.isEmpty {
                 if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path),
-                   FileManager.default.fileExists(atPath: url.appendingPathComponent("fixtures").path) {
+                    FileManager.default.fileExists(atPath: url.appendingPathComponent("fixtures").path)
+                {
                     return url
                 }
                 url.deleteLastPathComponent()

@@ -29,7 +29,7 @@ public struct DatabaseEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// address, check the certificate against `host`). An unknown `sslmode` is an error.
     public init(url string: String) throws {
         guard let components = URLComponents(string: string),
-              components.scheme == "postgres" || components.scheme == "postgresql"
+            components.scheme == "postgres" || components.scheme == "postgresql"
         else { throw DatabaseError.badURL(string) }
         let query = Dictionary(
             (components.queryItems ?? []).compactMap { item in item.value.map { (item.name, $0) } },
@@ -45,8 +45,9 @@ public struct DatabaseEndpoint: Sendable, Hashable, CustomStringConvertible {
         guard (1...65_535).contains(port) else { throw DatabaseError.badURL(string) }
         let modeName = query["sslmode"] ?? DatabaseTLS.Mode.prefer.rawValue
         guard let mode = DatabaseTLS.Mode(rawValue: modeName) else {
-            throw DatabaseError.tls("unknown sslmode \"\(modeName)\"; use one of "
-                + DatabaseTLS.Mode.allCases.map(\.rawValue).joined(separator: ", "))
+            throw DatabaseError.tls(
+                "unknown sslmode \"\(modeName)\"; use one of "
+                    + DatabaseTLS.Mode.allCases.map(\.rawValue).joined(separator: ", "))
         }
         if host.hasPrefix("/") {
             self.init(address: .unixSocket(path: "\(host)/.s.PGSQL.\(port)"), username: user, password: password, database: database)
@@ -70,7 +71,9 @@ public struct DatabaseEndpoint: Sendable, Hashable, CustomStringConvertible {
         case .tcp(let host, let port):
             var query: [String] = ["sslmode=\(tls.mode.rawValue)"]
             if let root = tls.rootCertificate { query.append("sslrootcert=\(root)") }
-            if let name = tls.serverName { return "postgres://\(username)@\(name):\(port)/\(database)?hostaddr=\(host)&" + query.joined(separator: "&") }
+            if let name = tls.serverName {
+                return "postgres://\(username)@\(name):\(port)/\(database)?hostaddr=\(host)&" + query.joined(separator: "&")
+            }
             return "postgres://\(username)@\(host):\(port)/\(database)?" + query.joined(separator: "&")
         case .unixSocket(let path):
             let dir = (path as NSString).deletingLastPathComponent

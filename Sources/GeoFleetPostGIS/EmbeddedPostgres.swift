@@ -55,7 +55,9 @@ public struct EmbeddedPostgres: Sendable {
         for dir in [directory, socketDirectory] {
             try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             // Clusters made by older versions had 0755 here.
-            guard chmod(dir, 0o700) == 0 else { throw DatabaseError.command("chmod 0700 \(dir)", status: errno, output: String(cString: strerror(errno))) }
+            guard chmod(dir, 0o700) == 0 else {
+                throw DatabaseError.command("chmod 0700 \(dir)", status: errno, output: String(cString: strerror(errno)))
+            }
         }
         if Self.runningAsRoot {
             try run("/bin/chown", ["postgres:postgres", directory, socketDirectory], asPostgres: false)
@@ -63,10 +65,12 @@ public struct EmbeddedPostgres: Sendable {
         }
         if !fm.fileExists(atPath: dataDirectory + "/PG_VERSION") {
             logger.info("creating PostgreSQL cluster", metadata: ["dir": "\(dataDirectory)"])
-            try run(Self.binDirectory + "/initdb", [
-                "-D", dataDirectory, "-U", Self.superuser, "--auth-local=peer", "--auth-host=scram-sha-256",
-                "--encoding=UTF8", "--locale=C.UTF-8",
-            ])
+            try run(
+                Self.binDirectory + "/initdb",
+                [
+                    "-D", dataDirectory, "-U", Self.superuser, "--auth-local=peer", "--auth-host=scram-sha-256",
+                    "--encoding=UTF8", "--locale=C.UTF-8",
+                ])
             let conf = """
 
                 # GeoFleet embedded cluster: unix socket only, reachable by its owner only.
@@ -116,13 +120,15 @@ public struct EmbeddedPostgres: Sendable {
     func writeAccessRules() throws {
         var identities = ["\(Self.osUser) \(Self.superuser)"]
         if Self.runningAsRoot { identities.append("postgres postgres") }
-        try writePrivate("""
+        try writePrivate(
+            """
             # Written by GeoFleet at every start. Unix socket only; peer authentication: the connecting
             # process's OS user must map to the role it asks for (pg_ident.conf). No trust, no TCP.
             \(extraAccessRules.map { $0 + "\n" }.joined())local all all peer map=geofleet
 
             """, to: dataDirectory + "/pg_hba.conf")
-        try writePrivate("""
+        try writePrivate(
+            """
             # Written by GeoFleet at every start: OS users allowed in, and the role each may use.
             # MAPNAME SYSTEM-USERNAME PG-USERNAME
             \(identities.map { "geofleet " + $0 }.joined(separator: "\n"))
@@ -180,7 +186,8 @@ public struct EmbeddedPostgres: Sendable {
 
     @discardableResult
     func run(_ executable: String, _ arguments: [String], asPostgres: Bool = true, quiet: Bool = false) throws -> String {
-        let command: (String, [String]) = asPostgres && Self.runningAsRoot
+        let command: (String, [String]) =
+            asPostgres && Self.runningAsRoot
             ? ("/usr/sbin/runuser", ["-u", "postgres", "--", executable] + arguments)
             : (executable, arguments)
         let result: ChildProcess.Result

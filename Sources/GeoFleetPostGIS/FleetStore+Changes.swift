@@ -44,7 +44,8 @@ extension FleetStore {
         if after.currentCargoID == nil { after.currentCargo = nil }
         let cargo: String? = try after.currentCargo.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         do {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE vehicles SET type = \(after.type)::vehicle_type, license_plate = \(after.licensePlate),
                     capacity_weight_kg = \(after.capacityWeightKg), capacity_volume_m3 = \(after.capacityVolumeM3),
                     driver_id = \(after.driverID), gps_device_id = \(after.gpsDeviceID), status = \(after.status)::vehicle_status,
@@ -85,7 +86,8 @@ extension FleetStore {
 
     /// Binds a device to a vehicle key; a device bound to another vehicle is refused.
     func bind(device: String, to key: Int64, on connection: PostgresConnection) async throws {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             INSERT INTO devices (unique_id, vehicle_key) VALUES (\(device), \(key))
             ON CONFLICT (unique_id) DO UPDATE SET vehicle_key = EXCLUDED.vehicle_key
             WHERE devices.vehicle_key IS NULL OR devices.vehicle_key = EXCLUDED.vehicle_key

@@ -14,7 +14,8 @@ public struct ErasableVehicle: Sendable, Hashable {
 extension FleetStore {
     /// The user's vehicle `id`, live or deleted; nil when it never was theirs.
     public func erasableVehicle(id: UUID, userID: String) async throws -> ErasableVehicle? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT key, id, user_id, false FROM vehicles WHERE id = \(id) AND user_id = \(userID)
             UNION ALL
             SELECT key, id, user_id, true FROM deleted_vehicles WHERE id = \(id) AND user_id = \(userID)

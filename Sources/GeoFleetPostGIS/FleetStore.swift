@@ -47,7 +47,8 @@ public struct FleetStore: Sendable {
         return try await client.withTransaction(logger: logger) { connection in
             let inserted: VehicleRow
             do {
-                let rows = try await connection.query("""
+                let rows = try await connection.query(
+                    """
                     INSERT INTO vehicles (user_id, type, license_plate, capacity_weight_kg, capacity_volume_m3,
                                           gps_device_id, manual_position, driver_id, status)
                     VALUES (\(new.userID), \(new.type)::vehicle_type, \(new.licensePlate), \(new.capacityWeightKg),
@@ -81,7 +82,11 @@ public struct FleetStore: Sendable {
     public func vehicles(
         userID: String, status: String?, search: String?, page: Int, limit: Int, order: VehicleOrder = .createdAscending
     ) async throws -> (vehicles: [Vehicle], total: Int) {
-        let pattern = search.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%" }
+        let pattern = search.map {
+            "%"
+                + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+                    of: "_", with: "\\_") + "%"
+        }
         let offset = max(0, page - 1) * limit
         let filter: PostgresQuery = """
             SELECT count(*) OVER (), \(unescaped: Self.vehicleColumns) FROM vehicles
@@ -94,13 +99,17 @@ public struct FleetStore: Sendable {
         var total = 0
         var vehicles: [Vehicle] = []
         let rows = try await client.query(filter, logger: logger)
-        for try await row in rows.decode((Int, UUID, Int64, String, String, String, Double, Double, String?, String?, String?, String, String?, String?, Date, Date).self) {
+        for try await row in rows.decode(
+            (Int, UUID, Int64, String, String, String, Double, Double, String?, String?, String?, String, String?, String?, Date, Date).self)
+        {
             total = row.0
-            vehicles.append(Self.vehicle((row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15)))
+            vehicles.append(
+                Self.vehicle((row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15)))
         }
         if vehicles.isEmpty && page > 1 {
             // Past the last page the window function sees no rows: count separately.
-            let countRows = try await client.query("""
+            let countRows = try await client.query(
+                """
                 SELECT count(*) FROM vehicles WHERE user_id = \(userID)
                   AND (\(status)::vehicle_status IS NULL OR status = \(status)::vehicle_status)
                   AND (\(pattern)::text IS NULL OR license_plate ILIKE \(pattern))
@@ -114,7 +123,8 @@ public struct FleetStore: Sendable {
     public func binding(uniqueID: String) async throws -> DeviceBinding? {
         // No stored id holds a NUL (PostgreSQL text cannot), and sending one fails the query.
         if uniqueID.unicodeScalars.contains("\u{0}") { return nil }
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT d.id, d.unique_id, v.key, v.id, v.user_id FROM devices d JOIN vehicles v ON v.key = d.vehicle_key
             WHERE d.unique_id = \(uniqueID)
             """, logger: logger)
@@ -128,9 +138,10 @@ public struct FleetStore: Sendable {
     public func autoRegister(uniqueID: String, owner: String) async throws -> DeviceBinding {
         if let existing = try await binding(uniqueID: uniqueID) { return existing }
         do {
-            _ = try await addVehicle(NewVehicle(
-                userID: owner, type: "truck", licensePlate: "IMEI-\(uniqueID)", capacityWeightKg: 0, capacityVolumeM3: 0,
-                gpsDeviceID: uniqueID))
+            _ = try await addVehicle(
+                NewVehicle(
+                    userID: owner, type: "truck", licensePlate: "IMEI-\(uniqueID)", capacityWeightKg: 0, capacityVolumeM3: 0,
+                    gpsDeviceID: uniqueID))
         } catch is FleetStoreError {
             // Another connection of the same device registered it first.
         }
@@ -142,31 +153,35 @@ public struct FleetStore: Sendable {
     public func track(vehicleKey: Int64, from: Int64, to: Int64, limit: Int) async throws -> [TrackPoint] {
         let fromDate = WallClock.date(milliseconds: from)
         let toDate = WallClock.date(milliseconds: to)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT fix_time, ST_Y(geom), ST_X(geom), speed_kmh, heading, source::text FROM positions
             WHERE vehicle_key = \(vehicleKey) AND fix_time >= \(fromDate) AND fix_time <= \(toDate)
             ORDER BY fix_time LIMIT \(limit)
             """, logger: logger)
         var points: [TrackPoint] = []
         for try await r in rows.decode((Date, Double, Double, Float, Float, String).self) {
-            points.append(TrackPoint(
-                fixTime: WallClock.milliseconds(r.0), latitude: r.1, longitude: r.2,
-                speedKmh: Double(r.3), heading: Double(r.4), source: r.5))
+            points.append(
+                TrackPoint(
+                    fixTime: WallClock.milliseconds(r.0), latitude: r.1, longitude: r.2,
+                    speedKmh: Double(r.3), heading: Double(r.4), source: r.5))
         }
         return points
     }
 
     /// Every vehicle's newest position with its owner, to rebuild the hot index at start.
     public func latestPositions() async throws -> [LatestPosition] {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT l.vehicle_key, v.user_id, l.fix_time, l.latitude, l.longitude, l.speed_kmh, l.heading, l.source::text
             FROM vehicle_latest l JOIN vehicles v ON v.key = l.vehicle_key
             """, logger: logger)
         var out: [LatestPosition] = []
         for try await r in rows.decode((Int64, String, Date, Double, Double, Float, Float, String).self) {
-            out.append(LatestPosition(
-                vehicleKey: r.0, owner: r.1, fixTime: WallClock.milliseconds(r.2),
-                latitude: r.3, longitude: r.4, speedKmh: Double(r.5), heading: Double(r.6), source: r.7))
+            out.append(
+                LatestPosition(
+                    vehicleKey: r.0, owner: r.1, fixTime: WallClock.milliseconds(r.2),
+                    latitude: r.3, longitude: r.4, speedKmh: Double(r.5), heading: Double(r.6), source: r.7))
         }
         return out
     }
@@ -175,7 +190,8 @@ public struct FleetStore: Sendable {
     /// in-memory duplicate check after a restart (a device resends what it was not acknowledged).
     public func recentFixTimes(perVehicle: Int, since: Int64) async throws -> [Int64: [Int64]] {
         let sinceDate = WallClock.date(milliseconds: since)
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT l.vehicle_key, p.fix_time FROM vehicle_latest l
             CROSS JOIN LATERAL (
                 SELECT fix_time FROM positions WHERE vehicle_key = l.vehicle_key AND fix_time >= \(sinceDate)

@@ -79,9 +79,11 @@ public actor HistoryWriter {
             return try await Deadline.race(attempt, timeout: writeTimeout)
         } catch let timeout as HistoryWriteTimeout {
             timeouts.increment()
-            logger.warning("history batch timed out; dropping its connection", metadata: [
-                "timeout": "\(writeTimeout)", "batches": "\(batches.count)",
-            ])
+            logger.warning(
+                "history batch timed out; dropping its connection",
+                metadata: [
+                    "timeout": "\(writeTimeout)", "batches": "\(batches.count)",
+                ])
             attempt.cancel()
             generation += 1
             await drop()
@@ -128,9 +130,11 @@ public actor HistoryWriter {
                     try await self.upsertLatest(part.map(\.position), on: connection)
                 }
                 for row in latestRefused {
-                    logger.error("PostgreSQL refused a vehicle's latest position", metadata: [
-                        "vehicle_key": "\(row.row.position.vehicleKey)", "sqlstate": "\(row.sqlState)", "error": "\(row.message)",
-                    ])
+                    logger.error(
+                        "PostgreSQL refused a vehicle's latest position",
+                        metadata: [
+                            "vehicle_key": "\(row.row.position.vehicleKey)", "sqlstate": "\(row.sqlState)", "error": "\(row.message)",
+                        ])
                 }
             }
             try await connection.query(
@@ -142,10 +146,12 @@ public actor HistoryWriter {
             if !refused.isEmpty {
                 deadLetters.increment(by: refused.count)
                 for row in refused {
-                    logger.error("PostgreSQL refused a position; it is in position_dead_letters and the rest of its batch committed", metadata: [
-                        "vehicle_key": "\(row.row.position.vehicleKey)", "device_id": "\(row.row.position.deviceID.map(String.init) ?? "-")",
-                        "spool_sequence": "\(row.row.sequence)", "sqlstate": "\(row.sqlState)", "error": "\(row.message)",
-                    ])
+                    logger.error(
+                        "PostgreSQL refused a position; it is in position_dead_letters and the rest of its batch committed",
+                        metadata: [
+                            "vehicle_key": "\(row.row.position.vehicleKey)", "device_id": "\(row.row.position.deviceID.map(String.init) ?? "-")",
+                            "spool_sequence": "\(row.row.sequence)", "sqlstate": "\(row.sqlState)", "error": "\(row.message)",
+                        ])
                 }
             }
             return maxSequence
@@ -252,11 +258,13 @@ public actor HistoryWriter {
             do {
                 try await PartitionMaintenance.create(start: start, scheme: scheme, on: connection, logger: logger)
                 knownPartitions.insert(start)
-            } catch where RefusedData.isRefusal(error) {
+            } catch  where RefusedData.isRefusal(error) {
                 // A time PostgreSQL cannot hold: its rows fail the COPY ("no partition") and are dead-lettered.
-                logger.error("partition refused; its positions will be dead-lettered", metadata: [
-                    "start_ms": "\(start)", "sqlstate": "\(RefusedData.sqlState(of: error) ?? "")",
-                ])
+                logger.error(
+                    "partition refused; its positions will be dead-lettered",
+                    metadata: [
+                        "start_ms": "\(start)", "sqlstate": "\(RefusedData.sqlState(of: error) ?? "")",
+                    ])
             }
         }
     }
@@ -273,7 +281,7 @@ public actor HistoryWriter {
             try await operation(rows)
             try await connection.query("RELEASE SAVEPOINT history_rows", logger: logger)
             return Array(rows)
-        } catch where RefusedData.isRefusal(error) {
+        } catch  where RefusedData.isRefusal(error) {
             // ROLLBACK TO keeps the savepoint; releasing it keeps the nesting flat for the halves.
             try await connection.query("ROLLBACK TO SAVEPOINT history_rows", logger: logger)
             try await connection.query("RELEASE SAVEPOINT history_rows", logger: logger)
@@ -294,7 +302,8 @@ public actor HistoryWriter {
             let p = row.row.position
             let record = ByteBuffer(bytes: PositionBinaryCodec.encode([p]))
             let sequence = Int64(exactly: row.row.sequence) ?? .max
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO position_dead_letters (vehicle_key, spool_sequence, fix_time_ms, record, sqlstate, error)
                 VALUES (\(p.vehicleKey), \(sequence), \(p.fixTime), \(record), \(row.sqlState), \(row.message))
                 """, logger: logger)
@@ -318,7 +327,8 @@ public actor HistoryWriter {
         let speeds = latest.map { Float($0.speedKmh) }
         let headings = latest.map { Float($0.heading) }
         let sources = latest.map(\.source.name)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO vehicle_latest AS l (vehicle_key, fix_time, latitude, longitude, speed_kmh, heading, source)
             SELECT k, t, la, lo, s, h, src::position_source
             FROM unnest(\(keys)::int8[], \(times)::timestamptz[], \(lats)::float8[], \(lons)::float8[],

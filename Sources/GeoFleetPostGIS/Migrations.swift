@@ -21,7 +21,7 @@ public enum Migrations {
     ]
 
     /// Arbitrary but fixed: two daemons starting together serialise on it.
-    static let lockID: Int64 = 0x6765_6f66_6c74  // "geoflt"
+    static let lockID: Int64 = 0x6765_6f66_6c74 // "geoflt"
 
     /// Brings the database to the newest version; returns the versions applied now.
     @discardableResult
@@ -38,7 +38,8 @@ public enum Migrations {
     }
 
     private static func apply(_ connection: PostgresConnection, logger: Logger) async throws -> [Int] {
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
             """, logger: logger)

@@ -15,7 +15,9 @@ public enum PartitionMaintenance {
     }
 
     /// Ensures partitions exist from the one holding `from` through the one holding `through`.
-    public static func ensure(from: Int64, through: Int64, scheme: PartitionScheme, on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+    public static func ensure(from: Int64, through: Int64, scheme: PartitionScheme, on connection: PostgresConnection, logger: Logger) async throws
+        -> [String]
+    {
         var names: [String] = []
         var start = scheme.start(containing: from)
         while start <= through {

@@ -18,7 +18,7 @@ enum CommandArguments {
             storage.append(contentsOf: arg.utf8)
             lengths.append(storage.count - offsets[offsets.count - 1])
         }
-        storage.append(0)  // never empty, so baseAddress is never nil
+        storage.append(0) // never empty, so baseAddress is never nil
         return storage.withUnsafeBufferPointer { bytes in
             let base = UnsafeRawPointer(bytes.baseAddress!)
             var argv: [UnsafePointer<CChar>?] = offsets.map { (base + $0).assumingMemoryBound(to: CChar.self) }

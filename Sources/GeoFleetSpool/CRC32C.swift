@@ -39,10 +39,12 @@ package enum CRC32C {
             let count = bytes.count
             // Bytes are loaded one at a time so the result does not depend on host endianness.
             while count - i >= 8 {
-                let low = UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16
+                let low =
+                    UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16
                     | UInt32(bytes[i + 3]) << 24
                 crc ^= low
-                crc = t[7 * 256 + Int(crc & 0xFF)] ^ t[6 * 256 + Int((crc >> 8) & 0xFF)]
+                crc =
+                    t[7 * 256 + Int(crc & 0xFF)] ^ t[6 * 256 + Int((crc >> 8) & 0xFF)]
                     ^ t[5 * 256 + Int((crc >> 16) & 0xFF)] ^ t[4 * 256 + Int(crc >> 24)]
                     ^ t[3 * 256 + Int(bytes[i + 4])] ^ t[2 * 256 + Int(bytes[i + 5])]
                     ^ t[1 * 256 + Int(bytes[i + 6])] ^ t[Int(bytes[i + 7])]

@@ -93,8 +93,9 @@ final class GroupCommitWriter: Sendable {
         guard let oldest else { return nil }
         let flushBytes = flushBytes
         return lock.withLock(waitingUntil: { $0.closed || $0.queuedBytes >= flushBytes }, deadline: oldest + windowNanos) { s in
-            let group = Group(appends: s.queue, active: s.active, firstSequence: s.nextSequence,
-                              injectedFailure: s.injectedSyncFailure)
+            let group = Group(
+                appends: s.queue, active: s.active, firstSequence: s.nextSequence,
+                injectedFailure: s.injectedSyncFailure)
             s.queue.removeAll(keepingCapacity: true)
             s.queuedBytes = 0
             s.injectedSyncFailure = nil
@@ -153,10 +154,12 @@ final class GroupCommitWriter: Sendable {
         metrics.groupSize.record(ledgerEntries.count)
         metrics.pendingBytes.record(pending)
         metrics.commitSeconds.recordNanoseconds(MonotonicTime.nanoseconds() - started)
-        logger.trace("spool group committed", metadata: [
-            "records": "\(ledgerEntries.count)", "bytes": "\(buffer.count)", "last_sequence": "\(lastSequence)",
-            "fsyncs": "\(fsyncs)",
-        ])
+        logger.trace(
+            "spool group committed",
+            metadata: [
+                "records": "\(ledgerEntries.count)", "bytes": "\(buffer.count)", "last_sequence": "\(lastSequence)",
+                "fsyncs": "\(fsyncs)",
+            ])
         for (append, sequences) in zip(group.appends, assigned) {
             append.continuation.resume(returning: sequences)
         }
@@ -171,9 +174,11 @@ final class GroupCommitWriter: Sendable {
         do {
             try POSIXFile.truncate(active.fd, to: active.length, path: active.path)
         } catch {
-            logger.error("spool cannot truncate failed group; rolling to a new segment", metadata: [
-                "segment": "\(active.path)", "error": "\(error)",
-            ])
+            logger.error(
+                "spool cannot truncate failed group; rolling to a new segment",
+                metadata: [
+                    "segment": "\(active.path)", "error": "\(error)",
+                ])
             active.mustRoll = true
             next = lastSequence + 1
         }
@@ -185,9 +190,11 @@ final class GroupCommitWriter: Sendable {
         }
         metrics.failedCommits.increment()
         let spoolError = error as? SpoolError ?? .io(operation: "commit", errno: EIO)
-        logger.error("spool group commit failed; appends not acknowledged", metadata: [
-            "appends": "\(group.appends.count)", "segment": "\(active.path)", "error": "\(spoolError)",
-        ])
+        logger.error(
+            "spool group commit failed; appends not acknowledged",
+            metadata: [
+                "appends": "\(group.appends.count)", "segment": "\(active.path)", "error": "\(spoolError)",
+            ])
         for append in group.appends {
             append.continuation.resume(throwing: spoolError)
         }

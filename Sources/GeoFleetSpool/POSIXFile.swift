@@ -13,7 +13,7 @@ enum POSIXFile {
     }
 
     static func close(_ fd: Int32) {
-        _ = Glibc.close(fd)  // Linux closes the fd even on EINTR; nothing useful to do on error.
+        _ = Glibc.close(fd) // Linux closes the fd even on EINTR; nothing useful to do on error.
     }
 
     /// Writes all of `bytes` at `offset`, looping over short writes.
@@ -98,7 +98,7 @@ enum POSIXFile {
             while done < size {
                 let n = retrying { Glibc.pread(fd, buffer.baseAddress! + done, size - done, off_t(done)) }
                 if n < 0 { failure = errno; break }
-                if n == 0 { break }  // shrank while reading; keep what is there
+                if n == 0 { break } // shrank while reading; keep what is there
                 done += n
             }
             initialized = done

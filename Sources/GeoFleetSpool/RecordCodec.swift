@@ -40,8 +40,8 @@ enum RecordCodec {
     /// Decodes the record at `offset`, or nil if there is none that is complete and intact.
     static func decode(_ bytes: UnsafeRawBufferPointer, at offset: Int, maxPayload: Int) -> Decoded? {
         guard bytes.count - offset >= overheadBytes,
-              bytes[offset] == magic[0], bytes[offset + 1] == magic[1],
-              bytes[offset + 2] == magic[2], bytes[offset + 3] == magic[3]
+            bytes[offset] == magic[0], bytes[offset + 1] == magic[1],
+            bytes[offset + 2] == magic[2], bytes[offset + 3] == magic[3]
         else { return nil }
         let length = Int(loadLE(UInt32.self, bytes, offset + 4))
         guard length <= maxPayload, bytes.count - offset - overheadBytes >= length else { return nil }

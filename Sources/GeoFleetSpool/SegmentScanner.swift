@@ -64,9 +64,10 @@ struct SegmentScanner {
         var candidate = offset + 1
         while bytes.count - candidate >= RecordCodec.overheadBytes {
             if bytes[candidate] == magic[0], bytes[candidate + 1] == magic[1],
-               bytes[candidate + 2] == magic[2], bytes[candidate + 3] == magic[3],
-               let record = RecordCodec.decode(bytes, at: candidate, maxPayload: maxPayload),
-               record.sequence >= minimum {
+                bytes[candidate + 2] == magic[2], bytes[candidate + 3] == magic[3],
+                let record = RecordCodec.decode(bytes, at: candidate, maxPayload: maxPayload),
+                record.sequence >= minimum
+            {
                 return candidate
             }
             candidate += 1

@@ -26,25 +26,31 @@ enum SpoolRecovery {
             if let found = result.maxSequence { maxSequence = max(maxSequence ?? 0, found) }
             if result.damagedRegions > 0 {
                 metrics.corruptRecords.increment(by: result.damagedRegions)
-                logger.error("spool segment has damaged records; skipped to the next intact record", metadata: [
-                    "segment": "\(segment.path)", "damaged_regions": "\(result.damagedRegions)",
-                ])
+                logger.error(
+                    "spool segment has damaged records; skipped to the next intact record",
+                    metadata: [
+                        "segment": "\(segment.path)", "damaged_regions": "\(result.damagedRegions)",
+                    ])
             }
             let tail = bytes.count - result.validLength
             guard tail > 0 else { continue }
             metrics.corruptRecords.increment()
             if index == segments.count - 1 {
-                logger.warning("spool segment has a torn tail (crash mid-write); truncating", metadata: [
-                    "segment": "\(segment.path)", "valid_bytes": "\(result.validLength)", "dropped_bytes": "\(tail)",
-                ])
+                logger.warning(
+                    "spool segment has a torn tail (crash mid-write); truncating",
+                    metadata: [
+                        "segment": "\(segment.path)", "valid_bytes": "\(result.validLength)", "dropped_bytes": "\(tail)",
+                    ])
                 let fd = try POSIXFile.open(segment.path, flags: O_RDWR)
                 defer { POSIXFile.close(fd) }
                 try POSIXFile.truncate(fd, to: Int64(result.validLength), path: segment.path)
                 try POSIXFile.fsync(fd, path: segment.path)
             } else {
-                logger.error("spool segment has a damaged tail; replay continues with the next segment", metadata: [
-                    "segment": "\(segment.path)", "valid_bytes": "\(result.validLength)", "damaged_bytes": "\(tail)",
-                ])
+                logger.error(
+                    "spool segment has a damaged tail; replay continues with the next segment",
+                    metadata: [
+                        "segment": "\(segment.path)", "valid_bytes": "\(result.validLength)", "damaged_bytes": "\(tail)",
+                    ])
             }
         }
 
@@ -75,10 +81,12 @@ enum SpoolRecovery {
                 logger.warning("spool cannot delete committed segment", metadata: ["error": "\(error)"])
             }
         }
-        logger.info("spool opened", metadata: [
-            "directory": "\(directory)", "segments": "\(state.segments.count)",
-            "pending_bytes": "\(state.pendingBytes)", "next_sequence": "\(next)",
-        ])
+        logger.info(
+            "spool opened",
+            metadata: [
+                "directory": "\(directory)", "segments": "\(state.segments.count)",
+                "pending_bytes": "\(state.pendingBytes)", "next_sequence": "\(next)",
+            ])
         metrics.segments.record(state.segments.count)
         metrics.pendingBytes.record(state.pendingBytes)
         return state

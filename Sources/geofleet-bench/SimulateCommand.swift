@@ -55,15 +55,17 @@ struct SimulateCommand: AsyncParsableCommand {
         let fixTimeStart = WallClock.nowMilliseconds() - 600_000
         let runStartDate = Date()
 
-        say("simulate: \(devices) devices -> \(host):\(port), \(Int(rate)) positions/s offered, \(recordsPerPacket) records/packet, "
-            + "one packet per device every \(String(format: "%.3f", intervalSeconds)) s, \(duration) s")
+        say(
+            "simulate: \(devices) devices -> \(host):\(port), \(Int(rate)) positions/s offered, \(recordsPerPacket) records/packet, "
+                + "one packet per device every \(String(format: "%.3f", intervalSeconds)) s, \(duration) s")
 
         // 1. Connect and hand-shake every device, a bounded number at a time.
         let connectStarted = ContinuousClock.now
         let channels = await connectAll(stats: stats, group: group, interval: interval, fixTimeStart: fixTimeStart)
         let connectSeconds = (ContinuousClock.now - connectStarted).seconds
-        say("connected \(channels.count)/\(devices) devices in \(String(format: "%.1f", connectSeconds)) s "
-            + "(refused \(stats.refusedDevices.value), failed \(stats.failedConnections.value))")
+        say(
+            "connected \(channels.count)/\(devices) devices in \(String(format: "%.1f", connectSeconds)) s "
+                + "(refused \(stats.refusedDevices.value), failed \(stats.failedConnections.value))")
 
         // 2. The measured run.
         let grace = TimeAmount.seconds(10)
@@ -144,9 +146,10 @@ struct SimulateCommand: AsyncParsableCommand {
                 let index = next
                 next += 1
                 tasks.addTask {
-                    await Self.connect(index: index, imei: String(imeiBase + index), transport: index >= firstUDP ? .udp : .tcp,
-                                       host: host, port: port, recordsPerPacket: k,
-                                       interval: interval, fixTimeStart: fixTimeStart, stats: stats, group: group)
+                    await Self.connect(
+                        index: index, imei: String(imeiBase + index), transport: index >= firstUDP ? .udp : .tcp,
+                        host: host, port: port, recordsPerPacket: k,
+                        interval: interval, fixTimeStart: fixTimeStart, stats: stats, group: group)
                 }
             }
             while next < min(devices, connectConcurrency) { add() }
@@ -187,9 +190,10 @@ struct SimulateCommand: AsyncParsableCommand {
                     .connectTimeout(.seconds(10))
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(SimulatedDeviceHandler(
-                                index: index, imei: imei, recordsPerPacket: recordsPerPacket, interval: interval,
-                                fixTimeStart: fixTimeStart, stats: stats, handshake: handshake))
+                            try channel.pipeline.syncOperations.addHandler(
+                                SimulatedDeviceHandler(
+                                    index: index, imei: imei, recordsPerPacket: recordsPerPacket, interval: interval,
+                                    fixTimeStart: fixTimeStart, stats: stats, handshake: handshake))
                         }
                     }
                     .connect(host: host, port: port).get()
@@ -226,10 +230,12 @@ struct SimulateCommand: AsyncParsableCommand {
             let seconds = Double((now - lastTime).nanoseconds) / 1e9
             let inFlight = stats.packetsSent.value - stats.packetsAcknowledged.value - stats.unacknowledgedPackets.value
             let h = stats.latencyMicros
-            say(String(format: "[%6.1fs] %8.0f pos/s acked  total %d  in-flight %d  p50 %.2f ms  p99 %.2f ms  late %d  unacked %d  disconnected %d",
-                       Double((now - start).nanoseconds) / 1e9, Double(positions - lastPositions) / seconds, positions, inFlight,
-                       h.quantile(0.5, of: window) / 1000, h.quantile(0.99, of: window) / 1000,
-                       stats.lateSends.value, stats.unacknowledgedPackets.value, stats.disconnectedDevices.value))
+            say(
+                String(
+                    format: "[%6.1fs] %8.0f pos/s acked  total %d  in-flight %d  p50 %.2f ms  p99 %.2f ms  late %d  unacked %d  disconnected %d",
+                    Double((now - start).nanoseconds) / 1e9, Double(positions - lastPositions) / seconds, positions, inFlight,
+                    h.quantile(0.5, of: window) / 1000, h.quantile(0.99, of: window) / 1000,
+                    stats.lateSends.value, stats.unacknowledgedPackets.value, stats.disconnectedDevices.value))
             lastPositions = positions
             lastCounts = counts
             lastTime = now

@@ -7,7 +7,8 @@ import GeoFleetPlatform
 struct EraseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "erase", abstract: "Erase a user's position history from PostGIS, the spool, the hot index and the archives.",
-        discussion: "Vehicles stay; their positions up to now are erased everywhere. A running geofleetd drops them from its hot index within seconds.")
+        discussion:
+            "Vehicles stay; their positions up to now are erased everywhere. A running geofleetd drops them from its hot index within seconds.")
 
     @Option(help: "The user (JWT sub) whose history is erased.") var user: String
     @Option(help: "Only this vehicle (UUID) of the user.") var vehicle: String?
@@ -24,7 +25,9 @@ struct EraseCommand: AsyncParsableCommand {
         ArchiveEnvironment.say("erasing \(vehicles.count) vehicle(s) of \(user)")
         let eraser = HistoryEraser(context: env.context, now: { WallClock.nowMilliseconds() })
         let result = try await eraser.erase(vehicles, subjectUser: user, requestedBy: requestedBy, channel: "cli", archiveLockWaitSeconds: 600)
-        ArchiveEnvironment.say("summary: audit=\(result.auditID) vehicles=\(vehicles.count) live_rows=\(result.liveRowsDeleted) "
-            + "archives_rewritten=\(result.archivesRewritten) archive_rows=\(result.archiveRowsRemoved) archives_pending=\(result.archivesPending)")
+        ArchiveEnvironment.say(
+            "summary: audit=\(result.auditID) vehicles=\(vehicles.count) live_rows=\(result.liveRowsDeleted) "
+                + "archives_rewritten=\(result.archivesRewritten) archive_rows=\(result.archiveRowsRemoved) archives_pending=\(result.archivesPending)"
+        )
     }
 }

@@ -42,11 +42,14 @@ struct FuzzCommand: ParsableCommand {
                 failed = true
                 continue
             }
-            let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+            let seconds =
+                Double((ContinuousClock.now - started).components.attoseconds) / 1e18
                 + Double((ContinuousClock.now - started).components.seconds)
-            print(String(format: "%@: %d inputs from %d real frames in %.1f s (%.0f/s): %d decoded, %d rejected, %d incomplete",
-                         target.rawValue, run.inputs, seeds.count, seconds, Double(run.inputs) / max(seconds, 1e-9),
-                         run.decoded, run.rejected, run.incomplete))
+            print(
+                String(
+                    format: "%@: %d inputs from %d real frames in %.1f s (%.0f/s): %d decoded, %d rejected, %d incomplete",
+                    target.rawValue, run.inputs, seeds.count, seconds, Double(run.inputs) / max(seconds, 1e-9),
+                    run.decoded, run.rejected, run.incomplete))
         }
         let rss = Int(peakRSSMiB())
         print("peak RSS \(rss) MiB (limit \(maxRssMb) MiB)")

@@ -21,11 +21,13 @@ let logger = Logger(label: "geofleetd")
 
 do {
     let configuration = try GeoFleetConfiguration.fromEnvironment()
-    let engine = try await GeoFleetEngine.start(configuration: configuration, logger: logger, metricsText: {
-        var buffer: [UInt8] = []
-        registry.emit(into: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
-    })
+    let engine = try await GeoFleetEngine.start(
+        configuration: configuration, logger: logger,
+        metricsText: {
+            var buffer: [UInt8] = []
+            registry.emit(into: &buffer)
+            return String(decoding: buffer, as: UTF8.self)
+        })
     try await engine.run(handleSignals: true)
     logger.info("geofleetd stopped")
 } catch {

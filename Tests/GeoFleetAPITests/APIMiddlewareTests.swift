@@ -16,8 +16,9 @@ struct TestAPI {
 
     init(limits: RateLimitConfiguration = RateLimitConfiguration(fleetWritesPerHour: 3, apiPerMinute: 5, routingPerMinute: 2)) async throws {
         let clock = self.clock
-        tokens = try await TokenAuthority(secret: TestKeys.secret, jwksFile: TestKeys.jwksPath,
-                                          options: .init(issuer: TestKeys.issuer, now: { clock.date }))
+        tokens = try await TokenAuthority(
+            secret: TestKeys.secret, jwksFile: TestKeys.jwksPath,
+            options: .init(issuer: TestKeys.issuer, now: { clock.date }))
         limiter = RateLimiter(configuration: limits, metricsFactory: metrics, now: { clock.elapsed })
     }
 
@@ -72,8 +73,9 @@ func text(_ response: TestResponse) -> String { String(decoding: response.body.r
     @Test func badSignatureIs401WithMessage() async throws {
         let api = try await TestAPI()
         let otherKey = try await Tokens.rs256(ClerkSessionClaims(now: api.clock.date), key: try TestKeys.otherPrivateKey(), kid: TestKeys.kid)
-        let otherSecret = try await Tokens.hs256(APIClaims(sub: "user_1", plan: "pro", role: nil, expires: api.clock.date.addingTimeInterval(60)),
-                                                 secret: TestKeys.secret + "-other")
+        let otherSecret = try await Tokens.hs256(
+            APIClaims(sub: "user_1", plan: "pro", role: nil, expires: api.clock.date.addingTimeInterval(60)),
+            secret: TestKeys.secret + "-other")
         try await api.application.test(.router) { client in
             for token in [otherKey, otherSecret] {
                 let response = try await client.execute(uri: "/api/fleet/vehicles", method: .get, headers: bearer(token))
@@ -133,7 +135,7 @@ func text(_ response: TestResponse) -> String { String(decoding: response.body.r
 
 @Suite struct RateLimitMiddlewareTests {
     @Test func nRequestsPassThenTheNextIs429UntilTheClockMoves() async throws {
-        let api = try await TestAPI()  // fleet_write: 3 per hour
+        let api = try await TestAPI() // fleet_write: 3 per hour
         let token = try await api.token("user_a")
         try await api.application.test(.router) { client in
             for remaining in [2, 1, 0] {
@@ -144,7 +146,7 @@ func text(_ response: TestResponse) -> String { String(decoding: response.body.r
             }
             let refused = try await client.execute(uri: "/api/fleet/add", method: .post, headers: bearer(token))
             #expect(refused.status == .tooManyRequests)
-            #expect(refused.headers[.retryAfter] == "1200")  // one request every 3600 / 3 s
+            #expect(refused.headers[.retryAfter] == "1200") // one request every 3600 / 3 s
             #expect(refused.headers[.rateLimitRemaining] == "0")
             #expect(errorMessage(refused)?.contains("rate limit exceeded") == true)
             // Other changes under /api/fleet/ share the group; reads are another group.
@@ -164,7 +166,7 @@ func text(_ response: TestResponse) -> String { String(decoding: response.body.r
     }
 
     @Test func twoUsersHaveIndependentBuckets() async throws {
-        let api = try await TestAPI()  // api: 5 per minute
+        let api = try await TestAPI() // api: 5 per minute
         let a = try await api.token("user_a")
         let b = try await api.clerkToken("user_2b")
         try await api.application.test(.router) { client in

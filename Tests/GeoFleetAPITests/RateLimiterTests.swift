@@ -8,12 +8,13 @@ import Testing
 
     func limiter(_ limits: [String: RateLimit], maxTrackedUsers: Int = 1000, metrics: TestMetrics = TestMetrics()) -> RateLimiter {
         let clock = self.clock
-        return RateLimiter(configuration: RateLimitConfiguration(limits: limits, maxTrackedUsers: maxTrackedUsers),
-                           metricsFactory: metrics, now: { clock.elapsed })
+        return RateLimiter(
+            configuration: RateLimitConfiguration(limits: limits, maxTrackedUsers: maxTrackedUsers),
+            metricsFactory: metrics, now: { clock.elapsed })
     }
 
     @Test func burstThenOneEveryInterval() throws {
-        let limiter = limiter(["g": .perMinute(6)])  // one every 10 s
+        let limiter = limiter(["g": .perMinute(6)]) // one every 10 s
         for remaining in (0..<6).reversed() {
             let d = try #require(limiter.check(user: "u", group: "g"))
             #expect(d.allowed && d.remaining == remaining && d.limit == .perMinute(6))
@@ -23,14 +24,14 @@ import Testing
         #expect(refused.retryAfter == .seconds(10) && refused.retryAfterSeconds == 10)
         clock.advance(.seconds(4))
         let later = try #require(limiter.check(user: "u", group: "g"))
-        #expect(!later.allowed && later.retryAfterSeconds == 6)  // refusals do not push the time further out
+        #expect(!later.allowed && later.retryAfterSeconds == 6) // refusals do not push the time further out
         clock.advance(.milliseconds(5_500))
-        #expect(limiter.check(user: "u", group: "g")?.retryAfterSeconds == 1)  // 0.5 s left: rounded up
+        #expect(limiter.check(user: "u", group: "g")?.retryAfterSeconds == 1) // 0.5 s left: rounded up
         clock.advance(.milliseconds(500))
         #expect(limiter.check(user: "u", group: "g")?.allowed == true)
         #expect(limiter.check(user: "u", group: "g")?.allowed == false)
         clock.advance(.seconds(60))
-        for _ in 0..<6 { #expect(limiter.check(user: "u", group: "g")?.allowed == true) }  // refilled, never above the limit
+        for _ in 0..<6 { #expect(limiter.check(user: "u", group: "g")?.allowed == true) } // refilled, never above the limit
         #expect(limiter.check(user: "u", group: "g")?.allowed == false)
     }
 
@@ -73,10 +74,10 @@ import Testing
     @Test func idleUsersAreForgottenBeforeBusyOnes() {
         let limiter = limiter(["g": .perMinute(10)], maxTrackedUsers: 8)
         for _ in 0..<10 { _ = limiter.check(user: "busy", group: "g") }
-        clock.advance(.seconds(30))  // busy still needs 30 s to refill; nobody else is idle yet
+        clock.advance(.seconds(30)) // busy still needs 30 s to refill; nobody else is idle yet
         for i in 0..<7 { _ = limiter.check(user: "idle_\(i)", group: "g") }
         #expect(limiter.trackedUsers == 8)
-        clock.advance(.seconds(7))  // the idle ones have refilled (one request = 6 s), busy has not
+        clock.advance(.seconds(7)) // the idle ones have refilled (one request = 6 s), busy has not
         _ = limiter.check(user: "new", group: "g")
         #expect(limiter.trackedUsers == 2)
         // busy was kept: at 37 s its next request leaves 5, where a forgotten (fresh) user would have 9.
@@ -84,11 +85,11 @@ import Testing
     }
 
     @Test func idleUsersAreSweptPeriodically() {
-        let limiter = limiter(["g": .perMinute(10)], maxTrackedUsers: 100_000)  // sharded
+        let limiter = limiter(["g": .perMinute(10)], maxTrackedUsers: 100_000) // sharded
         for i in 0..<1000 { _ = limiter.check(user: "u\(i)", group: "g") }
         #expect(limiter.trackedUsers == 1000)
         clock.advance(.seconds(61))
-        for i in 0..<200 { _ = limiter.check(user: "again\(i)", group: "g") }  // each touched shard sweeps itself
+        for i in 0..<200 { _ = limiter.check(user: "again\(i)", group: "g") } // each touched shard sweeps itself
         #expect(limiter.trackedUsers < 400)
         #expect(limiter.sweep() + limiter.trackedUsers <= 400)
     }

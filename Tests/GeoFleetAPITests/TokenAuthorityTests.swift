@@ -45,7 +45,8 @@ import Testing
 
     @Test func aClerkTokenCannotClaimTheServiceRole() async throws {
         let tokens = try await authority()
-        let token = try await Tokens.rs256(ClerkSessionClaims(plan: "trial", role: "service", now: clock.date), key: try TestKeys.privateKey(), kid: TestKeys.kid)
+        let token = try await Tokens.rs256(
+            ClerkSessionClaims(plan: "trial", role: "service", now: clock.date), key: try TestKeys.privateKey(), kid: TestKeys.kid)
         #expect(try await tokens.verify(token).role == nil)
         let own = try await tokens.sign(sub: "marketplace", plan: "pro", role: "service")
         #expect(try await tokens.verify(own).role == "service")
@@ -80,9 +81,9 @@ import Testing
         let key = try TestKeys.privateKey()
         let token = try await Tokens.rs256(ClerkSessionClaims(now: clock.date, lifetime: 60), key: key, kid: TestKeys.kid)
         clock.advance(.seconds(64))
-        #expect(await rejection(token, by: tokens) == nil)  // 4 s past exp: within the leeway
+        #expect(await rejection(token, by: tokens) == nil) // 4 s past exp: within the leeway
         clock.advance(.seconds(2))
-        #expect(await rejection(token, by: tokens) == .expired)  // 6 s past exp
+        #expect(await rejection(token, by: tokens) == .expired) // 6 s past exp
     }
 
     @Test func refusesANotYetValidToken() async throws {
@@ -95,7 +96,7 @@ import Testing
         #expect(await rejection(try await Tokens.rs256(claims, key: key, kid: TestKeys.kid), by: tokens) == nil)
         var future = ClerkSessionClaims(now: clock.date.addingTimeInterval(30))
         future.nbf = Int(clock.date.timeIntervalSince1970)
-        #expect(await rejection(try await Tokens.rs256(future, key: key, kid: TestKeys.kid), by: tokens) == .notYetValid)  // iat 30 s ahead
+        #expect(await rejection(try await Tokens.rs256(future, key: key, kid: TestKeys.kid), by: tokens) == .notYetValid) // iat 30 s ahead
     }
 
     @Test func refusesAlgNone() async throws {
@@ -167,8 +168,9 @@ import Testing
         #expect(claims.sub.value == "user_1" && claims.plan == "pro" && claims.iss == nil)
         let rs = try await Tokens.rs256(ClerkSessionClaims(now: Date()), key: try TestKeys.privateKey(), kid: TestKeys.kid)
         #expect(await rejection(rs, by: tokens) == .unsupportedAlgorithm("RS256"))
-        let wrongSecret = try await Tokens.hs256(APIClaims(sub: "user_1", plan: "pro", role: nil, expires: Date().addingTimeInterval(60)),
-                                                 secret: TestKeys.secret + "x")
+        let wrongSecret = try await Tokens.hs256(
+            APIClaims(sub: "user_1", plan: "pro", role: nil, expires: Date().addingTimeInterval(60)),
+            secret: TestKeys.secret + "x")
         #expect(await rejection(wrongSecret, by: tokens) == .badSignature)
     }
 

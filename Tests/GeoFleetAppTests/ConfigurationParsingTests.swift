@@ -38,8 +38,10 @@ import Testing
         ("GEOFLEET_HTTP_PORT", "70000", #"GEOFLEET_HTTP_PORT: expected an integer from 0 to 65535, got "70000""#),
         ("GEOFLEET_AUTO_REGISTER", "yes", #"GEOFLEET_AUTO_REGISTER: expected true or false, got "yes""#),
         ("GEOFLEET_ROUTING_EXTERNAL_KIND", "graphhopper", #"GEOFLEET_ROUTING_EXTERNAL_KIND: expected one of osrm, valhalla, got "graphhopper""#),
-        ("GEOFLEET_ROUTING_PROFILES", "car,bike",
-         #"GEOFLEET_ROUTING_PROFILES: expected a comma-separated list of car, van, rigid, articulated (bike is none of them), got "car,bike""#),
+        (
+            "GEOFLEET_ROUTING_PROFILES", "car,bike",
+            #"GEOFLEET_ROUTING_PROFILES: expected a comma-separated list of car, van, rigid, articulated (bike is none of them), got "car,bike""#
+        ),
     ])
     func aBadValueNamesTheVariableAndWhatItExpects(variable: String, value: String, message: String) {
         #expect {

@@ -41,7 +41,10 @@ struct JSONWriterTests {
     func nul() {
         #expect(JSONWriter.quoted("a\u{0}b") == #""a\u0000b""#)
         #expect(JSONWriter.quoted("a\u{0}b", replacingNUL: true) == "\"a\u{FFFD}b\"")
-        #expect(written { $0.key(escaping: "k\u{0}\"", replacingNUL: true); $0.null() } == "\"k\u{FFFD}\\\"\":null")
+        #expect(
+            written {
+                $0.key(escaping: "k\u{0}\"", replacingNUL: true); $0.null()
+            } == "\"k\u{FFFD}\\\"\":null")
     }
 
     @Test("integers, from the smallest to the largest")
@@ -154,8 +157,14 @@ struct JSONWriterTests {
             w.endObject()
         }
         #expect(text == #"{"a":[1,[],{},false],"b":{"c":null,"d":{"x":[1,2]}},"e":"f"}"#)
-        #expect(written { $0.beginArray(); $0.bool(true); $0.number(2.5); $0.endArray() } == "[true,2.5]")
-        #expect(written { $0.number(1); $0.number(2) } == "1,2")
+        #expect(
+            written {
+                $0.beginArray(); $0.bool(true); $0.number(2.5); $0.endArray()
+            } == "[true,2.5]")
+        #expect(
+            written {
+                $0.number(1); $0.number(2)
+            } == "1,2")
     }
 
     @Test("device attributes: named first, NUL replaced, then AVL ids")
@@ -166,8 +175,9 @@ struct JSONWriterTests {
             DeviceAttribute("inf", .double(.infinity)),
         ]
         let io = [IOElement(id: 239, value: .unsigned(1, width: 1)), IOElement(id: 385, value: .bytes([0x01, 0xAB]))]
-        #expect(AttributesJSON.object(io: io, named: named)
-            == "{\"gsm\":-4,\"ok\":true,\"v\":12.5,\"n\u{FFFD}\":\"x\u{FFFD}\\\"\",\"inf\":null,\"239\":1,\"385\":\"01ab\"}")
+        #expect(
+            AttributesJSON.object(io: io, named: named)
+                == "{\"gsm\":-4,\"ok\":true,\"v\":12.5,\"n\u{FFFD}\":\"x\u{FFFD}\\\"\",\"inf\":null,\"239\":1,\"385\":\"01ab\"}")
         #expect(AttributesJSON.object(io: [], named: []) == "{}")
     }
 }

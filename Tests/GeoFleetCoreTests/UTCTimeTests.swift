@@ -33,10 +33,11 @@ struct PositionBinaryCodecTests {
     @Test("positions survive encode/decode exactly, optional fields and IO included")
     func roundTrip() throws {
         let positions = [
-            Position(vehicleKey: 7, deviceID: 3, fixTime: 1_546_604_839_000, receivedTime: 1_546_604_840_000,
-                     latitude: 48.1523066, longitude: 16.3745183, altitude: 190, heading: 198, speedKmh: 83, satellites: 15,
-                     hdop: 0.9, accuracy: nil, source: .device,
-                     io: [IOElement(id: 66, value: .unsigned(0x3799, width: 2)), IOElement(id: 256, value: .bytes(Array("WVWZZZ".utf8)))]),
+            Position(
+                vehicleKey: 7, deviceID: 3, fixTime: 1_546_604_839_000, receivedTime: 1_546_604_840_000,
+                latitude: 48.1523066, longitude: 16.3745183, altitude: 190, heading: 198, speedKmh: 83, satellites: 15,
+                hdop: 0.9, accuracy: nil, source: .device,
+                io: [IOElement(id: 66, value: .unsigned(0x3799, width: 2)), IOElement(id: 256, value: .bytes(Array("WVWZZZ".utf8)))]),
             Position(vehicleKey: 8, deviceID: nil, fixTime: 1, receivedTime: 2, latitude: -33.4, longitude: -70.6, source: .manual),
         ]
         #expect(try PositionBinaryCodec.decode(PositionBinaryCodec.encode(positions)) == positions)

@@ -7,9 +7,9 @@ import Testing
     func referencePoints() throws {
         let projection = try MetricProjection()
         let out = try projection.forward([
-            (latitude: 52, longitude: 10),  // false origin: E 4 321 000, N 3 210 000
+            (latitude: 52, longitude: 10), // false origin: E 4 321 000, N 3 210 000
             (latitude: 45, longitude: 25),
-            (latitude: 44.4268, longitude: 26.1025),  // Bucharest
+            (latitude: 44.4268, longitude: 26.1025), // Bucharest
         ])
         let expected: [(x: Double, y: Double)] = [
             (4_321_000, 3_210_000),

@@ -22,7 +22,7 @@ import Testing
     func threeLegs() {
         let lons = [0.0, 1.0, 3.0, 2.5]
         let track = lons.enumerated().map { TrackPoint(time: t0 + Int64($0.offset) * 60_000, latitude: 0, longitude: $0.element) }
-        let degree = 2 * Double.pi * GreatCircle.earthRadiusMeters / 360  // 111 195.08 m
+        let degree = 2 * Double.pi * GreatCircle.earthRadiusMeters / 360 // 111 195.08 m
         #expect(abs(TrackAnalysis.distanceMetres(track) - 3.5 * degree) < 0.01)
         #expect(abs(TrackAnalysis.distanceMetres(track) - 389_182.8) < 1)
     }
@@ -31,11 +31,11 @@ import Testing
     func driveParkDrive() -> (points: [TrackPoint], parkStart: Int64) {
         var g = SeededGenerator(seed: 3)
         var points: [TrackPoint] = []
-        let step = 50.0 / 3.6 * 10  // 138.9 m
-        for i in 0..<60 {  // t = 0 … 590 s, ends 139 m before the parking place
+        let step = 50.0 / 3.6 * 10 // 138.9 m
+        for i in 0..<60 { // t = 0 … 590 s, ends 139 m before the parking place
             points.append(frame.point(east: 5000 - Double(60 - i) * step, north: 0, time: t0 + Int64(i) * 10_000, speed: 50))
         }
-        for i in 60...180 {  // t = 600 … 1800 s: 121 fixes
+        for i in 60...180 { // t = 600 … 1800 s: 121 fixes
             let r = Double.random(in: 0...14, using: &g), a = Double.random(in: 0..<(2 * .pi), using: &g)
             points.append(frame.point(east: 5000 + r * cos(a), north: r * sin(a), time: t0 + Int64(i) * 10_000))
         }
@@ -68,7 +68,7 @@ import Testing
     func sleepingDevice() {
         var points = (0..<10).map { frame.point(east: Double($0) * 150, north: 0, time: t0 + Int64($0) * 10_000, speed: 54) }
         let asleep = t0 + 90_000
-        points.append(frame.point(east: 1_358, north: 6, time: asleep + 7_200_000))  // 10 m from the last fix
+        points.append(frame.point(east: 1_358, north: 6, time: asleep + 7_200_000)) // 10 m from the last fix
         points += (1..<10).map { frame.point(east: 1_350, north: Double($0) * 150, time: asleep + 7_200_000 + Int64($0) * 10_000) }
         let stops = TrackAnalysis.stops(points, minDwellSeconds: 300, radiusMetres: 50)
         #expect(stops.count == 1)
@@ -77,7 +77,7 @@ import Testing
         #expect(stops.first?.pointCount == 2)
 
         var far = points
-        far[10] = frame.point(east: 1_850, north: 0, time: asleep + 7_200_000)  // 500 m away: it drove meanwhile
+        far[10] = frame.point(east: 1_850, north: 0, time: asleep + 7_200_000) // 500 m away: it drove meanwhile
         #expect(TrackAnalysis.stops(far, minDwellSeconds: 300, radiusMetres: 50).isEmpty)
     }
 

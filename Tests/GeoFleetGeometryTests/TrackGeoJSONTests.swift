@@ -18,7 +18,7 @@ import Testing
         let stop = TrackStop(latitude: 44.44, longitude: 26.13, start: t0 + 120_000, end: t0 + 1_320_000, durationSeconds: 1_200, pointCount: 9)
         let id = "veh \"7\"\\\n\u{01}é"
         let json = TrackGeoJSON.featureCollection(vehicleId: id, points: points, stops: [stop], distanceMetres: 2_345.678)
-        #expect(json.contains("[26.1234568,44.43]"))  // [lon, lat], 7 decimals
+        #expect(json.contains("[26.1234568,44.43]")) // [lon, lat], 7 decimals
 
         let root = try parse(json)
         #expect(root["type"] as? String == "FeatureCollection")

@@ -55,7 +55,7 @@ import Testing
         let simplified = try TrackSimplifier.simplify(
             points, toleranceMetres: 50, projection: projection, preserveTopology: preserveTopology)
         #expect(simplified.count == 9)
-        #expect(simplified == corners.map { points[$0] })  // original timestamps, speeds and headings
+        #expect(simplified == corners.map { points[$0] }) // original timestamps, speeds and headings
         #expect(simplified.map(\.time) == corners.map { t0 + Int64($0) * 7_000 })
     }
 

@@ -87,11 +87,12 @@ import Testing
     @Test func removeForgetsTheVehicle() {
         let hot = HotPositions()
         for k in 0..<200 {
-            hot.update(HotFix(vehicleKey: Int64(k), latitude: 40 + Double(k % 20) * 0.01, longitude: -3.7 + Double(k / 20) * 0.01, fixTime: 1), owner: "u")
+            hot.update(
+                HotFix(vehicleKey: Int64(k), latitude: 40 + Double(k % 20) * 0.01, longitude: -3.7 + Double(k / 20) * 0.01, fixTime: 1), owner: "u")
         }
         hot.remove(vehicleKey: 0, owner: "u")
-        hot.remove(vehicleKey: 0, owner: "u")  // twice: no-op
-        hot.remove(vehicleKey: 12_345, owner: "u")  // unknown: no-op
+        hot.remove(vehicleKey: 0, owner: "u") // twice: no-op
+        hot.remove(vehicleKey: 12_345, owner: "u") // unknown: no-op
         hot.remove(vehicleKey: 1, owner: "nobody")
         #expect(hot.count == 199)
         #expect(hot.latest(vehicleKey: 0, owner: "u") == nil)
@@ -116,8 +117,9 @@ import Testing
                             // Vehicles shared between two tasks (t and t^1) race on purpose: fix times are
                             // round*10+t%2, so whatever the interleaving the highest wins.
                             let key = Int64((t / 2) * perTask + i)
-                            let fix = HotFix(vehicleKey: key, latitude: .random(in: 50...51, using: &g), longitude: .random(in: 4...5, using: &g),
-                                             fixTime: Int64(round * 10 + t % 2))
+                            let fix = HotFix(
+                                vehicleKey: key, latitude: .random(in: 50...51, using: &g), longitude: .random(in: 4...5, using: &g),
+                                fixTime: Int64(round * 10 + t % 2))
                             hot.update(fix, owner: "owner\(t / 4)")
                         }
                         _ = hot.nearest(owner: "owner\(t / 4)", latitude: 50.5, longitude: 4.5, limit: 10, maxDistanceMeters: 50_000)

@@ -57,7 +57,9 @@ import Testing
             if !matches(got, expected) {
                 failures += 1
                 if failures <= 3 {
-                    Issue.record("query (\(lat), \(lon)) k=\(limit) r=\(radius): got \(got.map { ($0.fix.vehicleKey, $0.distanceMeters) }) expected \(expected)")
+                    Issue.record(
+                        "query (\(lat), \(lon)) k=\(limit) r=\(radius): got \(got.map { ($0.fix.vehicleKey, $0.distanceMeters) }) expected \(expected)"
+                    )
                 }
             }
         }
@@ -69,7 +71,8 @@ import Testing
         let hot = HotPositions()
         var fixes: [HotFix] = []
         for key in 0..<30 {
-            let fix = HotFix(vehicleKey: Int64(key), latitude: .random(in: -89...89, using: &g), longitude: .random(in: -180..<180, using: &g), fixTime: 1)
+            let fix = HotFix(
+                vehicleKey: Int64(key), latitude: .random(in: -89...89, using: &g), longitude: .random(in: -180..<180, using: &g), fixTime: 1)
             fixes.append(fix)
             hot.update(fix, owner: "small")
         }
@@ -92,8 +95,9 @@ import Testing
                 truth[key] = nil
                 continue
             }
-            let fix = HotFix(vehicleKey: key, latitude: .random(in: 44...48, using: &g), longitude: .random(in: 20...28, using: &g),
-                             fixTime: Int64(step))
+            let fix = HotFix(
+                vehicleKey: key, latitude: .random(in: 44...48, using: &g), longitude: .random(in: 20...28, using: &g),
+                fixTime: Int64(step))
             hot.update(fix, owner: "c")
             truth[key] = fix
         }

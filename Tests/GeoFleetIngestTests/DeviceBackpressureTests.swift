@@ -11,7 +11,8 @@ import Testing
 @Suite struct DeviceBackpressureTests {
     // Teltonika wiki: the IMEI packet, then the first Codec 8 example (one record).
     static let imei = [UInt8](hex: "000F333536333037303432343431303133")!
-    static let frame = [UInt8](hex: "000000000000003608010000016B40D8EA30010000000000000000000000000000000105021503010101425E0F01F10000601A014E0000000000000000010000C7CF")!
+    static let frame = [UInt8](
+        hex: "000000000000003608010000016B40D8EA30010000000000000000000000000000000105021503010101425E0F01F10000601A014E0000000000000000010000C7CF")!
 
     /// Counts the reads that pass the gate towards the socket.
     final class ReadCounter: ChannelOutboundHandler, Sendable {

@@ -33,8 +33,9 @@ import Testing
         rules.invalid = false
         rules.zero = false
         let filter = PositionFilter(rules: rules, logger: Self.logger)
-        #expect(admit(filter, [fix(44.43, 26.10, at: -60, valid: false), fix(0, 0, at: -50)]).count == 1,
-                "0/0 right after Bucharest is still an impossible jump")
+        #expect(
+            admit(filter, [fix(44.43, 26.10, at: -60, valid: false), fix(0, 0, at: -50)]).count == 1,
+            "0/0 right after Bucharest is still an impossible jump")
         #expect(admit(PositionFilter(rules: rules, logger: Self.logger), [fix(0, 0, at: -50)], vehicle: 2) == [0])
     }
 
@@ -59,7 +60,10 @@ import Testing
         var rules = FilterRules()
         rules.maxAccuracyMetres = 100
         let filter = PositionFilter(rules: rules, logger: Self.logger)
-        #expect(admit(filter, [fix(44.43, 26.10, at: -10, accuracy: 250), fix(44.43, 26.10, at: -5, accuracy: 20), fix(44.43, 26.1001, at: -1)]) == [1, 2])
+        #expect(
+            admit(filter, [fix(44.43, 26.10, at: -10, accuracy: 250), fix(44.43, 26.10, at: -5, accuracy: 20), fix(44.43, 26.1001, at: -1)]) == [
+                1, 2,
+            ])
     }
 
     @Test func jumpImplyingImpossibleSpeedIsDropped() {

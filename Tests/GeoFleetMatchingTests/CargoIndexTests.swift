@@ -6,8 +6,9 @@ import Testing
 @Suite("Cargo index")
 struct CargoIndexTests {
     static func cargo(_ id: String, _ lat: Double, _ lon: Double, status: String = "open") -> Cargo {
-        Cargo(id: id, pickup: GeoPoint(latitude: lat, longitude: lon), delivery: GeoPoint(latitude: 45, longitude: 25),
-              weightKg: 1000, loadingFrom: 0, loadingTo: 1, status: status)
+        Cargo(
+            id: id, pickup: GeoPoint(latitude: lat, longitude: lon), delivery: GeoPoint(latitude: 45, longitude: 25),
+            weightKg: 1000, loadingFrom: 0, loadingTo: 1, status: status)
     }
 
     @Test("nearest equals a brute-force scan, for random loads over Romania and random queries")
@@ -27,7 +28,8 @@ struct CargoIndexTests {
             let radius = Double.random(in: 5_000...400_000, using: &rng)
             var scanned: [(id: String, meters: Double)] = []
             for c in all {
-                let meters: Double = GreatCircle.distanceMeters(lat1: q.latitude, lon1: q.longitude, lat2: c.pickup.latitude, lon2: c.pickup.longitude)
+                let meters: Double = GreatCircle.distanceMeters(
+                    lat1: q.latitude, lon1: q.longitude, lat2: c.pickup.latitude, lon2: c.pickup.longitude)
                 if meters <= radius { scanned.append((c.id, meters)) }
             }
             scanned.sort { a, b in a.meters < b.meters || (a.meters == b.meters && a.id < b.id) }
@@ -41,7 +43,7 @@ struct CargoIndexTests {
     func statusAndMoves() {
         let index = CargoIndex()
         #expect(index.upsert(Self.cargo("a", 44.43, 26.10)))
-        #expect(!index.upsert(Self.cargo("a", 46.77, 23.60)))  // moved to Cluj: not new
+        #expect(!index.upsert(Self.cargo("a", 46.77, 23.60))) // moved to Cluj: not new
         #expect(index.nearest(to: GeoPoint(latitude: 44.43, longitude: 26.10), limit: 5, maxMeters: 50_000).isEmpty)
         #expect(index.nearest(to: GeoPoint(latitude: 46.77, longitude: 23.60), limit: 5, maxMeters: 50_000).map(\.cargo.id) == ["a"])
         #expect(!index.upsert(Self.cargo("a", 46.77, 23.60, status: "assigned")))

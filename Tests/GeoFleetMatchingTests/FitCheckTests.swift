@@ -8,17 +8,23 @@ import Testing
 struct FitCheckTests {
     static let now: Int64 = 1_790_000_000_000
 
-    static func vehicle(type: String = "truck", weight: Double = 24_000, volume: Double = 90, status: String = "active",
-                        assigned: String? = nil, position: GeoPoint? = GeoPoint(latitude: 44.4, longitude: 26.1)) -> MatchVehicle {
-        MatchVehicle(key: 1, id: UUID(), owner: "u", type: type, capacityWeightKg: weight, capacityVolumeM3: volume, status: status,
-                     assignedCargoID: assigned, position: position, fixTime: now, source: .device)
+    static func vehicle(
+        type: String = "truck", weight: Double = 24_000, volume: Double = 90, status: String = "active",
+        assigned: String? = nil, position: GeoPoint? = GeoPoint(latitude: 44.4, longitude: 26.1)
+    ) -> MatchVehicle {
+        MatchVehicle(
+            key: 1, id: UUID(), owner: "u", type: type, capacityWeightKg: weight, capacityVolumeM3: volume, status: status,
+            assignedCargoID: assigned, position: position, fixTime: now, source: .device)
     }
 
-    static func cargo(weight: Double = 10_000, volume: Double? = 40, type: String? = nil, loadingIn hours: Double = 3,
-                      deliveryBy: Int64? = nil) -> Cargo {
-        Cargo(id: "c1", pickup: GeoPoint(latitude: 44.5, longitude: 26.0), delivery: GeoPoint(latitude: 45.7, longitude: 21.2),
-              weightKg: weight, volumeM3: volume, vehicleType: type, loadingFrom: now, loadingTo: now + Int64(hours * 3_600_000),
-              deliveryBy: deliveryBy, totalPrice: 1200)
+    static func cargo(
+        weight: Double = 10_000, volume: Double? = 40, type: String? = nil, loadingIn hours: Double = 3,
+        deliveryBy: Int64? = nil
+    ) -> Cargo {
+        Cargo(
+            id: "c1", pickup: GeoPoint(latitude: 44.5, longitude: 26.0), delivery: GeoPoint(latitude: 45.7, longitude: 21.2),
+            weightKg: weight, volumeM3: volume, vehicleType: type, loadingFrom: now, loadingTo: now + Int64(hours * 3_600_000),
+            deliveryBy: deliveryBy, totalPrice: 1200)
     }
 
     @Test("each static rule gives its own reason")
@@ -26,7 +32,8 @@ struct FitCheckTests {
         #expect(FitCheck.staticReasons(cargo: Self.cargo(), vehicle: Self.vehicle()).isEmpty)
         let codes = FitCheck.staticReasons(
             cargo: Self.cargo(weight: 30_000, volume: 100, type: "refrigerated"),
-            vehicle: Self.vehicle(type: "flatbed", status: "maintenance", assigned: "other", position: nil)).map(\.code)
+            vehicle: Self.vehicle(type: "flatbed", status: "maintenance", assigned: "other", position: nil)
+        ).map(\.code)
         #expect(codes == ["type", "weight", "volume", "status", "assigned", "position"])
         // A load already assigned to this very vehicle is not a reason against it.
         #expect(FitCheck.staticReasons(cargo: Self.cargo(), vehicle: Self.vehicle(assigned: "c1")).isEmpty)
@@ -62,8 +69,9 @@ struct FitCheckTests {
         #expect(reasons.map(\.code) == ["driving_time"])
         #expect(reasons[0].message.contains("8.5 h today"))
         // Arriving early means waiting for loading to open.
-        let early = Cargo(id: "e", pickup: cargo.pickup, delivery: cargo.delivery, weightKg: 1, loadingFrom: Self.now + 5 * 3_600_000,
-                          loadingTo: Self.now + 6 * 3_600_000)
+        let early = Cargo(
+            id: "e", pickup: cargo.pickup, delivery: cargo.delivery, weightKg: 1, loadingFrom: Self.now + 5 * 3_600_000,
+            loadingTo: Self.now + 6 * 3_600_000)
         #expect(FitCheck.timing(cargo: early, now: Self.now, deadheadSeconds: 3600, loadedSeconds: 0, driver: .init()).waitSeconds == 4 * 3600)
         let rushed = Self.cargo(loadingIn: 3, deliveryBy: Self.now + 5 * 3_600_000)
         let trip = FitCheck.timing(cargo: rushed, now: Self.now, deadheadSeconds: 3600, loadedSeconds: 4 * 3600, driver: .init())

@@ -22,12 +22,14 @@ import Testing
 
         var relations = 0
         var nested = 0
-        try reader.read(.relations, relation: { relation in
-            if relations == 0 {
-                try reader.read(.relations, relation: { _ in nested += 1 })
-            }
-            relations += 1
-        })
+        try reader.read(
+            .relations,
+            relation: { relation in
+                if relations == 0 {
+                    try reader.read(.relations, relation: { _ in nested += 1 })
+                }
+                relations += 1
+            })
         #expect(relations == 212 && nested == 212)
     }
 }

@@ -56,22 +56,25 @@ struct Picked {
         #expect(boulevard.refs.count == 15)
         #expect(boulevard.refs.first == 21_918_500)
         #expect(boulevard.refs.last == 1_868_736_741)
-        #expect(boulevard.refs == [
-            21_918_500, 1_204_288_480, 21_918_536, 1_204_288_459, 1_204_288_412, 21_918_572, 21_918_589,
-            3_419_930_599, 3_419_930_601, 21_918_612, 1_868_736_643, 1_868_736_564, 1_868_736_555,
-            1_868_736_582, 1_868_736_741,
-        ])
+        #expect(
+            boulevard.refs == [
+                21_918_500, 1_204_288_480, 21_918_536, 1_204_288_459, 1_204_288_412, 21_918_572, 21_918_589,
+                3_419_930_599, 3_419_930_601, 21_918_612, 1_868_736_643, 1_868_736_564, 1_868_736_555,
+                1_868_736_582, 1_868_736_741,
+            ])
         #expect(boulevard.tags == ["name": "Boulevard d'Italie", "lanes": "2", "highway": "primary"])
 
         let restriction = try #require(picked.relations[3_410_831])
-        #expect(restriction == OSMRelation(
-            id: 3_410_831,
-            members: [
-                OSMMember(type: .way, ref: 92_627_431, role: "from"),
-                OSMMember(type: .way, ref: 254_596_488, role: "to"),
-                OSMMember(type: .node, ref: 273_244_852, role: "via"),
-            ],
-            tags: ["type": "restriction", "restriction": "only_straight_on"]))
+        #expect(
+            restriction
+                == OSMRelation(
+                    id: 3_410_831,
+                    members: [
+                        OSMMember(type: .way, ref: 92_627_431, role: "from"),
+                        OSMMember(type: .way, ref: 254_596_488, role: "to"),
+                        OSMMember(type: .node, ref: 273_244_852, role: "via"),
+                    ],
+                    tags: ["type": "restriction", "restriction": "only_straight_on"]))
 
         let superroute = try #require(picked.relations[285_633])
         #expect(superroute.members == [OSMMember(type: .relation, ref: 1_665_395, role: "")])
@@ -94,15 +97,18 @@ struct Picked {
         let peak = try #require(picked.nodes[45_161_413])
         #expect(abs(peak.latitude - 42.6117099) < 1e-7 && abs(peak.longitude - 1.7384087) < 1e-7)
         #expect(peak.tags == ["ele": "2748", "name": "Pic de Noè", "natural": "peak", "wikidata": "Q21330042"])
-        #expect(picked.ways[5_203_906] == OSMWay(
-            id: 5_203_906,
-            refs: [3_655_224_911, 3_655_224_917, 3_655_224_916, 3_655_224_915, 4_817_024_439],
-            tags: ["highway": "primary", "maxspeed": "30", "old_ref": "N 22", "oneway": "yes", "ref": "N 22"]))
-        #expect(picked.relations[3_648_981]?.members == [
-            OSMMember(type: .way, ref: 273_906_954, role: "from"),
-            OSMMember(type: .node, ref: 51_402_997, role: "via"),
-            OSMMember(type: .way, ref: 24_715_008, role: "to"),
-        ])
+        #expect(
+            picked.ways[5_203_906]
+                == OSMWay(
+                    id: 5_203_906,
+                    refs: [3_655_224_911, 3_655_224_917, 3_655_224_916, 3_655_224_915, 4_817_024_439],
+                    tags: ["highway": "primary", "maxspeed": "30", "old_ref": "N 22", "oneway": "yes", "ref": "N 22"]))
+        #expect(
+            picked.relations[3_648_981]?.members == [
+                OSMMember(type: .way, ref: 273_906_954, role: "from"),
+                OSMMember(type: .node, ref: 51_402_997, role: "via"),
+                OSMMember(type: .way, ref: 24_715_008, role: "to"),
+            ])
         #expect(picked.relations[3_648_981]?.tags["restriction"] == "only_straight_on")
     }
 
@@ -113,9 +119,10 @@ struct Picked {
         let picked = try Picked("liechtenstein.osm.pbf", ways: [4_781_367])
         let way = try #require(picked.ways[4_781_367])
         #expect(way.tags == ["name": "In den Äusseren", "highway": "residential"])
-        #expect(way.refs == [
-            30_604_007, 1_752_681_738, 30_604_015, 30_604_017, 30_604_019, 1_752_681_852, 1_752_681_861,
-            30_604_020, 1_743_684_563,
-        ])
+        #expect(
+            way.refs == [
+                30_604_007, 1_752_681_738, 30_604_015, 30_604_017, 30_604_019, 1_752_681_852, 1_752_681_861,
+                30_604_020, 1_743_684_563,
+            ])
     }
 }

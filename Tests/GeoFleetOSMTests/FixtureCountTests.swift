@@ -50,7 +50,7 @@ let fixtureExpectations: [FixtureExpectation] = [
         requiredFeatures: ["OsmSchema-V0.6", "DenseNodes"],
         optionalFeatures: [],
         writingProgram: "osmium/1.8.0",
-        replicationTimestamp: 1_588_366_743,  // 2020-05-01T20:59:03Z
+        replicationTimestamp: 1_588_366_743, // 2020-05-01T20:59:03Z
         taggedNodes: 10_194, nodeTags: 16_938, wayTags: 26_996, wayRefs: 252_030, relationTags: 3_278,
         members: (151, 20_956, 580), emptyRoles: 2_315,
         latitudeSumE7: 100_207_398_492_208, longitudeSumE7: 3_691_296_818_883),
@@ -64,7 +64,7 @@ let fixtureExpectations: [FixtureExpectation] = [
         requiredFeatures: ["OsmSchema-V0.6", "DenseNodes"],
         optionalFeatures: [],
         writingProgram: "Osmium (http://wiki.openstreetmap.org/wiki/Osmium)",
-        replicationTimestamp: 1_438_031_641,  // 2015-07-27T21:14:01Z
+        replicationTimestamp: 1_438_031_641, // 2015-07-27T21:14:01Z
         taggedNodes: 4_809, nodeTags: 8_483, wayTags: 28_032, wayRefs: 159_076, relationTags: 2_985,
         members: (1_100, 15_799, 489), emptyRoles: 10_157,
         latitudeSumE7: 67_336_255_478_469, longitudeSumE7: 13_628_801_553_792),
@@ -78,7 +78,7 @@ let fixtureExpectations: [FixtureExpectation] = [
         requiredFeatures: ["OsmSchema-V0.6", "DenseNodes"],
         optionalFeatures: ["Sort.Type_then_ID", "timestamp=2016-03-05T00:26:02Z"],
         writingProgram: "osmconvert 0.7T",
-        replicationTimestamp: 1_457_137_562,  // 2016-03-05T00:26:02Z
+        replicationTimestamp: 1_457_137_562, // 2016-03-05T00:26:02Z
         taggedNodes: 3_090, nodeTags: 5_896, wayTags: 63_957, wayRefs: 238_855, relationTags: 2_595,
         members: (216, 1_744, 48), emptyRoles: 1_109,
         latitudeSumE7: 78_794_191_533_739, longitudeSumE7: 13_361_899_242_575),
@@ -178,14 +178,20 @@ let fixtureExpectations: [FixtureExpectation] = [
         try reader.read(
             [.ways, .relations],
             node: { _ in nodes += 1 },
-            way: { ways += 1; lastWayRefs = $0.refs },
+            way: {
+                ways += 1; lastWayRefs = $0.refs
+            },
             relation: { _ in relations += 1 })
         #expect(nodes == 0)
         #expect(ways == expected.ways)
         #expect(relations == expected.relations)
 
         var lastNode: OSMNode?
-        try reader.read(.nodes, node: { nodes += 1; lastNode = $0 }, way: { _ in ways += 1 }, relation: { _ in relations += 1 })
+        try reader.read(
+            .nodes,
+            node: {
+                nodes += 1; lastNode = $0
+            }, way: { _ in ways += 1 }, relation: { _ in relations += 1 })
         #expect(nodes == expected.nodes)
         #expect(ways == expected.ways)
         #expect(relations == expected.relations)
@@ -194,8 +200,9 @@ let fixtureExpectations: [FixtureExpectation] = [
 
         var calls = 0
         var progressCalls = 0
-        try reader.read([], node: { _ in calls += 1 }, way: { _ in calls += 1 }, relation: { _ in calls += 1 },
-                        progress: { _ in progressCalls += 1 })
+        try reader.read(
+            [], node: { _ in calls += 1 }, way: { _ in calls += 1 }, relation: { _ in calls += 1 },
+            progress: { _ in progressCalls += 1 })
         #expect(calls == 0)
         #expect(progressCalls > 0)
     }

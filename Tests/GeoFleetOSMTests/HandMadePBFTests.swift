@@ -31,7 +31,7 @@ enum HandMade {
                 node.sint(1, 7)
                 node.packedUInt(2, keys)
                 node.packedUInt(3, values)
-                node.message(4) { info in  // Info: skipped
+                node.message(4) { info in // Info: skipped
                     info.int(1, 3)
                     info.int(2, 1_700_000_000)
                 }
@@ -202,9 +202,15 @@ enum HandMade {
             var progress: [Int] = []
             try reader.read(
                 .all,
-                node: { nodes.append($0); order.append("n\($0.id)") },
-                way: { ways.append($0); order.append("w\($0.id)") },
-                relation: { relations.append($0); order.append("r\($0.id)") },
+                node: {
+                    nodes.append($0); order.append("n\($0.id)")
+                },
+                way: {
+                    ways.append($0); order.append("w\($0.id)")
+                },
+                relation: {
+                    relations.append($0); order.append("r\($0.id)")
+                },
                 progress: { progress.append($0) })
             #expect(nodes == HandMade.plainNodes + HandMade.denseNodes)
             #expect(ways == HandMade.ways)
@@ -221,12 +227,14 @@ enum HandMade {
         try withFile(HandMade.file().bytes) { path in
             let reader = try PBFReader(path: path)
             var seen: [String] = []
-            try reader.read(.relations, node: { seen.append("n\($0.id)") }, way: { seen.append("w\($0.id)") },
-                            relation: { seen.append("r\($0.id)") })
+            try reader.read(
+                .relations, node: { seen.append("n\($0.id)") }, way: { seen.append("w\($0.id)") },
+                relation: { seen.append("r\($0.id)") })
             #expect(seen == ["r300", "r301"])
             seen = []
-            try reader.read([.nodes, .ways], node: { seen.append("n\($0.id)") }, way: { seen.append("w\($0.id)") },
-                            relation: { seen.append("r\($0.id)") })
+            try reader.read(
+                [.nodes, .ways], node: { seen.append("n\($0.id)") }, way: { seen.append("w\($0.id)") },
+                relation: { seen.append("r\($0.id)") })
             #expect(seen == ["n-5", "n7", "n8", "n100", "n101", "n105", "w200", "w201"])
         }
     }
@@ -238,10 +246,12 @@ enum HandMade {
             let reader = try PBFReader(path: path)
             var count = 0
             #expect(throws: Stop(id: 7)) {
-                try reader.read(.all, node: { node in
-                    count += 1
-                    if node.id == 7 { throw Stop(id: node.id) }
-                })
+                try reader.read(
+                    .all,
+                    node: { node in
+                        count += 1
+                        if node.id == 7 { throw Stop(id: node.id) }
+                    })
             }
             #expect(count == 2)
         }
@@ -262,9 +272,11 @@ enum HandMade {
         }
     }
 
-    @Test("lzma and zstd blobs are a clear unsupportedCompression error", arguments: [
-        (PBFBuilder.Encoding.lzma, "lzma"), (.zstd, "zstd"),
-    ])
+    @Test(
+        "lzma and zstd blobs are a clear unsupportedCompression error",
+        arguments: [
+            (PBFBuilder.Encoding.lzma, "lzma"), (.zstd, "zstd"),
+        ])
     func unsupportedCompression(_ encoding: PBFBuilder.Encoding, _ name: String) throws {
         var builder = PBFBuilder()
         builder.frame(type: "OSMHeader", payload: HandMade.header)
@@ -364,7 +376,7 @@ enum HandMade {
         unpacked.group { group, _ in
             group.message(3) { way in
                 way.int(1, 1)
-                way.sint(8, 5)  // refs must be packed
+                way.sint(8, 5) // refs must be packed
             }
         }
         try expectBadProtobuf(unpacked.build(), "Way field 8 has wire type 0")
@@ -380,7 +392,7 @@ enum HandMade {
         }
         try expectBadProtobuf(mismatchedTags.build(), "more tag keys than values")
 
-        try expectBadProtobuf([0x12, 0x05, 0x1A, 0x01], "runs past the end")  // group longer than the block
+        try expectBadProtobuf([0x12, 0x05, 0x1A, 0x01], "runs past the end") // group longer than the block
         try expectBadProtobuf([0x12, 0x00], "no string table")
         try expectBadProtobuf([0x0A, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], "varint longer than 10 bytes")
     }
@@ -421,7 +433,7 @@ enum HandMade {
         for length in 0..<full.count {
             let path = try directory.write(Array(full[..<length]), to: "cut.osm.pbf")
             let error = pbfError { try readEverything(path) }
-            if boundaries.contains(length) && length >= builder.frameOffsets[1] {  // header-only files are valid
+            if boundaries.contains(length) && length >= builder.frameOffsets[1] { // header-only files are valid
                 #expect(error == nil, "cut at frame boundary \(length): \(String(describing: error))")
             } else {
                 #expect(error != nil, "cut at \(length) of \(full.count) was accepted")

@@ -25,9 +25,10 @@ import Testing
             #expect(decoded == value && atEnd, "\(bytes)")
         }
         // int32 -1 is written sign-extended to 10 bytes.
-        #expect(try reading([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]) { reader throws(ProtobufError) in
-            try reader.readInt32()
-        } == -1)
+        #expect(
+            try reading([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]) { reader throws(ProtobufError) in
+                try reader.readInt32()
+            } == -1)
     }
 
     @Test func zigzag() {
@@ -47,7 +48,7 @@ import Testing
         var generator = SplitMix64(seed: 42)
         let values = (0..<2000).map { index -> Int64 in
             let raw = Int64(bitPattern: generator.next())
-            return raw >> (index % 64)  // all magnitudes
+            return raw >> (index % 64) // all magnitudes
         }
         var writer = ProtobufWriter()
         writer.packedSInt(9, values)

@@ -36,14 +36,13 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "osm")
         defer { directory.remove() }
         let path = try directory.write(Array(original[..<(frame.dataOffset + 100)]), to: "cut.osm.pbf")
-        let reader = try PBFReader(path: path)  // the header is intact
+        let reader = try PBFReader(path: path) // the header is intact
         let error = pbfError { try reader.read(.all, progress: { progress.append($0) }) }
         #expect(error == .truncated(offset: frame.dataOffset, needed: frame.dataSize, available: 100))
         #expect(progress == frames[1..<5].map(\.end))
         #expect(error?.description.contains("\(frame.dataOffset)") == true)
 
-        #expect(try self.error(reading: Array(original[..<(frames[3].offset + 2)])) ==
-            .truncated(offset: frames[3].offset, needed: 4, available: 2))
+        #expect(try self.error(reading: Array(original[..<(frames[3].offset + 2)])) == .truncated(offset: frames[3].offset, needed: 4, available: 2))
         #expect(try self.error(reading: Array(original[..<100])) == .truncated(offset: 18, needed: 153, available: 82))
     }
 
@@ -67,7 +66,7 @@ import Testing
 
         var badHeader = original
         let headerZlib = try #require(frames[0].zlibData(in: original))
-        badHeader[headerZlib.lowerBound] = 0x00  // the zlib CMF byte
+        badHeader[headerZlib.lowerBound] = 0x00 // the zlib CMF byte
         #expect(try error(reading: badHeader) == .inflateFailed(offset: 0, reason: "corrupt zlib data (incorrect header check)"))
     }
 
@@ -109,8 +108,9 @@ import Testing
             return
         }
         // The data blobs without the OSMHeader blob in front.
-        #expect(try error(reading: Array(original[frames[1].offset...])) ==
-            .notPBF(reason: "the first blob has type \"OSMData\", expected \"OSMHeader\""))
+        #expect(
+            try error(reading: Array(original[frames[1].offset...])) == .notPBF(reason: "the first blob has type \"OSMData\", expected \"OSMHeader\"")
+        )
 
         let directory = try TemporaryDirectory(prefix: "osm")
         defer { directory.remove() }

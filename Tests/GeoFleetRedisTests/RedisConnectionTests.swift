@@ -44,7 +44,7 @@ final class RedisConnectionTests {
             "GEOSEARCH", "fleet", "FROMLONLAT", "2.35", "48.85", "BYRADIUS", "10", "km", "ASC", "COUNT", "1", "WITHDIST",
         ])
         guard case .array(let rows) = withDistance, case .array(let first)? = rows.first,
-              case .string(let name) = first[0], case .string(let km) = first[1]
+            case .string(let name) = first[0], case .string(let km) = first[1]
         else {
             Issue.record("unexpected reply \(withDistance)")
             return

@@ -9,8 +9,9 @@ import Testing
 
     func breaker(threshold: Int = 5, cooldown: Duration = .seconds(10), openOnTimeout: Bool = true) -> CircuitBreaker {
         let clock = clock
-        return CircuitBreaker(provider: "osrm", failureThreshold: threshold, cooldown: cooldown, openOnTimeout: openOnTimeout,
-                              metricsFactory: metrics, now: { clock.elapsed })
+        return CircuitBreaker(
+            provider: "osrm", failureThreshold: threshold, cooldown: cooldown, openOnTimeout: openOnTimeout,
+            metricsFactory: metrics, now: { clock.elapsed })
     }
 
     func gauge() throws -> Double? { try metrics.expectGauge(CircuitBreaker.openGaugeLabel, [("provider", "osrm")]).lastValue }
@@ -42,7 +43,7 @@ import Testing
     @Test func aSuccessResetsTheCount() throws {
         let b = breaker(threshold: 3)
         try fail(b, times: 2)
-        b.record(try b.acquire(), .success, result: "no_route")  // a "no route" answer is a healthy service
+        b.record(try b.acquire(), .success, result: "no_route") // a "no route" answer is a healthy service
         #expect(b.consecutiveFailures == 0)
         try fail(b, times: 2)
         #expect(b.state == .closed)
@@ -129,15 +130,15 @@ import Testing
 
     @Test func outcomesOfCallsFromBeforeATransitionAreNotCounted() throws {
         let b = breaker(threshold: 2, cooldown: .seconds(1))
-        let early = try b.acquire()  // started while closed, answers late
+        let early = try b.acquire() // started while closed, answers late
         try fail(b, times: 2)
         #expect(b.state == .open)
-        b.record(early, .success, result: "ok")  // must not close an open breaker
+        b.record(early, .success, result: "ok") // must not close an open breaker
         #expect(b.state == .open)
         clock.advance(.seconds(1))
         let trial = try b.acquire()
         let stale = early
-        b.record(stale, .failure, result: "transport")  // nor re-open a half-open one
+        b.record(stale, .failure, result: "transport") // nor re-open a half-open one
         #expect(b.state == .halfOpen)
         b.record(trial, .success, result: "ok")
         #expect(b.state == .closed)

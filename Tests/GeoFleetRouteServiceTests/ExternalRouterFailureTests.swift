@@ -61,8 +61,9 @@ import Glibc
     @Test func aServerThatNeverAnswersTimesOut() async throws {
         let listener = try BlackHoleListener()
         let breaker = CircuitBreaker(provider: "osrm", metricsFactory: TestMetrics())
-        let router = ExternalRouter(kind: .osrm, baseURL: "http://127.0.0.1:\(listener.port)", profile: "driving",
-                                    httpClient: testHTTPClient, timeout: .milliseconds(300), breaker: breaker)
+        let router = ExternalRouter(
+            kind: .osrm, baseURL: "http://127.0.0.1:\(listener.port)", profile: "driving",
+            httpClient: testHTTPClient, timeout: .milliseconds(300), breaker: breaker)
         let started = ContinuousClock.now
         await #expect(throws: ExternalRouterError.timeout) {
             _ = try await router.route(from: monacoRocher, to: monacoCasino)
@@ -89,7 +90,9 @@ import Glibc
     @Test func proxyErrorsCountAgainstTheServiceButRefusalsDoNot() async throws {
         let server = try await CannedHTTPServer { request in
             if request.uri.contains("7.000000") { return .text(status: 502, contentType: "text/html", "<html>Bad Gateway</html>") }
-            if request.uri.contains("8.000000") { return .json(status: 400, #"{"code":"InvalidQuery","message":"Query string malformed close to position 2"}"#) }
+            if request.uri.contains("8.000000") {
+                return .json(status: 400, #"{"code":"InvalidQuery","message":"Query string malformed close to position 2"}"#)
+            }
             if request.uri.contains("9.000000") { return .json(status: 200, #"{"code":"Ok","routes":"#) }
             return .json(status: 200, #"{"code":"Ok","routes":[{"distance":1234.5,"duration":99.9}],"waypoints":[]}"#)
         }
@@ -123,7 +126,7 @@ import Glibc
     }
 
     @Test func aRefusedConnectionIsATransportErrorAtOnce() async throws {
-        let port = freePort()  // nothing listens there
+        let port = freePort() // nothing listens there
         let client = OSRMClient(baseURL: "http://127.0.0.1:\(port)", httpClient: testHTTPClient, timeout: .seconds(600))
         await #expect {
             _ = try await client.route(from: monacoRocher, to: monacoCasino)
@@ -139,8 +142,9 @@ import Glibc
     @Test func aCancelledCallerIsNotAFailureOfTheService() async throws {
         let listener = try BlackHoleListener()
         let breaker = CircuitBreaker(provider: "osrm", metricsFactory: TestMetrics())
-        let router = ExternalRouter(kind: .osrm, baseURL: "http://127.0.0.1:\(listener.port)", profile: "driving",
-                                    httpClient: testHTTPClient, timeout: .seconds(5), breaker: breaker)
+        let router = ExternalRouter(
+            kind: .osrm, baseURL: "http://127.0.0.1:\(listener.port)", profile: "driving",
+            httpClient: testHTTPClient, timeout: .seconds(5), breaker: breaker)
         let task = Task { try await router.route(from: monacoRocher, to: monacoCasino) }
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()

@@ -14,8 +14,9 @@ import Testing
     }
 
     static func router(_ server: OSRMServerProcess, metrics: TestMetrics = TestMetrics()) -> ExternalRouter {
-        ExternalRouter(kind: .osrm, baseURL: server.baseURL, profile: "driving", httpClient: testHTTPClient, timeout: testPatience,
-                       breaker: CircuitBreaker(provider: "osrm", metricsFactory: metrics))
+        ExternalRouter(
+            kind: .osrm, baseURL: server.baseURL, profile: "driving", httpClient: testHTTPClient, timeout: testPatience,
+            breaker: CircuitBreaker(provider: "osrm", metricsFactory: metrics))
     }
 
     @Test func routeEqualsOSRMsOwnAnswer() async throws {
@@ -23,7 +24,8 @@ import Testing
         let route = try await Self.router(server).route(from: monacoRocher, to: monacoCasino)
         // The same query, typed by hand and read over a raw socket.
         let raw = try await Blocking.run {
-            try server.get("/route/v1/driving/7.419700,43.731100;7.427500,43.739600?overview=false&alternatives=false&steps=false&radiuses=1000.0;1000.0")
+            try server.get(
+                "/route/v1/driving/7.419700,43.731100;7.427500,43.739600?overview=false&alternatives=false&steps=false&radiuses=1000.0;1000.0")
         }
         #expect(raw.status == 200)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(raw.body.utf8)) as? [String: Any])
@@ -131,10 +133,14 @@ import Testing
 
     @Test func urlsAreWhatOSRMDocuments() {
         let client = OSRMClient(baseURL: "http://osrm:5000/", httpClient: testHTTPClient, maxSnapMeters: 250)
-        #expect(client.routeURL(from: monacoRocher, to: monacoCasino)
-            == "http://osrm:5000/route/v1/driving/7.419700,43.731100;7.427500,43.739600?overview=false&alternatives=false&steps=false&radiuses=250.0;250.0")
-        #expect(client.tableURL(sources: [monacoRocher], destinations: [monacoCasino, openSea])
-            == "http://osrm:5000/table/v1/driving/7.419700,43.731100;7.427500,43.739600;8.500000,43.000000?sources=0&destinations=1;2&annotations=duration,distance&radiuses=250.0;250.0;250.0")
+        #expect(
+            client.routeURL(from: monacoRocher, to: monacoCasino)
+                == "http://osrm:5000/route/v1/driving/7.419700,43.731100;7.427500,43.739600?overview=false&alternatives=false&steps=false&radiuses=250.0;250.0"
+        )
+        #expect(
+            client.tableURL(sources: [monacoRocher], destinations: [monacoCasino, openSea])
+                == "http://osrm:5000/table/v1/driving/7.419700,43.731100;7.427500,43.739600;8.500000,43.000000?sources=0&destinations=1;2&annotations=duration,distance&radiuses=250.0;250.0;250.0"
+        )
         let tiny = GeoPoint(latitude: 0.00001, longitude: -0.00001)
         #expect(OSRMClient.coordinates([tiny]) == "-0.000010,0.000010")
     }
@@ -151,9 +157,9 @@ import Testing
         check(3, 4, 100, calls: 1)
         check(50, 50, 100, calls: 1)
         check(150, 150, 100, calls: 9)
-        check(1, 500, 100, calls: 6)  // 1 + 99 per call
+        check(1, 500, 100, calls: 6) // 1 + 99 per call
         check(500, 1, 100, calls: 6)
-        check(30, 300, 100, calls: 5)  // 30 + 70
+        check(30, 300, 100, calls: 5) // 30 + 70
         check(101, 1, 100, calls: 2)
         check(7, 9, 2, calls: 63)
         #expect(OSRMClient.chunks(sources: 0, destinations: 5, limit: 100).isEmpty)

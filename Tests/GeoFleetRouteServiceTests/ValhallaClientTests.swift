@@ -15,15 +15,16 @@ import Testing
 ///   `{"durations": [[...]], "distances": [[...]]}` is docs/docs/api/examples/sources_to_targets.json)
 @Suite struct ValhallaClientTests {
     static let routeAnswer = #"""
-    {"trip":{"locations":[{"type":"break","lat":43.7311,"lon":7.4197,"original_index":0},{"type":"break","lat":43.7396,"lon":7.4275,"original_index":1}],
-     "legs":[{"summary":{"has_time_restrictions":false,"has_toll":false,"has_highway":false,"has_ferry":false,"min_lat":43.7311,"min_lon":7.4197,"max_lat":43.7396,"max_lon":7.4275,"time":125.531,"length":1.468,"cost":181.04},"shape":"kbbtrAwkvcM"}],
-     "summary":{"has_time_restrictions":false,"has_toll":false,"has_highway":false,"has_ferry":false,"min_lat":43.7311,"min_lon":7.4197,"max_lat":43.7396,"max_lon":7.4275,"time":125.531,"length":1.468,"cost":181.04},
-     "status_message":"Found route between points","status":0,"units":"kilometers","language":"en-US"}}
-    """#
+        {"trip":{"locations":[{"type":"break","lat":43.7311,"lon":7.4197,"original_index":0},{"type":"break","lat":43.7396,"lon":7.4275,"original_index":1}],
+         "legs":[{"summary":{"has_time_restrictions":false,"has_toll":false,"has_highway":false,"has_ferry":false,"min_lat":43.7311,"min_lon":7.4197,"max_lat":43.7396,"max_lon":7.4275,"time":125.531,"length":1.468,"cost":181.04},"shape":"kbbtrAwkvcM"}],
+         "summary":{"has_time_restrictions":false,"has_toll":false,"has_highway":false,"has_ferry":false,"min_lat":43.7311,"min_lon":7.4197,"max_lat":43.7396,"max_lon":7.4275,"time":125.531,"length":1.468,"cost":181.04},
+         "status_message":"Found route between points","status":0,"units":"kilometers","language":"en-US"}}
+        """#
 
     static func router(_ server: CannedHTTPServer, costing: String = "truck", breaker: CircuitBreaker? = nil) -> ExternalRouter {
-        ExternalRouter(kind: .valhalla, baseURL: server.baseURL + "/", profile: costing, httpClient: testHTTPClient,
-                       timeout: testPatience, breaker: breaker ?? CircuitBreaker(provider: "valhalla", metricsFactory: TestMetrics()))
+        ExternalRouter(
+            kind: .valhalla, baseURL: server.baseURL + "/", profile: costing, httpClient: testHTTPClient,
+            timeout: testPatience, breaker: breaker ?? CircuitBreaker(provider: "valhalla", metricsFactory: TestMetrics()))
     }
 
     @Test func routeRequestAndAnswer() async throws {
@@ -63,7 +64,8 @@ import Testing
     static func indexedMatrixServer(concise: Bool = false) async throws -> CannedHTTPServer {
         try await CannedHTTPServer { request in
             guard request.uri == "/sources_to_targets", let body = try? request.json(),
-                  let sources = body["sources"] as? [[String: Any]], let targets = body["targets"] as? [[String: Any]] else {
+                let sources = body["sources"] as? [[String: Any]], let targets = body["targets"] as? [[String: Any]]
+            else {
                 return .json(status: 400, #"{"error_code":100,"error":"Failed to parse json request","status_code":400,"status":"Bad Request"}"#)
             }
             let rows = sources.map { Int((((($0["lat"] as? NSNumber)?.doubleValue ?? 0) - 40) * 1000).rounded()) }
@@ -73,12 +75,14 @@ import Testing
             if concise {
                 let d = rows.map { i in "[" + columns.map { j in km(i, j) }.joined(separator: ",") + "]" }.joined(separator: ",")
                 let t = rows.map { i in "[" + columns.map { j in s(i, j) }.joined(separator: ",") + "]" }.joined(separator: ",")
-                return .json(status: 200, #"{"sources_to_targets":{"durations":[\#(t)],"distances":[\#(d)]},"units":"kilometers","algorithm":"costmatrix"}"#)
+                return .json(
+                    status: 200, #"{"sources_to_targets":{"durations":[\#(t)],"distances":[\#(d)]},"units":"kilometers","algorithm":"costmatrix"}"#)
             }
             let cells = rows.enumerated().map { r, i in
-                "[" + columns.enumerated().map { c, j in
-                    #"{"distance":\#(km(i, j)),"time":\#(s(i, j)),"to_index":\#(c),"from_index":\#(r)}"#
-                }.joined(separator: ",") + "]"
+                "["
+                    + columns.enumerated().map { c, j in
+                        #"{"distance":\#(km(i, j)),"time":\#(s(i, j)),"to_index":\#(c),"from_index":\#(r)}"#
+                    }.joined(separator: ",") + "]"
             }.joined(separator: ",")
             return .json(status: 200, #"{"sources_to_targets":[\#(cells)],"units":"kilometers","algorithm":"costmatrix"}"#)
         }
@@ -107,7 +111,7 @@ import Testing
         let matrix = try await Self.router(server).matrix(sources: Self.sources, destinations: Self.destinations)
         Self.checkIndexed(matrix, rows: 60, columns: 70)
         let requests = server.requests
-        #expect(requests.count == 4)  // 60 × 70 in 50 × 50 chunks: 2 × 2
+        #expect(requests.count == 4) // 60 × 70 in 50 × 50 chunks: 2 × 2
         for request in requests {
             let body = try request.json()
             #expect(request.method == "POST" && request.uri == "/sources_to_targets")
@@ -130,10 +134,16 @@ import Testing
             let body = (try? request.json()) ?? [:]
             let lat = ((body["locations"] as? [[String: Any]])?.last?["lat"] as? NSNumber)?.doubleValue ?? 0
             switch lat {
-            case 1: return .json(status: 400, #"{"error_code":442,"error":"No path could be found for input","status_code":400,"status":"Bad Request"}"#)
-            case 2: return .json(status: 400, #"{"error_code":171,"error":"No suitable edges near location","status_code":400,"status":"Bad Request"}"#)
-            case 3: return .json(status: 400, #"{"error_code":125,"error":"No costing method found for 'lorry'","status_code":400,"status":"Bad Request"}"#)
-            case 4: return .json(status: 500, #"{"error_code":201,"error":"Failed to parse TripPath","status_code":500,"status":"Internal Server Error"}"#)
+            case 1:
+                return .json(status: 400, #"{"error_code":442,"error":"No path could be found for input","status_code":400,"status":"Bad Request"}"#)
+            case 2:
+                return .json(status: 400, #"{"error_code":171,"error":"No suitable edges near location","status_code":400,"status":"Bad Request"}"#)
+            case 3:
+                return .json(
+                    status: 400, #"{"error_code":125,"error":"No costing method found for 'lorry'","status_code":400,"status":"Bad Request"}"#)
+            case 4:
+                return .json(
+                    status: 500, #"{"error_code":201,"error":"Failed to parse TripPath","status_code":500,"status":"Internal Server Error"}"#)
             default: return .json(status: 200, Self.routeAnswer)
             }
         }

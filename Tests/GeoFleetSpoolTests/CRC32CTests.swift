@@ -35,8 +35,9 @@ import Testing
     @Test func incrementalUpdateEqualsOneShot() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 13) }
         let running = bytes.withUnsafeBytes { raw in
-            ~CRC32C.update(CRC32C.update(0xFFFF_FFFF, UnsafeRawBufferPointer(rebasing: raw[..<333])),
-                           UnsafeRawBufferPointer(rebasing: raw[333...]))
+            ~CRC32C.update(
+                CRC32C.update(0xFFFF_FFFF, UnsafeRawBufferPointer(rebasing: raw[..<333])),
+                UnsafeRawBufferPointer(rebasing: raw[333...]))
         }
         #expect(running == CRC32C.checksum(bytes))
     }

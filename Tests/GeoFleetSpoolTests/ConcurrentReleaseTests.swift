@@ -22,7 +22,7 @@ import Testing
                 group.addTask {
                     for _ in 0..<20 {
                         spool.release(upTo: spool.lastSequence / 2)
-                        _ = try spool.records(after: 0)  // must not trip over segments deleted meanwhile
+                        _ = try spool.records(after: 0) // must not trip over segments deleted meanwhile
                         try await Task.sleep(for: .milliseconds(1))
                     }
                     return [:]

@@ -44,7 +44,7 @@ import Testing
         #expect(ledger.pendingBytes == 1000)
         #expect(ledger.entryCount <= 8)
         ledger.release(upTo: 37)
-        #expect(ledger.pendingBytes >= 630)  // may lag behind a coarse entry, never ahead
+        #expect(ledger.pendingBytes >= 630) // may lag behind a coarse entry, never ahead
         ledger.release(upTo: 100)
         #expect(ledger.pendingBytes == 0)
         #expect(ledger.entryCount == 0)

@@ -16,7 +16,7 @@ import Testing
             try await fill(dir, count: 5)
             let path = dir + "/" + onlySegment
             var bytes = try fileBytes(path)
-            bytes.removeLast(3)  // crash in the middle of writing record 5
+            bytes.removeLast(3) // crash in the middle of writing record 5
             try writeFile(path, bytes)
 
             let spool = try openSpool(dir)
@@ -52,7 +52,7 @@ import Testing
             try await fill(dir, count: 5)
             let path = dir + "/" + onlySegment
             var bytes = try fileBytes(path)
-            bytes[2 * recordSize(32) + 16 + 5] ^= 0x40  // a payload byte of record 3
+            bytes[2 * recordSize(32) + 16 + 5] ^= 0x40 // a payload byte of record 3
             try writeFile(path, bytes)
 
             let spool = try openSpool(dir)
@@ -60,7 +60,7 @@ import Testing
             let records = try spool.records(after: 0)
             #expect(records.map(\.sequence) == [1, 2, 4, 5])
             #expect(records.map(\.payload) == [1, 2, 4, 5].map { payload($0) })
-            #expect(try await spool.append(payload(6)) == 6)  // numbering continues above the damage
+            #expect(try await spool.append(payload(6)) == 6) // numbering continues above the damage
         }
     }
 
@@ -69,7 +69,7 @@ import Testing
             try await fill(dir, count: 4)
             let path = dir + "/" + onlySegment
             var bytes = try fileBytes(path)
-            bytes[recordSize(32) + 6] = 0x7F  // length of record 2 now claims ~8 MB
+            bytes[recordSize(32) + 6] = 0x7F // length of record 2 now claims ~8 MB
             try writeFile(path, bytes)
 
             let spool = try openSpool(dir)
@@ -85,14 +85,14 @@ import Testing
             #expect(try segmentFiles(dir).count == 3)
             let first = dir + "/" + onlySegment
             var bytes = try fileBytes(first)
-            bytes[20] ^= 0x01  // payload of record 1
-            bytes[bytes.count - 1] ^= 0x01  // CRC of record 2: a damaged tail of an older segment
+            bytes[20] ^= 0x01 // payload of record 1
+            bytes[bytes.count - 1] ^= 0x01 // CRC of record 2: a damaged tail of an older segment
             try writeFile(first, bytes)
 
             let spool = try openSpool(dir)
             defer { spool.close() }
             #expect(try spool.records(after: 0).map(\.sequence) == [3, 4, 5])
-            #expect(try fileBytes(first).count == 2 * recordSize(32))  // older segments are never truncated
+            #expect(try fileBytes(first).count == 2 * recordSize(32)) // older segments are never truncated
         }
     }
 }

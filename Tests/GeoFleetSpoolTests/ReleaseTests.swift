@@ -26,10 +26,10 @@ import Testing
             #expect(try spool.records(after: 3).map(\.sequence) == [4, 5])
 
             spool.release(upTo: 5)
-            #expect(try segmentFiles(dir) == [name(5)])  // active segment stays
+            #expect(try segmentFiles(dir) == [name(5)]) // active segment stays
             #expect(spool.pendingBytes == 0)
 
-            spool.release(upTo: 2)  // going backwards changes nothing
+            spool.release(upTo: 2) // going backwards changes nothing
             #expect(spool.pendingBytes == 0)
             #expect(try await spool.append(payload(6, size: size)) == 6)
             #expect(try spool.records(after: 5).map(\.payload) == [payload(6, size: size)])
@@ -106,7 +106,7 @@ import Testing
                 #expect(pending == limit)
                 #expect(reportedLimit == limit)
             }
-            #expect(spool.lastSequence == 3)  // the refused append used no sequence
+            #expect(spool.lastSequence == 3) // the refused append used no sequence
 
             spool.release(upTo: 1)
             #expect(try await spool.append(payload(4, size: size)) == 4)

@@ -5,7 +5,7 @@ import Testing
 @Suite struct SpoolRoundTripTests {
     @Test func appendReopenReturnsExactPayloadsAndSequences() async throws {
         try await withTemporaryDirectory(prefix: "spool") { dir in
-            let payloads = (0..<10).map { payload($0, size: $0 * 17) }  // includes an empty payload
+            let payloads = (0..<10).map { payload($0, size: $0 * 17) } // includes an empty payload
             do {
                 let spool = try openSpool(dir)
                 var sequences: [UInt64] = []
@@ -45,7 +45,7 @@ import Testing
             let spool = try openSpool(dir)
             _ = try await spool.append(payload(1))
             spool.close()
-            spool.close()  // idempotent
+            spool.close() // idempotent
             do {
                 _ = try await spool.append(payload(2))
                 Issue.record("append after close succeeded")

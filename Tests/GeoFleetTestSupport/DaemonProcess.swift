@@ -26,8 +26,9 @@ public final class DaemonProcess: Sendable {
     public init(executable: String, environment: [String: String], logPath: String) throws {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        let pid = try ChildProcess.spawn(executable, [], stdin: .devNull, stdout: .appendFile(logPath), stderr: .sameAsStdout,
-                                         environment: env, newProcessGroup: true)
+        let pid = try ChildProcess.spawn(
+            executable, [], stdin: .devNull, stdout: .appendFile(logPath), stderr: .sameAsStdout,
+            environment: env, newProcessGroup: true)
         self.pid = pid
         self.logPath = logPath
         do {

@@ -100,7 +100,8 @@ public final class OSRMServerProcess: @unchecked Sendable {
             if try startLocked() { return }
             usleep(200_000)
         } while Date() < deadline
-        throw DaemonError("osrm-routed did not restart on port \(port): \(((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").suffix(2000))")
+        throw DaemonError(
+            "osrm-routed did not restart on port \(port): \(((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").suffix(2000))")
     }
 
     /// A plain HTTP/1.0 GET of `pathAndQuery` on this server over a raw socket (no HTTP client library), for
@@ -117,10 +118,12 @@ public final class OSRMServerProcess: @unchecked Sendable {
     /// Spawns osrm-routed on `port` and waits until it answers HTTP; false if it exited first (port taken).
     private func startLocked() throws -> Bool {
         // Own process group, output to its log, a watchdog for when the test process dies (``ServerLifeline``).
-        pid = try ChildProcess.spawn(binDirectory + "/osrm-routed", [
-            "-i", "127.0.0.1", "-p", String(port), "--algorithm", "ch", "--max-table-size", "1000", "-t", "2",
-            dataPath,
-        ], stdin: .devNull, stdout: .file(logPath), stderr: .sameAsStdout, newProcessGroup: true)
+        pid = try ChildProcess.spawn(
+            binDirectory + "/osrm-routed",
+            [
+                "-i", "127.0.0.1", "-p", String(port), "--algorithm", "ch", "--max-table-size", "1000", "-t", "2",
+                dataPath,
+            ], stdin: .devNull, stdout: .file(logPath), stderr: .sameAsStdout, newProcessGroup: true)
         watchdog = try ServerLifeline.killGroupOnExit(pid)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
@@ -315,7 +318,8 @@ public final class OSRMServerProcess: @unchecked Sendable {
         let head = String(decoding: bytes[..<headerEnd], as: UTF8.self)
         let lines = head.split(separator: "\r\n")
         guard let statusLine = lines.first, statusLine.hasPrefix("HTTP/1."),
-              let status = statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
+            let status = statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
         let body = Array(bytes[(headerEnd + 4)...])
         let length = lines.dropFirst().compactMap { line -> Int? in
             let parts = line.split(separator: ":", maxSplits: 1)

@@ -39,11 +39,12 @@ public final class RedisServerProcess: @unchecked Sendable {
         while true {
             attempt += 1
             port = freePort()
-            pid = try Self.spawn([
-                Self.executable, "--port", String(port), "--bind", "127.0.0.1", "--unixsocket", directory + "/redis.sock",
-                "--save", "", "--appendonly", "no", "--dir", directory, "--daemonize", "no", "--loglevel", "warning",
-                "--logfile", directory + "/redis.log",
-            ], output: directory + "/redis.out")
+            pid = try Self.spawn(
+                [
+                    Self.executable, "--port", String(port), "--bind", "127.0.0.1", "--unixsocket", directory + "/redis.sock",
+                    "--save", "", "--appendonly", "no", "--dir", directory, "--daemonize", "no", "--loglevel", "warning",
+                    "--logfile", directory + "/redis.log",
+                ], output: directory + "/redis.out")
             watchdog = try ServerLifeline.killGroupOnExit(pid)
             if waitUntilReady() { return }
             stop(removingDirectory: attempt == 3)
@@ -86,8 +87,9 @@ public final class RedisServerProcess: @unchecked Sendable {
     /// in a process group of its own, output to a file: an inherited stdout would hold the test
     /// runner's pipe open after the test process died.
     private static func spawn(_ argv: [String], output: String) throws -> pid_t {
-        try ChildProcess.spawn(argv[0], Array(argv.dropFirst()), stdin: .devNull, stdout: .file(output), stderr: .sameAsStdout,
-                               newProcessGroup: true)
+        try ChildProcess.spawn(
+            argv[0], Array(argv.dropFirst()), stdin: .devNull, stdout: .file(output), stderr: .sameAsStdout,
+            newProcessGroup: true)
     }
 
     /// Polls with PING for up to 10 s; false if the server died or never answered.
@@ -95,7 +97,8 @@ public final class RedisServerProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if let c = try? RedisConnection(host: "127.0.0.1", port: port, timeout: .milliseconds(200)),
-               (try? c.command(["PING"])) == .status("PONG") {
+                (try? c.command(["PING"])) == .status("PONG")
+            {
                 return true
             }
             guard isRunning else { return false }

@@ -27,8 +27,9 @@ public enum ServerLifeline {
     /// Starts a watchdog that runs `command` (sh) once this process is gone; returns its pid, for
     /// ``dismiss(_:)``. Its output goes nowhere, so it never holds the test runner's pipe.
     public static func onExit(run command: String) throws -> pid_t {
-        try ChildProcess.spawn("/bin/sh", ["-c", "read -r _; " + command], stdin: .fd(pipeEnds.read), stdout: .devNull, stderr: .devNull,
-                               newProcessGroup: true)
+        try ChildProcess.spawn(
+            "/bin/sh", ["-c", "read -r _; " + command], stdin: .fd(pipeEnds.read), stdout: .devNull, stderr: .devNull,
+            newProcessGroup: true)
     }
 
     /// Starts a watchdog that kills process group `group` (SIGKILL) once this process is gone, and

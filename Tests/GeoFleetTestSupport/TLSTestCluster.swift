@@ -30,10 +30,13 @@ public struct TLSTestCluster: Sendable {
         let data = cluster.directory + "/data"
         let key = data + "/server.key"
         let certificate = data + "/server.crt"
-        try check(ChildProcess.run("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", key, "-out", certificate,
-            "-subj", "/CN=\(certificateName)", "-addext", "subjectAltName=DNS:\(certificateName)",
-        ]), "openssl")
+        try check(
+            ChildProcess.run(
+                "/usr/bin/openssl",
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", key, "-out", certificate,
+                    "-subj", "/CN=\(certificateName)", "-addext", "subjectAltName=DNS:\(certificateName)",
+                ]), "openssl")
         if geteuid() == 0 {
             try check(ChildProcess.run("/bin/chown", ["postgres:postgres", key, certificate]), "chown")
         }
@@ -43,8 +46,9 @@ public struct TLSTestCluster: Sendable {
         try? FileManager.default.removeItem(atPath: trusted)
         try FileManager.default.copyItem(atPath: certificate, toPath: trusted)
 
-        try append("\nlisten_addresses = '127.0.0.1'\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n",
-                   to: data + "/postgresql.conf")
+        try append(
+            "\nlisten_addresses = '127.0.0.1'\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n",
+            to: data + "/postgresql.conf")
         try cluster.stop()
         try cluster.start()
         return TLSTestCluster(cluster: cluster, port: port, certificatePath: trusted)

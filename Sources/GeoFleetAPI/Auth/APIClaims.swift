@@ -29,8 +29,10 @@ public struct APIClaims: JWTPayload, Equatable {
         case sub, plan, role, exp, nbf, iat, iss, azp, sid
     }
 
-    public init(sub: String, plan: String, role: String?, expires: Date, notBefore: Date? = nil, issuedAt: Date = Date(),
-                issuer: String? = nil, authorizedParty: String? = nil, sessionID: String? = nil) {
+    public init(
+        sub: String, plan: String, role: String?, expires: Date, notBefore: Date? = nil, issuedAt: Date = Date(),
+        issuer: String? = nil, authorizedParty: String? = nil, sessionID: String? = nil
+    ) {
         self.sub = SubjectClaim(value: sub)
         self.plan = plan
         self.role = role

@@ -28,8 +28,10 @@ public struct TokenAuthority: Sendable {
         /// The clock (tests move it).
         public var now: @Sendable () -> Date
 
-        public init(leeway: TimeInterval = 5, issuer: String? = nil, authorizedParties: Set<String> = [],
-                    now: @escaping @Sendable () -> Date = { Date() }) {
+        public init(
+            leeway: TimeInterval = 5, issuer: String? = nil, authorizedParties: Set<String> = [],
+            now: @escaping @Sendable () -> Date = { Date() }
+        ) {
             self.leeway = leeway
             self.issuer = issuer
             self.authorizedParties = authorizedParties
@@ -161,8 +163,8 @@ public struct TokenAuthority: Sendable {
     static func header(of token: String) throws(TokenRejection) -> Header {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty,
-              let data = base64URLDecoded(parts[0]),
-              let header = try? JSONDecoder().decode(Header.self, from: data)
+            let data = base64URLDecoded(parts[0]),
+            let header = try? JSONDecoder().decode(Header.self, from: data)
         else { throw .malformed }
         return header
     }

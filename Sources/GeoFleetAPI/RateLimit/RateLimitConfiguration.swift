@@ -43,9 +43,11 @@ public struct RateLimitConfiguration: Sendable {
     /// Users with one of these roles are not limited (the marketplace backend's service token syncs in bulk).
     public var exemptRoles: Set<String>
 
-    public init(limits: [String: RateLimit],
-                classify: @escaping @Sendable (HTTPRequest.Method, String) -> String? = RateLimitConfiguration.defaultClassifier,
-                maxTrackedUsers: Int = 100_000, exemptRoles: Set<String> = ["service"]) {
+    public init(
+        limits: [String: RateLimit],
+        classify: @escaping @Sendable (HTTPRequest.Method, String) -> String? = RateLimitConfiguration.defaultClassifier,
+        maxTrackedUsers: Int = 100_000, exemptRoles: Set<String> = ["service"]
+    ) {
         self.limits = limits
         self.classify = classify
         self.maxTrackedUsers = max(1, maxTrackedUsers)
@@ -56,8 +58,10 @@ public struct RateLimitConfiguration: Sendable {
     /// DELETE under `/api/fleet/`). `apiPerMinute`: every other `/api/` call (reads: vehicles, map, track,
     /// nearby; the marketplace sets no figure). `routingPerMinute`: `/api/routes/` and `/api/match/` (road routing and
     /// matching, the expensive ones; the marketplace sets no figure). 0 turns a group's limit off.
-    public init(fleetWritesPerHour: Int = 10, apiPerMinute: Int = 120, routingPerMinute: Int = 30,
-                maxTrackedUsers: Int = 100_000, exemptRoles: Set<String> = ["service"]) {
+    public init(
+        fleetWritesPerHour: Int = 10, apiPerMinute: Int = 120, routingPerMinute: Int = 30,
+        maxTrackedUsers: Int = 100_000, exemptRoles: Set<String> = ["service"]
+    ) {
         self.init(
             limits: [
                 Self.fleetWriteGroup: .perHour(fleetWritesPerHour),

@@ -88,9 +88,11 @@ public final class RateLimiter: Sendable {
     ///   - metricsFactory: where `geofleet_api_rate_limited_total{group}` goes; nil: the bootstrapped
     ///     `MetricsSystem` (create the limiter after bootstrapping).
     ///   - now: a monotonic clock, as the time since any fixed origin; nil: `ContinuousClock`.
-    public init(configuration: RateLimitConfiguration = RateLimitConfiguration(),
-                metricsFactory: (any MetricsFactory)? = nil,
-                now: (@Sendable () -> Duration)? = nil) {
+    public init(
+        configuration: RateLimitConfiguration = RateLimitConfiguration(),
+        metricsFactory: (any MetricsFactory)? = nil,
+        now: (@Sendable () -> Duration)? = nil
+    ) {
         self.configuration = configuration
         var groups: [Group] = []
         var index: [String: Int] = [:]
@@ -98,7 +100,8 @@ public final class RateLimiter: Sendable {
             let period = Self.nanoseconds(limit.period)
             guard limit.limit > 0, period > 0 else { continue }
             let dimensions = [("group", name)]
-            let counter = metricsFactory.map { Counter(label: Self.refusedCounterLabel, dimensions: dimensions, factory: $0) }
+            let counter =
+                metricsFactory.map { Counter(label: Self.refusedCounterLabel, dimensions: dimensions, factory: $0) }
                 ?? Counter(label: Self.refusedCounterLabel, dimensions: dimensions)
             index[name] = groups.count
             groups.append(Group(name: name, limit: limit, interval: max(1, period / Int64(limit.limit)), period: period, refused: counter))
@@ -141,12 +144,14 @@ public final class RateLimiter: Sendable {
             return (true, next)
         }
         if allowed {
-            return RateLimitDecision(allowed: true, group: spec.name, limit: spec.limit,
-                                     remaining: Int((now + spec.period - tat) / spec.interval), retryAfter: .zero)
+            return RateLimitDecision(
+                allowed: true, group: spec.name, limit: spec.limit,
+                remaining: Int((now + spec.period - tat) / spec.interval), retryAfter: .zero)
         }
         spec.refused.increment()
-        return RateLimitDecision(allowed: false, group: spec.name, limit: spec.limit, remaining: 0,
-                                 retryAfter: .nanoseconds(tat - spec.period - now))
+        return RateLimitDecision(
+            allowed: false, group: spec.name, limit: spec.limit, remaining: 0,
+            retryAfter: .nanoseconds(tat - spec.period - now))
     }
 
     /// Users currently remembered (at most ``RateLimitConfiguration/maxTrackedUsers``).

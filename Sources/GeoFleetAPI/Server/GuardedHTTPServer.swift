@@ -28,12 +28,13 @@ public enum GuardedHTTPServer {
                 configuration: .init(
                     http1: .init(
                         additionalChannelHandlers: [
-                            RequestDeadlineHandler(timeout: bodyTimeout, start: .requestHead, closed: bodyExpired, logger: deadlineLogger),
+                            RequestDeadlineHandler(timeout: bodyTimeout, start: .requestHead, closed: bodyExpired, logger: deadlineLogger)
                         ],
                         idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds))),
                     ws: .init()))
             return GuardedChildChannel(
-                inner: inner, limiter: limiter, refused: refused, headerTimeout: .seconds(Int64(limits.headerTimeoutSeconds)), headerExpired: headerExpired)
+                inner: inner, limiter: limiter, refused: refused, headerTimeout: .seconds(Int64(limits.headerTimeoutSeconds)),
+                headerExpired: headerExpired)
         }
     }
 }

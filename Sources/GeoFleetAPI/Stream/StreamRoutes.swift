@@ -21,13 +21,15 @@ struct StreamRoutes: Sendable {
         let user = try context.requireUser()
         _ = try await Self.parameters(request, user: user, deps: deps)
         guard deps.streamSlots.hasRoom(for: user.id) else {
-            throw APIError(.tooManyRequests, "at most \(deps.streamSlots.perUser) streams may be open at once; close one first",
-                           headers: [.retryAfter: "5"])
+            throw APIError(
+                .tooManyRequests, "at most \(deps.streamSlots.perUser) streams may be open at once; close one first",
+                headers: [.retryAfter: "5"])
         }
         // Without the upgrade headers the route would answer an empty 200: say what is expected instead.
         guard request.headers[.upgrade]?.lowercased() == "websocket" else {
-            throw APIError(.init(code: 426, reasonPhrase: "Upgrade Required"), "/api/stream is a WebSocket: send Upgrade: websocket",
-                           headers: [.upgrade: "websocket"])
+            throw APIError(
+                .init(code: 426, reasonPhrase: "Upgrade Required"), "/api/stream is a WebSocket: send Upgrade: websocket",
+                headers: [.upgrade: "websocket"])
         }
         return .upgrade([:])
     }
@@ -61,7 +63,9 @@ struct StreamRoutes: Sendable {
         case expired
     }
 
-    @Sendable func stream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<APIRequestContext>) async throws {
+    @Sendable func stream(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<APIRequestContext>)
+        async throws
+    {
         guard let user = context.requestContext.user else { return }
         // The upgrade check is advisory (two upgrades may race); the slot taken here is the real cap.
         guard deps.streamSlots.acquire(user.id) else {
@@ -83,9 +87,11 @@ struct StreamRoutes: Sendable {
         // Until the backlog is through, the safe resume point is the client's own; without one (or when
         // it was too old) the client starts from now.
         let resumed = parameters.resume != nil && subscription.resumed
-        try await outbound.write(.text(Self.hello(
-            room: room, resumed: parameters.resume == nil || subscription.resumed,
-            resume: resumed ? parameters.resume! : subscription.startSequence)))
+        try await outbound.write(
+            .text(
+                Self.hello(
+                    room: room, resumed: parameters.resume == nil || subscription.resumed,
+                    resume: resumed ? parameters.resume! : subscription.startSequence)))
         // The backlog: every status change, and each vehicle's newest position.
         let latestGPS = Dictionary(subscription.backlog.filter { $0.kind == .gpsUpdate }.map { ($0.vehicleID, $0.sequence) }, uniquingKeysWith: max)
         for event in subscription.backlog where event.kind != .gpsUpdate || latestGPS[event.vehicleID] == event.sequence {

@@ -14,8 +14,10 @@ struct ConfigVariable<Section> {
 // Every kind of value is checked here, and every refusal has the one ConfigurationError format.
 extension ConfigVariable where Section: ConfigSection {
     /// An integer in `range`, stored through `set`; empty keeps the default.
-    static func integer(_ name: String, _ range: ClosedRange<Int>, _ meaning: String,
-                        get: (Section) -> Int, set: @escaping (inout Section, Int) -> Void) -> Self {
+    static func integer(
+        _ name: String, _ range: ClosedRange<Int>, _ meaning: String,
+        get: (Section) -> Int, set: @escaping (inout Section, Int) -> Void
+    ) -> Self {
         ConfigVariable(name: name, defaultText: "\(get(Section()))", meaning: meaning) { section, raw in
             guard !raw.isEmpty else { return }
             guard let value = Int(raw), range.contains(value) else {
@@ -66,8 +68,10 @@ extension ConfigVariable where Section: ConfigSection {
 
     /// A comma-separated list, blanks trimmed and empty items dropped; with `allowed`, every item
     /// must be one of them. `keepDefaultWhenEmpty`: an empty value keeps the default rather than an empty list.
-    static func list(_ name: String, allowed: [String]? = nil, keepDefaultWhenEmpty: Bool, _ meaning: String, defaultText: String,
-                     set: @escaping (inout Section, [String]) -> Void) -> Self {
+    static func list(
+        _ name: String, allowed: [String]? = nil, keepDefaultWhenEmpty: Bool, _ meaning: String, defaultText: String,
+        set: @escaping (inout Section, [String]) -> Void
+    ) -> Self {
         ConfigVariable(name: name, defaultText: defaultText, meaning: meaning) { section, raw in
             if raw.isEmpty && keepDefaultWhenEmpty { return }
             let items = raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -29,19 +29,23 @@ public struct DeviceSettings: Sendable, ConfigSection {
         [
             .flag("GEOFLEET_AUTO_REGISTER", \.autoRegister, "`true`: a frame from an unknown IMEI creates a vehicle; `false`: it is refused"),
             .text("GEOFLEET_AUTO_REGISTER_OWNER", \.autoRegisterOwner, "the user who owns auto-registered vehicles"),
-            .integer("GEOFLEET_DEVICE_IDLE_SECONDS", 5...86_400, "a connection with no complete frame for this long is closed",
-                     get: { Int($0.idleTimeoutSeconds) }, set: { $0.idleTimeoutSeconds = Int64($1) }),
+            .integer(
+                "GEOFLEET_DEVICE_IDLE_SECONDS", 5...86_400, "a connection with no complete frame for this long is closed",
+                get: { Int($0.idleTimeoutSeconds) }, set: { $0.idleTimeoutSeconds = Int64($1) }),
             .integer("GEOFLEET_DEVICE_HANDSHAKE_SECONDS", \.handshakeSeconds, 1...3600, "a device silent this long after connecting is closed"),
             .integer("GEOFLEET_DEVICE_FRAME_BUFFER", \.frameBuffer, 1...1024, "frames waiting for a device's session before its reads stop"),
-            .integer("GEOFLEET_DEVICE_MAX_FRAMES_PER_SECOND", \.maxFramesPerSecond, 0...1_000_000,
-                     "a device averaging more over 30 s is closed (0 = off)"),
-            .integer("GEOFLEET_TELTONIKA_MAX_IO_PER_RECORD", \.teltonikaMaxIOPerRecord, 1...65_535,
-                     "IO elements one Teltonika record may carry; more closes the connection"),
+            .integer(
+                "GEOFLEET_DEVICE_MAX_FRAMES_PER_SECOND", \.maxFramesPerSecond, 0...1_000_000,
+                "a device averaging more over 30 s is closed (0 = off)"),
+            .integer(
+                "GEOFLEET_TELTONIKA_MAX_IO_PER_RECORD", \.teltonikaMaxIOPerRecord, 1...65_535,
+                "IO elements one Teltonika record may carry; more closes the connection"),
             .integer("GEOFLEET_MAX_CONNECTIONS", \.maxConnections, 1...10_000_000, "open device connections over all device listeners"),
             .integer("GEOFLEET_MAX_CONNECTIONS_PER_IP", \.maxConnectionsPerIP, 1...10_000_000, "open device connections from one address"),
             .integer("GEOFLEET_OSMAND_REQUEST_SECONDS", \.osmandRequestSeconds, 1...3600, "seconds an OsmAnd connection has for each whole request"),
-            .integer("GEOFLEET_DEVICE_UNKNOWN_CACHE_SECONDS", \.unknownCacheSeconds, 0...86_400,
-                     "an id bound to no vehicle is refused from memory this long (0 = always look up)"),
+            .integer(
+                "GEOFLEET_DEVICE_UNKNOWN_CACHE_SECONDS", \.unknownCacheSeconds, 0...86_400,
+                "an id bound to no vehicle is refused from memory this long (0 = always look up)"),
         ]
     }
 

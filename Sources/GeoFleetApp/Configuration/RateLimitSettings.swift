@@ -15,18 +15,21 @@ public struct RateLimitSettings: Sendable, ConfigSection {
 
     static var variables: [ConfigVariable<Self>] {
         [
-            .integer("GEOFLEET_RATE_LIMIT_FLEET_WRITES_PER_HOUR", \.fleetWritesPerHour, 0...1_000_000,
-                     "fleet changes per user and hour (the marketplace's 10/hour; 0 = off)"),
+            .integer(
+                "GEOFLEET_RATE_LIMIT_FLEET_WRITES_PER_HOUR", \.fleetWritesPerHour, 0...1_000_000,
+                "fleet changes per user and hour (the marketplace's 10/hour; 0 = off)"),
             .integer("GEOFLEET_RATE_LIMIT_API_PER_MINUTE", \.apiPerMinute, 0...1_000_000, "other API calls per user and minute (0 = off)"),
-            .integer("GEOFLEET_RATE_LIMIT_ROUTING_PER_MINUTE", \.routingPerMinute, 0...1_000_000,
-                     "routing and matching calls per user and minute (0 = off)"),
+            .integer(
+                "GEOFLEET_RATE_LIMIT_ROUTING_PER_MINUTE", \.routingPerMinute, 0...1_000_000,
+                "routing and matching calls per user and minute (0 = off)"),
             .integer("GEOFLEET_RATE_LIMIT_MAX_USERS", \.maxUsers, 1...10_000_000, "users the limiter remembers at once"),
         ]
     }
 
     /// The limiter's configuration.
     public var limiter: RateLimitConfiguration {
-        RateLimitConfiguration(fleetWritesPerHour: fleetWritesPerHour, apiPerMinute: apiPerMinute, routingPerMinute: routingPerMinute,
-                               maxTrackedUsers: maxUsers)
+        RateLimitConfiguration(
+            fleetWritesPerHour: fleetWritesPerHour, apiPerMinute: apiPerMinute, routingPerMinute: routingPerMinute,
+            maxTrackedUsers: maxUsers)
     }
 }

@@ -26,21 +26,27 @@ public struct RoutingSettings: Sendable, ConfigSection {
 
     static var variables: [ConfigVariable<Self>] {
         [
-            .optionalText("GEOFLEET_OSM", \.osmPath, "an `.osm.pbf` (graphs built into the data dir when missing or stale) or a directory of "
-                          + "`<profile>.graph` files", unset: "unset: external router or heuristic only"),
-            .list("GEOFLEET_ROUTING_PROFILES", allowed: knownProfiles, keepDefaultWhenEmpty: true, "profiles to load (and build)",
-                  defaultText: "`\(knownProfiles.joined(separator: ","))`", set: { $0.profiles = $1 }),
+            .optionalText(
+                "GEOFLEET_OSM", \.osmPath,
+                "an `.osm.pbf` (graphs built into the data dir when missing or stale) or a directory of "
+                    + "`<profile>.graph` files", unset: "unset: external router or heuristic only"),
+            .list(
+                "GEOFLEET_ROUTING_PROFILES", allowed: knownProfiles, keepDefaultWhenEmpty: true, "profiles to load (and build)",
+                defaultText: "`\(knownProfiles.joined(separator: ","))`", set: { $0.profiles = $1 }),
             .choice("GEOFLEET_ROUTING_DEFAULT_PROFILE", \.defaultProfile, knownProfiles, "the profile of a request that names none"),
             .integer("GEOFLEET_ROUTING_MAX_SNAP_METERS", \.maxSnapMeters, 1...100_000, "a point farther from the road network is not routed"),
-            .integer("GEOFLEET_ROUTING_MAX_MATRIX_CELLS", \.maxMatrixCells, 1...1_000_000,
-                     "cells one matrix request may ask for (250000: 500 × 500, about 4 MB of JSON)"),
+            .integer(
+                "GEOFLEET_ROUTING_MAX_MATRIX_CELLS", \.maxMatrixCells, 1...1_000_000,
+                "cells one matrix request may ask for (250000: 500 × 500, about 4 MB of JSON)"),
             .optionalText("GEOFLEET_ROUTING_EXTERNAL_URL", \.externalURL, "an OSRM or Valhalla tried when the built-in graph cannot answer"),
             .choice("GEOFLEET_ROUTING_EXTERNAL_KIND", \.externalKind, ["osrm", "valhalla"], "what the external router is"),
-            .optionalText("GEOFLEET_ROUTING_EXTERNAL_PROFILE", \.externalProfile, "OSRM's profile path segment or Valhalla's costing",
-                          unset: "`driving` (OSRM), `truck` (Valhalla)"),
+            .optionalText(
+                "GEOFLEET_ROUTING_EXTERNAL_PROFILE", \.externalProfile, "OSRM's profile path segment or Valhalla's costing",
+                unset: "`driving` (OSRM), `truck` (Valhalla)"),
             .integer("GEOFLEET_ROUTING_EXTERNAL_TIMEOUT_MS", \.externalTimeoutMilliseconds, 10...120_000, "the external router's timeout"),
             .integer("GEOFLEET_ROUTING_BREAKER_FAILURES", \.breakerFailures, 1...1000, "failures in a row that open the external router's breaker"),
-            .integer("GEOFLEET_ROUTING_BREAKER_COOLDOWN_SECONDS", \.breakerCooldownSeconds, 1...3600, "seconds the open breaker waits before a trial"),
+            .integer(
+                "GEOFLEET_ROUTING_BREAKER_COOLDOWN_SECONDS", \.breakerCooldownSeconds, 1...3600, "seconds the open breaker waits before a trial"),
             .integer("GEOFLEET_ROUTE_CACHE_ENTRIES", \.cacheEntries, 1...100_000_000, "routes kept in memory"),
             .integer("GEOFLEET_ROUTE_CACHE_TTL_SECONDS", \.cacheTTLSeconds, 1...30 * 86_400, "how long a cached route (in memory and Redis) is kept"),
         ]

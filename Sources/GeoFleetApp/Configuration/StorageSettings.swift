@@ -29,8 +29,9 @@ public struct StorageSettings: Sendable, ConfigSection {
                     + "and the route cache is shared",
                 unset: "unset: in-process only"),
             .integer("GEOFLEET_PARTITION_HOURS", \.partitionHours, 1...24 * 31, "hours per `positions` partition (24: daily)"),
-            .integer("GEOFLEET_SPOOL_MAX_MB", 1...1_000_000, "spool size past which ACKs stop until PostGIS catches up",
-                     get: { Int($0.spoolMaxBytes >> 20) }, set: { $0.spoolMaxBytes = Int64($1) << 20 }),
+            .integer(
+                "GEOFLEET_SPOOL_MAX_MB", 1...1_000_000, "spool size past which ACKs stop until PostGIS catches up",
+                get: { Int($0.spoolMaxBytes >> 20) }, set: { $0.spoolMaxBytes = Int64($1) << 20 }),
         ]
     }
 }

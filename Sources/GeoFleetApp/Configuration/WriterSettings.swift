@@ -10,11 +10,13 @@ public struct WriterSettings: Sendable, ConfigSection {
     static var variables: [ConfigVariable<Self>] {
         [
             .integer("GEOFLEET_WRITER_BATCH_ROWS", \.batchRows, 1...1_000_000, "rows per COPY batch into `positions`"),
-            .integer("GEOFLEET_WRITER_BATCH_MS", 1...60_000, "milliseconds a batch may wait to fill",
-                     get: { $0.batchDelay.wholeMilliseconds }, set: { $0.batchDelay = .milliseconds($1) }),
-            .integer("GEOFLEET_WRITER_TIMEOUT_MS", 100...3_600_000,
-                     "one batch's deadline before its connection is dropped and the batch retried",
-                     get: { $0.timeout.wholeMilliseconds }, set: { $0.timeout = .milliseconds($1) }),
+            .integer(
+                "GEOFLEET_WRITER_BATCH_MS", 1...60_000, "milliseconds a batch may wait to fill",
+                get: { $0.batchDelay.wholeMilliseconds }, set: { $0.batchDelay = .milliseconds($1) }),
+            .integer(
+                "GEOFLEET_WRITER_TIMEOUT_MS", 100...3_600_000,
+                "one batch's deadline before its connection is dropped and the batch retried",
+                get: { $0.timeout.wholeMilliseconds }, set: { $0.timeout = .milliseconds($1) }),
         ]
     }
 }

@@ -10,8 +10,9 @@ enum APIHistoryEraser {
             let result = try await eraser.erase([ErasedVehicle(key: key, id: id)], subjectUser: user, requestedBy: user, channel: "api")
             // Only the owner may erase: the requesting user owns the vehicle.
             forgetter.forget(vehicleKey: key, id: id, owner: user)
-            return HistoryErasureOutcome(deletedPositions: result.liveRowsDeleted, archivesRewritten: result.archivesRewritten,
-                                         archiveRowsRemoved: result.archiveRowsRemoved, archivesPending: result.archivesPending)
+            return HistoryErasureOutcome(
+                deletedPositions: result.liveRowsDeleted, archivesRewritten: result.archivesRewritten,
+                archiveRowsRemoved: result.archiveRowsRemoved, archivesPending: result.archivesPending)
         }
     }
 }

@@ -21,10 +21,12 @@ struct ArchiveScheduler: Service {
             do {
                 let summary = try await archiver.run()
                 if !summary.lockedOut {
-                    logger.info("archive run finished", metadata: [
-                        "partitions": "\(summary.archived.count)", "rows": "\(summary.rows)",
-                        "skippedRestored": "\(summary.skippedRestored.count)", "needsAttention": "\(summary.needsAttention)",
-                    ])
+                    logger.info(
+                        "archive run finished",
+                        metadata: [
+                            "partitions": "\(summary.archived.count)", "rows": "\(summary.rows)",
+                            "skippedRestored": "\(summary.skippedRestored.count)", "needsAttention": "\(summary.needsAttention)",
+                        ])
                 }
             } catch {
                 logger.error("archive run failed; partitions stay in PostGIS, the next run retries", metadata: ["error": "\(error)"])

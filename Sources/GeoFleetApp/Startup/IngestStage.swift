@@ -14,16 +14,20 @@ struct IngestStage: Sendable {
     /// Rows replayed from the spool.
     let replayedPositions: Int
 
-    static func start(_ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage,
-                      now: @escaping @Sendable () -> Int64, logger: Logger) async throws -> IngestStage {
+    static func start(
+        _ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage,
+        now: @escaping @Sendable () -> Int64, logger: Logger
+    ) async throws -> IngestStage {
         let writer = HistoryWriter(endpoint: storage.endpoint, scheme: storage.scheme, writeTimeout: configuration.writer.timeout, logger: logger)
         let committed = try await writer.committedSequence()
         let spool = try Spool(
-            configuration: SpoolConfiguration(directory: configuration.storage.dataDirectory + "/spool",
-                                              maxPendingBytes: configuration.storage.spoolMaxBytes),
+            configuration: SpoolConfiguration(
+                directory: configuration.storage.dataDirectory + "/spool",
+                maxPendingBytes: configuration.storage.spoolMaxBytes),
             sequencesAfter: committed, logger: logger)
-        let queue = HistoryQueue(writer: writer, spool: spool, committed: committed, maxRows: configuration.writer.batchRows,
-                                 maxDelay: configuration.writer.batchDelay, logger: logger)
+        let queue = HistoryQueue(
+            writer: writer, spool: spool, committed: committed, maxRows: configuration.writer.batchRows,
+            maxDelay: configuration.writer.batchDelay, logger: logger)
         let catalog = live.catalog
         let pipeline = IngestPipeline(
             spool: spool, queue: queue, hot: live.hot, recent: live.recent, filter: configuration.filters,

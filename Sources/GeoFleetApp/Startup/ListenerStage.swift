@@ -18,7 +18,8 @@ struct ListenerStage: Sendable {
     let osmand: OsmAndServer
 
     static func bind(_ configuration: GeoFleetConfiguration, store: FleetStore, pipeline: IngestPipeline, logger: Logger) async throws
-        -> ListenerStage {
+        -> ListenerStage
+    {
         let auth = configuration.auth
         let tokens = try await TokenAuthority(
             secret: try configuration.resolvedJWTSecret(), jwksFile: auth.jwksFile,
@@ -40,8 +41,9 @@ struct ListenerStage: Sendable {
         let osmand = OsmAndServer(
             host: host, port: ports.osmandPort, directory: directory, pipeline: pipeline,
             requestTimeout: .seconds(Int64(devices.osmandRequestSeconds)), connections: limits.connections, logger: logger)
-        return ListenerStage(tokens: tokens, rateLimiter: rateLimiter, directory: directory, teltonikaTCP: teltonikaTCP,
-                             teltonikaUDP: teltonikaUDP, gt06: gt06, ruptela: ruptela, osmand: osmand)
+        return ListenerStage(
+            tokens: tokens, rateLimiter: rateLimiter, directory: directory, teltonikaTCP: teltonikaTCP,
+            teltonikaUDP: teltonikaUDP, gt06: gt06, ruptela: ruptela, osmand: osmand)
     }
 
     /// Teltonika's TCP and UDP listeners on one port. With port 0 (tests) the kernel picks a TCP

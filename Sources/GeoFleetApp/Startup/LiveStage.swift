@@ -15,18 +15,22 @@ struct LiveStage: Sendable {
     let recent: RecentFixes
     let events: FleetEventHub
 
-    static func load(_ configuration: GeoFleetConfiguration, store: FleetStore, now: @escaping @Sendable () -> Int64,
-                     logger: Logger) async throws -> LiveStage {
+    static func load(
+        _ configuration: GeoFleetConfiguration, store: FleetStore, now: @escaping @Sendable () -> Int64,
+        logger: Logger
+    ) async throws -> LiveStage {
         let catalog = VehicleCatalog()
         for v in try await store.allVehicles() { catalog.insert(.init(v)) }
         let hot = HotPositions()
         // A stored latest fix dated in the future was received by now at the latest: later real fixes beat it.
         let loadedAt = now()
         for p in try await store.latestPositions() {
-            hot.update(HotFix(vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
-                              speedKmh: p.speedKmh, heading: p.heading, source: PositionSource(name: p.source) ?? .device,
-                              receivedTime: loadedAt),
-                       owner: p.owner)
+            hot.update(
+                HotFix(
+                    vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
+                    speedKmh: p.speedKmh, heading: p.heading, source: PositionSource(name: p.source) ?? .device,
+                    receivedTime: loadedAt),
+                owner: p.owner)
         }
         let recent = RecentFixes()
         for (key, times) in try await store.recentFixTimes(perVehicle: 64, since: now() - 2 * 86_400_000) {

@@ -63,7 +63,8 @@ enum RoutingSetup {
 
     /// Loads `<profile>.graph` files from a directory, or builds them from an `.osm.pbf` first when they are missing or stale.
     static func loadEngines(osm: String, profiles: [VehicleProfile], configuration: GeoFleetConfiguration, logger: Logger) throws
-        -> [VehicleClass: RoutingEngine] {
+        -> [VehicleClass: RoutingEngine]
+    {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: osm, isDirectory: &isDirectory) else {
             throw ConfigurationError(variable: "GEOFLEET_OSM", expected: "an existing .osm.pbf file or graph directory", got: osm)
@@ -93,19 +94,23 @@ enum RoutingSetup {
                     }
                 }
                 for report in result.reports {
-                    logger.info("graph built", metadata: [
-                        "profile": "\(report.profile.name)", "edges": "\(report.summary.edges)", "turns": "\(report.summary.turns)",
-                        "shortcuts": "\(report.summary.shortcuts)", "seconds": "\(report.seconds)", "bytes": "\(report.fileBytes)",
-                    ])
+                    logger.info(
+                        "graph built",
+                        metadata: [
+                            "profile": "\(report.profile.name)", "edges": "\(report.summary.edges)", "turns": "\(report.summary.turns)",
+                            "shortcuts": "\(report.summary.shortcuts)", "seconds": "\(report.seconds)", "bytes": "\(report.fileBytes)",
+                        ])
                 }
             }
             engines = try directory.loadEngines(profiles, maxSnapMeters: maxSnap)
         }
         for (vehicleClass, engine) in engines {
-            logger.info("road graph loaded", metadata: [
-                "profile": "\(vehicleClass.rawValue)", "edges": "\(engine.graph.summary.edges)",
-                "memoryBytes": "\(engine.graph.memoryBytes)",
-            ])
+            logger.info(
+                "road graph loaded",
+                metadata: [
+                    "profile": "\(vehicleClass.rawValue)", "edges": "\(engine.graph.summary.edges)",
+                    "memoryBytes": "\(engine.graph.memoryBytes)",
+                ])
         }
         return engines
     }

@@ -27,12 +27,15 @@ struct ServiceStage: Sendable {
     /// fills when matching is starved, and then holds some tens of MB at worst.
     static let storedBatchBuffer = 100_000
 
-    static func start(_ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, ingest: IngestStage,
-                      listeners: ListenerStage, portSignal: PortSignal, metricsText: @escaping @Sendable () -> String,
-                      now: @escaping @Sendable () -> Int64, logger: Logger) async throws -> ServiceStage {
+    static func start(
+        _ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, ingest: IngestStage,
+        listeners: ListenerStage, portSignal: PortSignal, metricsText: @escaping @Sendable () -> String,
+        now: @escaping @Sendable () -> Int64, logger: Logger
+    ) async throws -> ServiceStage {
         let (routes, routeHTTPClient) = try await RoutingSetup.routeService(configuration, logger: logger)
-        let matching = MatchService(catalog: live.catalog, hot: live.hot, routes: routes, store: MatchStore(client: storage.client, logger: logger),
-                                    configuration: configuration.matching, now: now, logger: logger)
+        let matching = MatchService(
+            catalog: live.catalog, hot: live.hot, routes: routes, store: MatchStore(client: storage.client, logger: logger),
+            configuration: configuration.matching, now: now, logger: logger)
         try await matching.load()
         // Matching follows stored positions from here on; those stored before (the replay) never reach it.
         let matchingFeed = MatchingPositionFeed(batches: ingest.pipeline.storedBatches(bufferingNewest: storedBatchBuffer), matching: matching)
@@ -53,11 +56,13 @@ struct ServiceStage: Sendable {
         let application = Application(
             router: router,
             server: GuardedHTTPServer.http1WebSocketUpgrade(webSocketRouter: router, limits: configuration.apiLimits),
-            configuration: .init(address: .hostname(configuration.listeners.bindHost, port: configuration.listeners.httpPort), serverName: "geofleet"),
+            configuration: .init(
+                address: .hostname(configuration.listeners.bindHost, port: configuration.listeners.httpPort), serverName: "geofleet"),
             onServerRunning: { channel in portSignal.set(channel.localAddress?.port ?? 0) },
             logger: logger)
-        return ServiceStage(routeHTTPClient: routeHTTPClient, matching: matching, matchingFeed: matchingFeed, suggestionFeed: suggestionFeed,
-                            archiveScheduler: archiveScheduler, erasureWatcher: erasureWatcher, application: application)
+        return ServiceStage(
+            routeHTTPClient: routeHTTPClient, matching: matching, matchingFeed: matchingFeed, suggestionFeed: suggestionFeed,
+            archiveScheduler: archiveScheduler, erasureWatcher: erasureWatcher, application: application)
     }
 
     /// The projection for track simplification; without it the API answers 503 to `simplify`.

@@ -11,8 +11,10 @@ import Glibc
 /// is an orphan the next run deletes); after it, the old file is the orphan.
 enum ArchiveRewriter {
     /// Blocking. Returns the new manifest and the rows removed.
-    static func rewrite(_ manifest: ArchiveManifest, erasing erased: [Int64: Int64], in directory: ArchiveDirectory,
-                        appliedAt: Int64) throws -> (ArchiveManifest, Int) {
+    static func rewrite(
+        _ manifest: ArchiveManifest, erasing erased: [Int64: Int64], in directory: ArchiveDirectory,
+        appliedAt: Int64
+    ) throws -> (ArchiveManifest, Int) {
         let source = directory.file(manifest.file)
         try ArchiveReader.stats(source).check(against: manifest)
         let generation = manifest.generation + 1
@@ -23,8 +25,9 @@ enum ArchiveRewriter {
         defer { unlink(errPath) }
         let zstd: PipedProcess
         do {
-            zstd = try PipedProcess.spawn("zstd", ArchivePipelines.compressArguments + ["-o", temporary],
-                                          stdin: .fd(readEnd), stdout: .devNull, stderrPath: errPath)
+            zstd = try PipedProcess.spawn(
+                "zstd", ArchivePipelines.compressArguments + ["-o", temporary],
+                stdin: .fd(readEnd), stdout: .devNull, stderrPath: errPath)
         } catch {
             close(readEnd)
             close(writeEnd)
@@ -84,8 +87,10 @@ enum ArchiveRewriter {
         // were newer than the erasure), so the next run does not rewrite it again.
         for key in manifest.vehicleKeys {
             guard let through = erased[key] else { continue }
-            next.erasures.append(.init(vehicleKey: key, erasedThrough: UTCTime.iso8601(milliseconds: through),
-                                       rowsRemoved: removedPerVehicle[key] ?? 0, appliedAt: UTCTime.iso8601(milliseconds: appliedAt)))
+            next.erasures.append(
+                .init(
+                    vehicleKey: key, erasedThrough: UTCTime.iso8601(milliseconds: through),
+                    rowsRemoved: removedPerVehicle[key] ?? 0, appliedAt: UTCTime.iso8601(milliseconds: appliedAt)))
         }
         try directory.write(next)
         try? FileManager.default.removeItem(atPath: source)

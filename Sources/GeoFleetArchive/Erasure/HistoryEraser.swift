@@ -53,8 +53,10 @@ public struct HistoryEraser: Sendable {
     /// Erases every position of `vehicles` with a fix time up to now, in PostGIS (all partitions,
     /// including restored ones), in `vehicle_latest` and the dead letters, and in the archives. The caller clears the hot
     /// index of a running engine.
-    public func erase(_ vehicles: [ErasedVehicle], subjectUser: String, requestedBy: String, channel: String,
-                      archiveLockWaitSeconds: Int = 60) async throws -> ErasureResult {
+    public func erase(
+        _ vehicles: [ErasedVehicle], subjectUser: String, requestedBy: String, channel: String,
+        archiveLockWaitSeconds: Int = 60
+    ) async throws -> ErasureResult {
         let through = now()
         let keys = vehicles.map(\.key)
         let ids = vehicles.map(\.id)
@@ -67,17 +69,21 @@ public struct HistoryEraser: Sendable {
             // The history writer takes this row lock for each batch: a batch commits either before
             // (its rows are deleted below) or after (it sees the erasure and drops them).
             for try await _ in try await connection.query(
-                "SELECT sequence FROM ingest_watermark WHERE stream = 0 FOR UPDATE", logger: logger).decode(Int64.self) {}
-            try await connection.query("""
+                "SELECT sequence FROM ingest_watermark WHERE stream = 0 FOR UPDATE", logger: logger
+            ).decode(Int64.self) {}
+            try await connection.query(
+                """
                 INSERT INTO position_erasures (vehicle_key, erased_through)
                 SELECT k, \(throughDate) FROM unnest(\(keys)::int8[]) AS k
                 ON CONFLICT (vehicle_key) DO UPDATE
                 SET erased_through = GREATEST(position_erasures.erased_through, EXCLUDED.erased_through), erased_at = now()
                 """, logger: logger)
-            for try await n in try await connection.query("""
+            for try await n in try await connection.query(
+                """
                 WITH d AS (DELETE FROM positions WHERE vehicle_key = ANY(\(keys)::int8[]) AND fix_time <= \(throughDate) RETURNING 1)
                 SELECT count(*)::int8 FROM d
-                """, logger: logger).decode(Int64.self) {
+                """, logger: logger
+            ).decode(Int64.self) {
                 deleted = Int(n)
             }
             try await connection.query(
@@ -87,11 +93,13 @@ public struct HistoryEraser: Sendable {
                 "DELETE FROM position_dead_letters WHERE vehicle_key = ANY(\(keys)::int8[]) AND fix_time_ms <= \(through)", logger: logger)
             // A manual placement is a position too.
             try await connection.query("UPDATE vehicles SET manual_position = NULL WHERE key = ANY(\(keys)::int8[])", logger: logger)
-            for try await id in try await connection.query("""
+            for try await id in try await connection.query(
+                """
                 INSERT INTO erasure_audit (subject_user, vehicle_ids, requested_by, channel, erased_through, live_rows_deleted)
                 VALUES (\(subjectUser), \(ids)::uuid[], \(requestedBy), \(channel), \(throughDate), \(Int64(deleted)))
                 RETURNING id
-                """, logger: logger).decode(Int64.self) {
+                """, logger: logger
+            ).decode(Int64.self) {
                 auditID = id
             }
             try await connection.query("COMMIT", logger: logger)
@@ -101,9 +109,11 @@ public struct HistoryEraser: Sendable {
             throw error
         }
         metrics.erasures.increment(by: vehicles.count)
-        logger.info("history erased in PostGIS", metadata: [
-            "audit": "\(auditID)", "vehicles": "\(ids.map { $0.uuidString.lowercased() })", "rows": "\(deleted)", "channel": "\(channel)",
-        ])
+        logger.info(
+            "history erased in PostGIS",
+            metadata: [
+                "audit": "\(auditID)", "vehicles": "\(ids.map { $0.uuidString.lowercased() })", "rows": "\(deleted)", "channel": "\(channel)",
+            ])
 
         // The erasure is recorded: if the rewrite fails now, every archive run retries it.
         var archived: (archives: Int, rows: Int)?
@@ -112,12 +122,15 @@ public struct HistoryEraser: Sendable {
                 try await applyPending(on: connection)
             }
         } catch {
-            logger.error("archive rewrite for an erasure failed; the next archive run retries it", metadata: [
-                "audit": "\(auditID)", "error": "\(error)",
-            ])
+            logger.error(
+                "archive rewrite for an erasure failed; the next archive run retries it",
+                metadata: [
+                    "audit": "\(auditID)", "error": "\(error)",
+                ])
         }
-        let result = ErasureResult(auditID: auditID, liveRowsDeleted: deleted, archivesRewritten: archived?.archives ?? 0,
-                                   archiveRowsRemoved: archived?.rows ?? 0, archivesPending: archived == nil, erasedThrough: through)
+        let result = ErasureResult(
+            auditID: auditID, liveRowsDeleted: deleted, archivesRewritten: archived?.archives ?? 0,
+            archiveRowsRemoved: archived?.rows ?? 0, archivesPending: archived == nil, erasedThrough: through)
         if archived == nil {
             logger.warning("archives not rewritten yet; the next archive run does it", metadata: ["audit": "\(auditID)"])
         }
@@ -153,12 +166,15 @@ public struct HistoryEraser: Sendable {
                 archives += 1
                 rows += removed
                 metrics.erasureRewrites.increment()
-                logger.info("archive rewritten for erasure", metadata: [
-                    "partition": "\(manifest.partition)", "generation": "\(next.generation)", "rowsRemoved": "\(removed)",
-                ])
+                logger.info(
+                    "archive rewritten for erasure",
+                    metadata: [
+                        "partition": "\(manifest.partition)", "generation": "\(next.generation)", "rowsRemoved": "\(removed)",
+                    ])
             }
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE erasure_audit SET completed_at = now(),
                 archives_rewritten = COALESCE(archives_rewritten, 0) + \(archives),
                 archive_rows_removed = COALESCE(archive_rows_removed, 0) + \(Int64(rows))

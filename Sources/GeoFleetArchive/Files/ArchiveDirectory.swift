@@ -42,7 +42,9 @@ public struct ArchiveDirectory: Sendable {
         let p = file(ArchiveManifest.fileName(partition: partition))
         guard FileManager.default.fileExists(atPath: p) else { return nil }
         let manifest = try readManifest(at: p)
-        guard manifest.partition == partition else { throw ArchiveError.corrupt("manifest \(p) names partition \(manifest.partition.debugDescription)") }
+        guard manifest.partition == partition else {
+            throw ArchiveError.corrupt("manifest \(p) names partition \(manifest.partition.debugDescription)")
+        }
         return manifest
     }
 

@@ -27,11 +27,12 @@ public struct ArchiveContext: Sendable {
     func withArchiveLock<T: Sendable>(waitSeconds: Int?, _ body: (PostgresConnection) async throws -> T) async throws -> T? {
         let connection = try await connect()
         do {
-            let got = if let waitSeconds {
-                try await ArchiveLock.acquire(on: connection, timeoutSeconds: waitSeconds, logger: logger)
-            } else {
-                try await ArchiveLock.tryAcquire(on: connection, logger: logger)
-            }
+            let got =
+                if let waitSeconds {
+                    try await ArchiveLock.acquire(on: connection, timeoutSeconds: waitSeconds, logger: logger)
+                } else {
+                    try await ArchiveLock.tryAcquire(on: connection, logger: logger)
+                }
             guard got else {
                 try? await connection.close()
                 return nil

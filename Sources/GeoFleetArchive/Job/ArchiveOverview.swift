@@ -21,8 +21,9 @@ public struct ArchiveOverview: Sendable {
             // As the archive job decides: never today's or yesterday's partition by the real clock.
             let wall = WallClock.nowMilliseconds()
             let cutoff = min(now - Int64(retentionDays) * 86_400_000, PartitionScheme.daily.start(containing: wall) - 86_400_000)
-            return ArchiveOverview(archives: archives, restored: restored, live: live,
-                                   due: live.filter { $0.end <= cutoff && !restored.contains($0.name) })
+            return ArchiveOverview(
+                archives: archives, restored: restored, live: live,
+                due: live.filter { $0.end <= cutoff && !restored.contains($0.name) })
         } catch {
             try? await connection.close()
             throw error

@@ -57,17 +57,22 @@ public struct ArchiveRestorer: Sendable {
             try await connection.query("BEGIN", logger: logger)
             // Erasures recorded after the archive was made (and not yet rewritten into it) still hold.
             var erased = 0
-            for try await n in try await connection.query(PostgresQuery(unsafeSQL: """
-                WITH d AS (DELETE FROM \(table) p USING position_erasures e
-                           WHERE p.vehicle_key = e.vehicle_key AND p.fix_time <= e.erased_through RETURNING 1)
-                SELECT count(*)::int8 FROM d
-                """), logger: logger).decode(Int64.self) {
+            for try await n in try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        WITH d AS (DELETE FROM \(table) p USING position_erasures e
+                                   WHERE p.vehicle_key = e.vehicle_key AND p.fix_time <= e.erased_through RETURNING 1)
+                        SELECT count(*)::int8 FROM d
+                        """), logger: logger
+            ).decode(Int64.self) {
                 erased = Int(n)
             }
-            try await connection.query(PostgresQuery(unsafeSQL: """
-                ALTER TABLE positions ATTACH PARTITION \(table)
-                FOR VALUES FROM ('\(UTCTime.iso8601(milliseconds: range.start))') TO ('\(UTCTime.iso8601(milliseconds: range.end))')
-                """), logger: logger)
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        ALTER TABLE positions ATTACH PARTITION \(table)
+                        FOR VALUES FROM ('\(UTCTime.iso8601(milliseconds: range.start))') TO ('\(UTCTime.iso8601(milliseconds: range.end))')
+                        """), logger: logger)
             try await connection.query(
                 "INSERT INTO archive_restored (partition_name) VALUES (\(name)) ON CONFLICT DO NOTHING", logger: logger)
             try await connection.query("COMMIT", logger: logger)
@@ -89,7 +94,8 @@ public struct ArchiveRestorer: Sendable {
             var dropped: [String] = []
             for (index, partition) in targets.enumerated() {
                 try await connection.query("BEGIN", logger: logger)
-                try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE positions DETACH PARTITION \(QuotedIdentifier.sql(partition.name))"), logger: logger)
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "ALTER TABLE positions DETACH PARTITION \(QuotedIdentifier.sql(partition.name))"), logger: logger)
                 try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(QuotedIdentifier.sql(partition.name))"), logger: logger)
                 try await connection.query("DELETE FROM archive_restored WHERE partition_name = \(partition.name)", logger: logger)
                 try await connection.query("COMMIT", logger: logger)

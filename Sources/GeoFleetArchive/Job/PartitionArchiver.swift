@@ -75,10 +75,14 @@ public struct PartitionArchiver: Sendable {
         let due = old.filter { $0.end <= protectedFrom }
         summary.keptRecent = old.filter { $0.end > protectedFrom }.map(\.name)
         if !summary.keptRecent.isEmpty {
-            logger.warning("the archive clock is ahead of the real one; today's and yesterday's partitions are kept", metadata: [
-                "now": "\(UTCTime.iso8601(milliseconds: now()))", "kept": "\(summary.keptRecent)",
-            ])
-            report("archive run: \(summary.keptRecent.count) partition(s) of today or yesterday (real clock) kept: \(summary.keptRecent.joined(separator: ", "))")
+            logger.warning(
+                "the archive clock is ahead of the real one; today's and yesterday's partitions are kept",
+                metadata: [
+                    "now": "\(UTCTime.iso8601(milliseconds: now()))", "kept": "\(summary.keptRecent)",
+                ])
+            report(
+                "archive run: \(summary.keptRecent.count) partition(s) of today or yesterday (real clock) kept: \(summary.keptRecent.joined(separator: ", "))"
+            )
         }
         report("archive run: \(due.count) partition(s) older than \(UTCTime.iso8601(milliseconds: cutoff))")
         for (index, partition) in due.enumerated() {
@@ -95,9 +99,11 @@ public struct PartitionArchiver: Sendable {
                 }
             } catch {
                 metrics.failures.increment()
-                logger.error("archiving failed; the partition stays in PostGIS", metadata: [
-                    "partition": "\(partition.name)", "error": "\(error)",
-                ])
+                logger.error(
+                    "archiving failed; the partition stays in PostGIS",
+                    metadata: [
+                        "partition": "\(partition.name)", "error": "\(error)",
+                    ])
                 throw error
             }
         }
@@ -142,7 +148,10 @@ public struct PartitionArchiver: Sendable {
         var rows = 0
         var tableBytes: Int64 = 0
         for try await (count, size) in try await connection.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*)::int8, pg_total_relation_size(\(QuotedIdentifier.literal(QuotedIdentifier.sql(name))))::int8 FROM \(QuotedIdentifier.sql(name))"), logger: logger
+            PostgresQuery(
+                unsafeSQL:
+                    "SELECT count(*)::int8, pg_total_relation_size(\(QuotedIdentifier.literal(QuotedIdentifier.sql(name))))::int8 FROM \(QuotedIdentifier.sql(name))"
+            ), logger: logger
         ).decode((Int64, Int64).self) {
             rows = Int(count)
             tableBytes = size
@@ -196,10 +205,12 @@ public struct PartitionArchiver: Sendable {
         metrics.partitions.increment()
         metrics.rows.increment(by: rows)
         metrics.bytes.increment(by: Int(stats.compressedBytes))
-        logger.info("partition archived and dropped", metadata: [
-            "rows": "\(rows)", "bytes": "\(stats.compressedBytes)", "tableBytes": "\(tableBytes)",
-            "exportSeconds": "\(exportSeconds)", "lockSeconds": "\(locks.partition)",
-        ])
+        logger.info(
+            "partition archived and dropped",
+            metadata: [
+                "rows": "\(rows)", "bytes": "\(stats.compressedBytes)", "tableBytes": "\(tableBytes)",
+                "exportSeconds": "\(exportSeconds)", "lockSeconds": "\(locks.partition)",
+            ])
         report("\(label) \(name): dropped (partition locked \(String(format: "%.3f", locks.partition)) s)")
         return ArchivedPartition(
             name: name, rows: rows, compressedBytes: stats.compressedBytes, tableBytes: tableBytes, exportSeconds: exportSeconds,
@@ -211,21 +222,27 @@ public struct PartitionArchiver: Sendable {
     /// take a while on a large partition). Returns nil (rolled back) when the count differs from
     /// the archive's. A crash between the two leaves a detached table beside a verified archive,
     /// which the next run drops (`dropDetachedLeftovers`).
-    private func drop(_ partition: LivePartition, expectedRows: Int, on connection: PostgresConnection) async throws -> (partition: Double, parent: Double)? {
+    private func drop(_ partition: LivePartition, expectedRows: Int, on connection: PostgresConnection) async throws -> (
+        partition: Double, parent: Double
+    )? {
         let name = partition.name
         try await connection.query("BEGIN", logger: logger)
         try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(lockTimeoutSeconds)s'"), logger: logger)
         let locked = ContinuousClock.now
         try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(QuotedIdentifier.sql(name)) IN ACCESS EXCLUSIVE MODE"), logger: logger)
         var count = -1
-        for try await n in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(QuotedIdentifier.sql(name))"), logger: logger).decode(Int64.self) {
+        for try await n in try await connection.query(
+            PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(QuotedIdentifier.sql(name))"), logger: logger
+        ).decode(Int64.self) {
             count = Int(n)
         }
         guard count == expectedRows else {
             try await connection.query("ROLLBACK", logger: logger)
-            logger.warning("partition count differs from its archive", metadata: [
-                "partition": "\(name)", "rows": "\(count)", "archived": "\(expectedRows)",
-            ])
+            logger.warning(
+                "partition count differs from its archive",
+                metadata: [
+                    "partition": "\(name)", "rows": "\(count)", "archived": "\(expectedRows)",
+                ])
             return nil
         }
         let parentLocked = ContinuousClock.now
@@ -247,10 +264,12 @@ public struct PartitionArchiver: Sendable {
     /// for an operator. Returns the names dropped.
     func dropDetachedLeftovers(on connection: PostgresConnection, summary: inout ArchiveRunSummary) async throws {
         var names: [String] = []
-        for try await name in try await connection.query("""
+        for try await name in try await connection.query(
+            """
             SELECT relname::text FROM pg_class
             WHERE relkind = 'r' AND NOT relispartition AND relname LIKE 'positions\\_p%' AND relnamespace = 'public'::regnamespace
-            """, logger: logger).decode(String.self) {
+            """, logger: logger
+        ).decode(String.self) {
             names.append(name)
         }
         let directory = context.directory

@@ -15,7 +15,8 @@ public struct LivePartition: Sendable, Hashable {
 /// PostgreSQL enforces.
 public enum PartitionCatalog {
     public static func partitions(on connection: PostgresConnection, logger: Logger) async throws -> [LivePartition] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT c.relname::text,
                    (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\)'))[1]::timestamptz,
                    (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''([^'']+)''\\)'))[1]::timestamptz

@@ -50,8 +50,9 @@ enum ArchivePipelines {
         }
         let first: PipedProcess
         do {
-            first = try PipedProcess.spawn(producer.executable, producer.arguments, stdin: .devNull, stdout: .fd(writeEnd),
-                                           stderrPath: producerErr, environment: producer.environment)
+            first = try PipedProcess.spawn(
+                producer.executable, producer.arguments, stdin: .devNull, stdout: .fd(writeEnd),
+                stderrPath: producerErr, environment: producer.environment)
         } catch {
             close(readEnd)
             close(writeEnd)
@@ -60,8 +61,9 @@ enum ArchivePipelines {
         close(writeEnd)
         let second: PipedProcess
         do {
-            second = try PipedProcess.spawn(consumer.executable, consumer.arguments, stdin: .fd(readEnd), stdout: consumer.output,
-                                            stderrPath: consumerErr, environment: consumer.environment)
+            second = try PipedProcess.spawn(
+                consumer.executable, consumer.arguments, stdin: .fd(readEnd), stdout: consumer.output,
+                stderrPath: consumerErr, environment: consumer.environment)
         } catch {
             close(readEnd)
             _ = first.wait()

@@ -16,13 +16,16 @@ struct PipedProcess {
 
     /// Spawns `executable` (looked up in `PATH`); `stdin`/`stdout` as given, stderr appended to
     /// `stderrPath`. Only the chosen descriptors reach the child: every pipe here is created close-on-exec.
-    static func spawn(_ executable: String, _ arguments: [String], stdin: Stream, stdout: Stream,
-                      stderrPath: String, environment: [String: String] = [:]) throws -> PipedProcess {
+    static func spawn(
+        _ executable: String, _ arguments: [String], stdin: Stream, stdout: Stream,
+        stderrPath: String, environment: [String: String] = [:]
+    ) throws -> PipedProcess {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         do {
-            let pid = try ChildProcess.spawn(executable, arguments, stdin: stdin, stdout: stdout, stderr: .appendFile(stderrPath),
-                                             environment: env, searchPath: true)
+            let pid = try ChildProcess.spawn(
+                executable, arguments, stdin: stdin, stdout: stdout, stderr: .appendFile(stderrPath),
+                environment: env, searchPath: true)
             return PipedProcess(pid: pid, executable: executable)
         } catch {
             throw ArchiveError.command(executable, "\(error)")

@@ -6,10 +6,12 @@ import GeoFleetPostGIS
 struct PsqlCommand {
     let endpoint: DatabaseEndpoint
 
-    static let executable = ProcessInfo.processInfo.environment["GEOFLEET_PSQL"] ?? {
-        let bundled = EmbeddedPostgres.binDirectory + "/psql"
-        return FileManager.default.isExecutableFile(atPath: bundled) ? bundled : "psql"
-    }()
+    static let executable =
+        ProcessInfo.processInfo.environment["GEOFLEET_PSQL"]
+        ?? {
+            let bundled = EmbeddedPostgres.binDirectory + "/psql"
+            return FileManager.default.isExecutableFile(atPath: bundled) ? bundled : "psql"
+        }()
 
     /// Arguments running `sql` once, quietly, stopping on the first error.
     func arguments(_ sql: String) -> [String] {

@@ -16,7 +16,8 @@ final class ConnectionCapHandler: ChannelInboundHandler, RemovableChannelHandler
 
     init(limiter: ConnectionLimiter, protocolName: String, sampler: LogSampler, logger: Logger) {
         self.limiter = limiter
-        self.refused = Counter(label: "geofleet_device_connections_closed_total", dimensions: [("protocol", protocolName), ("reason", "connection_limit")])
+        self.refused = Counter(
+            label: "geofleet_device_connections_closed_total", dimensions: [("protocol", protocolName), ("reason", "connection_limit")])
         self.sampler = sampler
         self.logger = logger
     }
@@ -26,10 +27,12 @@ final class ConnectionCapHandler: ChannelInboundHandler, RemovableChannelHandler
         guard limiter.acquire(ip) else {
             refused.increment()
             if let suppressed = sampler.take() {
-                logger.warning("refusing connection: connection cap reached", metadata: [
-                    "remote": "\(ip)", "maxConnections": "\(limiter.maxConnections)", "maxPerIP": "\(limiter.maxPerIP)",
-                    "suppressed": "\(suppressed)",
-                ])
+                logger.warning(
+                    "refusing connection: connection cap reached",
+                    metadata: [
+                        "remote": "\(ip)", "maxConnections": "\(limiter.maxConnections)", "maxPerIP": "\(limiter.maxPerIP)",
+                        "suppressed": "\(suppressed)",
+                    ])
             }
             context.close(promise: nil)
             return

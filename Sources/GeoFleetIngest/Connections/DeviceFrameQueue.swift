@@ -48,10 +48,12 @@ final class DeviceFrameQueue<Frame: Sendable>: ChannelInboundHandler {
         if rate.exceeded(at: .now()) {
             refusing = true
             metrics.closedFrameRate.increment()
-            logger.warning("closing connection: frame rate over the cap", metadata: [
-                "protocol": "\(metrics.protocolName)", "remote": "\(context.remoteAddress.map { "\($0)" } ?? "?")",
-                "maxFramesPerSecond": "\(rate.perSecond)",
-            ])
+            logger.warning(
+                "closing connection: frame rate over the cap",
+                metadata: [
+                    "protocol": "\(metrics.protocolName)", "remote": "\(context.remoteAddress.map { "\($0)" } ?? "?")",
+                    "maxFramesPerSecond": "\(rate.perSecond)",
+                ])
             context.close(promise: nil)
             return
         }

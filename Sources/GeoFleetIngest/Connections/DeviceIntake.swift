@@ -16,8 +16,10 @@ struct DeviceIntake: Sendable {
     /// Told when the device identified itself (ends the handshake deadline).
     let onIdentified: (@Sendable () -> Void)?
 
-    init(directory: DeviceDirectory, pipeline: IngestPipeline, metrics: DeviceMetrics, logger: Logger,
-         onRevoke: (@Sendable () -> Void)? = nil, onIdentified: (@Sendable () -> Void)? = nil) {
+    init(
+        directory: DeviceDirectory, pipeline: IngestPipeline, metrics: DeviceMetrics, logger: Logger,
+        onRevoke: (@Sendable () -> Void)? = nil, onIdentified: (@Sendable () -> Void)? = nil
+    ) {
         self.directory = directory
         self.pipeline = pipeline
         self.metrics = metrics
@@ -76,11 +78,15 @@ struct DeviceIntake: Sendable {
     /// binding changed since it identified.
     func store(_ fixes: [DeviceFix], for device: DeviceBinding, answer: (IngestOutcome) -> Void = { _ in }) async -> IngestOutcome? {
         do {
-            guard let outcome = try await directory.admitting(connection: connectionID, binding: device, {
-                let outcome = try await pipeline.ingest(fixes, from: device)
-                answer(outcome)
-                return outcome
-            }) else {
+            guard
+                let outcome = try await directory.admitting(
+                    connection: connectionID, binding: device,
+                    {
+                        let outcome = try await pipeline.ingest(fixes, from: device)
+                        answer(outcome)
+                        return outcome
+                    })
+            else {
                 metrics.notDurable.increment()
                 logger.info("device binding changed; records not stored nor acknowledged")
                 return nil

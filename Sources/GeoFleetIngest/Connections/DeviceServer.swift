@@ -59,10 +59,12 @@ public final class DeviceServer: Service, Sendable {
             }
             .bind(host: host, port: port)
             .get()
-        logger.info("device listener ready", metadata: [
-            "protocol": "\(protocolName)", "transport": "tcp",
-            "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
-        ])
+        logger.info(
+            "device listener ready",
+            metadata: [
+                "protocol": "\(protocolName)", "transport": "tcp",
+                "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
+            ])
         return DeviceServer(protocolName: protocolName, channel: channel, backlog: backlog, logger: logger)
     }
 

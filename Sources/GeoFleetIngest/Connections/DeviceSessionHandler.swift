@@ -17,8 +17,10 @@ final class DeviceSessionHandler<Session: DeviceSession>: ChannelInboundHandler,
     private let handshakeTimeout: TimeAmount
     private let logger: Logger
 
-    init(session: Session, frames: DeviceFrames<Session.Frame>, directory: DeviceDirectory, pipeline: IngestPipeline,
-         metrics: DeviceMetrics, handshakeTimeout: TimeAmount, logger: Logger) {
+    init(
+        session: Session, frames: DeviceFrames<Session.Frame>, directory: DeviceDirectory, pipeline: IngestPipeline,
+        metrics: DeviceMetrics, handshakeTimeout: TimeAmount, logger: Logger
+    ) {
         self.frames = frames
         self.session = session
         self.directory = directory
@@ -71,19 +73,23 @@ final class DeviceSessionHandler<Session: DeviceSession>: ChannelInboundHandler,
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Garbage on the wire: this connection goes, nobody else notices.
         metrics.closedGarbage.increment()
-        logger.warning("closing connection after undecodable data", metadata: [
-            "protocol": "\(metrics.protocolName)",
-            "remote": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "error": "\(error)",
-        ])
+        logger.warning(
+            "closing connection after undecodable data",
+            metadata: [
+                "protocol": "\(metrics.protocolName)",
+                "remote": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "error": "\(error)",
+            ])
         context.close(promise: nil)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent {
             metrics.closedIdle.increment()
-            logger.info("closing connection: no complete frame in time", metadata: [
-                "protocol": "\(metrics.protocolName)", "remote": "\(context.remoteAddress.map { "\($0)" } ?? "?")",
-            ])
+            logger.info(
+                "closing connection: no complete frame in time",
+                metadata: [
+                    "protocol": "\(metrics.protocolName)", "remote": "\(context.remoteAddress.map { "\($0)" } ?? "?")",
+                ])
             context.close(promise: nil)
         } else {
             context.fireUserInboundEventTriggered(event)

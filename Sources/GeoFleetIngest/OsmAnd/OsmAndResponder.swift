@@ -85,27 +85,33 @@ public final class OsmAndServer: Service, Sendable {
     ///   - requestTimeout: a connection must deliver each whole request within this long of opening or of
     ///     the previous response (`GEOFLEET_OSMAND_REQUEST_SECONDS`): slowloris and idle keep-alive are cut.
     ///   - connections: the connection caps shared with the other device listeners.
-    public init(host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline,
-                requestTimeout: TimeAmount = .seconds(10), connections: ConnectionLimiter = ConnectionLimiter(), logger: Logger) {
+    public init(
+        host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline,
+        requestTimeout: TimeAmount = .seconds(10), connections: ConnectionLimiter = ConnectionLimiter(), logger: Logger
+    ) {
         let metrics = DeviceMetrics(protocolName: "osmand")
         let signal = PortSignal()
         portSignal = signal
         let refusals = LogSampler()
         application = Application(
             responder: OsmAndResponder(directory: directory, pipeline: pipeline, metrics: metrics, logger: logger),
-            server: .http1(configuration: .init(additionalChannelHandlers: [
-                ConnectionCapHandler(limiter: connections, protocolName: "osmand", sampler: refusals, logger: logger),
-                RequestDeadlineHandler(
-                    timeout: requestTimeout, start: .connectionAndResponse,
-                    closed: Counter(label: "geofleet_device_connections_closed_total", dimensions: [("protocol", "osmand"), ("reason", "request_timeout")]),
-                    logger: logger),
-            ])),
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [
+                    ConnectionCapHandler(limiter: connections, protocolName: "osmand", sampler: refusals, logger: logger),
+                    RequestDeadlineHandler(
+                        timeout: requestTimeout, start: .connectionAndResponse,
+                        closed: Counter(
+                            label: "geofleet_device_connections_closed_total", dimensions: [("protocol", "osmand"), ("reason", "request_timeout")]),
+                        logger: logger),
+                ])),
             configuration: .init(address: .hostname(host, port: port), serverName: "geofleet-osmand"),
             onServerRunning: { channel in
                 signal.set(channel.localAddress?.port ?? 0)
-                logger.info("device listener ready", metadata: [
-                    "protocol": "osmand", "transport": "http", "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
-                ])
+                logger.info(
+                    "device listener ready",
+                    metadata: [
+                        "protocol": "osmand", "transport": "http", "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
+                    ])
             },
             logger: logger)
     }

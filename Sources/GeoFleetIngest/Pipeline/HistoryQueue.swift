@@ -38,8 +38,10 @@ public final class HistoryQueue: Service, Sendable {
     ///   - committed: the watermark PostGIS holds: the queue expects `committed + 1` next.
     ///   - gapWarning: how long a missing sequence may hold the queue before it is logged (it is
     ///     waited for, never skipped: see `replayFinished()`).
-    public init(writer: HistoryWriter, spool: Spool, committed: UInt64, maxRows: Int = 10_000,
-                maxDelay: Duration = .milliseconds(200), gapWarning: Duration = .seconds(5), logger: Logger) {
+    public init(
+        writer: HistoryWriter, spool: Spool, committed: UInt64, maxRows: Int = 10_000,
+        maxDelay: Duration = .milliseconds(200), gapWarning: Duration = .seconds(5), logger: Logger
+    ) {
         self.writer = writer
         self.spool = spool
         self.maxRows = maxRows
@@ -111,9 +113,11 @@ public final class HistoryQueue: Service, Sendable {
                 // A failed batch ends the loop: nothing after it may commit, or the watermark would
                 // pass it and the spool release it. It and everything later stay in the spool.
                 guard await write(batch) else {
-                    logger.warning("history queue stopped with a batch unwritten; it stays in the spool for the next start", metadata: [
-                        "first_sequence": "\(batch.first?.sequence ?? 0)", "last_sequence": "\(batch.last?.sequence ?? 0)",
-                    ])
+                    logger.warning(
+                        "history queue stopped with a batch unwritten; it stays in the spool for the next start",
+                        metadata: [
+                            "first_sequence": "\(batch.first?.sequence ?? 0)", "last_sequence": "\(batch.last?.sequence ?? 0)",
+                        ])
                     return
                 }
                 wrote = true
@@ -147,17 +151,21 @@ public final class HistoryQueue: Service, Sendable {
                 let lowest = s.pending.keys.min() ?? absent + 1
                 let resume = min(lowest, absent + 1)
                 if resume > s.nextSequence {
-                    logger.error("spool sequences missing at replay are passed over", metadata: [
-                        "from": "\(s.nextSequence)", "to": "\(resume - 1)",
-                    ])
+                    logger.error(
+                        "spool sequences missing at replay are passed over",
+                        metadata: [
+                            "from": "\(s.nextSequence)", "to": "\(resume - 1)",
+                        ])
                     s.nextSequence = resume
                 }
             }
             if s.pending[s.nextSequence] == nil, let burned = spool.burnedRange(containing: s.nextSequence) {
                 // A failed spool group that could not be cut back: those sequences hold nothing.
-                logger.warning("spool sequences burned by a failed group are passed over", metadata: [
-                    "from": "\(s.nextSequence)", "to": "\(burned.upperBound)",
-                ])
+                logger.warning(
+                    "spool sequences burned by a failed group are passed over",
+                    metadata: [
+                        "from": "\(s.nextSequence)", "to": "\(burned.upperBound)",
+                    ])
                 s.nextSequence = burned.upperBound + 1
             }
             guard s.pending[s.nextSequence] != nil else {
@@ -167,9 +175,11 @@ public final class HistoryQueue: Service, Sendable {
                     if let since = s.gapSince {
                         if !s.gapReported && now - since > gapWarning {
                             s.gapReported = true
-                            logger.warning("history queue waits for a spool sequence not enqueued yet", metadata: [
-                                "expected": "\(s.nextSequence)", "waiting": "\(s.pending.count)",
-                            ])
+                            logger.warning(
+                                "history queue waits for a spool sequence not enqueued yet",
+                                metadata: [
+                                    "expected": "\(s.nextSequence)", "waiting": "\(s.pending.count)",
+                                ])
                         }
                     } else {
                         s.gapSince = now
@@ -207,10 +217,12 @@ public final class HistoryQueue: Service, Sendable {
                 attempt += 1
                 retries.increment()
                 if attempt == 1 || attempt % 20 == 0 {
-                    logger.warning("PostGIS write failed; retrying", metadata: [
-                        "attempt": "\(attempt)", "rows": "\(batch.reduce(0) { $0 + $1.positions.count })",
-                        "error": "\(String(reflecting: error))",
-                    ])
+                    logger.warning(
+                        "PostGIS write failed; retrying",
+                        metadata: [
+                            "attempt": "\(attempt)", "rows": "\(batch.reduce(0) { $0 + $1.positions.count })",
+                            "error": "\(String(reflecting: error))",
+                        ])
                 }
                 // A shutdown requested while this batch keeps failing must not wait for PostGIS forever:
                 // the batch stays in the spool and is written after the next start.

@@ -119,7 +119,8 @@ public final class IngestPipeline: Sendable {
         queue.enqueue(SequencedPositions(sequence: sequence, positions: positions))
         storedCounter.increment(by: positions.count)
         if let newest = positions.max(by: { $0.fixTime < $1.fixTime }), hot.update(HotFix(newest), owner: owner),
-           let events, let vehicleID = vehicleIDs(newest.vehicleKey) {
+            let events, let vehicleID = vehicleIDs(newest.vehicleKey)
+        {
             events.publishPosition(newest, userID: owner, vehicleID: vehicleID)
         }
         publishStored(positions, owner: owner)
@@ -156,7 +157,8 @@ public enum ManualPositionError: Error, CustomStringConvertible {
 extension HotFix {
     /// The hot-index view of a stored position.
     public init(_ p: Position) {
-        self.init(vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
-                  speedKmh: p.speedKmh, heading: p.heading, source: p.source, receivedTime: p.receivedTime)
+        self.init(
+            vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
+            speedKmh: p.speedKmh, heading: p.heading, source: p.source, receivedTime: p.receivedTime)
     }
 }

@@ -53,9 +53,11 @@ public final class PositionFilter: Sendable {
             for index in order {
                 if let reason = verdict(fixes[index], reference: &reference, now: now) {
                     counters[reason]?.increment()
-                    logger.debug("position filtered", metadata: [
-                        "device": "\(device)", "reason": "\(reason.rawValue)", "fixTime": "\(fixes[index].fixTime)",
-                    ])
+                    logger.debug(
+                        "position filtered",
+                        metadata: [
+                            "device": "\(device)", "reason": "\(reason.rawValue)", "fixTime": "\(fixes[index].fixTime)",
+                        ])
                 } else {
                     passed.append(index)
                 }

@@ -57,15 +57,20 @@ public final class TeltonikaUDPServer: Service, Sendable {
             }
             .bind(host: host, port: port)
             .get()
-        logger.info("device listener ready", metadata: [
-            "protocol": "teltonika", "transport": "udp", "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
-        ])
-        return TeltonikaUDPServer(channel: channel, datagrams: stream, directory: directory, pipeline: pipeline,
-                                  metrics: metrics, workers: workers, logger: logger)
+        logger.info(
+            "device listener ready",
+            metadata: [
+                "protocol": "teltonika", "transport": "udp", "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
+            ])
+        return TeltonikaUDPServer(
+            channel: channel, datagrams: stream, directory: directory, pipeline: pipeline,
+            metrics: metrics, workers: workers, logger: logger)
     }
 
-    private init(channel: any Channel, datagrams: AsyncStream<Inbound>, directory: DeviceDirectory, pipeline: IngestPipeline,
-                 metrics: DeviceMetrics, workers: Int, logger: Logger) {
+    private init(
+        channel: any Channel, datagrams: AsyncStream<Inbound>, directory: DeviceDirectory, pipeline: IngestPipeline,
+        metrics: DeviceMetrics, workers: Int, logger: Logger
+    ) {
         self.channel = channel
         self.datagrams = datagrams
         self.directory = directory
@@ -108,8 +113,9 @@ public final class TeltonikaUDPServer: Service, Sendable {
         let channel = self.channel
         let identified = intake
         _ = await identified.store(datagram.packet.records.map(\.fix), for: device) { outcome in
-            let ack = Teltonika.encodeUDPAck(packetID: datagram.packetID, avlPacketID: datagram.avlPacketID,
-                                             accepted: UInt8(clamping: outcome.acknowledged))
+            let ack = Teltonika.encodeUDPAck(
+                packetID: datagram.packetID, avlPacketID: datagram.avlPacketID,
+                accepted: UInt8(clamping: outcome.acknowledged))
             channel.writeAndFlush(AddressedEnvelope(remoteAddress: inbound.remote, data: ByteBuffer(bytes: ack)), promise: nil)
             identified.acknowledged(since: started)
         }

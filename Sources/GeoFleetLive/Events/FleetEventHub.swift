@@ -46,8 +46,10 @@ public final class FleetEventHub: Sendable {
     private let published = Counter(label: "geofleet_stream_events_total")
 
     /// Keeps events for `retention` (and at most `capacity` of them).
-    public init(retention: Duration = .seconds(300), capacity: Int = 200_000, now: @escaping @Sendable () -> Int64,
-                relay: (@Sendable (FleetEvent) -> Void)? = nil) {
+    public init(
+        retention: Duration = .seconds(300), capacity: Int = 200_000, now: @escaping @Sendable () -> Int64,
+        relay: (@Sendable (FleetEvent) -> Void)? = nil
+    ) {
         self.retention = retention.components.seconds * 1000
         self.capacity = capacity
         self.now = now
@@ -65,7 +67,8 @@ public final class FleetEventHub: Sendable {
             s.times.append(time)
             trim(&s, now: time)
             var cutOff: [AsyncStream<FleetEvent>.Continuation] = []
-            for (id, subscriber) in s.subscribers where subscriber.userID == userID && (subscriber.vehicleID == nil || subscriber.vehicleID == vehicleID) {
+            for (id, subscriber) in s.subscribers
+            where subscriber.userID == userID && (subscriber.vehicleID == nil || subscriber.vehicleID == vehicleID) {
                 // A subscriber this far behind is cut off; it reconnects with its resume point.
                 if case .dropped = subscriber.continuation.yield(event) {
                     s.subscribers.removeValue(forKey: id)
@@ -111,8 +114,10 @@ public final class FleetEventHub: Sendable {
                 // from the client: compared without arithmetic on it, so no value can overflow.
                 resumed = after < s.nextSequence && after >= oldest - 1
                 if resumed {
-                    for event in s.recent[s.head...] where event.sequence > after && event.userID == userID
-                        && (vehicleID == nil || event.vehicleID == vehicleID) {
+                    for event in s.recent[s.head...]
+                    where event.sequence > after && event.userID == userID
+                        && (vehicleID == nil || event.vehicleID == vehicleID)
+                    {
                         backlog.append(event)
                     }
                 }

@@ -18,8 +18,10 @@ public final class VehicleCatalog: Sendable {
         public var capacityVolumeM3: Double
         public var status: String
 
-        public init(key: Int64, id: UUID, owner: String, cargoID: String? = nil, cargo: CargoAssignment? = nil,
-                    type: String = "truck", capacityWeightKg: Double = 0, capacityVolumeM3: Double = 0, status: String = "active") {
+        public init(
+            key: Int64, id: UUID, owner: String, cargoID: String? = nil, cargo: CargoAssignment? = nil,
+            type: String = "truck", capacityWeightKg: Double = 0, capacityVolumeM3: Double = 0, status: String = "active"
+        ) {
             self.key = key
             self.id = id
             self.owner = owner
@@ -33,9 +35,10 @@ public final class VehicleCatalog: Sendable {
 
         /// The entry of a stored vehicle.
         public init(_ vehicle: Vehicle) {
-            self.init(key: vehicle.key, id: vehicle.id, owner: vehicle.userID, cargoID: vehicle.currentCargoID, cargo: vehicle.currentCargo,
-                      type: vehicle.type, capacityWeightKg: vehicle.capacityWeightKg, capacityVolumeM3: vehicle.capacityVolumeM3,
-                      status: vehicle.status)
+            self.init(
+                key: vehicle.key, id: vehicle.id, owner: vehicle.userID, cargoID: vehicle.currentCargoID, cargo: vehicle.currentCargo,
+                type: vehicle.type, capacityWeightKg: vehicle.capacityWeightKg, capacityVolumeM3: vehicle.capacityVolumeM3,
+                status: vehicle.status)
         }
     }
 

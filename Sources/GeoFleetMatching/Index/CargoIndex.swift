@@ -65,7 +65,9 @@ public final class CargoIndex: Sendable {
     /// The `limit` open loads whose pickup is nearest to `point` in a straight line, within
     /// `maxMeters`, among those `accept` lets through; nearest first. Exact: the ring search stops only
     /// when no unvisited cell can hold anything nearer than the `limit`-th found.
-    public func nearest(to point: GeoPoint, limit: Int, maxMeters: Double, accept: (Cargo) -> Bool = { _ in true }) -> [(cargo: Cargo, meters: Double)] {
+    public func nearest(to point: GeoPoint, limit: Int, maxMeters: Double, accept: (Cargo) -> Bool = { _ in true }) -> [(
+        cargo: Cargo, meters: Double
+    )] {
         guard limit > 0 else { return [] }
         let center = Self.cell(point)
         let latCellMeters = Self.cellDegrees * 111_195
@@ -79,7 +81,8 @@ public final class CargoIndex: Sendable {
                     guard let ids = s.cells[key] else { continue }
                     for id in ids {
                         guard let c = s.cargo[id] else { continue }
-                        let d = GreatCircle.distanceMeters(lat1: point.latitude, lon1: point.longitude, lat2: c.pickup.latitude, lon2: c.pickup.longitude)
+                        let d = GreatCircle.distanceMeters(
+                            lat1: point.latitude, lon1: point.longitude, lat2: c.pickup.latitude, lon2: c.pickup.longitude)
                         if d <= maxMeters, accept(c) { found.append((c, d)) }
                     }
                 }

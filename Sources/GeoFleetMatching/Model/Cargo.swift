@@ -23,9 +23,11 @@ public struct Cargo: Sendable, Equatable {
     public var status: String
     public var updatedAt: Int64
 
-    public init(id: String, shipperID: String? = nil, pickup: GeoPoint, delivery: GeoPoint, weightKg: Double, volumeM3: Double? = nil,
-                vehicleType: String? = nil, loadingFrom: Int64, loadingTo: Int64, deliveryBy: Int64? = nil,
-                totalPrice: Double? = nil, status: String = "open", updatedAt: Int64 = 0) {
+    public init(
+        id: String, shipperID: String? = nil, pickup: GeoPoint, delivery: GeoPoint, weightKg: Double, volumeM3: Double? = nil,
+        vehicleType: String? = nil, loadingFrom: Int64, loadingTo: Int64, deliveryBy: Int64? = nil,
+        totalPrice: Double? = nil, status: String = "open", updatedAt: Int64 = 0
+    ) {
         self.id = id
         self.shipperID = shipperID
         self.pickup = pickup

@@ -20,9 +20,11 @@ public struct MatchVehicle: Sendable, Equatable {
     /// Driving done today and since the last break, estimated from its track.
     public var driver: DrivingTimeRules.DriverState
 
-    public init(key: Int64, id: UUID, owner: String, type: String, capacityWeightKg: Double, capacityVolumeM3: Double,
-                status: String, assignedCargoID: String? = nil, position: GeoPoint? = nil, fixTime: Int64? = nil,
-                source: PositionSource? = nil, driver: DrivingTimeRules.DriverState = .init()) {
+    public init(
+        key: Int64, id: UUID, owner: String, type: String, capacityWeightKg: Double, capacityVolumeM3: Double,
+        status: String, assignedCargoID: String? = nil, position: GeoPoint? = nil, fixTime: Int64? = nil,
+        source: PositionSource? = nil, driver: DrivingTimeRules.DriverState = .init()
+    ) {
         self.key = key
         self.id = id
         self.owner = owner

@@ -24,7 +24,8 @@ public struct TripEconomics: Sendable, Equatable {
     public init(cargo: Cargo, deadheadMeters: Double, loadedMeters: Double, timing: FitCheck.Timing, costs: CostSettings) {
         let km = (deadheadMeters + loadedMeters) / 1000
         let hours = timing.totalSeconds / 3600
-        self.init(deadheadKm: deadheadMeters / 1000, loadedKm: loadedMeters / 1000, hours: hours,
-                  revenue: cargo.totalPrice ?? 0, cost: costs.cost(km: km, hours: hours))
+        self.init(
+            deadheadKm: deadheadMeters / 1000, loadedKm: loadedMeters / 1000, hours: hours,
+            revenue: cargo.totalPrice ?? 0, cost: costs.cost(km: km, hours: hours))
     }
 }

@@ -24,7 +24,8 @@ public enum FitCheck {
             reasons.append(FitReason("type", "the load needs a \(cargo.vehicleType ?? "") vehicle; this is a \(vehicle.type)"))
         }
         if cargo.weightKg > vehicle.capacityWeightKg {
-            reasons.append(FitReason("weight", "\(Int(cargo.weightKg.rounded())) kg exceeds the capacity of \(Int(vehicle.capacityWeightKg.rounded())) kg"))
+            reasons.append(
+                FitReason("weight", "\(Int(cargo.weightKg.rounded())) kg exceeds the capacity of \(Int(vehicle.capacityWeightKg.rounded())) kg"))
         }
         if let volume = cargo.volumeM3, volume > vehicle.capacityVolumeM3 {
             reasons.append(FitReason("volume", "\(format(volume)) m3 exceeds the capacity of \(format(vehicle.capacityVolumeM3)) m3"))
@@ -59,24 +60,28 @@ public enum FitCheck {
     }
 
     /// Plans deadhead then loaded leg from the driver's state. `handlingSeconds` covers loading and unloading.
-    public static func timing(cargo: Cargo, now: Int64, deadheadSeconds: Double, loadedSeconds: Double,
-                              driver: DrivingTimeRules.DriverState, rules: DrivingTimeRules = .init(), handlingSeconds: Double = 7200) -> Timing {
+    public static func timing(
+        cargo: Cargo, now: Int64, deadheadSeconds: Double, loadedSeconds: Double,
+        driver: DrivingTimeRules.DriverState, rules: DrivingTimeRules = .init(), handlingSeconds: Double = 7200
+    ) -> Timing {
         let toPickup = rules.plan(drivingSeconds: deadheadSeconds, from: driver)
         let arrival = now + Int64(toPickup.totalSeconds * 1000)
         let wait = max(0, Double(cargo.loadingFrom - arrival) / 1000)
         // The whole trip in one plan, so that breaks carry over from the deadhead into the loaded leg.
         let whole = rules.plan(drivingSeconds: deadheadSeconds + loadedSeconds, from: driver)
         let total = whole.totalSeconds + wait + handlingSeconds
-        return Timing(toPickupSeconds: toPickup.totalSeconds, arrival: arrival, waitSeconds: wait, totalSeconds: total,
-                      deliveredAt: now + Int64(total * 1000), breaks: whole.breaks, dailyRests: whole.dailyRests,
-                      restsBeforePickup: toPickup.dailyRests)
+        return Timing(
+            toPickupSeconds: toPickup.totalSeconds, arrival: arrival, waitSeconds: wait, totalSeconds: total,
+            deliveredAt: now + Int64(total * 1000), breaks: whole.breaks, dailyRests: whole.dailyRests,
+            restsBeforePickup: toPickup.dailyRests)
     }
 
     /// Reasons the timing rules the vehicle out: too late for loading, or for the delivery date.
     public static func timingReasons(cargo: Cargo, timing: Timing, driver: DrivingTimeRules.DriverState) -> [FitReason] {
         var reasons: [FitReason] = []
         if timing.arrival > cargo.loadingTo {
-            var message = "arrives \(UTCTime.iso8601(milliseconds: timing.arrival)), after loading closes at \(UTCTime.iso8601(milliseconds: cargo.loadingTo))"
+            var message =
+                "arrives \(UTCTime.iso8601(milliseconds: timing.arrival)), after loading closes at \(UTCTime.iso8601(milliseconds: cargo.loadingTo))"
             if timing.restsBeforePickup > 0 {
                 message += "; the driver has driven \(format(driver.drivenTodaySeconds / 3600)) h today and must take a daily rest on the way"
                 reasons.append(FitReason("driving_time", message))
@@ -85,7 +90,10 @@ public enum FitCheck {
             }
         }
         if let by = cargo.deliveryBy, timing.deliveredAt > by {
-            reasons.append(FitReason("late_delivery", "would deliver \(UTCTime.iso8601(milliseconds: timing.deliveredAt)), after \(UTCTime.iso8601(milliseconds: by))"))
+            reasons.append(
+                FitReason(
+                    "late_delivery", "would deliver \(UTCTime.iso8601(milliseconds: timing.deliveredAt)), after \(UTCTime.iso8601(milliseconds: by))")
+            )
         }
         return reasons
     }

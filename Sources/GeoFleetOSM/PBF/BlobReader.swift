@@ -59,7 +59,7 @@ final class BlobReader {
                 switch field {
                 case 1: type = try reader.readString(field: field, wireType: wireType, in: "BlobHeader")
                 case 3: dataSize = Int32(truncatingIfNeeded: try reader.readVarint(field: field, wireType: wireType, in: "BlobHeader"))
-                default: try reader.skip(wireType: wireType)  // 2 indexdata
+                default: try reader.skip(wireType: wireType) // 2 indexdata
                 }
             }
         } catch {

@@ -22,7 +22,7 @@ enum HeaderBlock {
             case 32:
                 header.replicationTimestamp = Int64(bitPattern: try reader.readVarint(field: field, wireType: wireType, in: "HeaderBlock"))
             default:
-                try reader.skip(wireType: wireType)  // 17 source, 33 sequence number, 34 base URL
+                try reader.skip(wireType: wireType) // 17 source, 33 sequence number, 34 base URL
             }
         }
         return header

@@ -190,7 +190,7 @@ struct PrimitiveBlock {
             case 8: lats = try reader.readLengthDelimited(field: field, wireType: wireType, in: "DenseNodes")
             case 9: lons = try reader.readLengthDelimited(field: field, wireType: wireType, in: "DenseNodes")
             case 10: keysValues = try reader.readLengthDelimited(field: field, wireType: wireType, in: "DenseNodes")
-            default: try reader.skip(wireType: wireType)  // 5 denseinfo: metadata is not exposed
+            default: try reader.skip(wireType: wireType) // 5 denseinfo: metadata is not exposed
             }
         }
         var idReader = ProtobufReader(bytes, range: ids)
@@ -259,7 +259,7 @@ struct PrimitiveBlock {
             case 2: keys = try reader.readLengthDelimited(field: field, wireType: wireType, in: "Way")
             case 3: values = try reader.readLengthDelimited(field: field, wireType: wireType, in: "Way")
             case 8: refs = try reader.readLengthDelimited(field: field, wireType: wireType, in: "Way")
-            default: try reader.skip(wireType: wireType)  // 4 info, 9/10 LocationsOnWays
+            default: try reader.skip(wireType: wireType) // 4 info, 9/10 LocationsOnWays
             }
         }
         guard let id else {
@@ -295,7 +295,7 @@ struct PrimitiveBlock {
             case 8: roles = try reader.readLengthDelimited(field: field, wireType: wireType, in: "Relation")
             case 9: memberIDs = try reader.readLengthDelimited(field: field, wireType: wireType, in: "Relation")
             case 10: types = try reader.readLengthDelimited(field: field, wireType: wireType, in: "Relation")
-            default: try reader.skip(wireType: wireType)  // 4 info
+            default: try reader.skip(wireType: wireType) // 4 info
             }
         }
         guard let id else {

@@ -97,7 +97,7 @@ extension GT06 {
         let imei = String(decoding: digits.dropFirst(), as: UTF8.self)
         var zone: Int?
         if reader.remaining >= 4 {
-            try reader.skip(2)  // type identification code
+            try reader.skip(2) // type identification code
             zone = timeZoneOffset(try reader.u16())
         }
         return .login(imei: imei, timeZoneOffsetSeconds: zone)

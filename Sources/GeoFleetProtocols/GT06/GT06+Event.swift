@@ -15,14 +15,14 @@ extension GT06 {
         }
         guard jc400 || reader.remaining > 7 else { return .other(protocolNumber: ProtocolNumber.event) }
         if jc400 {
-            try reader.skip(3)  // marker, version
+            try reader.skip(3) // marker, version
         }
         var fix = try readGPS(&reader, timeZoneOffsetSeconds: timeZoneOffsetSeconds, layout: jc400 ? .flagsThenWideSpeed : .bare)
         if jc400 {
             fix.attributes.upsert([DeviceAttribute("power", .double(Double(try reader.u16()) / 10))])
         }
         let event = try reader.u8()
-        try reader.skip(2)  // event data
+        try reader.skip(2) // event data
         fix.attributes.upsert([DeviceAttribute("event", .int(Int64(event)))])
         if let alarm = eventAlarm(event) {
             fix.attributes.upsert([DeviceAttribute("alarm", .string(alarm))])

@@ -72,7 +72,8 @@ extension GT06 {
         let f = try reader.bytes(6).map(Int.init)
         let (year, month, day, hour, minute, second) = (2000 + f[0], f[1], f[2], f[3], f[4], f[5])
         guard (1...12).contains(month), day >= 1, hour < 24, minute < 60, second < 60 else { throw .badDateTime }
-        let monthDays = UTCTime.daysFromCivil(year: month == 12 ? year + 1 : year, month: month % 12 + 1, day: 1)
+        let monthDays =
+            UTCTime.daysFromCivil(year: month == 12 ? year + 1 : year, month: month % 12 + 1, day: 1)
             - UTCTime.daysFromCivil(year: year, month: month, day: 1)
         guard day <= monthDays else { throw .badDateTime }
         let local = UTCTime.milliseconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)

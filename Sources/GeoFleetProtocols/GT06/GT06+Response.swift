@@ -43,7 +43,8 @@ extension GT06 {
     /// The plain acknowledgement of `frame`: its protocol number and serial echoed, in `7878` framing but
     /// for the AZ735's 7979 0x32/0x33, which Traccar answers in `7979`.
     public static func acknowledgement(of frame: GT06Frame) -> [UInt8] {
-        let az735 = frame.extended
+        let az735 =
+            frame.extended
             && (frame.protocolNumber == ProtocolNumber.az735GPS || frame.protocolNumber == ProtocolNumber.az735Alarm)
         return response(protocolNumber: frame.protocolNumber, serial: frame.serial, extended: az735)
     }

@@ -6,7 +6,7 @@ extension GT06 {
     /// `Current position!Lat:N54.739332,Lon:E25.273270,Course:126.53,Speed:0.0000,DateTime:2017-05-26  10:27:47`
     /// (UTC; speed read as knots, as Traccar reads it); any other text is `.other`. Not answered.
     static func decodeText(_ reader: inout GT06ContentReader) throws(GT06DecodingError) -> GT06Message {
-        try reader.skip(4)  // server flag
+        try reader.skip(4) // server flag
         let ascii = try reader.u8() == 1
         let bytes = try reader.bytes(reader.remaining)
         let text: String

@@ -21,13 +21,13 @@ extension GT06 {
         var fix = try readGPS(&reader, timeZoneOffsetSeconds: timeZoneOffsetSeconds)
         fix.attributes.upsert(try readLBS(&reader, layout: .standard))
         fix.attributes.upsert(try readDriverTag(&reader))
-        try reader.skip(1)  // validity
+        try reader.skip(1) // validity
         return .acknowledgedLocation(fix)
     }
 
     /// 0x61 (iButton): IMEI 8, GPS, cell with a 4-byte ID, iButton 6 ("driverUniqueId" in decimal, as Traccar).
     static func decodeIButton(_ reader: inout GT06ContentReader, timeZoneOffsetSeconds: Int) throws(GT06DecodingError) -> GT06Message {
-        try reader.skip(8)  // the IMEI again
+        try reader.skip(8) // the IMEI again
         var fix = try readGPS(&reader, timeZoneOffsetSeconds: timeZoneOffsetSeconds)
         fix.attributes.upsert(try readLBS(&reader, layout: .fourByteCellID))
         fix.attributes.upsert([DeviceAttribute("driverUniqueId", .string(String(try reader.read(6))))])
@@ -57,7 +57,7 @@ extension GT06 {
             DeviceAttribute("power", .double(Double(try reader.u16()) / 100)),
             DeviceAttribute("battery", .double(Double(try reader.u8()) / 10)),
         ])
-        try reader.skip(3)  // working hours
+        try reader.skip(3) // working hours
         fix.attributes.upsert(try readDriverTag(&reader))
         return .acknowledgedLocation(fix)
     }
@@ -68,14 +68,14 @@ extension GT06 {
     static func decodeLW4G(_ reader: inout GT06ContentReader, timeZoneOffsetSeconds: Int) throws(GT06DecodingError) -> GT06Message {
         var fix = try readGPS(&reader, timeZoneOffsetSeconds: timeZoneOffsetSeconds)
         fix.attributes.upsert(try readLBS(&reader, layout: .wide))
-        try reader.skip(1)  // network indicator
+        try reader.skip(1) // network indicator
         let info = try reader.u8()
         let power = Double(try reader.u16()) / 100
         let voltage = try reader.u8()
         let gsm = try reader.u8()
         let status = GT06Status(terminalInfo: info, voltageLevel: voltage, gsmSignal: gsm)
         let code = try reader.u8()
-        try reader.skip(1)  // language
+        try reader.skip(1) // language
         var alarm = GT06Alarm(code: code)
         if alarm == .none {
             alarm = status.alarm
@@ -95,9 +95,9 @@ extension GT06 {
     /// 0x34 (X1): alarm word 4, GPS, terminal info 2, mileage 4, MCC 2, MNC 1, LAC 2, Cell ID 4, driver 4
     /// (decimal, when not 0), battery 2 and external voltage 2 (0.01 V); port and ADC values are not kept.
     static func decodeX1(_ reader: inout GT06ContentReader, timeZoneOffsetSeconds: Int) throws(GT06DecodingError) -> GT06Message {
-        try reader.skip(4)  // data and alarm
+        try reader.skip(4) // data and alarm
         var fix = try readGPS(&reader, timeZoneOffsetSeconds: timeZoneOffsetSeconds)
-        try reader.skip(2)  // terminal info
+        try reader.skip(2) // terminal info
         fix.attributes.upsert([DeviceAttribute("odometer", .int(Int64(try reader.u32())))])
         // This cell block has a 1-byte MNC whatever MCC bit 15 says.
         let mcc = Int64(try reader.u16() & 0x7FFF)
@@ -125,10 +125,10 @@ extension GT06 {
     /// or more (signal 2) or the standard one (signal 1).
     static func decodeGPSLBS8(_ reader: inout GT06ContentReader, timeZoneOffsetSeconds: Int) throws(GT06DecodingError) -> GT06Message {
         var fix = try readGPS(&reader, timeZoneOffsetSeconds: timeZoneOffsetSeconds)
-        try reader.skip(2)  // upload mode, re-upload
+        try reader.skip(2) // upload mode, re-upload
         let fourG = try reader.u8() >= 3
         fix.attributes.upsert(try readLBS(&reader, layout: fourG ? .wide : .standard))
-        try reader.skip(fourG ? 2 : 1)  // signal
+        try reader.skip(fourG ? 2 : 1) // signal
         return .location(fix)
     }
 
@@ -149,10 +149,10 @@ extension GT06 {
             }
             fix.attributes.upsert([DeviceAttribute("gsm", .int(Int64(try reader.u8())))])
         }
-        try reader.skip(Int(try reader.u8()))  // more cells
-        try reader.skip(Int(try reader.u8()))  // Wi-Fi access points
+        try reader.skip(Int(try reader.u8())) // more cells
+        try reader.skip(Int(try reader.u8())) // Wi-Fi access points
         fix.attributes.upsert([DeviceAttribute("status", .int(Int64(try reader.u8())))])
-        try reader.skip(Int(try reader.u8()))  // reserved
+        try reader.skip(Int(try reader.u8())) // reserved
         return .acknowledgedLocation(fix)
     }
 

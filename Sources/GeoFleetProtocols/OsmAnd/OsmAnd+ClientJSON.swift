@@ -53,7 +53,7 @@ extension OsmAnd {
         default: throw .invalidValue(name: "coords", value: coords.brief)
         }
         guard let latitude = try jsonCoordinate(coords, "latitude", limit: 90),
-              let longitude = try jsonCoordinate(coords, "longitude", limit: 180)
+            let longitude = try jsonCoordinate(coords, "longitude", limit: 180)
         else { throw .missingCoordinates }
         draft.latitude = latitude
         draft.longitude = longitude

@@ -43,7 +43,7 @@ extension OsmAnd {
         var digits = Substring(text)
         if let first = digits.first, first == "+" || first == "-" { digits = digits.dropFirst() }
         guard !digits.isEmpty, digits.utf8.allSatisfy(isASCIIDigit),
-              digits.count == 1 || digits.first != "0"
+            digits.count == 1 || digits.first != "0"
         else { return nil }
         return Int64(text.hasPrefix("+") ? String(text.dropFirst()) : String(text))
     }

@@ -93,7 +93,7 @@ extension OsmAnd {
         let mac = parts[0].utf8
         let hexDigits = mac.filter { $0 != UInt8(ascii: ":") && $0 != UInt8(ascii: "-") }
         guard hexDigits.count == 12, hexDigits.allSatisfy({ isASCIIDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0 | 0x20) }),
-              mac.count == 12 || mac.count == 17
+            mac.count == 12 || mac.count == 17
         else { throw .invalidValue(name: "wifi", value: text) }
         return String(decoding: mac.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: ":") : $0 }, as: UTF8.self) + "," + parts[1]
     }

@@ -29,7 +29,7 @@ extension OsmAnd {
             return v
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              (1...12).contains(month), (1...31).contains(day)
+            (1...12).contains(month), (1...31).contains(day)
         else { return false }
         let civil = UTCTime.civilFromDays(UTCTime.daysFromCivil(year: year, month: month, day: day))
         return civil.year == year && civil.month == month && civil.day == day

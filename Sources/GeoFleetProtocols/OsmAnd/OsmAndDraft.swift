@@ -19,7 +19,7 @@ struct OsmAndDraft {
     /// Sets the device id; a second, different id in the same request is an error, not "last one wins".
     mutating func setDeviceID(_ text: String) throws(OsmAndError) {
         guard !text.isEmpty, text.utf8.count <= OsmAnd.maxDeviceIDBytes,
-              !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+            !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
         else { throw .invalidDeviceID(text) }
         if let deviceID, deviceID != text { throw .conflictingDeviceIDs(deviceID, text) }
         deviceID = text

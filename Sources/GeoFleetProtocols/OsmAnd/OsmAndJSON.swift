@@ -84,7 +84,7 @@ extension OsmAndJSON {
 
         mutating func object(depth: Int) throws(OsmAndError) -> OsmAndJSON {
             guard depth <= OsmAndJSON.maxDepth else { throw error("nesting deeper than \(OsmAndJSON.maxDepth)") }
-            index += 1  // {
+            index += 1 // {
             var members: [Member] = []
             skipWhitespace()
             if current == UInt8(ascii: "}") {
@@ -112,7 +112,7 @@ extension OsmAndJSON {
 
         mutating func array(depth: Int) throws(OsmAndError) -> OsmAndJSON {
             guard depth <= OsmAndJSON.maxDepth else { throw error("nesting deeper than \(OsmAndJSON.maxDepth)") }
-            index += 1  // [
+            index += 1 // [
             var elements: [OsmAndJSON] = []
             skipWhitespace()
             if current == UInt8(ascii: "]") {
@@ -163,7 +163,7 @@ extension OsmAndJSON {
         }
 
         mutating func string() throws(OsmAndError) -> String {
-            index += 1  // opening quote
+            index += 1 // opening quote
             var out: [UInt8] = []
             while true {
                 guard let c = current else { throw error("unterminated string") }

@@ -69,19 +69,21 @@ extension Ruptela {
         let fixTime = Int64(timestamp) * 1000 + Int64(timestampExtension)
         guard longitude != noPosition, latitude != noPosition else {
             // No position at all: the rest of the GPS block is filler (0x8000, 0xFFFF…), so report nothing of it.
-            fixes.append(DeviceFix(
-                fixTime: fixTime, latitude: 0, longitude: 0, valid: false, io: io, attributes: attributes))
+            fixes.append(
+                DeviceFix(
+                    fixTime: fixTime, latitude: 0, longitude: 0, valid: false, io: io, attributes: attributes))
             return
         }
         let lat = Double(latitude) / 1e7
         let lon = Double(longitude) / 1e7
-        fixes.append(DeviceFix(
-            fixTime: fixTime, latitude: lat, longitude: lon,
-            altitude: Double(altitude) / 10, heading: Double(angle) / 100, speedKmh: Double(speed),
-            satellites: Int(satellites), hdop: Double(hdop) / 10,
-            // Ruptela has no validity flag: no satellites, or the 0/0 a receiver reports before its first fix.
-            valid: satellites != 0 && !(latitude == 0 && longitude == 0),
-            io: io, attributes: attributes))
+        fixes.append(
+            DeviceFix(
+                fixTime: fixTime, latitude: lat, longitude: lon,
+                altitude: Double(altitude) / 10, heading: Double(angle) / 100, speedKmh: Double(speed),
+                satellites: Int(satellites), hdop: Double(hdop) / 10,
+                // Ruptela has no validity flag: no satellites, or the 0/0 a receiver reports before its first fix.
+                valid: satellites != 0 && !(latitude == 0 && longitude == 0),
+                io: io, attributes: attributes))
     }
 
     /// Four IO groups of 1, 2, 4 and 8-byte values, each a count u8 then (id, value) pairs.

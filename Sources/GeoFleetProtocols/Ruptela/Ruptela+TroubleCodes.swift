@@ -14,9 +14,10 @@ extension Ruptela {
             let latitude = Int32(bitPattern: try reader.u32())
             let archive = try reader.u8()
             let code = try reader.bytes(5)
-            codes.append(RuptelaTroubleCode(
-                time: Int64(time) * 1000, latitude: Double(latitude) / 1e7, longitude: Double(longitude) / 1e7,
-                archived: archive == 2, code: String(decoding: code, as: UTF8.self)))
+            codes.append(
+                RuptelaTroubleCode(
+                    time: Int64(time) * 1000, latitude: Double(latitude) / 1e7, longitude: Double(longitude) / 1e7,
+                    archived: archive == 2, code: String(decoding: code, as: UTF8.self)))
         }
         guard reader.remaining == 0 else { throw .trailingBytes(reader.remaining) }
         return codes

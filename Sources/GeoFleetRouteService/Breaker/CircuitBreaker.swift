@@ -74,19 +74,22 @@ public final class CircuitBreaker: Sendable {
     ///     `failureThreshold` full timeouts before callers are spared).
     ///   - metricsFactory: where the gauge and counter go; nil: the bootstrapped `MetricsSystem`.
     ///   - now: a monotonic clock, as the time since any fixed origin; nil: `ContinuousClock`.
-    public init(provider: String,
-                failureThreshold: Int = 5,
-                cooldown: Duration = .seconds(10),
-                openOnTimeout: Bool = true,
-                metricsFactory: (any MetricsFactory)? = nil,
-                now: (@Sendable () -> Duration)? = nil) {
+    public init(
+        provider: String,
+        failureThreshold: Int = 5,
+        cooldown: Duration = .seconds(10),
+        openOnTimeout: Bool = true,
+        metricsFactory: (any MetricsFactory)? = nil,
+        now: (@Sendable () -> Duration)? = nil
+    ) {
         self.provider = provider
         self.failureThreshold = max(1, failureThreshold)
         self.cooldown = cooldown
         self.openOnTimeout = openOnTimeout
         self.metricsFactory = metricsFactory
         let dimensions = [("provider", provider)]
-        openGauge = metricsFactory.map { Gauge(label: Self.openGaugeLabel, dimensions: dimensions, factory: $0) }
+        openGauge =
+            metricsFactory.map { Gauge(label: Self.openGaugeLabel, dimensions: dimensions, factory: $0) }
             ?? Gauge(label: Self.openGaugeLabel, dimensions: dimensions)
         openGauge.record(0)
         if let now {
@@ -194,7 +197,8 @@ public final class CircuitBreaker: Sendable {
         let counter = inner.withLock { inner in
             if let counter = inner.counters[result] { return counter }
             let dimensions = [("provider", provider), ("result", result)]
-            let counter = metricsFactory.map { Counter(label: Self.requestsCounterLabel, dimensions: dimensions, factory: $0) }
+            let counter =
+                metricsFactory.map { Counter(label: Self.requestsCounterLabel, dimensions: dimensions, factory: $0) }
                 ?? Counter(label: Self.requestsCounterLabel, dimensions: dimensions)
             inner.counters[result] = counter
             return counter

@@ -15,8 +15,8 @@ public final class LRUCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
     private struct Storage {
         var index: [Key: Int] = [:]
         var entries: [Entry] = []
-        var head = -1  // most recent
-        var tail = -1  // least recent
+        var head = -1 // most recent
+        var tail = -1 // least recent
         var freeSlots: [Int] = []
 
         mutating func unlink(_ slot: Int) {

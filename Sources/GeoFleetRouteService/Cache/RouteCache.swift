@@ -29,7 +29,8 @@ public final class RouteCache: Sendable {
             for result in ["hit", "miss"] { requests[level.rawValue + result] = counter(level, result) }
         }
         self.requests = requests
-        hitRatio = metricsFactory.map { Gauge(label: "geofleet_route_cache_hit_ratio", factory: $0) }
+        hitRatio =
+            metricsFactory.map { Gauge(label: "geofleet_route_cache_hit_ratio", factory: $0) }
             ?? Gauge(label: "geofleet_route_cache_hit_ratio")
     }
 

@@ -55,7 +55,8 @@ public struct CachedRoute: Sendable, Equatable {
     init?(redisValue: String) {
         let parts = redisValue.split(separator: " ")
         guard parts.count == 3, let distance = Double(parts[0]), let duration = Double(parts[1]),
-              distance.isFinite, duration.isFinite, distance >= 0, duration >= 0 else { return nil }
+            distance.isFinite, duration.isFinite, distance >= 0, duration >= 0
+        else { return nil }
         self.init(distanceMeters: distance, durationSeconds: duration, provider: String(parts[2]))
     }
 }

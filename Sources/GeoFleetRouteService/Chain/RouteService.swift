@@ -31,7 +31,9 @@ public final class RouteService: Sendable {
     }
 
     /// Distance and duration of one leg, through the chain.
-    public func estimate(from: GeoPoint, to: GeoPoint, profile: VehicleProfile, geometry: Bool = false) async throws(RouteServiceError) -> RouteEstimate {
+    public func estimate(from: GeoPoint, to: GeoPoint, profile: VehicleProfile, geometry: Bool = false) async throws(RouteServiceError)
+        -> RouteEstimate
+    {
         let start = ContinuousClock.now
         let key = RouteCacheKey(from: from, to: to, profile: profile.name, dataVersion: dataVersion(profile))
         if !geometry, let hit = await cache.get(key) {
@@ -69,11 +71,13 @@ public final class RouteService: Sendable {
             if engine.covers(from), engine.covers(to) {
                 do {
                     let route = try engine.route(from: from, to: to, geometry: geometry)
-                    await cache.set(CachedRoute(distanceMeters: route.distanceMeters, durationSeconds: route.durationSeconds, provider: "builtin"), for: key)
-                    return .success(RouteEstimate(
-                        distanceMeters: route.distanceMeters, durationSeconds: route.durationSeconds, source: .road,
-                        provider: "builtin", profile: profile, from: route.from, to: route.to, geometry: route.geometry
-                    ))
+                    await cache.set(
+                        CachedRoute(distanceMeters: route.distanceMeters, durationSeconds: route.durationSeconds, provider: "builtin"), for: key)
+                    return .success(
+                        RouteEstimate(
+                            distanceMeters: route.distanceMeters, durationSeconds: route.durationSeconds, source: .road,
+                            provider: "builtin", profile: profile, from: route.from, to: route.to, geometry: route.geometry
+                        ))
                 } catch RoutingError.noRoadNearby(let point, let limit) {
                     return .failure(.noRoadNearby("no road usable by the \(profile.name) profile within \(Int(limit)) m of '\(point)'"))
                 } catch {
@@ -85,11 +89,14 @@ public final class RouteService: Sendable {
         if let external {
             do {
                 let route = try await external.route(from: from, to: to)
-                await cache.set(CachedRoute(distanceMeters: route.distanceMeters, durationSeconds: route.durationSeconds, provider: external.kind.rawValue), for: key)
-                return .success(RouteEstimate(
-                    distanceMeters: route.distanceMeters, durationSeconds: route.durationSeconds, source: .road,
-                    provider: external.kind.rawValue, profile: profile
-                ))
+                await cache.set(
+                    CachedRoute(distanceMeters: route.distanceMeters, durationSeconds: route.durationSeconds, provider: external.kind.rawValue),
+                    for: key)
+                return .success(
+                    RouteEstimate(
+                        distanceMeters: route.distanceMeters, durationSeconds: route.durationSeconds, source: .road,
+                        provider: external.kind.rawValue, profile: profile
+                    ))
             } catch ExternalRouterError.noRoute(let message) {
                 return .failure(.noRoute("no road route between these points (\(external.kind.rawValue): \(message))"))
             } catch {
@@ -98,10 +105,11 @@ public final class RouteService: Sendable {
             }
         }
         let guess = heuristic.estimate(from: from, to: to, profile: profile)
-        return .success(RouteEstimate(
-            distanceMeters: guess.distanceMeters, durationSeconds: guess.durationSeconds, source: .heuristic,
-            provider: "heuristic", profile: profile, errorBand: guess, fallbackReason: reason
-        ))
+        return .success(
+            RouteEstimate(
+                distanceMeters: guess.distanceMeters, durationSeconds: guess.durationSeconds, source: .heuristic,
+                provider: "heuristic", profile: profile, errorBand: guess, fallbackReason: reason
+            ))
     }
 
     /// Many-to-many distances and durations: the built-in bucket search when the graph covers every point,

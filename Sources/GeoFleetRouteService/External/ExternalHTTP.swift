@@ -35,8 +35,10 @@ struct ExternalHTTP: Sendable {
     /// Sends `request` and decodes the reply with `decode`, which sees every status (error bodies carry
     /// the service's reason). Throws `ExternalRouterError`, or `CancellationError` when the calling task
     /// was cancelled.
-    func exchange<T: Sendable>(_ request: HTTPClientRequest,
-                               decode: (Reply) throws(ExternalRouterError) -> T) async throws -> T {
+    func exchange<T: Sendable>(
+        _ request: HTTPClientRequest,
+        decode: (Reply) throws(ExternalRouterError) -> T
+    ) async throws -> T {
         let permit = try breaker?.acquire()
         let reply: Reply
         do {
@@ -117,7 +119,7 @@ struct ExternalHTTP: Sendable {
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .connectTimeout, .readTimeout, .writeTimeout, .tlsHandshakeTimeout,
-                 .getConnectionFromPoolTimeout:
+                .getConnectionFromPoolTimeout:
                 return .timeout
             default:
                 return .transport(String(describing: error))

@@ -24,25 +24,31 @@ public final class ExternalRouter: Sendable {
     ///     Valhalla: sources and targets per `/sources_to_targets` call (default 50). nil: the default.
     ///   - maxSnapMeters: a point further than this from any road has no route (OSRM `radiuses`,
     ///     Valhalla `search_cutoff`); nil: the service's own default (OSRM: unlimited, Valhalla: 35 km).
-    public init(kind: ExternalRouterKind,
-                baseURL: String,
-                profile: String,
-                httpClient: HTTPClient,
-                timeout: Duration = .seconds(2),
-                breaker: CircuitBreaker,
-                matrixChunk: Int? = nil,
-                maxSnapMeters: Double? = OSRMClient.defaultMaxSnapMeters) {
+    public init(
+        kind: ExternalRouterKind,
+        baseURL: String,
+        profile: String,
+        httpClient: HTTPClient,
+        timeout: Duration = .seconds(2),
+        breaker: CircuitBreaker,
+        matrixChunk: Int? = nil,
+        maxSnapMeters: Double? = OSRMClient.defaultMaxSnapMeters
+    ) {
         self.kind = kind
         self.breaker = breaker
         switch kind {
         case .osrm:
-            client = .osrm(OSRMClient(baseURL: baseURL, profile: profile, httpClient: httpClient, timeout: timeout,
-                                      breaker: breaker, maxTableLocations: matrixChunk ?? OSRMClient.defaultMaxTableLocations,
-                                      maxSnapMeters: maxSnapMeters))
+            client = .osrm(
+                OSRMClient(
+                    baseURL: baseURL, profile: profile, httpClient: httpClient, timeout: timeout,
+                    breaker: breaker, maxTableLocations: matrixChunk ?? OSRMClient.defaultMaxTableLocations,
+                    maxSnapMeters: maxSnapMeters))
         case .valhalla:
-            client = .valhalla(ValhallaClient(baseURL: baseURL, costing: profile, httpClient: httpClient, timeout: timeout,
-                                              breaker: breaker, maxMatrixSide: matrixChunk ?? ValhallaClient.defaultMaxMatrixSide,
-                                              maxSnapMeters: maxSnapMeters))
+            client = .valhalla(
+                ValhallaClient(
+                    baseURL: baseURL, costing: profile, httpClient: httpClient, timeout: timeout,
+                    breaker: breaker, maxMatrixSide: matrixChunk ?? ValhallaClient.defaultMaxMatrixSide,
+                    maxSnapMeters: maxSnapMeters))
         }
     }
 

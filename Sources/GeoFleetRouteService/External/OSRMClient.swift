@@ -24,13 +24,15 @@ public struct OSRMClient: Sendable {
     ///   - baseURL: e.g. `http://127.0.0.1:5000` (a path prefix is kept).
     ///   - timeout: for each HTTP request (a chunked matrix makes several).
     ///   - breaker: guards each HTTP request; nil: none.
-    public init(baseURL: String,
-                profile: String = "driving",
-                httpClient: HTTPClient,
-                timeout: Duration = .seconds(2),
-                breaker: CircuitBreaker? = nil,
-                maxTableLocations: Int = OSRMClient.defaultMaxTableLocations,
-                maxSnapMeters: Double? = OSRMClient.defaultMaxSnapMeters) {
+    public init(
+        baseURL: String,
+        profile: String = "driving",
+        httpClient: HTTPClient,
+        timeout: Duration = .seconds(2),
+        breaker: CircuitBreaker? = nil,
+        maxTableLocations: Int = OSRMClient.defaultMaxTableLocations,
+        maxSnapMeters: Double? = OSRMClient.defaultMaxSnapMeters
+    ) {
         self.baseURL = ExternalHTTP.trimmed(baseURL)
         self.profile = profile
         self.maxTableLocations = max(2, maxTableLocations)
@@ -54,8 +56,10 @@ public struct OSRMClient: Sendable {
         for chunk in Self.chunks(sources: sources.count, destinations: destinations.count, limit: maxTableLocations) {
             let rows = chunk.sources.count
             let columns = chunk.destinations.count
-            let request = HTTPClientRequest(url: tableURL(sources: Array(sources[chunk.sources]),
-                                                          destinations: Array(destinations[chunk.destinations])))
+            let request = HTTPClientRequest(
+                url: tableURL(
+                    sources: Array(sources[chunk.sources]),
+                    destinations: Array(destinations[chunk.destinations])))
             let table = try await http.exchange(request) { reply throws(ExternalRouterError) in
                 try Self.decodeTable(reply, rows: rows, columns: columns)
             }
@@ -81,7 +85,8 @@ public struct OSRMClient: Sendable {
     func tableURL(sources: [GeoPoint], destinations: [GeoPoint]) -> String {
         let s = (0..<sources.count).map(String.init).joined(separator: ";")
         let d = (sources.count..<(sources.count + destinations.count)).map(String.init).joined(separator: ";")
-        var url = "\(baseURL)/table/v1/\(profile)/\(Self.coordinates(sources + destinations))"
+        var url =
+            "\(baseURL)/table/v1/\(profile)/\(Self.coordinates(sources + destinations))"
             + "?sources=\(s)&destinations=\(d)&annotations=duration,distance"
         if let radiuses = radiuses(count: sources.count + destinations.count) { url += "&radiuses=" + radiuses }
         return url
@@ -155,11 +160,13 @@ public struct OSRMClient: Sendable {
     }
 
     static func decodeTable(_ reply: ExternalHTTP.Reply, rows: Int, columns: Int) throws(ExternalRouterError)
-        -> (distances: [[Double?]], durations: [[Double?]]) {
+        -> (distances: [[Double?]], durations: [[Double?]])
+    {
         let response = try decodeEnvelope(TableResponse.self, reply, code: \.code, message: \.message)
         guard let distances = response.distances, let durations = response.durations,
-              distances.count == rows, durations.count == rows,
-              distances.allSatisfy({ $0.count == columns }), durations.allSatisfy({ $0.count == columns }) else {
+            distances.count == rows, durations.count == rows,
+            distances.allSatisfy({ $0.count == columns }), durations.allSatisfy({ $0.count == columns })
+        else {
             throw .badResponse("OSRM table is not \(rows)×\(columns) durations and distances")
         }
         return (distances, durations)
@@ -167,9 +174,12 @@ public struct OSRMClient: Sendable {
 
     /// OSRM answers errors as `{"code": "NoSegment", "message": "..."}` (HTTP 400): no-route codes become
     /// `.noRoute`, the others (InvalidQuery, TooBig, ...) `.badResponse`, both with OSRM's message.
-    private static func decodeEnvelope<T: Decodable>(_ type: T.Type, _ reply: ExternalHTTP.Reply,
-                                                     code: KeyPath<T, String>, message: KeyPath<T, String?>)
-        throws(ExternalRouterError) -> T {
+    private static func decodeEnvelope<T: Decodable>(
+        _ type: T.Type, _ reply: ExternalHTTP.Reply,
+        code: KeyPath<T, String>, message: KeyPath<T, String?>
+    )
+        throws(ExternalRouterError) -> T
+    {
         let response: T
         do {
             response = try ExternalHTTP.decodeJSON(type, from: reply)

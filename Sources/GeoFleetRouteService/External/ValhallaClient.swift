@@ -24,13 +24,15 @@ public struct ValhallaClient: Sendable {
     ///   - baseURL: e.g. `http://127.0.0.1:8002` (a path prefix is kept).
     ///   - timeout: for each HTTP request (a chunked matrix makes several).
     ///   - breaker: guards each HTTP request; nil: none.
-    public init(baseURL: String,
-                costing: String = "truck",
-                httpClient: HTTPClient,
-                timeout: Duration = .seconds(2),
-                breaker: CircuitBreaker? = nil,
-                maxMatrixSide: Int = ValhallaClient.defaultMaxMatrixSide,
-                maxSnapMeters: Double? = OSRMClient.defaultMaxSnapMeters) {
+    public init(
+        baseURL: String,
+        costing: String = "truck",
+        httpClient: HTTPClient,
+        timeout: Duration = .seconds(2),
+        breaker: CircuitBreaker? = nil,
+        maxMatrixSide: Int = ValhallaClient.defaultMaxMatrixSide,
+        maxSnapMeters: Double? = OSRMClient.defaultMaxSnapMeters
+    ) {
         self.baseURL = ExternalHTTP.trimmed(baseURL)
         self.costing = costing
         self.maxMatrixSide = max(1, maxMatrixSide)
@@ -55,8 +57,9 @@ public struct ValhallaClient: Sendable {
             let rowRange = s..<min(s + maxMatrixSide, sources.count)
             for d in stride(from: 0, to: destinations.count, by: maxMatrixSide) {
                 let columnRange = d..<min(d + maxMatrixSide, destinations.count)
-                let body = MatrixRequest(sources: sources[rowRange].map(location),
-                                         targets: destinations[columnRange].map(location), costing: costing)
+                let body = MatrixRequest(
+                    sources: sources[rowRange].map(location),
+                    targets: destinations[columnRange].map(location), costing: costing)
                 let rows = rowRange.count
                 let columns = columnRange.count
                 let table = try await http.exchange(try post("/sources_to_targets", body)) { reply throws(ExternalRouterError) in
@@ -177,12 +180,14 @@ public struct ValhallaClient: Sendable {
         try throwIfError(reply)
         let response = try ExternalHTTP.decodeJSON(RouteResponse.self, from: reply)
         let metres = metresPerUnit(response.trip.units)
-        return ExternalRoute(distanceMeters: response.trip.summary.length * metres,
-                             durationSeconds: response.trip.summary.time)
+        return ExternalRoute(
+            distanceMeters: response.trip.summary.length * metres,
+            durationSeconds: response.trip.summary.time)
     }
 
     static func decodeMatrix(_ reply: ExternalHTTP.Reply, rows: Int, columns: Int) throws(ExternalRouterError)
-        -> (distances: [[Double?]], durations: [[Double?]]) {
+        -> (distances: [[Double?]], durations: [[Double?]])
+    {
         try throwIfError(reply)
         let response = try ExternalHTTP.decodeJSON(MatrixResponse.self, from: reply)
         let metres = metresPerUnit(response.units)
@@ -197,7 +202,8 @@ public struct ValhallaClient: Sendable {
             durations = t
         }
         guard distances.count == rows, durations.count == rows,
-              distances.allSatisfy({ $0.count == columns }), durations.allSatisfy({ $0.count == columns }) else {
+            distances.allSatisfy({ $0.count == columns }), durations.allSatisfy({ $0.count == columns })
+        else {
             throw .badResponse("Valhalla matrix is not \(rows)×\(columns)")
         }
         return (distances, durations)

@@ -36,9 +36,11 @@ public final class RoutingEngine: Sendable {
 
     /// The nearest point on a road this profile can drive, or nil beyond the limit.
     public func snap(_ point: GeoPoint, maxMeters: Double? = nil) -> SnappedPoint? {
-        guard let hit = index.nearest(
-            latitude: point.latitude, longitude: point.longitude, maxMeters: maxMeters ?? maxSnapMeters, graph: graph
-        ) else { return nil }
+        guard
+            let hit = index.nearest(
+                latitude: point.latitude, longitude: point.longitude, maxMeters: maxMeters ?? maxSnapMeters, graph: graph
+            )
+        else { return nil }
         return SnappedPoint(
             input: point, location: GeoPoint(latitude: hit.latitude, longitude: hit.longitude),
             distanceMeters: hit.distanceMeters, wayID: graph.wayIDs[hit.edge], edge: hit.edge, fraction: hit.fraction
@@ -145,12 +147,13 @@ public final class RoutingEngine: Sendable {
             // Share of the directed node before the point, in its direction of travel.
             let before = direction == 0 ? point.fraction : 1 - point.fraction
             let share = asSource ? -before : before
-            result.append(SearchEndpoint(
-                node: UInt32(node),
-                weight: Int64((Double(graph.nodeWeight[node]) * share).rounded()),
-                duration: Int64((Double(graph.nodeDuration[node]) * share).rounded()),
-                distance: Int64((Double(graph.nodeDistance[node]) * share).rounded())
-            ))
+            result.append(
+                SearchEndpoint(
+                    node: UInt32(node),
+                    weight: Int64((Double(graph.nodeWeight[node]) * share).rounded()),
+                    duration: Int64((Double(graph.nodeDuration[node]) * share).rounded()),
+                    distance: Int64((Double(graph.nodeDistance[node]) * share).rounded())
+                ))
         }
         return result
     }

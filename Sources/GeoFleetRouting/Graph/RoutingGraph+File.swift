@@ -11,7 +11,8 @@ public enum RoutingGraphFileError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notAGraphFile(let path): return "\(path) is not a GeoFleet routing graph"
-        case .unsupportedVersion(let version): return "routing graph format version \(version) is not supported; rebuild it with `geofleet routing build`"
+        case .unsupportedVersion(let version):
+            return "routing graph format version \(version) is not supported; rebuild it with `geofleet routing build`"
         case .truncated(let offset): return "routing graph file is truncated at byte \(offset)"
         case .unknownProfile(let name): return "routing graph is for an unknown profile \(name)"
         case .inconsistent(let what): return "routing graph file is inconsistent: \(what)"
@@ -28,7 +29,7 @@ extension RoutingGraph {
         var writer = BinaryWriter()
         for byte in Self.magic { writer.write(byte) }
         writer.write(Self.formatVersion)
-        writer.write(UInt32(0x0102_0304))  // byte-order mark for the bulk arrays
+        writer.write(UInt32(0x0102_0304)) // byte-order mark for the bulk arrays
         writer.write(profile.name)
         writer.write(source.name)
         writer.write(source.bytes)
@@ -87,13 +88,13 @@ extension RoutingGraph {
         let hierarchy = try ContractedGraph(serialized: try reader.readArray(UInt8.self))
         let edges = wayIDs.count
         guard geometryStart.count == edges + 1, Int(geometryStart.last ?? 0) == latE7.count,
-              lonE7.count == latE7.count, pointOffset.count == latE7.count,
-              nodeWeight.count == edges * 2, nodeDuration.count == edges * 2, nodeDistance.count == edges * 2,
-              inBigComponent.count == edges * 2, arcStart.count == edges * 2 + 1, Int(arcStart.last ?? 0) == arcTarget.count,
-              arcWeight.count == arcTarget.count, arcDuration.count == arcTarget.count,
-              hierarchy.nodeCount == edges * 2,
-              !arcTarget.contains(where: { Int($0) >= edges * 2 }),
-              zip(geometryStart, geometryStart.dropFirst()).allSatisfy({ $1 >= $0 + 2 })
+            lonE7.count == latE7.count, pointOffset.count == latE7.count,
+            nodeWeight.count == edges * 2, nodeDuration.count == edges * 2, nodeDistance.count == edges * 2,
+            inBigComponent.count == edges * 2, arcStart.count == edges * 2 + 1, Int(arcStart.last ?? 0) == arcTarget.count,
+            arcWeight.count == arcTarget.count, arcDuration.count == arcTarget.count,
+            hierarchy.nodeCount == edges * 2,
+            !arcTarget.contains(where: { Int($0) >= edges * 2 }),
+            zip(geometryStart, geometryStart.dropFirst()).allSatisfy({ $1 >= $0 + 2 })
         else { throw RoutingGraphFileError.inconsistent("array sizes") }
         self.init(
             profile: profile, source: source, summary: summary,

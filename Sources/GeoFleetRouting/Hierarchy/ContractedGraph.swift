@@ -109,7 +109,7 @@ final class CHStorage: @unchecked Sendable {
 // MARK: - Serialization
 
 extension ContractedGraph {
-    static let magic: UInt32 = 0x4843_4647  // "GFCH" little-endian
+    static let magic: UInt32 = 0x4843_4647 // "GFCH" little-endian
     static let formatVersion: UInt32 = 1
     static let headerSize = 48
 
@@ -242,7 +242,8 @@ enum CHByteOrder {
         target.copyMemory(from: source, byteCount: byteCount)
         #else
         for offset in stride(from: 0, to: byteCount, by: 4) {
-            target.storeBytes(of: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt32.self)), toByteOffset: offset, as: UInt32.self)
+            target.storeBytes(
+                of: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: offset, as: UInt32.self)), toByteOffset: offset, as: UInt32.self)
         }
         #endif
     }

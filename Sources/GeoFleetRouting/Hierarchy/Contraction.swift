@@ -173,13 +173,14 @@ struct CHContractor {
                     let outgoing = pool[Int(targetArc[target])]
                     let via = targetVia[target]
                     let hops = incoming.hops &+ outgoing.hops
-                    shortcuts.append(CHShortcut(
-                        from: incoming.other, to: outgoing.other,
-                        arc: CHDynArc(
-                            other: outgoing.other, weight: Self.saturate(via.weight), duration: Self.saturate(via.duration),
-                            distance: Self.saturate(via.distance), middle: x, hops: hops
-                        )
-                    ))
+                    shortcuts.append(
+                        CHShortcut(
+                            from: incoming.other, to: outgoing.other,
+                            arc: CHDynArc(
+                                other: outgoing.other, weight: Self.saturate(via.weight), duration: Self.saturate(via.duration),
+                                distance: Self.saturate(via.distance), middle: x, hops: hops
+                            )
+                        ))
                     addedHops += Int(hops)
                 }
             }

@@ -148,7 +148,9 @@ extension CHContractor {
     }
 
     /// Moves a full list to the end of the pool with twice the room.
-    @inline(__always) private mutating func relocate(start: UnsafeMutablePointer<Int>, count: UnsafeMutablePointer<UInt32>, capacity: UnsafeMutablePointer<UInt32>, node: Int) {
+    @inline(__always) private mutating func relocate(
+        start: UnsafeMutablePointer<Int>, count: UnsafeMutablePointer<UInt32>, capacity: UnsafeMutablePointer<UInt32>, node: Int
+    ) {
         let length = Int(count[node])
         let room = max(4, Int(capacity[node]) * 2)
         let newStart = pool.count

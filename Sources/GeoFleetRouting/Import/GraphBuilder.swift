@@ -157,7 +157,8 @@ public enum GraphBuilder {
         var restrictionsAt: [Int32: [RoadNetwork.TurnRestriction]] = [:]
         var applied = 0
         for restriction in network.restrictions {
-            let applies = restriction.key == "restriction"
+            let applies =
+                restriction.key == "restriction"
                 || specificKeys.contains(String(restriction.key.dropFirst("restriction:".count)))
             guard applies, restriction.except.isDisjoint(with: specificKeys) else { continue }
             restrictionsAt[restriction.viaNode, default: []].append(restriction)
@@ -197,12 +198,13 @@ public enum GraphBuilder {
                 if case .delay(let delay) = rule { seconds += delay }
                 var weightSeconds = seconds
                 if restricted[Int(to)], !restricted[from] { weightSeconds += restrictedEntrySeconds }
-                arcs.append(HierarchyArc(
-                    from: UInt32(from), to: to,
-                    weight: nodeWeight[from] + UInt32((weightSeconds * 10).rounded()),
-                    duration: nodeDuration[from] + UInt32((seconds * 10).rounded()),
-                    distance: nodeDistance[from]
-                ))
+                arcs.append(
+                    HierarchyArc(
+                        from: UInt32(from), to: to,
+                        weight: nodeWeight[from] + UInt32((weightSeconds * 10).rounded()),
+                        duration: nodeDuration[from] + UInt32((seconds * 10).rounded()),
+                        distance: nodeDistance[from]
+                    ))
             }
         }
 

@@ -46,30 +46,37 @@ public struct RoadNetwork: Sendable {
         var refsByWay: [[Int64]] = []
         var rawRestrictions: [OSMRelation] = []
 
-        try reader.read([.ways, .relations], way: { way in
-            guard let highway = way.tags["highway"], roadHighways.contains(highway), way.refs.count >= 2 else { return }
-            network.ways.append(Way(id: way.id, tags: way.tags, nodes: []))
-            refsByWay.append(way.refs)
-            for ref in way.refs where nodeIndex[ref] == nil {
-                nodeIndex[ref] = Int32(nodeIndex.count)
-            }
-        }, relation: { relation in
-            guard relation.tags["type"] == "restriction" else { return }
-            rawRestrictions.append(relation)
-        }, progress: { bytes in
-            progress?(ImportProgress(phase: .ways, bytesRead: bytes, totalBytes: reader.fileSize * 2))
-        })
+        try reader.read(
+            [.ways, .relations],
+            way: { way in
+                guard let highway = way.tags["highway"], roadHighways.contains(highway), way.refs.count >= 2 else { return }
+                network.ways.append(Way(id: way.id, tags: way.tags, nodes: []))
+                refsByWay.append(way.refs)
+                for ref in way.refs where nodeIndex[ref] == nil {
+                    nodeIndex[ref] = Int32(nodeIndex.count)
+                }
+            },
+            relation: { relation in
+                guard relation.tags["type"] == "restriction" else { return }
+                rawRestrictions.append(relation)
+            },
+            progress: { bytes in
+                progress?(ImportProgress(phase: .ways, bytesRead: bytes, totalBytes: reader.fileSize * 2))
+            })
 
         network.latitudes = [Double](repeating: .nan, count: nodeIndex.count)
         network.longitudes = [Double](repeating: .nan, count: nodeIndex.count)
-        try reader.read([.nodes], node: { node in
-            guard let index = nodeIndex[node.id] else { return }
-            network.latitudes[Int(index)] = node.latitude
-            network.longitudes[Int(index)] = node.longitude
-            if !node.tags.isEmpty { network.nodeTags[index] = node.tags }
-        }, progress: { bytes in
-            progress?(ImportProgress(phase: .nodes, bytesRead: reader.fileSize + bytes, totalBytes: reader.fileSize * 2))
-        })
+        try reader.read(
+            [.nodes],
+            node: { node in
+                guard let index = nodeIndex[node.id] else { return }
+                network.latitudes[Int(index)] = node.latitude
+                network.longitudes[Int(index)] = node.longitude
+                if !node.tags.isEmpty { network.nodeTags[index] = node.tags }
+            },
+            progress: { bytes in
+                progress?(ImportProgress(phase: .nodes, bytesRead: reader.fileSize + bytes, totalBytes: reader.fileSize * 2))
+            })
 
         for (position, refs) in refsByWay.enumerated() {
             network.ways[position].nodes = refs.map { ref in
@@ -96,17 +103,19 @@ public struct RoadNetwork: Sendable {
         let via = relation.members.filter { $0.role == "via" }
         let to = relation.members.filter { $0.role == "to" && $0.type == .way }
         guard from.count == 1, to.count == 1, via.count == 1, via[0].type == .node,
-              wayIDs.contains(from[0].ref), wayIDs.contains(to[0].ref),
-              let viaIndex = nodeIndex[via[0].ref], !network.latitudes[Int(viaIndex)].isNaN else { return nil }
+            wayIDs.contains(from[0].ref), wayIDs.contains(to[0].ref),
+            let viaIndex = nodeIndex[via[0].ref], !network.latitudes[Int(viaIndex)].isNaN
+        else { return nil }
         let except = Set((relation.tags["except"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) })
         var result: [TurnRestriction] = []
         for (key, value) in relation.tags where key == "restriction" || key.hasPrefix("restriction:") {
             let kind = value.trimmingCharacters(in: .whitespaces)
             guard kind.hasPrefix("no_") || kind.hasPrefix("only_") else { continue }
-            result.append(TurnRestriction(
-                fromWay: from[0].ref, viaNode: viaIndex, toWay: to[0].ref,
-                isMandatory: kind.hasPrefix("only_"), key: key, except: except
-            ))
+            result.append(
+                TurnRestriction(
+                    fromWay: from[0].ref, viaNode: viaIndex, toWay: to[0].ref,
+                    isMandatory: kind.hasPrefix("only_"), key: key, except: except
+                ))
         }
         return result.isEmpty ? nil : result
     }

@@ -90,8 +90,15 @@ public struct RoadRules: Sendable {
         let bidirectional = forwardSpeed > 0 && backwardSpeed > 0
         if bidirectional {
             if let width = TagValues.lengthMeters(tags["width"]) {
-                if width <= 3 { rate = min(rate, 0.5) } else if width < 4 { rate = min(rate, 0.6) }
-                else if width < 5 { rate = min(rate, 0.75) } else if width < 6 { rate = min(rate, 0.8) }
+                if width <= 3 {
+                    rate = min(rate, 0.5)
+                } else if width < 4 {
+                    rate = min(rate, 0.6)
+                } else if width < 5 {
+                    rate = min(rate, 0.75)
+                } else if width < 6 {
+                    rate = min(rate, 0.8)
+                }
             }
             if let lanes = tags["lanes"].flatMap({ Int($0.prefix { $0.isNumber }) }), lanes <= 1 { rate = min(rate, 0.5) }
         }
@@ -147,7 +154,8 @@ public struct RoadRules: Sendable {
         if profile.isHeavyGoodsVehicle {
             tagged = TagValues.speedKmh(tags["maxspeed:hgv:" + direction]) ?? TagValues.speedKmh(tags["maxspeed:hgv"])
         }
-        tagged = tagged ?? TagValues.speedKmh(tags["maxspeed:" + direction]) ?? TagValues.speedKmh(tags["maxspeed:advisory"])
+        tagged =
+            tagged ?? TagValues.speedKmh(tags["maxspeed:" + direction]) ?? TagValues.speedKmh(tags["maxspeed:advisory"])
             ?? TagValues.speedKmh(tags["maxspeed"])
         if let tagged { speed = tagged * profile.maxspeedFactor }
         if let surface = tags["surface"], let cap = Self.surfaceSpeeds[surface] { speed = min(speed, cap) }

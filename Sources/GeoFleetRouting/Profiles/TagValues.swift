@@ -34,7 +34,8 @@ public enum TagValues {
     /// A weight in tonnes: `7.5`, `7.5 t`, `7500 kg`, `12 st` (short tons); nil when absent or unparsable.
     public static func weightTonnes(_ raw: String?) -> Double? {
         guard let raw = raw?.trimmingCharacters(in: .whitespaces).lowercased(), let number = leadingNumber(raw),
-              number.value > 0 else { return nil }
+            number.value > 0
+        else { return nil }
         let unit = number.rest.trimmingCharacters(in: .whitespaces)
         switch unit {
         case "kg": return number.value / 1000

@@ -39,7 +39,8 @@ struct MatchBenchCommand: AsyncParsableCommand {
         let profile = VehicleProfile(vehicleClass: .articulated)
         let graph = try RoutingGraph(contentsOf: graphDirectory(dataDir: dataDir, extract: graphs) + "/\(profile.name).graph")
         let engine = RoutingEngine(graph: graph)
-        let routes = RouteService(engines: [.articulated: engine], external: nil, cache: RouteCache(capacity: 500_000), logger: Logger(label: "bench"))
+        let routes = RouteService(
+            engines: [.articulated: engine], external: nil, cache: RouteCache(capacity: 500_000), logger: Logger(label: "bench"))
         let input = try JSONDecoder().decode(PairsFile.self, from: Data(contentsOf: URL(fileURLWithPath: points)))
         var road: [GeoPoint] = []
         for p in input.pairs {
@@ -59,13 +60,16 @@ struct MatchBenchCommand: AsyncParsableCommand {
             key += 1
             let owner = i < fleet ? "fleet" : "big"
             let at = road[Int.random(in: 0..<road.count, using: &rng)]
-            let entry = VehicleCatalog.Entry(key: key, id: UUID(), owner: owner, type: "truck",
-                                             capacityWeightKg: [12_000, 24_000, 24_000, 26_000].randomElement(using: &rng)!,
-                                             capacityVolumeM3: 90, status: "active")
+            let entry = VehicleCatalog.Entry(
+                key: key, id: UUID(), owner: owner, type: "truck",
+                capacityWeightKg: [12_000, 24_000, 24_000, 26_000].randomElement(using: &rng)!,
+                capacityVolumeM3: 90, status: "active")
             catalog.insert(entry)
-            hot.update(HotFix(vehicleKey: key, latitude: at.latitude, longitude: at.longitude,
-                              fixTime: now - Int64.random(in: 0...1_800_000, using: &rng), speedKmh: 0, heading: 0, source: .device),
-                       owner: owner)
+            hot.update(
+                HotFix(
+                    vehicleKey: key, latitude: at.latitude, longitude: at.longitude,
+                    fixTime: now - Int64.random(in: 0...1_800_000, using: &rng), speedKmh: 0, heading: 0, source: .device),
+                owner: owner)
             if owner == "fleet" { fleetEntries.append(entry) }
         }
         // Loads: pickups and deliveries on road points, priced at about 1.3 €/km of straight line plus a base.
@@ -73,11 +77,13 @@ struct MatchBenchCommand: AsyncParsableCommand {
         for i in 0..<cargo {
             let pickup = road[Int.random(in: 0..<road.count, using: &rng)]
             let delivery = road[Int.random(in: 0..<road.count, using: &rng)]
-            let km = GreatCircle.distanceMeters(lat1: pickup.latitude, lon1: pickup.longitude, lat2: delivery.latitude, lon2: delivery.longitude) / 1000
+            let km =
+                GreatCircle.distanceMeters(lat1: pickup.latitude, lon1: pickup.longitude, lat2: delivery.latitude, lon2: delivery.longitude) / 1000
             let opens = now + Int64.random(in: 0...(24 * 3_600_000), using: &rng)
-            let c = Cargo(id: "load-\(i)", pickup: pickup, delivery: delivery, weightKg: Double.random(in: 2_000...22_000, using: &rng),
-                          volumeM3: Double.random(in: 5...80, using: &rng), loadingFrom: opens, loadingTo: opens + 24 * 3_600_000,
-                          totalPrice: (150 + km * Double.random(in: 1.1...1.6, using: &rng)).rounded(), updatedAt: now)
+            let c = Cargo(
+                id: "load-\(i)", pickup: pickup, delivery: delivery, weightKg: Double.random(in: 2_000...22_000, using: &rng),
+                volumeM3: Double.random(in: 5...80, using: &rng), loadingFrom: opens, loadingTo: opens + 24 * 3_600_000,
+                totalPrice: (150 + km * Double.random(in: 1.1...1.6, using: &rng)).rounded(), updatedAt: now)
             loads.append(c)
             service.cargo.upsert(c)
         }
@@ -137,8 +143,10 @@ struct MatchBenchCommand: AsyncParsableCommand {
             try JSONSerialization.data(withJSONObject: anchor).write(to: URL(fileURLWithPath: anchorPoints))
         }
         let c = stats(cargoMs), m = stats(matrixMs), f = stats(fleetMs)
-        print(String(format: "match/cargo p50 %.2f ms p99 %.2f ms (bare 50x1 matrix p50 %.2f p99 %.2f; %.1f road candidates/query)",
-                     c["p50"]!, c["p99"]!, m["p50"]!, m["p99"]!, Double(roadCounted) / Double(max(1, picks.count))))
+        print(
+            String(
+                format: "match/cargo p50 %.2f ms p99 %.2f ms (bare 50x1 matrix p50 %.2f p99 %.2f; %.1f road candidates/query)",
+                c["p50"]!, c["p99"]!, m["p50"]!, m["p99"]!, Double(roadCounted) / Double(max(1, picks.count))))
         print(String(format: "match/fleet (%d trucks) p50 %.1f ms p99 %.1f ms, %d suggestions", fleet, f["p50"]!, f["p99"]!, suggestions))
     }
 }

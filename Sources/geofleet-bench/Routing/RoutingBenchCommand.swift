@@ -78,9 +78,11 @@ struct RoutingBenchCommand: ParsableCommand {
             "rssMB": ["before": rssBefore, "afterLoad": rssAfterLoad, "afterQueries": peakRSSMiB()],
         ]
         try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]).write(to: URL(fileURLWithPath: out))
-        print(String(format: "routes: %d (%d failed), p50 %.3f ms, p99 %.3f ms, %.0f routes/s; peak RSS %.0f MiB",
-                     input.pairs.count, failed, percentile(0.5), percentile(0.99),
-                     routesSeconds > 0 ? Double(input.pairs.count) / routesSeconds : 0, peakRSSMiB()))
+        print(
+            String(
+                format: "routes: %d (%d failed), p50 %.3f ms, p99 %.3f ms, %.0f routes/s; peak RSS %.0f MiB",
+                input.pairs.count, failed, percentile(0.5), percentile(0.99),
+                routesSeconds > 0 ? Double(input.pairs.count) / routesSeconds : 0, peakRSSMiB()))
     }
 
     private func route(_ engine: RoutingEngine, _ pair: [Double]) throws -> RoadRoute {

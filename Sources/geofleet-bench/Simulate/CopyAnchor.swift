@@ -19,7 +19,8 @@ struct CopyAnchor {
     static func endpointFromEnvironment() throws -> DatabaseEndpoint {
         let configuration = try GeoFleetConfiguration.fromEnvironment()
         if let url = configuration.storage.databaseURL { return try DatabaseEndpoint(url: url) }
-        return configuration.embeddedCluster(logger: Logger(label: "geofleet.simulate.pg")).endpoint(database: GeoFleetConfiguration.embeddedDatabaseName)
+        return configuration.embeddedCluster(logger: Logger(label: "geofleet.simulate.pg")).endpoint(
+            database: GeoFleetConfiguration.embeddedDatabaseName)
     }
 
     func connect() async throws -> PostgresConnection {
@@ -93,10 +94,11 @@ struct CopyAnchor {
                 let i = done + j
                 let v = i % tracks.count
                 let r = tracks[v].nextRecords(1)[0]
-                batch.append(Position(
-                    vehicleKey: -Int64(v + 1), deviceID: nil, fixTime: dayStart + Int64(i) % span, receivedTime: received,
-                    latitude: r.latitude, longitude: r.longitude, altitude: Double(r.altitude), heading: Double(r.angle),
-                    speedKmh: Double(r.speed), satellites: Int(r.satellites), source: .device, io: io))
+                batch.append(
+                    Position(
+                        vehicleKey: -Int64(v + 1), deviceID: nil, fixTime: dayStart + Int64(i) % span, receivedTime: received,
+                        latitude: r.latitude, longitude: r.longitude, altitude: Double(r.altitude), heading: Double(r.angle),
+                        speedKmh: Double(r.speed), satellites: Int(r.satellites), source: .device, io: io))
             }
             let started = ContinuousClock.now
             try await connection.query("BEGIN", logger: logger)

@@ -45,11 +45,12 @@ struct VehicleTrack {
             if heading < 0 { heading += 360 }
             speed = UInt16(clamping: Int(speed) + Int.random(in: -3...3, using: &rng))
             speed = min(max(speed, 10), 110)
-            records.append(TeltonikaRecord(
-                timestamp: nextFixTime, priority: 0, longitude: longitude, latitude: latitude,
-                altitude: Int16(80 + Int(rng.next() % 40)), angle: UInt16(heading), satellites: UInt8(7 + rng.next() % 6),
-                speed: speed, eventIOID: 0,
-                io: [IOElement(id: 239, value: .unsigned(1, width: 1)), IOElement(id: 66, value: .unsigned(24_079, width: 2))]))
+            records.append(
+                TeltonikaRecord(
+                    timestamp: nextFixTime, priority: 0, longitude: longitude, latitude: latitude,
+                    altitude: Int16(80 + Int(rng.next() % 40)), angle: UInt16(heading), satellites: UInt8(7 + rng.next() % 6),
+                    speed: speed, eventIOID: 0,
+                    io: [IOElement(id: 239, value: .unsigned(1, width: 1)), IOElement(id: 66, value: .unsigned(24_079, width: 2))]))
             nextFixTime += 1
         }
         return records
@@ -111,8 +112,10 @@ final class SimulatedDeviceHandler: ChannelInboundHandler {
     private var scheduled: Scheduled<Void>?
     private var handshakeTimeout: Scheduled<Void>?
 
-    init(index: Int, imei: String, transport: SimulatedTransport = .tcp, recordsPerPacket: Int, interval: TimeAmount, fixTimeStart: Int64,
-         stats: SimulationStats, handshake: EventLoopPromise<Bool>) {
+    init(
+        index: Int, imei: String, transport: SimulatedTransport = .tcp, recordsPerPacket: Int, interval: TimeAmount, fixTimeStart: Int64,
+        stats: SimulationStats, handshake: EventLoopPromise<Bool>
+    ) {
         self.imei = imei
         self.transport = transport
         self.recordsPerPacket = recordsPerPacket
@@ -242,8 +245,9 @@ final class SimulatedDeviceHandler: ChannelInboundHandler {
         case .tcp:
             frame = Teltonika.encodeTCPFrame(packet)
         case .udp:
-            frame = Teltonika.encodeUDPDatagram(packetID: packetID, avlPacketID: UInt8(truncatingIfNeeded: packetID), imei: imei,
-                                                avlData: Teltonika.encodeAVLData(packet))
+            frame = Teltonika.encodeUDPDatagram(
+                packetID: packetID, avlPacketID: UInt8(truncatingIfNeeded: packetID), imei: imei,
+                avlData: Teltonika.encodeAVLData(packet))
             packetID &+= 1
             // UDP may lose the datagram or its ACK: give up on it after a while and carry on.
             let sent = packetID

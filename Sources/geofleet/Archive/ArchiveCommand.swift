@@ -5,6 +5,8 @@ struct ArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive",
         abstract: "Archive position history older than the retention, verify archives, restore them for an investigation.",
-        subcommands: [ArchiveListCommand.self, ArchiveRunCommand.self, ArchiveVerifyCommand.self,
-                      ArchiveRestoreCommand.self, ArchiveDropRestoredCommand.self])
+        subcommands: [
+            ArchiveListCommand.self, ArchiveRunCommand.self, ArchiveVerifyCommand.self,
+            ArchiveRestoreCommand.self, ArchiveDropRestoredCommand.self,
+        ])
 }

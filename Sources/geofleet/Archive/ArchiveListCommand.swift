@@ -16,14 +16,16 @@ struct ArchiveListCommand: AsyncParsableCommand {
         let overview = try await ArchiveOverview.load(context: env.context, retentionDays: env.configuration.archive.retentionDays, now: at)
         for m in overview.archives {
             let restored = overview.restored.contains(m.partition) ? "  [restored]" : ""
-            ArchiveEnvironment.say("archived  \(m.partition)  \(m.rangeStart) .. \(m.rangeEnd)  rows=\(m.rows) vehicles=\(m.vehicleCount) "
-                + "bytes=\(m.compressedBytes) table=\(m.tableBytes) gen=\(m.generation)\(restored)")
+            ArchiveEnvironment.say(
+                "archived  \(m.partition)  \(m.rangeStart) .. \(m.rangeEnd)  rows=\(m.rows) vehicles=\(m.vehicleCount) "
+                    + "bytes=\(m.compressedBytes) table=\(m.tableBytes) gen=\(m.generation)\(restored)")
         }
         for p in overview.due {
             ArchiveEnvironment.say("due       \(p.name)  \(UTCTime.iso8601(milliseconds: p.start)) .. \(UTCTime.iso8601(milliseconds: p.end))")
         }
         let bytes = overview.archives.reduce(Int64(0)) { $0 + $1.compressedBytes }
-        ArchiveEnvironment.say("summary: archives=\(overview.archives.count) rows=\(overview.archives.reduce(0) { $0 + $1.rows }) bytes=\(bytes) "
-            + "restored=\(overview.restored.count) due=\(overview.due.count) live=\(overview.live.count)")
+        ArchiveEnvironment.say(
+            "summary: archives=\(overview.archives.count) rows=\(overview.archives.reduce(0) { $0 + $1.rows }) bytes=\(bytes) "
+                + "restored=\(overview.restored.count) due=\(overview.due.count) live=\(overview.live.count)")
     }
 }

@@ -12,9 +12,11 @@ struct ArchiveRunCommand: AsyncParsableCommand {
     func run() async throws {
         let env = try await ArchiveEnvironment.load()
         let at = try now.map { try ArchiveDateArgument.parse($0, endOfDay: false) }
-        var archiver = PartitionArchiver(context: env.context, retentionDays: env.configuration.archive.retentionDays, now: {
-            at ?? WallClock.nowMilliseconds()
-        })
+        var archiver = PartitionArchiver(
+            context: env.context, retentionDays: env.configuration.archive.retentionDays,
+            now: {
+                at ?? WallClock.nowMilliseconds()
+            })
         archiver.progress = { ArchiveEnvironment.say($0) }
         let started = ContinuousClock.now
         let summary = try await archiver.run()
@@ -29,13 +31,14 @@ struct ArchiveRunCommand: AsyncParsableCommand {
         let verify = summary.archived.reduce(0.0) { $0 + $1.verifySeconds }
         let lock = summary.archived.map(\.partitionLockSeconds).max() ?? 0
         let parentLock = summary.archived.map(\.parentLockSeconds).max() ?? 0
-        ArchiveEnvironment.say(String(
-            format: "summary: partitions=%d rows=%d bytes=%lld table_bytes=%lld ratio=%.3f seconds=%.2f export_seconds=%.2f "
-                + "export_rows_per_second=%.0f verify_seconds=%.2f max_partition_lock_seconds=%.3f max_parent_lock_seconds=%.3f "
-                + "restored_skipped=%d needs_attention=%d erasure_rewrites=%d",
-            summary.archived.count, summary.rows, bytes, table, table > 0 ? Double(bytes) / Double(table) : 0, seconds, export,
-            export > 0 ? Double(summary.rows) / export : 0, verify, lock, parentLock,
-            summary.skippedRestored.count, summary.needsAttention.count, summary.erasureRewrites))
+        ArchiveEnvironment.say(
+            String(
+                format: "summary: partitions=%d rows=%d bytes=%lld table_bytes=%lld ratio=%.3f seconds=%.2f export_seconds=%.2f "
+                    + "export_rows_per_second=%.0f verify_seconds=%.2f max_partition_lock_seconds=%.3f max_parent_lock_seconds=%.3f "
+                    + "restored_skipped=%d needs_attention=%d erasure_rewrites=%d",
+                summary.archived.count, summary.rows, bytes, table, table > 0 ? Double(bytes) / Double(table) : 0, seconds, export,
+                export > 0 ? Double(summary.rows) / export : 0, verify, lock, parentLock,
+                summary.skippedRestored.count, summary.needsAttention.count, summary.erasureRewrites))
         if !summary.needsAttention.isEmpty { throw ExitCode(2) }
     }
 }

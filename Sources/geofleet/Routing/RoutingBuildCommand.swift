@@ -56,12 +56,16 @@ struct RoutingBuildCommand: ParsableCommand {
         for report in result.reports {
             let s = report.summary
             let name = report.profile.name.padding(toLength: 11, withPad: " ", startingAt: 0)
-            print(name + String(
-                format: "%6d %11d %9d %9d %9d %10d %7d %8.2f %12d",
-                s.roadWays, s.roadVertices, s.edges, s.directedNodes, s.turns, s.shortcuts,
-                s.restrictionsApplied, report.seconds, report.fileBytes
-            ))
+            print(
+                name
+                    + String(
+                        format: "%6d %11d %9d %9d %9d %10d %7d %8.2f %12d",
+                        s.roadWays, s.roadVertices, s.edges, s.directedNodes, s.turns, s.shortcuts,
+                        s.restrictionsApplied, report.seconds, report.fileBytes
+                    ))
         }
-        print("total \(String(format: "%.2f", Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18)) s, peak RSS \(String(format: "%.0f", peakRSSMiB())) MiB, graphs in \(directory.path)")
+        print(
+            "total \(String(format: "%.2f", Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18)) s, peak RSS \(String(format: "%.0f", peakRSSMiB())) MiB, graphs in \(directory.path)"
+        )
     }
 }

@@ -26,8 +26,10 @@ struct RoutingRouteCommand: ParsableCommand {
         let path = graphDirectory(dataDir: dataDir, extract: graphs) + "/\(selected.name).graph"
         let engine = RoutingEngine(graph: try RoutingGraph(contentsOf: path))
         let route = try engine.route(from: try Self.point(from), to: try Self.point(to), geometry: true)
-        print(String(format: "distance %.1f m, duration %.1f s, snapped %.1f m / %.1f m",
-                     route.distanceMeters, route.durationSeconds, route.from.distanceMeters, route.to.distanceMeters))
+        print(
+            String(
+                format: "distance %.1f m, duration %.1f s, snapped %.1f m / %.1f m",
+                route.distanceMeters, route.durationSeconds, route.from.distanceMeters, route.to.distanceMeters))
         print("ways: \(route.wayIDs?.map(String.init).joined(separator: " ") ?? "")")
         if polyline, let line = route.geometry { print(Polyline.encode(line)) }
     }

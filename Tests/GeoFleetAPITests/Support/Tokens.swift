@@ -4,7 +4,9 @@ import JWTKit
 /// Test tokens signed (or assembled) by hand.
 enum Tokens {
     /// RS256 signed with `key`, the header naming `kid` (nil: no kid).
-    static func rs256(_ payload: some JWTPayload, key: Insecure.RSA.PrivateKey, kid: String?, digest: DigestAlgorithm = .sha256) async throws -> String {
+    static func rs256(_ payload: some JWTPayload, key: Insecure.RSA.PrivateKey, kid: String?, digest: DigestAlgorithm = .sha256) async throws
+        -> String
+    {
         let keys = JWTKeyCollection()
         await keys.add(rsa: key, digestAlgorithm: digest, kid: kid.map { JWKIdentifier(string: $0) })
         return try await keys.sign(payload, kid: kid.map { JWKIdentifier(string: $0) })

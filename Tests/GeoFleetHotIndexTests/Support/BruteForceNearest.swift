@@ -2,11 +2,16 @@ import GeoFleetCore
 @testable import GeoFleetHotIndex
 
 /// The reference answer: every fix's haversine distance, filtered and fully sorted.
-func bruteForceNearest(_ fixes: [HotFix], latitude: Double, longitude: Double, limit: Int, maxDistanceMeters: Double) -> [(key: Int64, distance: Double)] {
-    let all = fixes.map { (key: $0.vehicleKey, distance: GreatCircle.distanceMeters(lat1: latitude, lon1: longitude, lat2: $0.latitude, lon2: $0.longitude)) }
-    return Array(all.filter { $0.distance <= maxDistanceMeters }
-        .sorted { $0.distance < $1.distance || ($0.distance == $1.distance && $0.key < $1.key) }
-        .prefix(limit))
+func bruteForceNearest(_ fixes: [HotFix], latitude: Double, longitude: Double, limit: Int, maxDistanceMeters: Double) -> [(
+    key: Int64, distance: Double
+)] {
+    let all = fixes.map {
+        (key: $0.vehicleKey, distance: GreatCircle.distanceMeters(lat1: latitude, lon1: longitude, lat2: $0.latitude, lon2: $0.longitude))
+    }
+    return Array(
+        all.filter { $0.distance <= maxDistanceMeters }
+            .sorted { $0.distance < $1.distance || ($0.distance == $1.distance && $0.key < $1.key) }
+            .prefix(limit))
 }
 
 /// Whether an index answer equals the brute-force one: same distances in the same order, and the same

@@ -11,11 +11,26 @@ import Testing
         let id = try await harness.addVehicle(token: alice, plate: "B 95 INP", imei: nil)
 
         let cases: [(String, String, String?, Int, String)] = [
-            ("POST", "/api/fleet/add", "{\"type\":\"van\",\"licensePlate\":\"B 96 INP\",\"capacity\":{\"weight\":1,\"volume\":1},\"driverId\":\"" + String(repeating: "x", count: 70_000) + "\"}", 413, "larger than"),
+            (
+                "POST", "/api/fleet/add",
+                "{\"type\":\"van\",\"licensePlate\":\"B 96 INP\",\"capacity\":{\"weight\":1,\"volume\":1},\"driverId\":\""
+                    + String(repeating: "x", count: 70_000) + "\"}", 413, "larger than"
+            ),
             ("GET", "/api/fleet/vehicles?search=a%00b", nil, 400, "search"),
-            ("POST", "/api/fleet/add", #"{"type":"van","licensePlate":"B 97 INP","capacity":{"weight":1,"volume":1},"manualPosition":{"lat":1,"long":1,"address":"a\u0000b"}}"#, 400, "manualPosition.address"),
-            ("POST", "/api/fleet/add", #"{"type":"van","licensePlate":"B 98 INP","capacity":{"weight":1,"volume":1,"x":1}}"#, 400, "unknown field(s) in capacity"),
-            ("PUT", "/api/fleet/vehicles/\(id)", #"{"currentCargoId":"c1","currentCargo":{"pickup":{"lat":1,"long":1,"floor":3},"delivery":{"lat":2,"long":2}}}"#, 400, "currentCargo.pickup"),
+            (
+                "POST", "/api/fleet/add",
+                #"{"type":"van","licensePlate":"B 97 INP","capacity":{"weight":1,"volume":1},"manualPosition":{"lat":1,"long":1,"address":"a\u0000b"}}"#,
+                400, "manualPosition.address"
+            ),
+            (
+                "POST", "/api/fleet/add", #"{"type":"van","licensePlate":"B 98 INP","capacity":{"weight":1,"volume":1,"x":1}}"#, 400,
+                "unknown field(s) in capacity"
+            ),
+            (
+                "PUT", "/api/fleet/vehicles/\(id)",
+                #"{"currentCargoId":"c1","currentCargo":{"pickup":{"lat":1,"long":1,"floor":3},"delivery":{"lat":2,"long":2}}}"#, 400,
+                "currentCargo.pickup"
+            ),
             ("PUT", "/api/fleet/vehicles/\(id)/position", #"{"lat":10,"long":10,"timestamp":"0001-01-01T00:00:00+01:00"}"#, 400, "timestamp"),
             ("PUT", "/api/fleet/vehicles/\(id)/position", #"{"lat":10,"long":10,"timestamp":"2001-01-01T00:00:00Z"}"#, 400, "older than"),
             ("GET", "/api/fleet/vehicles/\(id)/track?to=0000-01-01T00:00:00Z", nil, 400, "between 1970 and 9999"),

@@ -66,9 +66,11 @@ import Testing
         let alice = try await harness.token("user_alice")
         let bob = try await harness.token("user_bob")
         _ = try await harness.addVehicle(token: alice, plate: "B 13 HID", imei: "356307042441099")
-        let (status, json) = try await harness.call("POST", "/api/fleet/add", token: bob, body: [
-            "type": "van", "licensePlate": "B 14 HID", "capacity": ["weight": 1000, "volume": 5], "gpsDeviceId": "356307042441099",
-        ])
+        let (status, json) = try await harness.call(
+            "POST", "/api/fleet/add", token: bob,
+            body: [
+                "type": "van", "licensePlate": "B 14 HID", "capacity": ["weight": 1000, "volume": 5], "gpsDeviceId": "356307042441099",
+            ])
         #expect(status == 409)
         let message = try #require((json as? [String: Any])?["error"] as? String)
         #expect(message == "GPS device 356307042441099 cannot be used")
@@ -116,7 +118,10 @@ import Testing
         // A body promised and trickled.
         let body = try await TestDeviceClient.connect(port: port)
         let token = try await harness.token("user_alice")
-        try await body.send(Array("POST /api/routes/estimate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{".utf8))
+        try await body.send(
+            Array(
+                "POST /api/routes/estimate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"
+                    .utf8))
         let bodyStarted = ContinuousClock.now
         let bodyTrickle = Task {
             for _ in 0..<40 {

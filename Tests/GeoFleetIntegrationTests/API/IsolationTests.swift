@@ -20,8 +20,9 @@ import Testing
                 let id = try await harness.addVehicle(token: token, plate: "CJ \(10 + k) ISO", imei: nil)
                 ids[name]!.append(id)
                 let lat = 46.77 + Double(k % 5) * 0.001 + (name == "bob" ? 0.0001 : 0)
-                let (status, _) = try await harness.call("PUT", "/api/fleet/vehicles/\(id)/position", token: token,
-                                                         body: ["lat": lat, "long": 23.59 + Double(k / 5) * 0.001])
+                let (status, _) = try await harness.call(
+                    "PUT", "/api/fleet/vehicles/\(id)/position", token: token,
+                    body: ["lat": lat, "long": 23.59 + Double(k / 5) * 0.001])
                 #expect(status == 200)
             }
         }

@@ -17,10 +17,11 @@ import Testing
     static func routerOperations() async throws -> Set<OpenAPIOperation> {
         let harness = try await EngineHarness.start()
         let engine = harness.engine
-        let router = FleetAPI.router(FleetAPIDependencies(
-            store: engine.store, hot: engine.hot, catalog: engine.catalog, pipeline: engine.pipeline,
-            directory: DeviceDirectory(store: engine.store, autoRegisterOwner: nil), tokens: engine.tokens,
-            rateLimiter: RateLimiter(), events: engine.events, projection: nil, metricsText: { "" }, now: { WallClock.nowMilliseconds() }))
+        let router = FleetAPI.router(
+            FleetAPIDependencies(
+                store: engine.store, hot: engine.hot, catalog: engine.catalog, pipeline: engine.pipeline,
+                directory: DeviceDirectory(store: engine.store, autoRegisterOwner: nil), tokens: engine.tokens,
+                rateLimiter: RateLimiter(), events: engine.events, projection: nil, metricsText: { "" }, now: { WallClock.nowMilliseconds() }))
         let operations = Set(router.routes.map { OpenAPIOperation(method: $0.method.rawValue, path: OpenAPIOperation.openAPIPath("\($0.path)")) })
         try await harness.stop()
         return operations
@@ -41,10 +42,12 @@ import Testing
         #expect(!routes.isEmpty, "the router has no routes")
         let missingFromSpec = routes.subtracting(spec.operations).sorted()
         let missingFromRouter = spec.operations.subtracting(routes).sorted()
-        #expect(missingFromSpec.isEmpty,
-                "routes missing from schemas/openapi.yaml:\n\(missingFromSpec.map { "  \($0)" }.joined(separator: "\n"))")
-        #expect(missingFromRouter.isEmpty,
-                "operations in schemas/openapi.yaml that the router does not serve:\n\(missingFromRouter.map { "  \($0)" }.joined(separator: "\n"))")
+        #expect(
+            missingFromSpec.isEmpty,
+            "routes missing from schemas/openapi.yaml:\n\(missingFromSpec.map { "  \($0)" }.joined(separator: "\n"))")
+        #expect(
+            missingFromRouter.isEmpty,
+            "operations in schemas/openapi.yaml that the router does not serve:\n\(missingFromRouter.map { "  \($0)" }.joined(separator: "\n"))")
     }
 
     @Test func parserRefusesOtherLayouts() {
@@ -64,7 +67,8 @@ import Testing
             """
         let parsed = OpenAPIPaths.parse(good)
         #expect(parsed.problems.isEmpty, "\(parsed.problems)")
-        #expect(parsed.operations == [.init(method: "GET", path: "/a/{id}"), .init(method: "PUT", path: "/a/{id}"), .init(method: "POST", path: "/b")])
+        #expect(
+            parsed.operations == [.init(method: "GET", path: "/a/{id}"), .init(method: "PUT", path: "/a/{id}"), .init(method: "POST", path: "/b")])
 
         let fourSpaces = "paths:\n    /a:\n        get:\n            responses: {}\n"
         #expect(!OpenAPIPaths.parse(fourSpaces).problems.isEmpty)
@@ -174,7 +178,9 @@ struct OpenAPIPaths {
                     continue
                 }
                 guard let key, methods.contains(key) else {
-                    result.problems.append("line \(number): at indent 4 under \(path) expected an HTTP method key alone (`get:` …), got `\(trimmed)`; move path-level keys into the operations")
+                    result.problems.append(
+                        "line \(number): at indent 4 under \(path) expected an HTTP method key alone (`get:` …), got `\(trimmed)`; move path-level keys into the operations"
+                    )
                     method = nil
                     broken = true
                     continue

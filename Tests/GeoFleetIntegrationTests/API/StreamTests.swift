@@ -37,9 +37,10 @@ import Testing
             try await Task.sleep(for: .milliseconds(50))
         }
         let sendTook = ContinuousClock.now - sendStarted
-        #expect(await aliceStream.waitUntil { msgs in
-            msgs.contains { ($0["data"] as? [String: Any])?["lat"] as? Double == 44.4309 }
-        }, "the newest position arrives")
+        #expect(
+            await aliceStream.waitUntil { msgs in
+                msgs.contains { ($0["data"] as? [String: Any])?["lat"] as? Double == 44.4309 }
+            }, "the newest position arrives")
         let updates = aliceStream.events("fleet_gps_update")
         let seconds = Int((sendTook / .seconds(1)).rounded(.up))
         #expect(updates.count >= 2 && updates.count <= seconds + 2, "\(updates.count) updates for \(seconds) s of sending")
@@ -62,8 +63,9 @@ import Testing
         let (status2, _) = try await harness.call("PUT", "/api/fleet/vehicles/\(id)", token: alice, body: ["status": "active"])
         #expect(status2 == 200)
         let again = TestStreamClient(port: harness.httpPort, query: "resume=\(resumeFrom)", token: alice)
-        #expect(await again.waitUntil { $0.filter { $0["event"] as? String == "fleet_status_change" }.count == 2 },
-                "both status changes since the resume point")
+        #expect(
+            await again.waitUntil { $0.filter { $0["event"] as? String == "fleet_status_change" }.count == 2 },
+            "both status changes since the resume point")
         #expect(again.messages.first?["resumed"] as? Bool == true)
 
         // Deleting the vehicle ends its room's stream.

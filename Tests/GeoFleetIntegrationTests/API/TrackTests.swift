@@ -17,7 +17,7 @@ import GeoFleetPlatform
     static func drive(start: Int64) -> [(time: Int64, lat: Double, lon: Double)] {
         var fixes: [(Int64, Double, Double)] = []
         var lon = 25.0
-        let step = 1000.0 / (111_320 * cos(45.5 * .pi / 180))  // 1 km of longitude
+        let step = 1000.0 / (111_320 * cos(45.5 * .pi / 180)) // 1 km of longitude
         for minute in 0...80 {
             let wobble = (minute % 2 == 0 ? 1.0 : -1.0) * 3 / 111_320
             if minute <= 40 || minute > 60 { lon += minute == 0 ? 0 : step }

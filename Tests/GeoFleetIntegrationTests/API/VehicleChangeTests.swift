@@ -33,8 +33,9 @@ import GeoFleetPlatform
         let id = try await harness.addVehicle(token: alice, plate: "B 10 AAA", imei: Self.imei)
         _ = try await harness.addVehicle(token: alice, plate: "B 11 AAA", imei: nil)
 
-        var (status, _) = try await harness.call("PUT", "/api/fleet/vehicles/\(id)", token: alice,
-                                                 body: ["status": "maintenance", "driverId": "driver_7", "capacity": ["weight": 18000]])
+        var (status, _) = try await harness.call(
+            "PUT", "/api/fleet/vehicles/\(id)", token: alice,
+            body: ["status": "maintenance", "driverId": "driver_7", "capacity": ["weight": 18000]])
         #expect(status == 200)
         var v = try #require(try await vehicle(harness, token: alice, id: id))
         #expect(v["status"] as? String == "maintenance")
@@ -91,10 +92,12 @@ import GeoFleetPlatform
         let id = try await harness.addVehicle(token: alice, plate: "B 30 AAA", imei: Self.imei)
         var (status, _) = try await harness.call("PUT", "/api/fleet/vehicles/\(id)/position", token: alice, body: ["lat": 44.43, "long": 26.10])
         #expect(status == 200)
-        (status, _) = try await harness.call("PUT", "/api/fleet/vehicles/\(id)", token: alice, body: [
-            "currentCargoId": "cargo_42",
-            "currentCargo": ["pickup": ["lat": 44.43, "long": 26.10, "address": "Bucuresti"], "delivery": ["lat": 46.77, "long": 23.59]],
-        ])
+        (status, _) = try await harness.call(
+            "PUT", "/api/fleet/vehicles/\(id)", token: alice,
+            body: [
+                "currentCargoId": "cargo_42",
+                "currentCargo": ["pickup": ["lat": 44.43, "long": 26.10, "address": "Bucuresti"], "delivery": ["lat": 46.77, "long": 23.59]],
+            ])
         #expect(status == 200)
         let (_, map) = try await harness.call("GET", "/api/map/gps", token: alice)
         let item = try #require(((map as? [String: Any])?["positions"] as? [[String: Any]])?.first)
@@ -131,7 +134,8 @@ import GeoFleetPlatform
         let alice = try await harness.token("user_alice")
         let id = try await harness.addVehicle(token: alice, plate: "B 40 AAA", imei: Self.imei)
 
-        let (refused, json) = try await harness.call("PUT", "/api/fleet/vehicles/\(id)/position", token: alice, body: ["address": "Str. Lunga 1, Brasov"])
+        let (refused, json) = try await harness.call(
+            "PUT", "/api/fleet/vehicles/\(id)/position", token: alice, body: ["address": "Str. Lunga 1, Brasov"])
         #expect(refused == 400)
         #expect(((json as? [String: Any])?["error"] as? String)?.contains("geocoder") == true)
         let (outOfRange, _) = try await harness.call("PUT", "/api/fleet/vehicles/\(id)/position", token: alice, body: ["lat": 95, "long": 26])
@@ -139,8 +143,9 @@ import GeoFleetPlatform
         #expect(try await harness.count("SELECT count(*) FROM positions") == 0)
 
         let manualTime = WallClock.nowMilliseconds() - 60_000
-        let (status, _) = try await harness.call("PUT", "/api/fleet/vehicles/\(id)/position", token: alice,
-                                                 body: ["lat": 45.65, "long": 25.60, "address": "Brasov", "timestamp": UTCTime.iso8601(milliseconds: manualTime)])
+        let (status, _) = try await harness.call(
+            "PUT", "/api/fleet/vehicles/\(id)/position", token: alice,
+            body: ["lat": 45.65, "long": 25.60, "address": "Brasov", "timestamp": UTCTime.iso8601(milliseconds: manualTime)])
         #expect(status == 200)
         var (_, map) = try await harness.call("GET", "/api/map/gps?vehicleId=\(id)", token: alice)
         var item = try #require(((map as? [String: Any])?["positions"] as? [[String: Any]])?.first)

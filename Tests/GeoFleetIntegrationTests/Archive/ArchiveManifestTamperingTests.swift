@@ -11,7 +11,8 @@ import Testing
     /// Tables, their kinds and partition flags, and the row counts restore would change.
     func databaseState(_ fixture: ArchiveFixture) async throws -> [Int] {
         [
-            try await fixture.count("""
+            try await fixture.count(
+                """
                 SELECT hashtext(string_agg(relname::text || ':' || relkind::text || ':' || relispartition::text, ',' ORDER BY relname))::int8
                 FROM pg_class WHERE relnamespace = 'public'::regnamespace
                 """),
@@ -37,8 +38,13 @@ import Testing
             ("a quote in the name", ["partition": "positions_p2026'1001"], "partition name"),
             ("a path for the file", ["file": "../../etc/passwd"], "file"),
             ("an absolute file", ["file": "/etc/passwd"], "file"),
-            ("a range of another day", ["rangeStart": UTCTime.iso8601(milliseconds: start + ArchiveFixture.day),
-                                        "rangeEnd": UTCTime.iso8601(milliseconds: start + 2 * ArchiveFixture.day)], "belongs to"),
+            (
+                "a range of another day",
+                [
+                    "rangeStart": UTCTime.iso8601(milliseconds: start + ArchiveFixture.day),
+                    "rangeEnd": UTCTime.iso8601(milliseconds: start + 2 * ArchiveFixture.day),
+                ], "belongs to"
+            ),
             ("SQL in the range", ["rangeEnd": UTCTime.iso8601(milliseconds: start + ArchiveFixture.day) + "'); DROP TABLE positions; --"], "range"),
             ("a half-day range", ["rangeEnd": UTCTime.iso8601(milliseconds: start + ArchiveFixture.day / 2)], "belongs to"),
             ("negative rows", ["rows": -1], "out of range"),

@@ -41,11 +41,13 @@ import Testing
         let restored = try await ArchiveRestorer(context: fixture.context).restore(from: from, to: fixture.today - 44 * ArchiveFixture.day)
         #expect(restored.map(\.partition).sorted() == [fixture.partitionName(daysAgo: 46), fixture.partitionName(daysAgo: 45)].sorted())
         #expect(try await fixture.count("SELECT count(*) FROM positions") == 120 + 240)
-        #expect(try await fixture.count("""
-            SELECT count(*) FROM positions WHERE fix_time < now() - interval '40 days'
-              AND vehicle_key = 2 AND device_id = 2 AND speed_kmh = 50 AND satellites = 9 AND abs(hdop - 0.9) < 1e-6
-              AND abs(ST_X(geom) - 11.02) < 1e-9 AND attributes ? '66'
-            """) == 80)
+        #expect(
+            try await fixture.count(
+                """
+                SELECT count(*) FROM positions WHERE fix_time < now() - interval '40 days'
+                  AND vehicle_key = 2 AND device_id = 2 AND speed_kmh = 50 AND satellites = 9 AND abs(hdop - 0.9) < 1e-6
+                  AND abs(ST_X(geom) - 11.02) < 1e-9 AND attributes ? '66'
+                """) == 80)
         // The job leaves restored partitions alone...
         let again = try await fixture.archiver().run()
         #expect(again.archived.isEmpty)
@@ -91,9 +93,12 @@ import Testing
         // While another session holds the lock, a run does nothing.
         let fixture2 = try await ArchiveFixture.make(oldDays: 1, perDay: 10, vehicles: 1)
         let holder = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: fixture2.endpoint.connectionConfiguration, id: 3, logger: testLogger("lock"))
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: fixture2.endpoint.connectionConfiguration, id: 3,
+            logger: testLogger("lock"))
         var held = false
-        for try await got in try await holder.query("SELECT pg_try_advisory_lock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(Bool.self) {
+        for try await got in try await holder.query("SELECT pg_try_advisory_lock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(
+            Bool.self)
+        {
             held = got
         }
         #expect(held)
@@ -101,7 +106,9 @@ import Testing
         #expect(blocked.lockedOut)
         #expect(try await fixture2.count("SELECT count(*) FROM positions") == 20)
         // Unlocked explicitly: a closed session's locks go only once its backend has exited.
-        for try await _ in try await holder.query("SELECT pg_advisory_unlock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(Bool.self) {}
+        for try await _ in try await holder.query("SELECT pg_advisory_unlock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(
+            Bool.self)
+        {}
         try await holder.close()
         #expect(try await fixture2.archiver().run().archived.count == 1)
     }

@@ -13,10 +13,15 @@ import Testing
         // Yesterday's rows too (the fixture writes 45 days ago and today).
         let yesterday = fixture.today - ArchiveFixture.day
         let writer = HistoryWriter(endpoint: fixture.endpoint, scheme: .daily, logger: testLogger("writer"))
-        try await writer.write([SequencedPositions(sequence: 100, positions: (0..<7).map { i in
-            Position(vehicleKey: 1, deviceID: 1, fixTime: yesterday + Int64(i) * 3_600_000, receivedTime: yesterday + Int64(i) * 3_600_000,
-                     latitude: 48, longitude: 11)
-        })])
+        try await writer.write([
+            SequencedPositions(
+                sequence: 100,
+                positions: (0..<7).map { i in
+                    Position(
+                        vehicleKey: 1, deviceID: 1, fixTime: yesterday + Int64(i) * 3_600_000, receivedTime: yesterday + Int64(i) * 3_600_000,
+                        latitude: 48, longitude: 11)
+                })
+        ])
         await writer.close()
         #expect(try await fixture.count("SELECT count(*) FROM positions") == 10 + 10 + 7)
 

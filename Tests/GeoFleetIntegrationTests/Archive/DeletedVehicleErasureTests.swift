@@ -37,7 +37,8 @@ import Testing
         for imei in imeis { try await drive(harness, imei: imei, start: clock.now() - 3_600_000, count: 4) }
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 12) == 12)
         clock.advance(days: 40)
-        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("archive"))
+        let context = ArchiveContext(
+            endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("archive"))
         #expect(try await PartitionArchiver(context: context, retentionDays: 30, now: clock.closure).run().rows == 12)
         for imei in imeis { try await drive(harness, imei: imei, start: clock.now() - 600_000, count: 3) }
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 9) == 9)

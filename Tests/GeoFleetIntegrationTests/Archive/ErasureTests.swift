@@ -43,7 +43,8 @@ import Testing
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 40) == 40)
         // ...archived once the clock is back at today.
         clock.advance(days: 40)
-        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("archive"))
+        let context = ArchiveContext(
+            endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("archive"))
         let archived = try await PartitionArchiver(context: context, retentionDays: 30, now: clock.closure).run()
         #expect(archived.rows == 40)
         #expect(try await harness.count("SELECT count(*) FROM positions") == 0)
@@ -55,11 +56,13 @@ import Testing
 
         // A refused row of each, set aside by the history writer: positions too.
         for key in [aliceKey, bobKey] {
-            #expect(try await harness.count("""
-                WITH i AS (INSERT INTO position_dead_letters (vehicle_key, spool_sequence, fix_time_ms, record, sqlstate, error)
-                           VALUES (\(key), 1, \(clock.now() - 60_000), '\\x00'::bytea, '22P05', 'test') RETURNING 1)
-                SELECT count(*) FROM i
-                """) == 1)
+            #expect(
+                try await harness.count(
+                    """
+                    WITH i AS (INSERT INTO position_dead_letters (vehicle_key, spool_sequence, fix_time_ms, record, sqlstate, error)
+                               VALUES (\(key), 1, \(clock.now() - 60_000), '\\x00'::bytea, '22P05', 'test') RETURNING 1)
+                    SELECT count(*) FROM i
+                    """) == 1)
         }
 
         // Bob cannot erase Alice's vehicle: it is not found for him.
@@ -79,7 +82,8 @@ import Testing
         #expect(try await harness.count("SELECT count(*) FROM position_dead_letters WHERE vehicle_key = \(aliceKey)") == 0)
         #expect(try await harness.count("SELECT count(*) FROM position_dead_letters WHERE vehicle_key = \(bobKey)") == 1)
         #expect(try await gpsCount(harness, token: alice) == 0)
-        let track = try await harness.call("GET", "/api/fleet/vehicles/\(aliceVehicle)/track?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z", token: alice)
+        let track = try await harness.call(
+            "GET", "/api/fleet/vehicles/\(aliceVehicle)/track?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z", token: alice)
         #expect((track.json as? [String: Any])?["positions"] as? [Any] != nil)
         #expect(((track.json as? [String: Any])?["positions"] as? [Any])?.count == 0)
         // Bob's history is untouched.
@@ -97,21 +101,26 @@ import Testing
         #expect(try await harness.count("SELECT count(*) FROM positions WHERE vehicle_key = \(bobKey)") == 25)
 
         // The audit row names the vehicle and counts, and the table has no place for coordinates.
-        #expect(try await harness.count("""
-            SELECT count(*) FROM erasure_audit WHERE subject_user = 'user_alice' AND vehicle_ids = ARRAY['\(aliceVehicle)']::uuid[]
-              AND live_rows_deleted = 5 AND archive_rows_removed = 20 AND completed_at IS NOT NULL AND channel = 'api'
-            """) == 1)
-        #expect(try await harness.count("""
-            SELECT count(*) FROM information_schema.columns WHERE table_name = 'erasure_audit'
-              AND (data_type IN ('USER-DEFINED', 'double precision', 'real', 'jsonb') OR column_name ~ 'lat|lon|geom')
-            """) == 0)
+        #expect(
+            try await harness.count(
+                """
+                SELECT count(*) FROM erasure_audit WHERE subject_user = 'user_alice' AND vehicle_ids = ARRAY['\(aliceVehicle)']::uuid[]
+                  AND live_rows_deleted = 5 AND archive_rows_removed = 20 AND completed_at IS NOT NULL AND channel = 'api'
+                """) == 1)
+        #expect(
+            try await harness.count(
+                """
+                SELECT count(*) FROM information_schema.columns WHERE table_name = 'erasure_audit'
+                  AND (data_type IN ('USER-DEFINED', 'double precision', 'real', 'jsonb') OR column_name ~ 'lat|lon|geom')
+                """) == 0)
 
         // Spool: positions still pending when the erasure ran never reach PostGIS or the hot index. They
         // are put into the spool behind the engine's back (as if acknowledged just before a crash)...
         try await harness.stop()
         let committed = UInt64(try await harness.count("SELECT sequence FROM ingest_watermark WHERE stream = 0"))
-        let spool = try Spool(configuration: SpoolConfiguration(directory: harness.dataDirectory + "/spool"),
-                              sequencesAfter: committed, logger: testLogger("spool"))
+        let spool = try Spool(
+            configuration: SpoolConfiguration(directory: harness.dataDirectory + "/spool"),
+            sequencesAfter: committed, logger: testLogger("spool"))
         let erasedTime = clock.now() - 120_000
         let pending = [
             Position(vehicleKey: Int64(aliceKey), deviceID: nil, fixTime: erasedTime, receivedTime: erasedTime, latitude: 48.3, longitude: 11.6),
@@ -140,11 +149,15 @@ import Testing
         let writer = HistoryWriter(endpoint: fixture.endpoint, scheme: .daily, logger: testLogger("writer"))
         let before = fixture.today + 3_600_000
         let after = fixture.today + 86_100_000
-        try await writer.write([SequencedPositions(sequence: 100, positions: [
-            Position(vehicleKey: 1, deviceID: nil, fixTime: before, receivedTime: after, latitude: 48, longitude: 11),
-            Position(vehicleKey: 1, deviceID: nil, fixTime: after, receivedTime: after, latitude: 48, longitude: 11),
-            Position(vehicleKey: 2, deviceID: nil, fixTime: before, receivedTime: after, latitude: 48, longitude: 11),
-        ])])
+        try await writer.write([
+            SequencedPositions(
+                sequence: 100,
+                positions: [
+                    Position(vehicleKey: 1, deviceID: nil, fixTime: before, receivedTime: after, latitude: 48, longitude: 11),
+                    Position(vehicleKey: 1, deviceID: nil, fixTime: after, receivedTime: after, latitude: 48, longitude: 11),
+                    Position(vehicleKey: 2, deviceID: nil, fixTime: before, receivedTime: after, latitude: 48, longitude: 11),
+                ])
+        ])
         await writer.close()
         #expect(try await fixture.count("SELECT count(*) FROM positions WHERE vehicle_key = 1") == 1)
         #expect(try await fixture.count("SELECT count(*) FROM positions WHERE vehicle_key = 1 AND fix_time > to_timestamp(\(before / 1000))") == 1)
@@ -158,21 +171,30 @@ import Testing
         let fixture = try await ArchiveFixture.make(oldDays: 2, perDay: 10, vehicles: 2)
         #expect(try await fixture.archiver().run().archived.count == 2)
         let holder = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: fixture.endpoint.connectionConfiguration, id: 4, logger: testLogger("lock"))
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: fixture.endpoint.connectionConfiguration, id: 4,
+            logger: testLogger("lock"))
         var held = false
-        for try await got in try await holder.query("SELECT pg_try_advisory_lock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(Bool.self) {
+        for try await got in try await holder.query("SELECT pg_try_advisory_lock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(
+            Bool.self)
+        {
             held = got
         }
         #expect(held)
-        #expect(try await fixture.count("SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()") == 1, "the holder has the archive lock")
+        #expect(
+            try await fixture.count(
+                "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()"
+            ) == 1, "the holder has the archive lock")
         let eraser = HistoryEraser(context: fixture.context, now: { fixture.today + 3_600_000 })
-        let result = try await eraser.erase([ErasedVehicle(key: 2, id: UUID())], subjectUser: "u", requestedBy: "test", channel: "cli",
-                                            archiveLockWaitSeconds: 1)
+        let result = try await eraser.erase(
+            [ErasedVehicle(key: 2, id: UUID())], subjectUser: "u", requestedBy: "test", channel: "cli",
+            archiveLockWaitSeconds: 1)
         #expect(result.archivesPending)
         #expect(result.liveRowsDeleted == 10, "today's rows go at once")
         #expect(try fixture.context.directory.manifests().allSatisfy { $0.vehicleKeys == [1, 2] }, "archives untouched while locked")
         #expect(try await fixture.count("SELECT count(*) FROM erasure_audit WHERE completed_at IS NULL") == 1)
-        for try await _ in try await holder.query("SELECT pg_advisory_unlock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(Bool.self) {}
+        for try await _ in try await holder.query("SELECT pg_advisory_unlock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(
+            Bool.self)
+        {}
         try await holder.close()
 
         let run = try await fixture.archiver().run()
@@ -195,7 +217,8 @@ import Testing
         try await drive(harness, imei: "356307042441047", start: WallClock.nowMilliseconds() - 600_000, count: 3, lat: 50.1)
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 3) == 3)
         #expect(try await gpsCount(harness, token: carol) == 1)
-        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("erase"))
+        let context = ArchiveContext(
+            endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("erase"))
         let vehicles = try await UserVehicles.of(user: "user_carol", context: context)
         #expect(vehicles.map { $0.id.uuidString.lowercased() } == [vehicle.lowercased()])
         let result = try await HistoryEraser(context: context, now: { WallClock.nowMilliseconds() })

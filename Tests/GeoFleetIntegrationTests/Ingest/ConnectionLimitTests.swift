@@ -70,14 +70,16 @@ import GeoFleetPlatform
         let dataDir = FileManager.default.temporaryDirectory.path + "/geofleet-idle-\(UUIDString.short())"
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
         let httpPort = freePort(), devicePort = freePort()
-        let daemon = try DaemonProcess(executable: executable, environment: [
-            "GEOFLEET_DATA_DIR": dataDir, "GEOFLEET_DATABASE_URL": endpoint.description, "GEOFLEET_BIND": "127.0.0.1",
-            "GEOFLEET_HTTP_PORT": "\(httpPort)", "GEOFLEET_TELTONIKA_PORT": "\(devicePort)",
-            "GEOFLEET_GT06_PORT": "0", "GEOFLEET_OSMAND_PORT": "0", "GEOFLEET_RUPTELA_PORT": "0",
-            "GEOFLEET_JWT_SECRET": EngineHarness.secret,
-            // Every socket comes from 127.0.0.1 here: lift the per-IP cap above the 10,200 opened.
-            "GEOFLEET_MAX_CONNECTIONS_PER_IP": "20000",
-        ], logPath: dataDir + "/geofleetd.log")
+        let daemon = try DaemonProcess(
+            executable: executable,
+            environment: [
+                "GEOFLEET_DATA_DIR": dataDir, "GEOFLEET_DATABASE_URL": endpoint.description, "GEOFLEET_BIND": "127.0.0.1",
+                "GEOFLEET_HTTP_PORT": "\(httpPort)", "GEOFLEET_TELTONIKA_PORT": "\(devicePort)",
+                "GEOFLEET_GT06_PORT": "0", "GEOFLEET_OSMAND_PORT": "0", "GEOFLEET_RUPTELA_PORT": "0",
+                "GEOFLEET_JWT_SECRET": EngineHarness.secret,
+                // Every socket comes from 127.0.0.1 here: lift the per-IP cap above the 10,200 opened.
+                "GEOFLEET_MAX_CONNECTIONS_PER_IP": "20000",
+            ], logPath: dataDir + "/geofleetd.log")
         try await DurabilityTests.waitForHealth(port: httpPort, daemon: daemon)
         // Warm up the paths a connection uses, so the baseline holds the code and pools every connection shares.
         var warm: [Int32] = []
@@ -115,7 +117,8 @@ import GeoFleetPlatform
     static func residentBytes(pid: pid_t) throws -> Int {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) else {
+            let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
+        else {
             throw HarnessError("no VmRSS for \(pid)")
         }
         return kb * 1024
@@ -128,7 +131,8 @@ import GeoFleetPlatform
         while ContinuousClock.now < deadline {
             let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(httpPort)/metrics")!)
             let text = String(decoding: data, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("geofleet_device_connections_open{") && $0.contains("teltonika\"") }) {
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("geofleet_device_connections_open{") && $0.contains("teltonika\"") }
+            ) {
                 last = String(line)
                 if let value = Double(line.split(separator: " ").last ?? ""), Int(value) >= count { return }
             }

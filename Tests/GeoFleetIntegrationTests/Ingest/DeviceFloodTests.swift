@@ -61,7 +61,11 @@ import Testing
         let harness = try await EngineHarness.start(tweak: { $0.devices.teltonikaMaxIOPerRecord = 4 })
         let device = try await connectedDevice(harness, plate: "B-402-FLD")
         // Teltonika wiki's first Codec 8 example: one record with 5 IO elements.
-        try await device.send([UInt8](hex: "000000000000003608010000016B40D8EA30010000000000000000000000000000000105021503010101425E0F01F10000601A014E0000000000000000010000C7CF")!)
+        try await device.send(
+            [UInt8](
+                hex:
+                    "000000000000003608010000016B40D8EA30010000000000000000000000000000000105021503010101425E0F01F10000601A014E0000000000000000010000C7CF"
+            )!)
         #expect(await device.waitForClose(), "refused as garbage")
         #expect(try await harness.count("SELECT count(*)::int8 FROM positions") == 0)
         try await harness.stop()

@@ -59,11 +59,13 @@ struct DurabilityTests {
             ]
         }
         var httpPort = freePort(), devicePort = freePort()
-        var daemon = try DaemonProcess(executable: executable, environment: environment(http: httpPort, device: devicePort),
-                                       logPath: dataDir + "/geofleetd.log")
+        var daemon = try DaemonProcess(
+            executable: executable, environment: environment(http: httpPort, device: devicePort),
+            logPath: dataDir + "/geofleetd.log")
         try await Self.waitForHealth(port: httpPort, daemon: daemon)
         let token = try await TokenAuthority(secret: EngineHarness.secret).sign(sub: "user_crash", plan: "pro")
-        let (status, _) = try await EngineHarness.call(port: httpPort, "POST", "/api/fleet/add", token: token,
+        let (status, _) = try await EngineHarness.call(
+            port: httpPort, "POST", "/api/fleet/add", token: token,
             body: ["type": "truck", "licensePlate": "CJ 10 KIL", "capacity": ["weight": 24000, "volume": 90], "gpsDeviceId": Self.imei])
         #expect(status == 201)
 
@@ -80,8 +82,9 @@ struct DurabilityTests {
 
         httpPort = freePort()
         devicePort = freePort()
-        daemon = try DaemonProcess(executable: executable, environment: environment(http: httpPort, device: devicePort),
-                                   logPath: dataDir + "/geofleetd.log")
+        daemon = try DaemonProcess(
+            executable: executable, environment: environment(http: httpPort, device: devicePort),
+            logPath: dataDir + "/geofleetd.log")
         try await Self.waitForHealth(port: httpPort, daemon: daemon)
         let stored = try await EngineHarness.waitForCount("SELECT count(*) FROM positions", endpoint: endpoint, equals: acked)
         #expect(stored == acked)
@@ -93,8 +96,9 @@ struct DurabilityTests {
         #expect(try await Self.stream(device, frames: 39..<40, perFrame: 5, base: base) == 5)
         try await Task.sleep(for: .seconds(3))
         #expect(try await EngineHarness.count("SELECT count(*) FROM positions", endpoint: endpoint) == acked)
-        #expect(try await EngineHarness.count(
-            "SELECT count(*) FROM (SELECT vehicle_key, fix_time FROM positions GROUP BY 1, 2 HAVING count(*) > 1) d", endpoint: endpoint) == 0)
+        #expect(
+            try await EngineHarness.count(
+                "SELECT count(*) FROM (SELECT vehicle_key, fix_time FROM positions GROUP BY 1, 2 HAVING count(*) > 1) d", endpoint: endpoint) == 0)
         await device.close()
         await daemon.stop(signal: SIGTERM)
     }
@@ -123,8 +127,9 @@ struct DurabilityTests {
 
         let stored = try await harness.waitForCount("SELECT count(*) FROM positions", equals: acked, timeout: .seconds(40))
         #expect(stored == acked)
-        #expect(try await harness.count(
-            "SELECT count(*) FROM (SELECT vehicle_key, fix_time FROM positions GROUP BY 1, 2 HAVING count(*) > 1) d") == 0)
+        #expect(
+            try await harness.count(
+                "SELECT count(*) FROM (SELECT vehicle_key, fix_time FROM positions GROUP BY 1, 2 HAVING count(*) > 1) d") == 0)
         await device.close()
         try await harness.stop()
     }

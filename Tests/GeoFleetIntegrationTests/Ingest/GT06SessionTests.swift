@@ -10,11 +10,13 @@ import Testing
 
     /// Frames from several devices and years replayed as one device: time and jump filters off.
     static func start() async throws -> EngineHarness {
-        try await EngineHarness.start(now: { Self.now }, tweak: {
-            $0.filters.futureSeconds = 0
-            $0.filters.pastSeconds = 0
-            $0.filters.maxSpeedKmh = 0
-        })
+        try await EngineHarness.start(
+            now: { Self.now },
+            tweak: {
+                $0.filters.futureSeconds = 0
+                $0.filters.pastSeconds = 0
+                $0.filters.maxSpeedKmh = 0
+            })
     }
 
     func frame(_ name: String) throws -> [UInt8] { try FixtureFrames.bytes("gt06", name) }

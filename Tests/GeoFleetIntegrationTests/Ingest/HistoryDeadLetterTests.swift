@@ -18,8 +18,9 @@ struct HistoryDeadLetterTests {
     static let log = testLogger("dead-letters")
 
     static func position(_ vehicle: Int64, _ time: Int64, attributes: [DeviceAttribute] = []) -> Position {
-        Position(vehicleKey: vehicle, deviceID: vehicle * 10, fixTime: time, receivedTime: time + 100,
-                 latitude: 44.4 + Double(vehicle) * 1e-3, longitude: 26.1, speedKmh: 40, attributes: attributes)
+        Position(
+            vehicleKey: vehicle, deviceID: vehicle * 10, fixTime: time, receivedTime: time + 100,
+            latitude: 44.4 + Double(vehicle) * 1e-3, longitude: 26.1, speedKmh: 40, attributes: attributes)
     }
 
     static func int(_ sql: String, _ connection: PostgresConnection) async throws -> Int64 {

@@ -70,7 +70,8 @@ struct HistoryQueueShutdownTests {
         let setup = try await Setup.make()
         do {
             // A failure that is not the rows' fault (SQLSTATE 58000): retried, never dead-lettered.
-            try await setup.admin.query("""
+            try await setup.admin.query(
+                """
                 CREATE FUNCTION outage() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN IF NEW.vehicle_key = 666 THEN RAISE EXCEPTION 'storage outage' USING ERRCODE = '58000'; END IF; RETURN NEW; END $$
                 """, logger: Self.log)
@@ -127,8 +128,9 @@ struct HistoryQueueShutdownTests {
         do {
             let base = WallClock.nowMilliseconds() - 3_600_000
             let spool = try setup.spool(after: 0)
-            let queue = HistoryQueue(writer: setup.writer, spool: spool, committed: 0, maxDelay: .milliseconds(10),
-                                     gapWarning: .milliseconds(50), logger: Self.log)
+            let queue = HistoryQueue(
+                writer: setup.writer, spool: spool, committed: 0, maxDelay: .milliseconds(10),
+                gapWarning: .milliseconds(50), logger: Self.log)
             queue.replayFinished()
             var appended: [SequencedPositions] = []
             for i in 0..<3 {

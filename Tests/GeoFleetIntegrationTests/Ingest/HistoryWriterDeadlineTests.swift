@@ -24,8 +24,10 @@ struct HistoryWriterDeadlineTests {
         for i in 0..<rows {
             let time: Int64 = base + Int64(i)
             let latitude: Double = 44.4 + Double(i % 1000) * 1e-5
-            positions.append(Position(vehicleKey: Int64(i % 50) + 1, deviceID: nil, fixTime: time, receivedTime: time,
-                                      latitude: latitude, longitude: 26.1, speedKmh: 50))
+            positions.append(
+                Position(
+                    vehicleKey: Int64(i % 50) + 1, deviceID: nil, fixTime: time, receivedTime: time,
+                    latitude: latitude, longitude: 26.1, speedKmh: 50))
         }
         return SequencedPositions(sequence: sequence, positions: positions)
     }
@@ -73,10 +75,12 @@ struct HistoryWriterDeadlineTests {
     static func otherBackends(_ connection: PostgresConnection) async throws -> Int {
         // Activity is read once per transaction and the caller may be inside one (holding a lock).
         try await connection.query("SELECT pg_stat_clear_snapshot()", logger: testLogger("deadline"))
-        for try await n in try await connection.query("""
+        for try await n in try await connection.query(
+            """
             SELECT count(*)::int8 FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
-            """, logger: testLogger("deadline")).decode(Int64.self) {
+            """, logger: testLogger("deadline")
+        ).decode(Int64.self) {
             return Int(n)
         }
         return -1
@@ -139,10 +143,12 @@ struct HistoryWriterDeadlineTests {
         var killed = false
         let deadline = ContinuousClock.now + .seconds(30)
         while !killed && ContinuousClock.now < deadline {
-            for try await ok in try await admin.query("""
+            for try await ok in try await admin.query(
+                """
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                 WHERE datname = current_database() AND query LIKE 'COPY%' AND state = 'active'
-                """, logger: testLogger("deadline")).decode(Bool.self) {
+                """, logger: testLogger("deadline")
+            ).decode(Bool.self) {
                 killed = killed || ok
             }
             if !killed { try await Task.sleep(for: .milliseconds(5)) }

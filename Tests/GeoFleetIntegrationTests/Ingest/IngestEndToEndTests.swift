@@ -48,7 +48,8 @@ struct IngestEndToEndTests {
         #expect(positions.first?["timestamp"] as? String == "2019-01-04T12:27:19.000Z")
         #expect(positions.first?["source"] as? String == "device")
 
-        let track = try await harness.call("GET", "/api/fleet/vehicles/\(vehicleID)/track?from=2019-01-04T00:00:00Z&to=2019-01-05T00:00:00Z", token: alice)
+        let track = try await harness.call(
+            "GET", "/api/fleet/vehicles/\(vehicleID)/track?from=2019-01-04T00:00:00Z&to=2019-01-05T00:00:00Z", token: alice)
         #expect(track.status == 200)
         let points = try #require((track.json as? [String: Any])?["positions"] as? [[String: Any]])
         #expect(points.count == 1)
@@ -84,7 +85,7 @@ struct IngestEndToEndTests {
         #expect(await vandal.waitForClose())
 
         var frame = FrameFactory.codec8(records: [(now - 5000, 46.7700, 23.5900)])
-        frame[frame.count - 1] ^= 0xFF  // break the CRC
+        frame[frame.count - 1] ^= 0xFF // break the CRC
         try await good.send(frame)
         #expect(try await good.read(4, timeout: .milliseconds(500)) == nil)
 
@@ -153,16 +154,21 @@ struct IngestEndToEndTests {
         let forbidden = try await harness.call("GET", "/api/fleet/vehicles", token: trial)
         #expect(forbidden.status == 403)
         #expect(((forbidden.json as? [String: Any])?["error"] as? String)?.contains("pro plan") == true)
-        let badType = try await harness.call("POST", "/api/fleet/add", token: alice,
-                                             body: ["type": "spaceship", "licensePlate": "X1", "capacity": ["weight": 1, "volume": 1]])
+        let badType = try await harness.call(
+            "POST", "/api/fleet/add", token: alice,
+            body: ["type": "spaceship", "licensePlate": "X1", "capacity": ["weight": 1, "volume": 1]])
         #expect(badType.status == 400)
-        let unknown = try await harness.call("POST", "/api/fleet/add", token: alice,
-                                             body: ["type": "van", "licensePlate": "X1", "capacity": ["weight": 1, "volume": 1], "color": "red"])
+        let unknown = try await harness.call(
+            "POST", "/api/fleet/add", token: alice,
+            body: ["type": "van", "licensePlate": "X1", "capacity": ["weight": 1, "volume": 1], "color": "red"])
         #expect(unknown.status == 400)
         #expect((unknown.json as? [String: Any])?["error"] as? String == "unknown field(s): color")
-        let badLat = try await harness.call("POST", "/api/fleet/add", token: alice,
-                                            body: ["type": "van", "licensePlate": "X1", "capacity": ["weight": 1, "volume": 1],
-                                                   "manualPosition": ["lat": 123, "long": 1]])
+        let badLat = try await harness.call(
+            "POST", "/api/fleet/add", token: alice,
+            body: [
+                "type": "van", "licensePlate": "X1", "capacity": ["weight": 1, "volume": 1],
+                "manualPosition": ["lat": 123, "long": 1],
+            ])
         #expect(badLat.status == 400)
         #expect(try await harness.call("POST", "/api/fleet/add", token: alice, rawBody: Data("{not json".utf8)).status == 400)
         #expect(try await harness.call("GET", "/api/fleet/nearby?lat=abc&long=1", token: alice).status == 400)
@@ -172,17 +178,23 @@ struct IngestEndToEndTests {
         #expect(try await harness.count("SELECT count(*) FROM vehicles") == 0)
 
         // A manual position shows on the map with source "manual".
-        let (status, json) = try await harness.call("POST", "/api/fleet/add", token: alice,
-            body: ["type": "van", "licensePlate": "B 77 MAN", "capacity": ["weight": 3500, "volume": 12],
-                   "manualPosition": ["lat": 45.75, "long": 21.23, "address": "Timisoara"]])
+        let (status, json) = try await harness.call(
+            "POST", "/api/fleet/add", token: alice,
+            body: [
+                "type": "van", "licensePlate": "B 77 MAN", "capacity": ["weight": 3500, "volume": 12],
+                "manualPosition": ["lat": 45.75, "long": 21.23, "address": "Timisoara"],
+            ])
         #expect(status == 201)
         let id = try #require((json as? [String: Any])?["vehicleId"] as? String)
         let gps = try await harness.call("GET", "/api/map/gps?vehicleId=\(id)", token: alice)
         let item = try #require(((gps.json as? [String: Any])?["positions"] as? [[String: Any]])?.first)
         #expect(item["source"] as? String == "manual")
         #expect(item["lat"] as? Double == 45.75)
-        #expect(try await harness.call("POST", "/api/fleet/add", token: alice,
-            body: ["type": "van", "licensePlate": "B 77 MAN", "capacity": ["weight": 1, "volume": 1]]).status == 409)
+        #expect(
+            try await harness.call(
+                "POST", "/api/fleet/add", token: alice,
+                body: ["type": "van", "licensePlate": "B 77 MAN", "capacity": ["weight": 1, "volume": 1]]
+            ).status == 409)
         let page = try await harness.call("GET", "/api/fleet/vehicles?search=77&status=active", token: alice)
         #expect((((page.json as? [String: Any])?["pagination"] as? [String: Any])?["total"] as? Int) == 1)
         try await harness.stop()

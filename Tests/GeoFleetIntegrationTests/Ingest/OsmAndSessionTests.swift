@@ -6,7 +6,7 @@ import Testing
 
 /// OsmAnd / Traccar Client over HTTP against a running engine, sent with curl the way the apps send it.
 @Suite(.serialized) struct OsmAndSessionTests {
-    static let fixTime: Int64 = 1_790_000_000_000  // 2026-09-21T14:13:20Z
+    static let fixTime: Int64 = 1_790_000_000_000 // 2026-09-21T14:13:20Z
 
     func curl(_ arguments: [String]) async throws -> (status: Int, body: String) {
         let result = try await Blocking.run { try ChildProcess.run("/usr/bin/curl", ["-s", "-w", "%{http_code}"] + arguments) }
@@ -33,7 +33,8 @@ import Testing
         #expect(try await harness.count("SELECT round(accuracy)::int8 FROM positions") == 12)
 
         // Traccar Client 9.x: JSON body, speed in m/s, battery as a fraction, ISO time.
-        let json = #"{"location":{"timestamp":"2026-09-21T14:14:20.000Z","coords":{"latitude":44.43,"longitude":26.11,"accuracy":8,"speed":5,"heading":180,"altitude":81},"is_moving":true,"odometer":1234,"battery":{"level":0.5,"is_charging":false},"activity":{"type":"in_vehicle"}},"device_id":"870123"}"#
+        let json =
+            #"{"location":{"timestamp":"2026-09-21T14:14:20.000Z","coords":{"latitude":44.43,"longitude":26.11,"accuracy":8,"speed":5,"heading":180,"altitude":81},"is_moving":true,"odometer":1234,"battery":{"level":0.5,"is_charging":false},"activity":{"type":"in_vehicle"}},"device_id":"870123"}"#
         let second = try await curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", json, "http://127.0.0.1:\(port)/"])
         #expect(second.status == 200)
         #expect(try await harness.waitForCount("SELECT count(*)::int8 FROM positions", equals: 2) == 2)
@@ -63,14 +64,18 @@ import Testing
         #expect(unknown.status == 400)
         #expect(unknown.body.contains("unknown device"))
 
-        let brokenJSON = try await curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", #"{"location":{"coords":"#, "http://127.0.0.1:\(port)/"])
+        let brokenJSON = try await curl([
+            "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", #"{"location":{"coords":"#, "http://127.0.0.1:\(port)/",
+        ])
         #expect(brokenJSON.status == 400)
 
         // Larger than one command-line argument may be, so from a file.
         let bigBody = FileManager.default.temporaryDirectory.appendingPathComponent("osmand-big-\(UUIDString.random()).json")
         try Data(repeating: UInt8(ascii: "x"), count: 300 * 1024).write(to: bigBody)
         defer { try? FileManager.default.removeItem(at: bigBody) }
-        let tooLarge = try await curl(["-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@\(bigBody.path)", "http://127.0.0.1:\(port)/"])
+        let tooLarge = try await curl([
+            "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@\(bigBody.path)", "http://127.0.0.1:\(port)/",
+        ])
         #expect(tooLarge.status == 413)
 
         try await Task.sleep(for: .milliseconds(300))

@@ -11,7 +11,8 @@ import Testing
     static let imei = "356307042441013"
 
     static func positions(_ harness: EngineHarness, vehicle: String) async throws -> Int {
-        try await harness.count("""
+        try await harness.count(
+            """
             SELECT count(*)::int8 FROM positions p JOIN vehicles v ON v.key = p.vehicle_key WHERE v.id = '\(vehicle)'
             """)
     }
@@ -100,7 +101,7 @@ import Testing
                 while !done {
                     if connection == nil { connection = try await Self.connect(harness) }
                     guard let current = connection else {
-                        try await Task.sleep(for: .milliseconds(20))  // unbound for a moment: retry like a device
+                        try await Task.sleep(for: .milliseconds(20)) // unbound for a moment: retry like a device
                         continue
                     }
                     let after = shared.rebound.load(ordering: .sequentiallyConsistent)
@@ -132,7 +133,8 @@ import Testing
         #expect(inA + inB == 120, "each in exactly one vehicle: A \(inA), B \(inB)")
         let sentAfter = all.filter(\.afterRebind).map(\.time)
         #expect(!sentAfter.isEmpty)
-        let timesInA = try await harness.count("""
+        let timesInA = try await harness.count(
+            """
             SELECT count(*)::int8 FROM positions p JOIN vehicles v ON v.key = p.vehicle_key
             WHERE v.id = '\(carA)' AND p.fix_time >= to_timestamp(\(Double(sentAfter.min()!) / 1000))
             """)

@@ -9,11 +9,13 @@ import Testing
     static let positiveAck = [UInt8](hex: "0002640113BC")!
 
     static func start() async throws -> EngineHarness {
-        try await EngineHarness.start(now: { 1_700_000_000_000 }, tweak: {
-            $0.filters.futureSeconds = 0
-            $0.filters.pastSeconds = 0
-            $0.filters.maxSpeedKmh = 0
-        })
+        try await EngineHarness.start(
+            now: { 1_700_000_000_000 },
+            tweak: {
+                $0.filters.futureSeconds = 0
+                $0.filters.pastSeconds = 0
+                $0.filters.maxSpeedKmh = 0
+            })
     }
 
     @Test func recordsAreAcknowledgedOnceDurable() async throws {

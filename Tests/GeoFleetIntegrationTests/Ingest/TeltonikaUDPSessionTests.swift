@@ -8,7 +8,10 @@ import Testing
 /// Teltonika over UDP against a running engine: real datagrams, ACK bytes checked byte for byte.
 @Suite(.serialized) struct TeltonikaUDPSessionTests {
     // Traccar's connectionless test datagram: IMEI 357454072713975, one record at 2017-07-12T15:24:41Z.
-    static let datagram = [UInt8](hex: "0049cafe0122000f33353734353430373237313339373508010000015d3766f6a800003eef961ec6215e0063006d09003100070401000200f001c8000242381c18003201c7000000e10001")!
+    static let datagram = [UInt8](
+        hex:
+            "0049cafe0122000f33353734353430373237313339373508010000015d3766f6a800003eef961ec6215e0063006d09003100070401000200f001c8000242381c18003201c7000000e10001"
+    )!
     static let fixTime: Int64 = 1_499_873_081_000
 
     @Test func datagramIsStoredThenAcknowledgedAndARepeatChangesNothing() async throws {
@@ -66,7 +69,7 @@ import Testing
         let client = try TestUDPClient(port: harness.devicePort)
 
         var stranger = Self.datagram
-        stranger[8 + 14] = UInt8(ascii: "0")  // another IMEI, bound to no vehicle
+        stranger[8 + 14] = UInt8(ascii: "0") // another IMEI, bound to no vehicle
         try client.send(stranger)
         #expect(await client.receive(timeout: .milliseconds(500)) == nil, "a device bound to no vehicle is not acknowledged")
 
@@ -87,11 +90,16 @@ import Testing
         let client = try TestUDPClient(port: harness.devicePort)
         // Three records 10 s apart, sent newest first, each in its own datagram.
         for (k, offset) in [20, 10, 0].enumerated() {
-            let packet = TeltonikaAVLPacket(codec: .codec8, records: [TeltonikaRecord(
-                timestamp: Self.fixTime + Int64(offset) * 1000, priority: 0, longitude: 0.4124566 + Double(offset) * 1e-4,
-                latitude: 51.630115, altitude: 99, angle: 90, satellites: 9, speed: 50, eventIOID: 0, io: [])])
-            let bytes = Teltonika.encodeUDPDatagram(packetID: UInt16(k), avlPacketID: UInt8(k), imei: "357454072713975",
-                                                    avlData: Teltonika.encodeAVLData(packet))
+            let packet = TeltonikaAVLPacket(
+                codec: .codec8,
+                records: [
+                    TeltonikaRecord(
+                        timestamp: Self.fixTime + Int64(offset) * 1000, priority: 0, longitude: 0.4124566 + Double(offset) * 1e-4,
+                        latitude: 51.630115, altitude: 99, angle: 90, satellites: 9, speed: 50, eventIOID: 0, io: [])
+                ])
+            let bytes = Teltonika.encodeUDPDatagram(
+                packetID: UInt16(k), avlPacketID: UInt8(k), imei: "357454072713975",
+                avlData: Teltonika.encodeAVLData(packet))
             try client.send(bytes)
             #expect(await client.receive() == Teltonika.encodeUDPAck(packetID: UInt16(k), avlPacketID: UInt8(k), accepted: 1))
         }

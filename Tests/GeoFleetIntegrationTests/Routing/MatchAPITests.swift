@@ -13,19 +13,23 @@ import Testing
 
     static func start(dataDirectory: String? = nil, endpoint: DatabaseEndpoint? = nil) async throws -> EngineHarness {
         let andorra = try OSRMServerProcess.osmFixture("andorra.osm.pbf")
-        return try await EngineHarness.start(endpoint: endpoint, dataDirectory: dataDirectory, tweak: { configuration in
-            configuration.routing.osmPath = andorra
-            configuration.routing.profiles = ["van", "articulated"]
-            configuration.rateLimits.routingPerMinute = 0
-        })
+        return try await EngineHarness.start(
+            endpoint: endpoint, dataDirectory: dataDirectory,
+            tweak: { configuration in
+                configuration.routing.osmPath = andorra
+                configuration.routing.profiles = ["van", "articulated"]
+                configuration.rateLimits.routingPerMinute = 0
+            })
     }
 
     static func iso(_ ms: Int64) -> String { UTCTime.iso8601(milliseconds: ms) }
     static var nowMs: Int64 { WallClock.nowMilliseconds() }
 
     /// Adds a vehicle with a tracker; returns its id and IMEI.
-    static func vehicle(_ harness: EngineHarness, token: String, plate: String, imei: String, type: String = "truck",
-                        weight: Double = 24_000, volume: Double = 90) async throws -> String {
+    static func vehicle(
+        _ harness: EngineHarness, token: String, plate: String, imei: String, type: String = "truck",
+        weight: Double = 24_000, volume: Double = 90
+    ) async throws -> String {
         let body: [String: Any] = ["type": type, "licensePlate": plate, "capacity": ["weight": weight, "volume": volume], "gpsDeviceId": imei]
         let (status, json) = try await harness.call("POST", "/api/fleet/add", token: token, body: body)
         #expect(status == 201)
@@ -99,8 +103,9 @@ import Testing
         #expect((byID[pas]?["reasons"] as? [String])?.contains { $0.hasPrefix("driving_time:") } == true)
         // The loaded leg Canillo → Sant Julià de Lòria, for every candidate.
         let loaded = try #require(answer["loadedKm"] as? Double)
-        let (_, leg) = try await harness.call("POST", "/api/routes/estimate", token: carrier,
-                                              body: ["from": Self.canillo, "to": Self.santJulia, "profile": "articulated"])
+        let (_, leg) = try await harness.call(
+            "POST", "/api/routes/estimate", token: carrier,
+            body: ["from": Self.canillo, "to": Self.santJulia, "profile": "articulated"])
         let legMeters = try #require((leg as? [String: Any])?["distanceMeters"] as? Double)
         #expect(abs(loaded - legMeters / 1000) < 0.06)
         #expect(loaded > 14)
@@ -162,8 +167,10 @@ import Testing
         let now = Self.nowMs
         let truck = try await Self.vehicle(harness, token: carrier, plate: "AND 10", imei: "356307042441010")
         try await Self.fixes(harness, imei: "356307042441010", [(now - 30_000, 42.5340, 1.5810, 0)])
-        let settings: [String: Any] = ["driverPay": 16, "fuel": 0.45, "maintenance": ["perKm": 0.12], "tolls": ["perKm": 0.2, "perHour": 0],
-                                       "insurance": 3]
+        let settings: [String: Any] = [
+            "driverPay": 16, "fuel": 0.45, "maintenance": ["perKm": 0.12], "tolls": ["perKm": 0.2, "perHour": 0],
+            "insurance": 3,
+        ]
         let (putStatus, putJSON) = try await harness.call("PUT", "/api/fleet/cost-settings", token: carrier, body: settings)
         #expect(putStatus == 200)
         let total = try #require((putJSON as? [String: Any])?["totalBaseCost"] as? [String: Any])
@@ -171,12 +178,17 @@ import Testing
         #expect(total["perHour"] as? Double == 19)
         let (_, getJSON) = try await harness.call("GET", "/api/fleet/cost-settings", token: carrier)
         #expect((getJSON as? [String: Any])?["isDefault"] as? Bool == false)
-        #expect(try await harness.call("PUT", "/api/fleet/cost-settings", token: carrier, body: ["driverPay": -1, "fuel": 0, "maintenance": 0, "tolls": 0, "insurance": 0]).status == 400)
+        #expect(
+            try await harness.call(
+                "PUT", "/api/fleet/cost-settings", token: carrier, body: ["driverPay": -1, "fuel": 0, "maintenance": 0, "tolls": 0, "insurance": 0]
+            ).status == 400)
 
         let window: [String: Any] = ["loadingDate": Self.iso(now), "loadingDateEnd": Self.iso(now + 6 * 3_600_000)]
         // Lean: picked up where the truck stands. Rich: more money, but a long empty run to Pas de la Casa first.
         var lean: [String: Any] = ["pickup": ["lat": 42.5345, "long": 1.5805], "delivery": Self.santJulia, "weight": 8000, "totalPrice": 500]
-        var rich: [String: Any] = ["pickup": ["lat": 42.5430, "long": 1.7330], "delivery": ["lat": 42.5770, "long": 1.6670], "weight": 8000, "totalPrice": 800]
+        var rich: [String: Any] = [
+            "pickup": ["lat": 42.5430, "long": 1.7330], "delivery": ["lat": 42.5770, "long": 1.6670], "weight": 8000, "totalPrice": 800,
+        ]
         for (k, v) in window { lean[k] = v; rich[k] = v }
         #expect(try await Self.putCargo(harness, id: "lean", token: service, lean) == 200)
         #expect(try await Self.putCargo(harness, id: "rich", token: service, rich) == 200)
@@ -206,7 +218,8 @@ import Testing
         var weights: [Double] = []
         var order = ["rich", "lean"]
         while order.first == "rich", weights.count < 6 {
-            let (status, json) = try await harness.call("POST", "/api/match/feedback", token: carrier, body: ["suggestionId": richID, "feedbackType": "down"])
+            let (status, json) = try await harness.call(
+                "POST", "/api/match/feedback", token: carrier, body: ["suggestionId": richID, "feedbackType": "down"])
             #expect(status == 200)
             weights.append(try #require((json as? [String: Any])?["deadheadWeight"] as? Double))
             order = try await suggestions().compactMap { $0["cargoId"] as? String }
@@ -216,7 +229,9 @@ import Testing
         #expect(try await harness.count("SELECT count(*) FROM match_feedback WHERE feedback_type = 'down'") == weights.count)
         // Someone else's vote on this suggestion is refused.
         let stranger = try await harness.token("carrier_x")
-        #expect(try await harness.call("POST", "/api/match/feedback", token: stranger, body: ["suggestionId": richID, "feedbackType": "up"]).status == 404)
+        #expect(
+            try await harness.call("POST", "/api/match/feedback", token: stranger, body: ["suggestionId": richID, "feedbackType": "up"]).status == 404
+        )
 
         // The whole fleet: the same pairs, best first.
         let (fleetStatus, fleetJSON) = try await harness.call("POST", "/api/match/fleet", token: carrier, body: [:])
@@ -241,7 +256,8 @@ import Testing
 
         let cargo: [String: Any] = ["pickup": Self.canillo, "delivery": Self.santJulia, "weight": 9000, "loadingDate": Self.iso(now + 4 * 3_600_000)]
         // A made-up pickup is refused: only real open loads can be searched across carriers.
-        let (inline, inlineError) = try await harness.call("POST", "/api/match/cargo", token: shipper, body: ["cargo": cargo, "scope": "marketplace"])
+        let (inline, inlineError) = try await harness.call(
+            "POST", "/api/match/cargo", token: shipper, body: ["cargo": cargo, "scope": "marketplace"])
         #expect(inline == 400)
         #expect(((inlineError as? [String: Any])?["error"] as? String)?.contains("cargoId") == true)
         #expect(try await Self.putCargo(harness, id: "cargo_mp", token: service, cargo) == 200)
@@ -297,8 +313,10 @@ import Testing
         #expect(await stream.waitUntil { !$0.isEmpty })
         #expect(await other.waitUntil { !$0.isEmpty })
 
-        let cargo: [String: Any] = ["pickup": Self.canillo, "delivery": Self.santJulia, "weight": 9000, "totalPrice": 700,
-                                    "loadingDate": Self.iso(now), "loadingDateEnd": Self.iso(now + 6 * 3_600_000)]
+        let cargo: [String: Any] = [
+            "pickup": Self.canillo, "delivery": Self.santJulia, "weight": 9000, "totalPrice": 700,
+            "loadingDate": Self.iso(now), "loadingDateEnd": Self.iso(now + 6 * 3_600_000),
+        ]
         #expect(try await Self.putCargo(harness, id: "live-1", token: service, cargo) == 200)
         func pushed(for vehicle: String) -> ([[String: Any]]) -> Bool {
             { messages in

@@ -9,13 +9,15 @@ import Testing
 @Suite(.serialized) struct RouteAPITests {
     static func start(redis: String? = nil, dataDirectory: String? = nil, maxMatrixCells: Int? = nil) async throws -> EngineHarness {
         let monaco = try OSRMServerProcess.osmFixture("monaco.osm.pbf")
-        return try await EngineHarness.start(dataDirectory: dataDirectory, tweak: { configuration in
-            configuration.routing.osmPath = monaco
-            configuration.routing.profiles = ["car", "articulated"]
-            configuration.routing.defaultProfile = "car"
-            configuration.storage.redisURL = redis
-            if let maxMatrixCells { configuration.routing.maxMatrixCells = maxMatrixCells }
-        })
+        return try await EngineHarness.start(
+            dataDirectory: dataDirectory,
+            tweak: { configuration in
+                configuration.routing.osmPath = monaco
+                configuration.routing.profiles = ["car", "articulated"]
+                configuration.routing.defaultProfile = "car"
+                configuration.storage.redisURL = redis
+                if let maxMatrixCells { configuration.routing.maxMatrixCells = maxMatrixCells }
+            })
     }
 
     let fontvieille: [String: Any] = ["lat": 43.7310, "long": 7.4200]
@@ -43,8 +45,9 @@ import Testing
         #expect(cached["source"] as? String == "cache")
         #expect(cached["distanceMeters"] as? Double == distance)
 
-        let (_, geo) = try await harness.call("POST", "/api/routes/estimate", token: token,
-                                              body: ["from": fontvieille, "to": monteCarlo, "geometry": "geojson", "profile": "articulated"])
+        let (_, geo) = try await harness.call(
+            "POST", "/api/routes/estimate", token: token,
+            body: ["from": fontvieille, "to": monteCarlo, "geometry": "geojson", "profile": "articulated"])
         let withLine = try #require(geo as? [String: Any])
         #expect(withLine["profile"] as? String == "articulated")
         let geometry = try #require(withLine["geometry"] as? [String: Any])
@@ -53,8 +56,9 @@ import Testing
         #expect(coordinates.count > 10)
         #expect(coordinates.allSatisfy { (7.40...7.44).contains($0[0]) && (43.72...43.76).contains($0[1]) })
 
-        let (_, poly) = try await harness.call("POST", "/api/routes/estimate", token: token,
-                                               body: ["from": fontvieille, "to": monteCarlo, "geometry": "polyline"])
+        let (_, poly) = try await harness.call(
+            "POST", "/api/routes/estimate", token: token,
+            body: ["from": fontvieille, "to": monteCarlo, "geometry": "polyline"])
         let encoded = try #require((poly as? [String: Any])?["geometry"] as? String)
         let decoded = try #require(Polyline.decode(encoded))
         #expect(decoded.count > 10)
@@ -74,7 +78,8 @@ import Testing
         let bucharest: [String: Any] = ["lat": 44.4268, "long": 26.1025]
         let cluj: [String: Any] = ["lat": 46.7712, "long": 23.6236]
         for _ in 0..<2 {
-            let (status, json) = try await harness.call("POST", "/api/routes/estimate", token: token, body: ["from": bucharest, "to": cluj, "profile": "articulated"])
+            let (status, json) = try await harness.call(
+                "POST", "/api/routes/estimate", token: token, body: ["from": bucharest, "to": cluj, "profile": "articulated"])
             #expect(status == 200)
             let answer = try #require(json as? [String: Any])
             #expect(answer["source"] as? String == "heuristic")
@@ -108,11 +113,13 @@ import Testing
         // The default cap keeps an answer near 4 MB: a 60 KB request may not ask for 16 MB.
         let capped = try await Self.start()
         let cappedToken = try await capped.token("user_router")
-        let (refused, refusal) = try await capped.call("POST", "/api/routes/matrix", token: cappedToken, body: ["sources": points, "destinations": points])
+        let (refused, refusal) = try await capped.call(
+            "POST", "/api/routes/matrix", token: cappedToken, body: ["sources": points, "destinations": points])
         #expect(refused == 400)
         #expect(((refusal as? [String: Any])?["error"] as? String)?.contains("at most 250000 cells") == true)
-        let (fits, _) = try await capped.call("POST", "/api/routes/matrix", token: cappedToken,
-                                              body: ["sources": Array(points.prefix(500)), "destinations": Array(points.prefix(500))])
+        let (fits, _) = try await capped.call(
+            "POST", "/api/routes/matrix", token: cappedToken,
+            body: ["sources": Array(points.prefix(500)), "destinations": Array(points.prefix(500))])
         #expect(fits == 200)
         try await capped.stop()
 
@@ -155,8 +162,9 @@ import Testing
         // A second daemon on the same data dir loads the graph (no rebuild) and finds the answer in Redis.
         let second = try await Self.start(redis: "redis://127.0.0.1:\(redis.port)", dataDirectory: directory)
         #expect(try FileManager.default.attributesOfItem(atPath: graph)[.modificationDate] as? Date == built)
-        let (_, shared) = try await second.call("POST", "/api/routes/estimate", token: try await second.token("user_other"),
-                                                body: ["from": fontvieille, "to": monteCarlo])
+        let (_, shared) = try await second.call(
+            "POST", "/api/routes/estimate", token: try await second.token("user_other"),
+            body: ["from": fontvieille, "to": monteCarlo])
         #expect((shared as? [String: Any])?["source"] as? String == "cache")
         try await second.stop()
     }

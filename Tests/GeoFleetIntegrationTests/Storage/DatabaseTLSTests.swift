@@ -75,10 +75,12 @@ struct DatabaseTLSTests {
         #expect(try await Self.sslInUse(DatabaseEndpoint(url: url("sslmode=verify-full&sslrootcert=\(root)"))))
         // The certificate says "localhost"; a client that was told the server is someone else refuses it…
         await #expect(throws: (any Error).self) {
-            _ = try await Self.sslInUse(DatabaseEndpoint(url: url("sslmode=verify-full&sslrootcert=\(root)&hostaddr=127.0.0.1", host: "db.geofleet.test")))
+            _ = try await Self.sslInUse(
+                DatabaseEndpoint(url: url("sslmode=verify-full&sslrootcert=\(root)&hostaddr=127.0.0.1", host: "db.geofleet.test")))
         }
         // …while verify-ca, which does not check names, takes the same server.
-        #expect(try await Self.sslInUse(DatabaseEndpoint(url: url("sslmode=verify-ca&sslrootcert=\(root)&hostaddr=127.0.0.1", host: "db.geofleet.test"))))
+        #expect(
+            try await Self.sslInUse(DatabaseEndpoint(url: url("sslmode=verify-ca&sslrootcert=\(root)&hostaddr=127.0.0.1", host: "db.geofleet.test"))))
         // Without the root, a self-signed certificate is not trusted by verify-ca.
         await #expect(throws: (any Error).self) { _ = try await Self.sslInUse(DatabaseEndpoint(url: url("sslmode=verify-ca"))) }
         // The server only takes TLS on TCP: a plaintext client (the old behaviour) is turned away.

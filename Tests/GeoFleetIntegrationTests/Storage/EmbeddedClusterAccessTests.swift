@@ -20,10 +20,12 @@ import Glibc
 
     /// Runs `psql` as `osUser` asking for `role`; returns (exit status, output).
     static func psql(as osUser: String, role: String, cluster: EmbeddedPostgres) throws -> (Int32, String) {
-        let result = try ChildProcess.run("/usr/sbin/runuser", [
-            "-u", osUser, "--", EmbeddedPostgres.binDirectory + "/psql", "-X", "-h", cluster.socketDirectory, "-p", "\(cluster.port)",
-            "-U", role, "-d", "postgres", "-c", "SELECT 1",
-        ])
+        let result = try ChildProcess.run(
+            "/usr/sbin/runuser",
+            [
+                "-u", osUser, "--", EmbeddedPostgres.binDirectory + "/psql", "-X", "-h", cluster.socketDirectory, "-p", "\(cluster.port)",
+                "-U", role, "-d", "postgres", "-c", "SELECT 1",
+            ])
         return (result.status, result.output)
     }
 

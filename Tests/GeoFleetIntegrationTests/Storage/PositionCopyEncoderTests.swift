@@ -6,8 +6,9 @@ import Testing
 @Suite("Position COPY encoder")
 struct PositionCopyEncoderTests {
     static func row(attributes: [DeviceAttribute]) -> String {
-        let p = Position(vehicleKey: 1, deviceID: 2, fixTime: 1_700_000_000_000, receivedTime: 1_700_000_000_500,
-                         latitude: 44.4, longitude: 26.1, attributes: attributes)
+        let p = Position(
+            vehicleKey: 1, deviceID: 2, fixTime: 1_700_000_000_000, receivedTime: 1_700_000_000_500,
+            latitude: 44.4, longitude: 26.1, attributes: attributes)
         var out: [UInt8] = []
         PositionCopyEncoder.append(p, to: &out)
         return String(decoding: out, as: UTF8.self)

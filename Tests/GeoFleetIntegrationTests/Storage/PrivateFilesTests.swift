@@ -40,23 +40,29 @@ import Glibc
         let device = try await TestDeviceClient.connect(port: harness.devicePort)
         try await device.send(Teltonika.encodeIMEI(imei))
         #expect(try await device.read(1) == [0x01])
-        try await device.send(FrameFactory.codec8(records: (0..<5).map { (time: clock.now() - 3_600_000 + Int64($0) * 60_000, lat: 48.0, lon: 11.0) }))
+        try await device.send(
+            FrameFactory.codec8(records: (0..<5).map { (time: clock.now() - 3_600_000 + Int64($0) * 60_000, lat: 48.0, lon: 11.0) }))
         #expect(FrameFactory.ackCount(try await device.read(4)) == 5)
         await device.close()
         #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 5) == 5)
         clock.advance(days: 40)
-        let context = ArchiveContext(endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("archive"))
+        let context = ArchiveContext(
+            endpoint: harness.endpoint, directory: harness.engine.configuration.archive.directory, logger: testLogger("archive"))
         #expect(try await PartitionArchiver(context: context, retentionDays: 30, now: clock.closure).run().rows == 5)
         // An erasure rewrites the archive (a new generation through zstd).
         let vehicles = try await UserVehicles.of(user: "user_frank", context: context)
-        #expect(try await HistoryEraser(context: context, now: clock.closure)
-            .erase(vehicles, subjectUser: "user_frank", requestedBy: "test", channel: "cli").archiveRowsRemoved == 5)
+        #expect(
+            try await HistoryEraser(context: context, now: clock.closure)
+                .erase(vehicles, subjectUser: "user_frank", requestedBy: "test", channel: "cli").archiveRowsRemoved == 5)
         try await harness.stop()
 
         let data = harness.dataDirectory
         #expect(FileManager.default.fileExists(atPath: data + "/jwt-secret"))
         #expect(FileManager.default.fileExists(atPath: data + "/spool"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.engine.configuration.archive.directory).contains { $0.hasSuffix(".g2.pgcopy.zst") })
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: harness.engine.configuration.archive.directory).contains {
+                $0.hasSuffix(".g2.pgcopy.zst")
+            })
         #expect(Self.exposed(under: data) == [])
     }
 }

@@ -50,10 +50,12 @@ struct ArchiveFixture {
             for v in 1...vehicles {
                 for i in 0..<perDay {
                     let t = dayIndex + Int64(i) * 60_000 + Int64(v) * 1000
-                    positions.append(Position(vehicleKey: Int64(v), deviceID: Int64(v), fixTime: t, receivedTime: t + 500,
-                                              latitude: 48 + Double(i) * 0.001, longitude: 11 + Double(v) * 0.01, heading: 90,
-                                              speedKmh: 50, satellites: 9, hdop: 0.9,
-                                              io: [IOElement(id: 66, value: .unsigned(24_000, width: 2))]))
+                    positions.append(
+                        Position(
+                            vehicleKey: Int64(v), deviceID: Int64(v), fixTime: t, receivedTime: t + 500,
+                            latitude: 48 + Double(i) * 0.001, longitude: 11 + Double(v) * 0.01, heading: 90,
+                            speedKmh: 50, satellites: 9, hdop: 0.9,
+                            io: [IOElement(id: 66, value: .unsigned(24_000, width: 2))]))
                 }
             }
             sequence += 1

@@ -88,7 +88,9 @@ final class EngineHarness: Sendable {
         try await Self.call(port: httpPort, method, path, token: token, body: body, rawBody: rawBody)
     }
 
-    static func call(port: Int, _ method: String, _ path: String, token: String?, body: Any? = nil, rawBody: Data? = nil) async throws -> (status: Int, json: Any?) {
+    static func call(port: Int, _ method: String, _ path: String, token: String?, body: Any? = nil, rawBody: Data? = nil) async throws -> (
+        status: Int, json: Any?
+    ) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -155,12 +157,15 @@ struct HarnessError: Error, CustomStringConvertible {
 /// Teltonika Codec 8 frames with chosen coordinates and times, for streams of many positions.
 enum FrameFactory {
     static func codec8(records: [(time: Int64, lat: Double, lon: Double)], speed: UInt16 = 60) -> [UInt8] {
-        Teltonika.encodeTCPFrame(TeltonikaAVLPacket(codec: .codec8, records: records.map { r in
-            TeltonikaRecord(
-                timestamp: r.time, priority: 0, longitude: r.lon, latitude: r.lat, altitude: 100, angle: 90,
-                satellites: 9, speed: speed, eventIOID: 0,
-                io: [IOElement(id: 239, value: .unsigned(1, width: 1)), IOElement(id: 66, value: .unsigned(24_079, width: 2))])
-        }))
+        Teltonika.encodeTCPFrame(
+            TeltonikaAVLPacket(
+                codec: .codec8,
+                records: records.map { r in
+                    TeltonikaRecord(
+                        timestamp: r.time, priority: 0, longitude: r.lon, latitude: r.lat, altitude: 100, angle: 90,
+                        satellites: 9, speed: speed, eventIOID: 0,
+                        io: [IOElement(id: 239, value: .unsigned(1, width: 1)), IOElement(id: 66, value: .unsigned(24_079, width: 2))])
+                }))
     }
 
     static func ackCount(_ bytes: [UInt8]?) -> Int? {

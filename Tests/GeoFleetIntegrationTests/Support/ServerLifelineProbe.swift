@@ -21,12 +21,14 @@ import Glibc
         let pidFile = try String(contentsOfFile: cluster.directory + "/data/postmaster.pid", encoding: .utf8)
         let postmaster = try #require(pidFile.split(separator: "\n").first.flatMap { Int32($0) })
         let httpPort = freePort()
-        let daemon = try DaemonProcess(executable: try DaemonProcess.executable("geofleetd"), environment: [
-            "GEOFLEET_DATA_DIR": dir + "/geofleetd", "GEOFLEET_DATABASE_URL": cluster.endpoint(database: "lifeline").description,
-            "GEOFLEET_BIND": "127.0.0.1", "GEOFLEET_HTTP_PORT": "\(httpPort)", "GEOFLEET_TELTONIKA_PORT": "0",
-            "GEOFLEET_GT06_PORT": "0", "GEOFLEET_OSMAND_PORT": "0", "GEOFLEET_RUPTELA_PORT": "0",
-            "GEOFLEET_JWT_SECRET": EngineHarness.secret,
-        ], logPath: dir + "/geofleetd.log")
+        let daemon = try DaemonProcess(
+            executable: try DaemonProcess.executable("geofleetd"),
+            environment: [
+                "GEOFLEET_DATA_DIR": dir + "/geofleetd", "GEOFLEET_DATABASE_URL": cluster.endpoint(database: "lifeline").description,
+                "GEOFLEET_BIND": "127.0.0.1", "GEOFLEET_HTTP_PORT": "\(httpPort)", "GEOFLEET_TELTONIKA_PORT": "0",
+                "GEOFLEET_GT06_PORT": "0", "GEOFLEET_OSMAND_PORT": "0", "GEOFLEET_RUPTELA_PORT": "0",
+                "GEOFLEET_JWT_SECRET": EngineHarness.secret,
+            ], logPath: dir + "/geofleetd.log")
         try await DurabilityTests.waitForHealth(port: httpPort, daemon: daemon)
         let servers = [redis.processID, postmaster, daemon.pid]
         #expect(servers.allSatisfy { $0 > 0 && kill($0, 0) == 0 })

@@ -18,4 +18,3 @@ enum OSMFixtures {
 }
 import Foundation
 import GeoFleetPlatform
-

@@ -78,9 +78,9 @@ struct PBFBuilder {
         required.forEach { w.string(4, $0) }
         optional.forEach { w.string(5, $0) }
         if let writingProgram { w.string(16, writingProgram) }
-        w.string(17, "hand-made test data")  // source: must be skipped
+        w.string(17, "hand-made test data") // source: must be skipped
         if let replicationTimestamp { w.int(32, replicationTimestamp) }
-        w.int(33, 42)  // sequence number: skipped
+        w.int(33, 42) // sequence number: skipped
         return w.bytes
     }
 }

@@ -66,10 +66,12 @@ struct ProtobufWriter {
     /// Packed sint64 of the deltas of `values` (how PBF stores ids, refs and coordinates).
     mutating func packedDelta(_ field: Int, _ values: [Int64]) {
         var previous: Int64 = 0
-        packedSInt(field, values.map { value in
-            defer { previous = value }
-            return value - previous
-        })
+        packedSInt(
+            field,
+            values.map { value in
+                defer { previous = value }
+                return value - previous
+            })
     }
 }
 
@@ -82,7 +84,7 @@ enum StoredZlib {
             let end = min(start + 65_535, data.count)
             let isLast = end == data.count
             let length = UInt16(end - start)
-            out.append(isLast ? 1 : 0)  // BFINAL, BTYPE = 00 (stored)
+            out.append(isLast ? 1 : 0) // BFINAL, BTYPE = 00 (stored)
             out += [UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8(~length >> 8)]
             out += data[start..<end]
             start = end

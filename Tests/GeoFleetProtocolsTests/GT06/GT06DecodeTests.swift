@@ -31,18 +31,18 @@ struct GT06DecodeTests {
     func truncated() throws {
         #expect(throws: GT06DecodingError.truncated) { try GT06.decode(try frame("gps-lbs-empty-content")) }
         let cases: [(String, Int)] = [
-            ("login-notes-example", 7),  // terminal ID
-            ("gps-lbs-kaunas", 17),  // GPS block
-            ("gps-lbs-kaunas", 20),  // inside the cell block
-            ("gps-lbs2-graz-realtime", 28),  // re-upload flag missing
-            ("gps-lbs-4g-china-mnc2", 30),  // 8-byte cell ID
-            ("heartbeat-charging", 2),  // GSM level
-            ("alarm-vibration", 30),  // alarm byte missing
-            ("gps-lbs-long-cell-canada", 25),  // inside the 4-byte cell ID
-            ("fence-alarm-us-mnc2", 33),  // geofence byte missing
-            ("fence-alarm-4g-mnc2", 30),  // inside the 4G cell's 8-byte ID
-            ("gps-lbs-modules-odometer", 34),  // inside the mileage module
-            ("event-jc400-cornering", 21),  // inside the 2-byte speed
+            ("login-notes-example", 7), // terminal ID
+            ("gps-lbs-kaunas", 17), // GPS block
+            ("gps-lbs-kaunas", 20), // inside the cell block
+            ("gps-lbs2-graz-realtime", 28), // re-upload flag missing
+            ("gps-lbs-4g-china-mnc2", 30), // 8-byte cell ID
+            ("heartbeat-charging", 2), // GSM level
+            ("alarm-vibration", 30), // alarm byte missing
+            ("gps-lbs-long-cell-canada", 25), // inside the 4-byte cell ID
+            ("fence-alarm-us-mnc2", 33), // geofence byte missing
+            ("fence-alarm-4g-mnc2", 30), // inside the 4G cell's 8-byte ID
+            ("gps-lbs-modules-odometer", 34), // inside the mileage module
+            ("event-jc400-cornering", 21), // inside the 2-byte speed
         ]
         for (name, count) in cases {
             var cut = try frame(name)
@@ -157,10 +157,12 @@ struct GT06DecodeTests {
         #expect(try #require(fix(try GT06.decode(alarm, timeZoneOffsetSeconds: zone))).fixTime == local + 14_400_000)
     }
 
-    @Test("login time zone word: hhmm in decimal in bits 15-4, bit 3 west", arguments: [
-        (UInt16(0x3200), 28_800 as Int?), (0x3208, -28_800), (0x2120, 19_800), (0x190A, -14_400), (0x0000, 0),
-        (0x04B0, nil), (0x5DC0, nil),
-    ])
+    @Test(
+        "login time zone word: hhmm in decimal in bits 15-4, bit 3 west",
+        arguments: [
+            (UInt16(0x3200), 28_800 as Int?), (0x3208, -28_800), (0x2120, 19_800), (0x190A, -14_400), (0x0000, 0),
+            (0x04B0, nil), (0x5DC0, nil),
+        ])
     func loginTimeZone(word: UInt16, expected: Int?) throws {
         let content: [UInt8] = [0x03, 0x53, 0x41, 0x90, 0x36, 0x06, 0x60, 0x61, 0x10, 0x0F, UInt8(word >> 8), UInt8(word & 0xFF)]
         let message = try GT06.decode(GT06Frame(protocolNumber: 0x01, content: content, serial: 1))
@@ -170,8 +172,9 @@ struct GT06DecodeTests {
     @Test("login with only the type ID has no time zone; bad terminal IDs are refused")
     func loginVariants() throws {
         let id: [UInt8] = [0x03, 0x53, 0x41, 0x90, 0x36, 0x06, 0x60, 0x61]
-        #expect(try GT06.decode(GT06Frame(protocolNumber: 0x01, content: id + [0x10, 0x0F], serial: 1))
-            == .login(imei: "353419036066061", timeZoneOffsetSeconds: nil))
+        #expect(
+            try GT06.decode(GT06Frame(protocolNumber: 0x01, content: id + [0x10, 0x0F], serial: 1))
+                == .login(imei: "353419036066061", timeZoneOffsetSeconds: nil))
         var hex = id
         hex[3] = 0x9A
         #expect(throws: GT06DecodingError.badTerminalID) { try GT06.decode(GT06Frame(protocolNumber: 0x01, content: hex, serial: 1)) }
@@ -203,10 +206,10 @@ struct GT06DecodeTests {
     @Test("latitude above 90 or longitude above 180 throws .badCoordinates")
     func coordinates() throws {
         var lat = try frame("gps-lbs-kaunas")
-        lat.content.replaceSubrange(7..<11, with: [0x0A, 0x00, 0x00, 0x00])  // 93.2°
+        lat.content.replaceSubrange(7..<11, with: [0x0A, 0x00, 0x00, 0x00]) // 93.2°
         #expect(throws: GT06DecodingError.badCoordinates) { try GT06.decode(lat) }
         var lon = try frame("gps-lbs-kaunas")
-        lon.content.replaceSubrange(11..<15, with: [0x15, 0x00, 0x00, 0x00])  // 195.7°
+        lon.content.replaceSubrange(11..<15, with: [0x15, 0x00, 0x00, 0x00]) // 195.7°
         #expect(throws: GT06DecodingError.badCoordinates) { try GT06.decode(lon) }
         // Exactly 180° W is fine.
         lon.content.replaceSubrange(11..<15, with: [0x13, 0x4F, 0xD9, 0x00])
@@ -256,10 +259,11 @@ struct GT06DecodeTests {
         #expect(cut.cutOff && cut.gpsTracking && cut.charging && !cut.ignition && !cut.armed && cut.alarm == .none)
         #expect(cut.batteryPercent == 100)
         let names = Dictionary(uniqueKeysWithValues: cut.attributes.map { ($0.name, $0.value) })
-        #expect(names == [
-            "status": .int(0xC4), "armed": .bool(false), "ignition": .bool(false), "charge": .bool(true),
-            "blocked": .bool(true), "gpsTracking": .bool(true), "batteryLevel": .int(100), "gsm": .int(4),
-        ])
+        #expect(
+            names == [
+                "status": .int(0xC4), "armed": .bool(false), "ignition": .bool(false), "charge": .bool(true),
+                "blocked": .bool(true), "gpsTracking": .bool(true), "batteryLevel": .int(100), "gsm": .int(4),
+            ])
         #expect(GT06Status(terminalInfo: 0x03, voltageLevel: 3, gsmSignal: 0).batteryPercent == 50)
         #expect(GT06Status(terminalInfo: 0x18, voltageLevel: 200, gsmSignal: 0).batteryPercent == nil)
         #expect(GT06Status(terminalInfo: 0x18, voltageLevel: 0, gsmSignal: 0).alarm == .lowBattery)
@@ -274,11 +278,12 @@ struct GT06DecodeTests {
         let at250 = GT06.response(protocolNumber: 0x80, serial: 7, content: Array(repeating: 0x41, count: 250))
         #expect(Array(at250.prefix(3)) == [0x78, 0x78, 0xFF])
         let frames = try GT06Fixtures.frames([short, long, at250])
-        #expect(frames == [
-            GT06Frame(protocolNumber: 0x13, content: [], serial: 0x01BA),
-            GT06Frame(protocolNumber: 0x80, content: Array(repeating: 0x41, count: 251), serial: 7, extended: true),
-            GT06Frame(protocolNumber: 0x80, content: Array(repeating: 0x41, count: 250), serial: 7),
-        ])
+        #expect(
+            frames == [
+                GT06Frame(protocolNumber: 0x13, content: [], serial: 0x01BA),
+                GT06Frame(protocolNumber: 0x80, content: Array(repeating: 0x41, count: 251), serial: 7, extended: true),
+                GT06Frame(protocolNumber: 0x80, content: Array(repeating: 0x41, count: 250), serial: 7),
+            ])
     }
 
     @Test("time response: YY MM DD hh mm ss in UTC, serial echoed")

@@ -12,7 +12,7 @@ struct OsmAndErrorTests {
         let error = osmandError("PUT", query: located)
         #expect(error == .unsupportedMethod("PUT"))
         #expect(error?.description == "OsmAnd: method \"PUT\" is not supported; use GET or POST")
-        #expect(osmandError("get", query: located) == .unsupportedMethod("get"))  // methods are case-sensitive
+        #expect(osmandError("get", query: located) == .unsupportedMethod("get")) // methods are case-sensitive
     }
 
     @Test("a body that is neither a form nor JSON")
@@ -54,13 +54,17 @@ struct OsmAndErrorTests {
         #expect(error == .malformedJSON(offset: 12, reason: "unexpected end of data"))
         #expect(error?.description == "OsmAnd: malformed JSON at byte 12: unexpected end of data")
 
-        #expect(osmandError("POST", contentType: json, body: #"{"device_id":"1"} x"#) == .malformedJSON(offset: 18, reason: "unexpected data after the JSON value"))
+        #expect(
+            osmandError("POST", contentType: json, body: #"{"device_id":"1"} x"#)
+                == .malformedJSON(offset: 18, reason: "unexpected data after the JSON value"))
         #expect(osmandError("POST", contentType: json, body: #"{"a":tru}"#) == .malformedJSON(offset: 8, reason: "invalid literal"))
         #expect(osmandError("POST", contentType: json, body: #"{"a":01}"#) == .malformedJSON(offset: 6, reason: "expected ',' or '}'"))
         #expect(osmandError("POST", contentType: json, body: #"{"a":1.}"#) == .malformedJSON(offset: 7, reason: "invalid number"))
         #expect(osmandError("POST", contentType: json, body: #"{"a":NaN}"#) == .malformedJSON(offset: 5, reason: "unexpected character"))
         #expect(osmandError("POST", contentType: json, body: "{\"a\":\"\t\"}") == .malformedJSON(offset: 6, reason: "control character in string"))
-        #expect(osmandError("POST", contentType: json, body: #"{"a":"\ud800"}"#) == .malformedJSON(offset: 12, reason: #"unpaired surrogate in \u escape"#))
+        #expect(
+            osmandError("POST", contentType: json, body: #"{"a":"\ud800"}"#)
+                == .malformedJSON(offset: 12, reason: #"unpaired surrogate in \u escape"#))
         #expect(osmandError("POST", contentType: json, body: #"{"a":"\x"}"#) == .malformedJSON(offset: 7, reason: "invalid escape"))
         #expect(osmandError("POST", contentType: json, body: [0x7B, 0x22, 0xC3, 0x28, 0x22]) == .malformedJSON(offset: 2, reason: "invalid UTF-8"))
         let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
@@ -75,7 +79,9 @@ struct OsmAndErrorTests {
         let error = osmandError("POST", contentType: json, body: #""hello""#)
         #expect(error == .unexpectedJSON("the body must be an object or an array, not hello"))
         #expect(error?.description == "OsmAnd: unexpected JSON: the body must be an object or an array, not hello")
-        #expect(osmandError("POST", contentType: json, body: #"{"location":5,"device_id":"1"}"#) == .unexpectedJSON("location must be an object or an array, not 5"))
+        #expect(
+            osmandError("POST", contentType: json, body: #"{"location":5,"device_id":"1"}"#)
+                == .unexpectedJSON("location must be an object or an array, not 5"))
         #expect(
             osmandError("POST", contentType: json, body: #"{"location":[null],"device_id":"1"}"#)
                 == .location(index: 0, .unexpectedJSON("a location must be an object, not null")))
@@ -86,7 +92,7 @@ struct OsmAndErrorTests {
         let error = osmandError(query: "lat=1&lon=2")
         #expect(error == .missingDeviceID)
         #expect(error?.description == "OsmAnd: missing device id (id, deviceid or device_id)")
-        #expect(osmandError(query: "id=&lat=1&lon=2") == .missingDeviceID)  // empty is absent
+        #expect(osmandError(query: "id=&lat=1&lon=2") == .missingDeviceID) // empty is absent
         let body = #"{"location":{"timestamp":"2025-06-15T13:45:12.862Z","coords":{"latitude":1,"longitude":2}}}"#
         #expect(osmandError("POST", contentType: json, body: body) == .missingDeviceID)
     }
@@ -109,7 +115,7 @@ struct OsmAndErrorTests {
         let error = osmandError(query: "id=1&deviceid=2&lat=1&lon=2")
         #expect(error == .conflictingDeviceIDs("1", "2"))
         #expect(error?.description == #"OsmAnd: one request names two devices, "1" and "2""#)
-        #expect(osmandError(query: "id=1&deviceid=1&lat=1&lon=2") == nil)  // the same id twice is fine
+        #expect(osmandError(query: "id=1&deviceid=1&lat=1&lon=2") == nil) // the same id twice is fine
         let batch = #"[{"id":"a","lat":1,"lon":2},{"id":"b","lat":1,"lon":2}]"#
         #expect(osmandError("POST", contentType: json, body: batch) == .conflictingDeviceIDs("a", "b"))
     }
@@ -120,8 +126,12 @@ struct OsmAndErrorTests {
         #expect(error == .missingCoordinates)
         #expect(error?.description == "OsmAnd: missing coordinates (lat and lon, location=lat,lon, or coords.latitude and coords.longitude)")
         #expect(osmandError(query: "id=1&lat=&lon=") == .missingCoordinates)
-        #expect(osmandError("POST", contentType: json, body: #"{"location":{"timestamp":"2025-06-15T13:45:12.862Z"},"device_id":"1"}"#) == .missingCoordinates)
-        #expect(osmandError("POST", contentType: json, body: #"{"location":{"coords":{"latitude":1,"longitude":null}},"device_id":"1"}"#) == .missingCoordinates)
+        #expect(
+            osmandError("POST", contentType: json, body: #"{"location":{"timestamp":"2025-06-15T13:45:12.862Z"},"device_id":"1"}"#)
+                == .missingCoordinates)
+        #expect(
+            osmandError("POST", contentType: json, body: #"{"location":{"coords":{"latitude":1,"longitude":null}},"device_id":"1"}"#)
+                == .missingCoordinates)
     }
 
     @Test("coordinates that are not finite decimals in range")
@@ -206,7 +216,7 @@ struct OsmAndErrorTests {
         #expect(error == .tooManyAttributes(limit: 100))
         #expect(error?.description == "OsmAnd: more than 100 attributes for one position")
         let fits = (0..<OsmAnd.maxAttributes).map { "k\($0)=\($0)" }.joined(separator: "&")
-        #expect(osmandError(query: located + "&" + fits + "&k1=again") == nil)  // a repeated key replaces, no new slot
+        #expect(osmandError(query: located + "&" + fits + "&k1=again") == nil) // a repeated key replaces, no new slot
     }
 
     @Test("an error inside a batch names the location")

@@ -61,7 +61,7 @@ struct OsmAndFixtureTests {
         #expect(form.fixTime == array.fixTime && form.fixTime == query.fixTime)
         #expect(form.latitude == array.latitude && form.latitude == query.latitude)
         #expect(form.speedKmh == array.speedKmh)
-        #expect(abs(query.speedKmh - 22.212) < 0.001)  // 6.17 m/s
+        #expect(abs(query.speedKmh - 22.212) < 0.001) // 6.17 m/s
         // Traccar Client 9 JSON (m/s) agrees on the speed.
         let json = try OsmAndFixtures.named("client9-single").parse()[0].fix
         #expect(abs(json.speedKmh - 22.212) < 1e-9)

@@ -89,7 +89,7 @@ enum OsmAndFixtures {
     private static let file = FixtureFile.load(File.self, "osmand/osmand.json")
 
     /// The clock value passed as `now`; the fixture's "now" must match it.
-    static let now: Int64 = 1_767_225_600_000  // 2026-01-01T00:00:00Z
+    static let now: Int64 = 1_767_225_600_000 // 2026-01-01T00:00:00Z
 
     static var all: [OsmAndFixture] { file.requests }
     static var fileNow: Int64 { file.now }

@@ -81,13 +81,15 @@ struct OsmAndParsingTests {
 
     @Test("unknown parameters become typed attributes; values that would lose information stay strings")
     func attributeTyping() throws {
-        let fix = try osmandFix(located + "&rpm=933&temp=-4.5&ignition=true&door=false&iccid=89014103211118510720&zone=007&mnc=02&flag=TRUE&note=hello+world&exp=1e3")
-        #expect(fix.attributes == [
-            DeviceAttribute("rpm", .int(933)), DeviceAttribute("temp", .double(-4.5)), DeviceAttribute("ignition", .bool(true)),
-            DeviceAttribute("door", .bool(false)), DeviceAttribute("iccid", .string("89014103211118510720")),
-            DeviceAttribute("zone", .string("007")), DeviceAttribute("mnc", .string("02")), DeviceAttribute("flag", .string("TRUE")),
-            DeviceAttribute("note", .string("hello world")), DeviceAttribute("exp", .double(1000)),
-        ])
+        let fix = try osmandFix(
+            located + "&rpm=933&temp=-4.5&ignition=true&door=false&iccid=89014103211118510720&zone=007&mnc=02&flag=TRUE&note=hello+world&exp=1e3")
+        #expect(
+            fix.attributes == [
+                DeviceAttribute("rpm", .int(933)), DeviceAttribute("temp", .double(-4.5)), DeviceAttribute("ignition", .bool(true)),
+                DeviceAttribute("door", .bool(false)), DeviceAttribute("iccid", .string("89014103211118510720")),
+                DeviceAttribute("zone", .string("007")), DeviceAttribute("mnc", .string("02")), DeviceAttribute("flag", .string("TRUE")),
+                DeviceAttribute("note", .string("hello world")), DeviceAttribute("exp", .double(1000)),
+            ])
     }
 
     @Test("batt is batteryLevel in percent: whole numbers as .int, however written")
@@ -95,9 +97,10 @@ struct OsmAndParsingTests {
         #expect(try osmandFix(located + "&batt=87.0").attributes == [DeviceAttribute("batteryLevel", .int(87))])
         #expect(try osmandFix(located + "&batt=87.5").attributes == [DeviceAttribute("batteryLevel", .double(87.5))])
         #expect(try osmandFix(located + "&batt=-1").attributes == [])
-        #expect(try osmandFix(located + "&batt=87&charge=true").attributes == [
-            DeviceAttribute("batteryLevel", .int(87)), DeviceAttribute("charge", .bool(true)),
-        ])
+        #expect(
+            try osmandFix(located + "&batt=87&charge=true").attributes == [
+                DeviceAttribute("batteryLevel", .int(87)), DeviceAttribute("charge", .bool(true)),
+            ])
     }
 
     @Test("names that would collide or carry no position data are not attributes")
@@ -136,9 +139,11 @@ struct OsmAndParsingTests {
 
     @Test("JSON: transistorsoft's location fields at the top level (httpRootProperty \".\")")
     func jsonRootLocation() throws {
-        let body = #"{"timestamp":"2025-06-15T13:45:12.862Z","coords":{"latitude":37.4219983,"longitude":-122.084,"speed":-1,"heading":-1},"device_id":48241179}"#
+        let body =
+            #"{"timestamp":"2025-06-15T13:45:12.862Z","coords":{"latitude":37.4219983,"longitude":-122.084,"speed":-1,"heading":-1},"device_id":48241179}"#
         let reports = try osmand("POST", contentType: "application/json", body: body)
-        #expect(reports == [OsmAndReport(deviceID: "48241179", fix: DeviceFix(fixTime: 1_749_995_112_862, latitude: 37.4219983, longitude: -122.084))])
+        #expect(
+            reports == [OsmAndReport(deviceID: "48241179", fix: DeviceFix(fixTime: 1_749_995_112_862, latitude: 37.4219983, longitude: -122.084))])
     }
 
     @Test("JSON: extras never override a field Traccar's mapping sets; nulls and nested values are skipped")
@@ -148,10 +153,11 @@ struct OsmAndParsingTests {
              "extras":{"event":"other","alarm":"general","heartbeat":true,"n":null,"o":{"a":1},"l":[1],"1234":5,"big":12345678901234567890}}}
             """#
         let fix = try osmand("POST", contentType: "application/json", body: body)[0].fix
-        #expect(fix.attributes == [
-            DeviceAttribute("event", .string("geofence")), DeviceAttribute("alarm", .string("sos")),
-            DeviceAttribute("heartbeat", .bool(true)), DeviceAttribute("big", .string("12345678901234567890")),
-        ])
+        #expect(
+            fix.attributes == [
+                DeviceAttribute("event", .string("geofence")), DeviceAttribute("alarm", .string("sos")),
+                DeviceAttribute("heartbeat", .bool(true)), DeviceAttribute("big", .string("12345678901234567890")),
+            ])
     }
 
     @Test("JSON: battery level 0...1 to a rounded percent (Traccar truncates 0.29 to 28), -1 and junk omitted")
@@ -169,7 +175,8 @@ struct OsmAndParsingTests {
 
     @Test("JSON: string escapes, duplicate keys (the last wins) and whitespace")
     func jsonSyntax() throws {
-        let body = " {\"device_id\" : \"a\\\"b\\u00e9\\ud83d\\ude00\" ,\n\"device_id\":\"x\\/y\", \"location\" : {\"coords\":{\"latitude\":1e0,\"longitude\":-0.5E+1}} }\r\n"
+        let body =
+            " {\"device_id\" : \"a\\\"b\\u00e9\\ud83d\\ude00\" ,\n\"device_id\":\"x\\/y\", \"location\" : {\"coords\":{\"latitude\":1e0,\"longitude\":-0.5E+1}} }\r\n"
         let reports = try osmand("POST", contentType: "application/json", body: body)
         #expect(reports.map(\.deviceID) == ["x/y"])
         let escaped = "{\"device_id\":\"a\\\"b\\u00e9\\ud83d\\ude00\",\"location\":{\"coords\":{\"latitude\":1,\"longitude\":2}}}"
@@ -181,7 +188,9 @@ struct OsmAndParsingTests {
     func jsonFlatObject() throws {
         let body = #"{"id":"7","lat":1.5,"lon":2.5,"timestamp":1750001112,"valid":false,"rpm":900,"tag":null}"#
         let fix = try osmand("POST", contentType: "application/json", body: body)[0].fix
-        #expect(fix == DeviceFix(fixTime: 1_750_001_112_000, latitude: 1.5, longitude: 2.5, valid: false, attributes: [DeviceAttribute("rpm", .int(900))]))
+        #expect(
+            fix == DeviceFix(fixTime: 1_750_001_112_000, latitude: 1.5, longitude: 2.5, valid: false, attributes: [DeviceAttribute("rpm", .int(900))])
+        )
     }
 
     @Test("an empty JSON body with a JSON content type falls back to the query")

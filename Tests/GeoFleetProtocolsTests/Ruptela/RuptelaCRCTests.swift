@@ -33,8 +33,9 @@ struct RuptelaCRCTests {
     func serverPacket() {
         #expect(Ruptela.encodeServerPacket(command: 115, payload: [1]) == [0x00, 0x02, 0x73, 0x01, 0xCB, 0x25])
         // Traccar's encoder test: " Setio 2,1" as SMS via GPRS (command 108).
-        #expect(Ruptela.encodeServerPacket(command: 108, payload: Array(" Setio 2,1".utf8))
-            == [UInt8](hex: "000b6c20536574696F20322C31eb3e"))
+        #expect(
+            Ruptela.encodeServerPacket(command: 108, payload: Array(" Setio 2,1".utf8))
+                == [UInt8](hex: "000b6c20536574696F20322C31eb3e"))
     }
 }
 

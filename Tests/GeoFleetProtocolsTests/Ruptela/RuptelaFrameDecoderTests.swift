@@ -36,7 +36,7 @@ struct RuptelaFrameDecoderTests {
         #expect(buffer.readerIndex == 0)
         buffer.writeBytes([frame[frame.count - 1], 0x00])
         #expect(try decoder.next(&buffer) == RuptelaFixtures.named("traccar-records-2015-10").frame)
-        #expect(buffer.readableBytes == 1)  // the next frame's first byte stays
+        #expect(buffer.readableBytes == 1) // the next frame's first byte stays
         #expect(try decoder.next(&buffer) == nil)
     }
 
@@ -55,8 +55,9 @@ struct RuptelaFrameDecoderTests {
         }
     }
 
-    @Test("real frames whose length field was edited land on the wrong CRC and are refused",
-          arguments: RuptelaFixtures.all.filter { $0.expect.framing != nil }.map(\.name))
+    @Test(
+        "real frames whose length field was edited land on the wrong CRC and are refused",
+        arguments: RuptelaFixtures.all.filter { $0.expect.framing != nil }.map(\.name))
     func lyingLength(name: String) {
         let fixture = RuptelaFixtures.named(name)
         #expect(fixture.expect.framing == "badCRC")

@@ -33,8 +33,8 @@ struct RuptelaMessageTests {
         #expect(message.reply == [0x00, 0x02, 0x73, 0x01, 0xCB, 0x25])
         // Best-effort fields: 15 ASCII characters, then IMSI u64 and operator u32.
         #expect(identification.versionText == "Es0400.03.68.04")
-        #expect(identification.imsi == "214074206785173")  // 0000C2B3090D0E95
-        #expect(identification.gsmOperator == 33403)         // 0000827B
+        #expect(identification.imsi == "214074206785173") // 0000C2B3090D0E95
+        #expect(identification.gsmOperator == 33403) // 0000827B
 
         guard case .identification(let plug) = try RuptelaFixtures.message("traccar-ident-plug4") else {
             Issue.record("not identification"); return
@@ -66,12 +66,14 @@ struct RuptelaMessageTests {
         let message = try Ruptela.decode(fixture.frame)
         guard case .troubleCodes(let codes) = message else { Issue.record("\(message)"); return }
         let expected = try #require(fixture.expect.codes)
-        #expect(codes == expected.map {
-            RuptelaTroubleCode(time: $0.time, latitude: $0.latitude, longitude: $0.longitude, archived: $0.archived, code: $0.code)
-        })
+        #expect(
+            codes
+                == expected.map {
+                    RuptelaTroubleCode(time: $0.time, latitude: $0.latitude, longitude: $0.longitude, archived: $0.archived, code: $0.code)
+                })
         #expect(codes.map(\.code) == ["P0010", "P0011"])
         #expect(codes.map(\.archived) == [false, true])
-        #expect(codes.first?.time == 1_318_891_308_000)  // 4E 9C AF 2C = 2011-10-17T22:41:48Z
+        #expect(codes.first?.time == 1_318_891_308_000) // 4E 9C AF 2C = 2011-10-17T22:41:48Z
         #expect(codes.first?.latitude == 43.755129 && codes.first?.longitude == 13.1467505)
         #expect(message.reply == [0x00, 0x02, 0x6D, 0x01, 0xC4, 0xA4])
     }

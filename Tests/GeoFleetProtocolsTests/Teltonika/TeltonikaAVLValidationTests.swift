@@ -18,7 +18,7 @@ struct TeltonikaAVLValidationTests {
 
     @Test("a record count the remaining bytes cannot hold is refused before allocating")
     func implausibleRecordCount() {
-        var data = TeltonikaFrames.avlData("wiki-codec8-1")  // 54 bytes: room for one record
+        var data = TeltonikaFrames.avlData("wiki-codec8-1") // 54 bytes: room for one record
         data[1] = 0xFF
         #expect(throws: TeltonikaDecodingError.implausibleRecordCount(count: 255, availableBytes: 51)) { try decode(data) }
         // Two records declared, one present: enough bytes for the minimum size, so it ends in truncation.

@@ -33,7 +33,7 @@ struct TeltonikaTCPFrameDecoderTests {
     func badCRC() throws {
         let messages = try TeltonikaFrames.decode([
             TeltonikaFrames.imei,
-            TeltonikaFrames.bytes("traccar-codec16-badcrc"),  // CRC field 0x09A5, data gives 0xA6DE
+            TeltonikaFrames.bytes("traccar-codec16-badcrc"), // CRC field 0x09A5, data gives 0xA6DE
             TeltonikaFrames.bytes("traccar-codec8-badcrc"),
             TeltonikaFrames.bytes("wiki-codec8-1"),
         ])
@@ -68,11 +68,12 @@ struct TeltonikaTCPFrameDecoderTests {
         let a = TeltonikaFrames.bytes("wiki-codec8-3")
         let b = TeltonikaFrames.bytes("traccar-codec8e-ble")
         let messages = try TeltonikaFrames.decode([TeltonikaFrames.imei, a + b])
-        #expect(messages == [
-            .imei("356307042441013"),
-            .packet(try TeltonikaFrames.packet("wiki-codec8-3")),
-            .packet(try TeltonikaFrames.packet("traccar-codec8e-ble")),
-        ])
+        #expect(
+            messages == [
+                .imei("356307042441013"),
+                .packet(try TeltonikaFrames.packet("wiki-codec8-3")),
+                .packet(try TeltonikaFrames.packet("traccar-codec8e-ble")),
+            ])
         // The IMEI glued to the first frame, the second frame split mid-header.
         let stream = TeltonikaFrames.imei + a + b
         for cut in [5, 17 + 3, 17 + a.count + 6, stream.count - 1] {

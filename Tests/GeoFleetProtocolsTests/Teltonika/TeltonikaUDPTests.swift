@@ -47,16 +47,18 @@ import Testing
         #expect(abs(record.longitude - d.expect.longitude) < 1e-9)
         #expect(record.satellites == d.expect.satellites)
         #expect(record.speed == d.expect.speedKmh)
-        let ack = Teltonika.encodeUDPAck(packetID: decoded.packetID, avlPacketID: decoded.avlPacketID,
-                                         accepted: UInt8(decoded.packet.records.count))
+        let ack = Teltonika.encodeUDPAck(
+            packetID: decoded.packetID, avlPacketID: decoded.avlPacketID,
+            accepted: UInt8(decoded.packet.records.count))
         #expect(ack == [UInt8](hex: d.expect.ack))
     }
 
     @Test(arguments: datagrams)
     func reencodesByteForByte(_ d: Datagram) throws {
         let decoded = try Teltonika.decodeUDPDatagram(ByteBuffer(bytes: d.bytes))
-        let rebuilt = Teltonika.encodeUDPDatagram(packetID: decoded.packetID, avlPacketID: decoded.avlPacketID,
-                                                  imei: decoded.imei, avlData: Teltonika.encodeAVLData(decoded.packet))
+        let rebuilt = Teltonika.encodeUDPDatagram(
+            packetID: decoded.packetID, avlPacketID: decoded.avlPacketID,
+            imei: decoded.imei, avlData: Teltonika.encodeAVLData(decoded.packet))
         #expect(rebuilt == d.bytes)
     }
 

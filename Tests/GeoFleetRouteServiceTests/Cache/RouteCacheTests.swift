@@ -19,7 +19,7 @@ import Testing
         let cache = LRUCache<Int, String>(capacity: 2, timeToLive: .seconds(86_400), now: { clock.now() })
         cache.set("a", for: 1)
         cache.set("b", for: 2)
-        #expect(cache.value(for: 1) == "a")  // 1 is now the most recent
+        #expect(cache.value(for: 1) == "a") // 1 is now the most recent
         cache.set("c", for: 3)
         #expect(cache.value(for: 2) == nil)
         #expect(cache.value(for: 1) == "a")
@@ -34,8 +34,8 @@ import Testing
     @Test("keys: points within ~20 m share a key, points ~100 m apart do not; profile and data version are part of it")
     func quantization() {
         let a = GeoPoint(latitude: 44.42680, longitude: 26.10250)
-        let near = GeoPoint(latitude: 44.42690, longitude: 26.10262)  // ~15 m away
-        let far = GeoPoint(latitude: 44.42770, longitude: 26.10250)  // 100 m north
+        let near = GeoPoint(latitude: 44.42690, longitude: 26.10262) // ~15 m away
+        let far = GeoPoint(latitude: 44.42770, longitude: 26.10250) // 100 m north
         let to = GeoPoint(latitude: 46.77, longitude: 23.62)
         let key = RouteCacheKey(from: a, to: to, profile: "car", dataVersion: "v1")
         // Quantization has cell edges; pick the expectation from the cell arithmetic rather than luck.
@@ -86,7 +86,8 @@ import Testing
     func metrics() async throws {
         let metrics = TestMetrics()
         let cache = RouteCache(capacity: 10, metricsFactory: metrics)
-        let key = RouteCacheKey(from: GeoPoint(latitude: 45, longitude: 25), to: GeoPoint(latitude: 46, longitude: 24), profile: "car", dataVersion: "v")
+        let key = RouteCacheKey(
+            from: GeoPoint(latitude: 45, longitude: 25), to: GeoPoint(latitude: 46, longitude: 24), profile: "car", dataVersion: "v")
         #expect(await cache.get(key) == nil)
         await cache.set(CachedRoute(distanceMeters: 1, durationSeconds: 2, provider: "builtin"), for: key)
         #expect(await cache.get(key)?.level == .memory)

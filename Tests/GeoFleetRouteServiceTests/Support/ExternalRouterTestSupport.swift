@@ -13,8 +13,9 @@ import Glibc
 
 /// One client for all these tests, configured as production should be (no connect retries); never shut
 /// down, as it lives as long as the test process.
-let testHTTPClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-                                configuration: ExternalRouter.httpClientConfiguration(timeout: testPatience))
+let testHTTPClient = HTTPClient(
+    eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+    configuration: ExternalRouter.httpClientConfiguration(timeout: testPatience))
 
 /// The timeout of calls that are not about timeouts: long, because other suites (graph contraction, fuzzing)
 /// can hold both cores for many seconds while these run.
@@ -39,8 +40,9 @@ func monacoGrid(_ count: Int, columns: Int = 15) -> [GeoPoint] {
     let rows = (count + columns - 1) / columns
     return (0..<count).map { i in
         let r = Double(i / columns), c = Double(i % columns)
-        return GeoPoint(latitude: 43.7270 + 0.0200 * r / Double(max(1, rows - 1)),
-                             longitude: 7.4120 + 0.0260 * c / Double(max(1, columns - 1)))
+        return GeoPoint(
+            latitude: 43.7270 + 0.0200 * r / Double(max(1, rows - 1)),
+            longitude: 7.4120 + 0.0260 * c / Double(max(1, columns - 1)))
     }
 }
 
@@ -165,9 +167,10 @@ private final class CannedHandler: ChannelInboundHandler {
             body.writeBuffer(&chunk)
         case .end:
             guard let head, let server = server.server.withLock({ $0 }) else { return }
-            let request = RecordedRequest(method: head.method.rawValue, uri: head.uri,
-                                          contentType: head.headers.first(name: "content-type"),
-                                          body: String(buffer: body))
+            let request = RecordedRequest(
+                method: head.method.rawValue, uri: head.uri,
+                contentType: head.headers.first(name: "content-type"),
+                body: String(buffer: body))
             switch server.record(request) {
             case let .json(status, text):
                 write(context, status: status, contentType: "application/json", text)
@@ -177,8 +180,9 @@ private final class CannedHandler: ChannelInboundHandler {
                 var headers = HTTPHeaders()
                 headers.add(name: "content-type", value: "application/json")
                 headers.add(name: "content-length", value: "100")
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
-                                      promise: nil)
+                context.writeAndFlush(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                    promise: nil)
             }
         }
     }
@@ -187,8 +191,12 @@ private final class CannedHandler: ChannelInboundHandler {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: contentType)
         headers.add(name: "content-length", value: String(text.utf8.count))
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status),
-                                                             headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(
+                .head(
+                    HTTPResponseHead(
+                        version: .http1_1, status: .init(statusCode: status),
+                        headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }

@@ -108,7 +108,7 @@ import Testing
         let arcs = [
             HierarchyArc(from: 0, to: 1, weight: 9, duration: 1, distance: 1),
             HierarchyArc(from: 0, to: 1, weight: 4, duration: 80, distance: 5),
-            HierarchyArc(from: 0, to: 1, weight: 4, duration: 60, distance: 9),  // same weight, shorter: wins
+            HierarchyArc(from: 0, to: 1, weight: 4, duration: 60, distance: 9), // same weight, shorter: wins
             HierarchyArc(from: 0, to: 1, weight: 4, duration: 60, distance: 12),
             HierarchyArc(from: 1, to: 1, weight: 0, duration: 0, distance: 0),
             HierarchyArc(from: 1, to: 2, weight: 3, duration: 30, distance: 3),
@@ -214,7 +214,8 @@ import Testing
                 let walk = reference.cost(of: path.nodes)
                 let chosenSource = sources[path.sourceIndex], chosenTarget = targets[path.targetIndex]
                 if path.nodes.first != chosenSource.node || path.nodes.last != chosenTarget.node || walk == nil
-                    || RefCost(chosenSource) + walk! + RefCost(chosenTarget) != RefCost(path) {
+                    || RefCost(chosenSource) + walk! + RefCost(chosenTarget) != RefCost(path)
+                {
                     failures.append("\(label): path does not add up")
                 }
                 if path.weight < 0 { failures.append("\(label): negative total \(path.weight)") }
@@ -283,10 +284,14 @@ import Testing
             let path = query.route(from: sources, to: targets, unpack: false)
             if path != nil { found += 1 }
             if path.map(RefCost.init) != best {
-                failures.append("\(sources.map { ($0.node, $0.weight) }) -> \(targets.map { ($0.node, $0.weight) }): \(String(describing: path.map(RefCost.init))), expected \(String(describing: best))")
+                failures.append(
+                    "\(sources.map { ($0.node, $0.weight) }) -> \(targets.map { ($0.node, $0.weight) }): \(String(describing: path.map(RefCost.init))), expected \(String(describing: best))"
+                )
             }
             let cell = graph.matrix(sources: [sources], targets: [targets])
-            if (cell.weights[0] == .max ? nil : cell.weights[0]) != best?.weight { failures.append("matrix \(cell.weights[0]), expected \(String(describing: best))") }
+            if (cell.weights[0] == .max ? nil : cell.weights[0]) != best?.weight {
+                failures.append("matrix \(cell.weights[0]), expected \(String(describing: best))")
+            }
         }
         #expect(failures.isEmpty, "\(failures.count) failures: \(failures.prefix(5))")
         #expect(found >= 100)
@@ -345,10 +350,10 @@ import Testing
         }
         var sources = (0..<24).map { _ in list() }
         var targets = (0..<19).map { _ in list() }
-        sources.append(sources[3])  // a duplicate row
-        targets.append(targets[5])  // a duplicate column
-        sources.append([])  // an empty row
-        targets.append([])  // an empty column
+        sources.append(sources[3]) // a duplicate row
+        targets.append(targets[5]) // a duplicate column
+        sources.append([]) // an empty row
+        targets.append([]) // an empty column
         // A source equal to a target: same node, non-negative offsets (the negative case is the engine's).
         sources.append([Self.endpoint(Int(targets[2][0].node), 0, 0, 0)])
         targets.append([Self.endpoint(Int(sources[7][0].node), 4, 3, 2)])
@@ -371,7 +376,8 @@ import Testing
             for column in 0..<targets.count {
                 let cell = row * targets.count + column
                 let point = query.route(from: sources[row], to: targets[column], unpack: false)
-                let got = matrix.weights[cell] == .max
+                let got =
+                    matrix.weights[cell] == .max
                     ? nil : RefCost(weight: matrix.weights[cell], duration: matrix.durations[cell], distance: matrix.distances[cell])
                 if got != nil { reachable += 1 }
                 if got == nil, matrix.durations[cell] != .max || matrix.distances[cell] != .max {
@@ -470,7 +476,7 @@ import Testing
         version[4] = 9
         #expect(error(version) == .unsupportedVersion(9))
         var count = bytes
-        count[8] &+= 1  // one node more: the sizes no longer match
+        count[8] &+= 1 // one node more: the sizes no longer match
         #expect(error(count).map { if case .truncated = $0 { true } else { false } } == true)
         // Any flipped payload byte is caught by the checksum.
         var random = HierarchyRandom(seed: 62)
@@ -487,10 +493,12 @@ import Testing
 
     @Test func structurallyInvalidPayloadsAreRejected() throws {
         // A valid checksum over arrays that are not a hierarchy: rebuild the bytes with a fresh checksum.
-        let graph = ContractedGraph.build(nodeCount: 3, arcs: [
-            HierarchyArc(from: 0, to: 1, weight: 1, duration: 1, distance: 1),
-            HierarchyArc(from: 1, to: 2, weight: 1, duration: 1, distance: 1),
-        ])
+        let graph = ContractedGraph.build(
+            nodeCount: 3,
+            arcs: [
+                HierarchyArc(from: 0, to: 1, weight: 1, duration: 1, distance: 1),
+                HierarchyArc(from: 1, to: 2, weight: 1, duration: 1, distance: 1),
+            ])
         let bytes = graph.serialized()
         func resealed(_ edit: (inout [UInt8]) -> Void) -> [UInt8] {
             var copy = bytes

@@ -16,20 +16,25 @@ import Testing
 
     static let references: [Reference] = [
         // Andorra la Vella → Canillo over the CG-2.
-        Reference(extract: "andorra", from: GeoPoint(latitude: 42.5063, longitude: 1.5218), to: GeoPoint(latitude: 42.5670, longitude: 1.6006),
-                  osrmMeters: 11745.7, osrmSeconds: 881.2),
+        Reference(
+            extract: "andorra", from: GeoPoint(latitude: 42.5063, longitude: 1.5218), to: GeoPoint(latitude: 42.5670, longitude: 1.6006),
+            osrmMeters: 11745.7, osrmSeconds: 881.2),
         // Sant Julià de Lòria → Encamp.
-        Reference(extract: "andorra", from: GeoPoint(latitude: 42.4636, longitude: 1.4913), to: GeoPoint(latitude: 42.5347, longitude: 1.5806),
-                  osrmMeters: 12728.0, osrmSeconds: 1018.9),
+        Reference(
+            extract: "andorra", from: GeoPoint(latitude: 42.4636, longitude: 1.4913), to: GeoPoint(latitude: 42.5347, longitude: 1.5806),
+            osrmMeters: 12728.0, osrmSeconds: 1018.9),
         // Vaduz → Schaan.
-        Reference(extract: "liechtenstein", from: GeoPoint(latitude: 47.1410, longitude: 9.5209), to: GeoPoint(latitude: 47.1660, longitude: 9.5097),
-                  osrmMeters: 3110.4, osrmSeconds: 284.1),
+        Reference(
+            extract: "liechtenstein", from: GeoPoint(latitude: 47.1410, longitude: 9.5209), to: GeoPoint(latitude: 47.1660, longitude: 9.5097),
+            osrmMeters: 3110.4, osrmSeconds: 284.1),
         // Balzers → Ruggell, the length of the country.
-        Reference(extract: "liechtenstein", from: GeoPoint(latitude: 47.0660, longitude: 9.4975), to: GeoPoint(latitude: 47.2380, longitude: 9.5253),
-                  osrmMeters: 21460.6, osrmSeconds: 1605.4),
+        Reference(
+            extract: "liechtenstein", from: GeoPoint(latitude: 47.0660, longitude: 9.4975), to: GeoPoint(latitude: 47.2380, longitude: 9.5253),
+            osrmMeters: 21460.6, osrmSeconds: 1605.4),
         // Monaco: Fontvieille → Monte-Carlo.
-        Reference(extract: "monaco", from: GeoPoint(latitude: 43.7310, longitude: 7.4200), to: GeoPoint(latitude: 43.7450, longitude: 7.4260),
-                  osrmMeters: 3083.3, osrmSeconds: 236.3),
+        Reference(
+            extract: "monaco", from: GeoPoint(latitude: 43.7310, longitude: 7.4200), to: GeoPoint(latitude: 43.7450, longitude: 7.4260),
+            osrmMeters: 3083.3, osrmSeconds: 236.3),
     ]
 
     @Test("car routes agree with OSRM on distance (2 %) and duration (15 %)", arguments: references)
@@ -106,8 +111,9 @@ import Testing
         network.restrictions = []
         let unrestricted = network
         let free = try await ExtractGraphs.onThread {
-            RoutingEngine(graph: GraphBuilder.build(
-                network: unrestricted, profile: VehicleProfile(vehicleClass: .car), source: .init(name: "monaco", bytes: 0, modified: 0)))
+            RoutingEngine(
+                graph: GraphBuilder.build(
+                    network: unrestricted, profile: VehicleProfile(vehicleClass: .car), source: .init(name: "monaco", bytes: 0, modified: 0)))
         }
         // Sample routes across the town: with restrictions some must be longer, none shorter.
         var longer = 0

@@ -26,10 +26,11 @@ enum ExtractGraphs {
         if let cached = engines.withLock({ $0[key] }) { return cached }
         let network = try await network(extract)
         let engine = try await onThread {
-            RoutingEngine(graph: GraphBuilder.build(
-                network: network, profile: VehicleProfile(vehicleClass: vehicleClass),
-                source: .init(name: extract, bytes: 0, modified: 0)
-            ))
+            RoutingEngine(
+                graph: GraphBuilder.build(
+                    network: network, profile: VehicleProfile(vehicleClass: vehicleClass),
+                    source: .init(name: extract, bytes: 0, modified: 0)
+                ))
         }
         engines.withLock { $0[key] = engine }
         return engine

@@ -148,13 +148,15 @@ enum HierarchyGraphs {
         for _ in 0..<(nodes * arcsPerNode) {
             let from = UInt32(random.int(0...nodes - 1))
             // Mostly local arcs (like roads), some long ones.
-            let to = random.chance(0.8)
+            let to =
+                random.chance(0.8)
                 ? UInt32((Int(from) + random.int(-12...12) + nodes) % nodes)
                 : UInt32(random.int(0...nodes - 1))
             let weight = random.chance(0.1) ? 0 : UInt32(random.int(1...60))
-            arcs.append(HierarchyArc(
-                from: from, to: to, weight: weight, duration: UInt32(random.int(0...90)), distance: UInt32(random.int(0...500))
-            ))
+            arcs.append(
+                HierarchyArc(
+                    from: from, to: to, weight: weight, duration: UInt32(random.int(0...90)), distance: UInt32(random.int(0...500))
+                ))
         }
         // Parallel arcs with equal weights (the duration decides) and self-loops.
         for _ in 0..<(nodes / 4) {
@@ -224,10 +226,11 @@ enum HierarchyGraphs {
             let deadEnd = !onward.contains { streets[$0].to != street.from }
             for next in onward where deadEnd || streets[next].to != street.from {
                 let turn = UInt32(random.int(0...3))
-                arcs.append(HierarchyArc(
-                    from: UInt32(index), to: UInt32(next), weight: street.weight + turn, duration: street.weight + turn / 2,
-                    distance: street.length
-                ))
+                arcs.append(
+                    HierarchyArc(
+                        from: UInt32(index), to: UInt32(next), weight: street.weight + turn, duration: street.weight + turn / 2,
+                        distance: street.length
+                    ))
             }
         }
         return (streets.count, arcs)

@@ -33,9 +33,10 @@ struct SyntheticNetwork {
     }
 
     mutating func restriction(from: Int64, via: String, to: Int64, _ kind: String, key: String = "restriction") {
-        network.restrictions.append(RoadNetwork.TurnRestriction(
-            fromWay: from, viaNode: nodeIDs[via]!, toWay: to, isMandatory: kind.hasPrefix("only_"), key: key, except: []
-        ))
+        network.restrictions.append(
+            RoadNetwork.TurnRestriction(
+                fromWay: from, viaNode: nodeIDs[via]!, toWay: to, isMandatory: kind.hasPrefix("only_"), key: key, except: []
+            ))
     }
 
     func point(_ x: Double, _ y: Double) -> GeoPoint {
