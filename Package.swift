@@ -113,7 +113,7 @@ let package = Package(
         // Cargo ↔ vehicle matching rules and ranking: pure, no I/O.
         .target(
             name: "GeoFleetMatching",
-            dependencies: ["GeoFleetCore", "GeoFleetRouting"],
+            dependencies: ["GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         // The route provider chain: cache (LRU + Redis), built-in graphs, external OSRM/Valhalla behind a breaker, heuristic.
@@ -412,7 +412,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetMatchingTests",
-            dependencies: ["GeoFleetMatching", "GeoFleetRouting", "GeoFleetCore"],
+            dependencies: ["GeoFleetMatching", "GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

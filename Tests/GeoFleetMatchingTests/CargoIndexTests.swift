@@ -1,6 +1,5 @@
 import GeoFleetCore
 import GeoFleetMatching
-import GeoFleetRouting
 import Testing
 
 @Suite("Cargo index")

@@ -1,7 +1,6 @@
 import Foundation
 import GeoFleetCore
 import GeoFleetMatching
-import GeoFleetRouting
 import Testing
 
 @Suite("Trip economics and learned ranking")

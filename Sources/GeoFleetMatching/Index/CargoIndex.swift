@@ -1,6 +1,5 @@
 import Foundation
 import GeoFleetCore
-import GeoFleetRouting
 import Synchronization
 
 /// Open cargo in memory, on a grid by pickup point, for "which loads are near this truck".

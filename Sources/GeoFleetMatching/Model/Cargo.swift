@@ -1,7 +1,6 @@
 import GeoFleetCore
-import GeoFleetRouting
 
-/// An open load as the marketplace describes it (the marketplace's Cargo), in GeoFleet's units.
+/// An open load as the marketplace describes it (its Cargo model), in GeoFleet's units.
 public struct Cargo: Sendable, Equatable {
     public var id: String
     /// The shipper who posted it, when the marketplace says.

@@ -1,6 +1,5 @@
 import Foundation
 import GeoFleetCore
-import GeoFleetRouting
 
 /// What matching needs to know of one vehicle: its static data and where it was last seen.
 public struct MatchVehicle: Sendable, Equatable {
@@ -37,14 +36,5 @@ public struct MatchVehicle: Sendable, Equatable {
         self.fixTime = fixTime
         self.source = source
         self.driver = driver
-    }
-
-    /// The road profile its class drives with: vans as vans, light trucks as rigid, the rest as 40 t articulated.
-    public var profile: VehicleProfile {
-        switch type {
-        case "van": return VehicleProfile(vehicleClass: .van)
-        case "truck" where capacityWeightKg <= 12_000: return VehicleProfile(vehicleClass: .rigid)
-        default: return VehicleProfile(vehicleClass: .articulated)
-        }
     }
 }

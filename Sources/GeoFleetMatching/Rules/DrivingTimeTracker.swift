@@ -1,6 +1,5 @@
 import Foundation
 import GeoFleetCore
-import GeoFleetRouting
 import Synchronization
 
 /// Estimates each driver's tachograph state from the vehicle's positions: driving today and since

@@ -1,6 +1,5 @@
 import Foundation
 import GeoFleetCore
-import GeoFleetRouting
 
 /// Whether a vehicle can take a load: the static checks (type, capacity, status, assignment, position)
 /// and the timing checks (reaching the pickup inside the loading window, delivering in time) with
