@@ -1,6 +1,5 @@
 import Foundation
 import GeoFleetHotIndex
-import GeoFleetIngest
 import GeoFleetLive
 import GeoFleetMatchService
 
