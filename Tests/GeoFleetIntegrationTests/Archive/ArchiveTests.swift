@@ -92,24 +92,12 @@ import Testing
 
         // While another session holds the lock, a run does nothing.
         let fixture2 = try await ArchiveFixture.make(oldDays: 1, perDay: 10, vehicles: 1)
-        let holder = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: fixture2.endpoint.connectionConfiguration, id: 3,
-            logger: testLogger("lock"))
-        var held = false
-        for try await got in try await holder.query("SELECT pg_try_advisory_lock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(
-            Bool.self)
-        {
-            held = got
-        }
-        #expect(held)
+        let holder = try await ArchiveLockHolder.take(on: fixture2.endpoint, id: 3)
+        #expect(holder.held)
         let blocked = try await fixture2.archiver().run()
         #expect(blocked.lockedOut)
         #expect(try await fixture2.count("SELECT count(*) FROM positions") == 20)
-        // Unlocked explicitly: a closed session's locks go only once its backend has exited.
-        for try await _ in try await holder.query("SELECT pg_advisory_unlock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(
-            Bool.self)
-        {}
-        try await holder.close()
+        try await holder.release()
         #expect(try await fixture2.archiver().run().archived.count == 1)
     }
 }

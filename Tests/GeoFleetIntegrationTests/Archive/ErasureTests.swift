@@ -170,16 +170,8 @@ import Testing
     @Test func anErasureDuringAnArchiveRunIsFinishedByTheNextRun() async throws {
         let fixture = try await ArchiveFixture.make(oldDays: 2, perDay: 10, vehicles: 2)
         #expect(try await fixture.archiver().run().archived.count == 2)
-        let holder = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: fixture.endpoint.connectionConfiguration, id: 4,
-            logger: testLogger("lock"))
-        var held = false
-        for try await got in try await holder.query("SELECT pg_try_advisory_lock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(
-            Bool.self)
-        {
-            held = got
-        }
-        #expect(held)
+        let holder = try await ArchiveLockHolder.take(on: fixture.endpoint, id: 4)
+        #expect(holder.held)
         #expect(
             try await fixture.count(
                 "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()"
@@ -192,10 +184,7 @@ import Testing
         #expect(result.liveRowsDeleted == 10, "today's rows go at once")
         #expect(try fixture.context.directory.manifests().allSatisfy { $0.vehicleKeys == [1, 2] }, "archives untouched while locked")
         #expect(try await fixture.count("SELECT count(*) FROM erasure_audit WHERE completed_at IS NULL") == 1)
-        for try await _ in try await holder.query("SELECT pg_advisory_unlock(\(0x6766_6172_6368 as Int64))", logger: testLogger("lock")).decode(
-            Bool.self)
-        {}
-        try await holder.close()
+        try await holder.release()
 
         let run = try await fixture.archiver().run()
         #expect(run.erasureRewrites == 2)

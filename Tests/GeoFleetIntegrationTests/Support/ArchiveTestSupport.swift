@@ -97,3 +97,30 @@ struct ArchiveFixture {
         PartitionScheme.daily.name(start: today - Int64(daysAgo) * Self.day)
     }
 }
+
+/// The archive job's advisory lock held by a session of the test's own, as another archiver would hold it.
+struct ArchiveLockHolder {
+    /// The archiver's lock key ("gfarch", `ArchiveLock.id`).
+    static let key: Int64 = 0x6766_6172_6368
+    let connection: PostgresConnection
+    /// Whether the lock was free and is now held by this session.
+    let held: Bool
+
+    /// Connects to `endpoint` and tries the lock.
+    static func take(on endpoint: DatabaseEndpoint, id: Int) async throws -> ArchiveLockHolder {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration, id: id,
+            logger: testLogger("lock"))
+        var held = false
+        for try await got in try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: testLogger("lock")).decode(Bool.self) {
+            held = got
+        }
+        return ArchiveLockHolder(connection: connection, held: held)
+    }
+
+    /// Unlocks explicitly (a closed session's locks go only once its backend has exited), then closes.
+    func release() async throws {
+        for try await _ in try await connection.query("SELECT pg_advisory_unlock(\(Self.key))", logger: testLogger("lock")).decode(Bool.self) {}
+        try await connection.close()
+    }
+}
