@@ -132,14 +132,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libpq, for binary COPY in and out (postgres-nio speaks COPY text only).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libpq wrapped once: a connection with deadlines, queries, COPY in and out, the binary COPY format.
+        .target(
+            name: "GeoFleetLibPQ",
+            dependencies: ["CLibPQ"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "GeoFleetPostGIS",
             dependencies: [
                 "GeoFleetPlatform",
                 "GeoFleetCore",
+                "GeoFleetLibPQ",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -161,6 +168,7 @@ let package = Package(
                 "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetPostGIS",
+                "GeoFleetLibPQ",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -184,6 +192,7 @@ let package = Package(
         .target(
             name: "GeoFleetIngest",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetProtocols",
                 "GeoFleetHotIndex",
@@ -311,6 +320,7 @@ let package = Package(
         .executableTarget(
             name: "geofleet-bench",
             dependencies: [
+                "GeoFleetLibPQ",
                 "GeoFleetCommandLine",
                 "GeoFleetPlatform",
                 "GeoFleetApp",
@@ -454,6 +464,7 @@ let package = Package(
         .testTarget(
             name: "GeoFleetIntegrationTests",
             dependencies: [
+                "GeoFleetLibPQ",
                 "GeoFleetPlatform",
                 "GeoFleetApp",
                 "GeoFleetArchive",

@@ -1,11 +1,8 @@
-import Foundation
 import GeoFleetCore
+import GeoFleetLibPQ
 import GeoFleetPlatform
 import Logging
 import Metrics
-import NIOCore
-import NIOPosix
-import PostgresNIO
 
 /// Positions that left the spool together, tagged with the spool sequence that holds them.
 public struct SequencedPositions: Sendable {
@@ -18,235 +15,216 @@ public struct SequencedPositions: Sendable {
     }
 }
 
-/// Writes batches of positions into `positions` with COPY, and in the same transaction updates
-/// `vehicle_latest` and the ingest watermark, so a batch is committed exactly once however often
-/// it is retried or replayed.
+/// One writer stream: writes batches of positions into `positions` with binary COPY through libpq,
+/// and in the same transaction updates `vehicle_latest` and its own `ingest_watermark` row, so a
+/// batch is committed exactly once however often it is retried or replayed.
+///
+/// The actor runs on a thread of its own (`SerialThread`): libpq's calls block, and they must
+/// stay off the event loops and the cooperative pool. Every wait for the server is bounded by the
+/// write deadline; a batch that misses it closes its connection (the server ends the backend).
 public actor HistoryWriter {
+    /// This writer's row in `ingest_watermark`.
+    public nonisolated let stream: Int
+    private nonisolated let thread: SerialThread
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
+
     private let endpoint: DatabaseEndpoint
     private let scheme: PartitionScheme
-    private let logger: Logger
-    private var connection: PostgresConnection?
-    private var knownPartitions: Set<Int64> = []
-    private var connectionID = 0
+    let logger: Logger
     private let writeTimeout: Duration
-    /// Bumped when an attempt times out, so that the abandoned attempt cannot install a connection.
-    private var generation = 0
-    /// Connections dropped whose close has not completed yet.
-    private var closing: [ObjectIdentifier: EventLoopFuture<Void>] = [:]
+    private var connection: LibPQConnection?
+    private var knownPartitions: Set<Int64> = []
 
-    private let rowsCommitted = Counter(label: "geofleet_history_rows_committed_total")
-    private let batchesCommitted = Counter(label: "geofleet_history_batches_committed_total")
-    private let batchesSkipped = Counter(label: "geofleet_history_batches_already_committed_total")
-    private let timeouts = Counter(label: "geofleet_history_write_timeouts_total")
-    private let deadLetters = Counter(label: "geofleet_history_dead_letters_total")
-    private let commitTimer = Metrics.Timer(label: "geofleet_history_commit_seconds", preferredDisplayUnit: .seconds)
+    private let rowsCommitted: Counter
+    private let batchesCommitted: Counter
+    private let batchesSkipped: Counter
+    private let timeouts: Counter
+    private let deadLetters: Counter
+    private let commitTimer: Metrics.Timer
 
-    /// - Parameter writeTimeout: how long one batch may take before its connection is dropped and
+    /// - Parameter writeTimeout: how long one batch may take before its connection is closed and
     ///   the write fails (the caller retries on a new connection).
-    public init(endpoint: DatabaseEndpoint, scheme: PartitionScheme, writeTimeout: Duration = .seconds(30), logger: Logger) {
+    public init(stream: Int = 0, endpoint: DatabaseEndpoint, scheme: PartitionScheme, writeTimeout: Duration = .seconds(30), logger: Logger) {
+        self.stream = stream
+        self.thread = SerialThread(name: "geofleet-writer-\(stream)")
         self.endpoint = endpoint
         self.writeTimeout = writeTimeout
         self.scheme = scheme
+        var logger = logger
+        logger[metadataKey: "writer_stream"] = "\(stream)"
         self.logger = logger
+        let dimensions = [("stream", String(stream))]
+        rowsCommitted = Counter(label: "geofleet_history_rows_committed_total", dimensions: dimensions)
+        batchesCommitted = Counter(label: "geofleet_history_batches_committed_total", dimensions: dimensions)
+        batchesSkipped = Counter(label: "geofleet_history_batches_already_committed_total", dimensions: dimensions)
+        timeouts = Counter(label: "geofleet_history_write_timeouts_total", dimensions: dimensions)
+        deadLetters = Counter(label: "geofleet_history_dead_letters_total", dimensions: dimensions)
+        commitTimer = Metrics.Timer(label: "geofleet_history_commit_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
     }
 
-    /// The highest spool sequence already committed to PostGIS.
-    public func committedSequence() async throws -> UInt64 {
-        let connection = try await connected()
+    deinit { thread.stop() }
+
+    /// The highest spool sequence this stream has committed.
+    public func committedSequence() throws -> UInt64 {
+        let deadline = ContinuousClock.now + writeTimeout
         do {
-            let rows = try await connection.query("SELECT sequence FROM ingest_watermark WHERE stream = 0", logger: logger)
-            for try await value in rows.decode(Int64.self) { return UInt64(max(0, value)) }
-            return 0
+            return UInt64(max(0, try watermark(on: try connected(deadline: deadline), lock: false, deadline: deadline)))
         } catch {
-            if self.connection === connection { await drop() }
-            throw error
+            throw failed(error)
         }
     }
 
-    /// Commits `batches` (ordered by sequence) and returns the new watermark. Batches at or below
-    /// the stored watermark were committed before (a retry after an unknown commit outcome, or a
-    /// replay) and are skipped. Rows PostgreSQL refuses (`RefusedData`) are found by halving and go
+    /// Commits `batches` (ordered by sequence) and returns this stream's new watermark. Batches at or
+    /// below the stored watermark were committed before (a retry after an unknown commit outcome, or
+    /// a replay) and are skipped. Rows PostgreSQL refuses (`RefusedData`) are found by halving and go
     /// to `position_dead_letters` in the same transaction, so the rest commits and the watermark
-    /// moves on. On any other error or after `writeTimeout` the connection is dropped; the caller retries.
-    ///
-    /// The deadline exists because a server that vanishes mid-COPY can leave the client waiting
-    /// forever. The stuck attempt is abandoned rather than awaited: should it ever finish, the
-    /// watermark row (locked FOR UPDATE) makes its commit and any retry's commit the same batch once.
+    /// moves on. On any other error, or after `writeTimeout`, the caller retries.
     @discardableResult
-    public func write(_ batches: [SequencedPositions]) async throws -> UInt64 {
-        let attempt = Task { try await self.writeOnce(batches) }
+    public func write(_ batches: [SequencedPositions]) throws -> UInt64 {
         do {
-            return try await Deadline.race(attempt, timeout: writeTimeout)
-        } catch let timeout as HistoryWriteTimeout {
-            timeouts.increment()
-            logger.warning(
-                "history batch timed out; dropping its connection",
-                metadata: [
-                    "timeout": "\(writeTimeout)", "batches": "\(batches.count)",
-                ])
-            attempt.cancel()
-            generation += 1
-            await drop()
-            throw timeout
+            return try writeOnce(batches, deadline: .now + writeTimeout)
+        } catch {
+            logger.warning("history batch failed", metadata: ["error": "\(error)", "batches": "\(batches.count)"])
+            throw failed(error)
         }
     }
 
-    private func writeOnce(_ batches: [SequencedPositions]) async throws -> UInt64 {
+    /// Closes the connection (the next write reconnects).
+    public func close() {
+        connection?.close()
+        connection = nil
+    }
+
+    private func writeOnce(_ batches: [SequencedPositions], deadline: ContinuousClock.Instant) throws -> UInt64 {
         guard let maxSequence = batches.map(\.sequence).max() else { return 0 }
         let started = ContinuousClock.now
-        let connection = try await connected()
+        let connection = try connected(deadline: deadline)
+        try ensurePartitions(for: batches, on: connection, deadline: deadline)
+        try connection.execute("BEGIN", deadline: deadline)
+        let watermark = try self.watermark(on: connection, lock: true, deadline: deadline)
+        // Erased vehicles' positions still pending in the spool are dropped here, under the
+        // watermark lock the eraser takes too (ErasureLedger).
+        var keys = Set<Int64>()
+        for batch in batches { for p in batch.positions { keys.insert(p.vehicleKey) } }
+        let erased = try erasedThrough(keys: keys, on: connection, deadline: deadline)
+        let fresh = ErasureLedger.filter(batches.filter { $0.sequence > UInt64(max(0, watermark)) }, erased: erased).batches
+        if fresh.isEmpty {
+            try connection.execute("ROLLBACK", deadline: deadline)
+            batchesSkipped.increment(by: batches.count)
+            return UInt64(max(0, watermark))
+        }
+        var refused: [RefusedRow] = []
+        var rows: [SequencedRow] = []
+        for batch in fresh {
+            for position in batch.positions {
+                let row = SequencedRow(sequence: batch.sequence, position: position)
+                if let reason = PositionBinaryCopy.refusal(position) {
+                    refused.append(RefusedRow(row: row, sqlState: PositionEncodingError.sqlState, message: reason.description))
+                } else {
+                    rows.append(row)
+                }
+            }
+        }
+        var accepted: [SequencedRow] = []
+        if !rows.isEmpty {
+            accepted = try isolatingRefused(rows[...], on: connection, deadline: deadline, refused: &refused) { part in
+                let stream = PositionBinaryCopy.stream(part.lazy.map(\.position), capacity: part.count * 160 + 64)
+                try connection.copyIn(PositionBinaryCopy.copyStatement, data: stream, deadline: deadline)
+            }
+            // The newest accepted row per vehicle; one PostgreSQL refuses here is in the history
+            // already, so it is only logged (that vehicle's latest row stays as it was).
+            var latestRefused: [RefusedRow] = []
+            _ = try isolatingRefused(Self.newestPerVehicle(accepted)[...], on: connection, deadline: deadline, refused: &latestRefused) { part in
+                try Self.upsertLatest(part.map(\.position), on: connection, deadline: deadline)
+            }
+            for row in latestRefused {
+                logger.error(
+                    "PostgreSQL refused a vehicle's latest position",
+                    metadata: ["vehicle_key": "\(row.row.position.vehicleKey)", "sqlstate": "\(row.sqlState)", "error": "\(row.message)"])
+            }
+        }
+        if !refused.isEmpty { try insertDeadLetters(refused, on: connection, deadline: deadline) }
+        try connection.execute(
+            "UPDATE ingest_watermark SET sequence = $1 WHERE stream = $2", [String(maxSequence), String(stream)], deadline: deadline)
+        try connection.execute("COMMIT", deadline: deadline)
+        rowsCommitted.increment(by: accepted.count)
+        batchesCommitted.increment()
+        commitTimer.record(duration: ContinuousClock.now - started)
+        if !refused.isEmpty {
+            deadLetters.increment(by: refused.count)
+            for row in refused {
+                logger.error(
+                    "PostgreSQL refused a position; it is in position_dead_letters and the rest of its batch committed",
+                    metadata: [
+                        "vehicle_key": "\(row.row.position.vehicleKey)", "device_id": "\(row.row.position.deviceID.map(String.init) ?? "-")",
+                        "spool_sequence": "\(row.row.sequence)", "sqlstate": "\(row.sqlState)", "error": "\(row.message)",
+                    ])
+            }
+        }
+        return maxSequence
+    }
+
+    /// Ends a failed attempt: a connection that still works leaves its transaction, a broken one is
+    /// closed (its backend ends when the server sees the socket close). A timeout becomes
+    /// `HistoryWriteTimeout`.
+    private func failed(_ error: any Error) -> any Error {
+        if let connection {
+            if connection.isUsable {
+                do {
+                    try connection.execute("ROLLBACK", deadline: .now + .seconds(5))
+                } catch {
+                    close()
+                }
+            } else {
+                close()
+            }
+        }
+        if let error = error as? LibPQError, error.kind == .timeout {
+            timeouts.increment()
+            logger.warning("history batch timed out; its connection is closed", metadata: ["timeout": "\(writeTimeout)"])
+            return HistoryWriteTimeout(timeout: writeTimeout)
+        }
+        return error
+    }
+
+    private func connected(deadline: ContinuousClock.Instant) throws -> LibPQConnection {
+        if let connection {
+            if connection.isUsable { return connection }
+            close()
+        }
+        let fresh = try LibPQConnection(parameters: endpoint.libpqParameters(applicationName: "geofleet-writer-\(stream)"), deadline: deadline)
+        // A backend stuck in a lock wait does not read its socket: without this it keeps running (and
+        // holding a connection slot) long after a timed-out attempt closed its end. PostgreSQL 14+
+        // polls the socket every second while a statement runs; older servers refuse the setting.
         do {
-            try await ensurePartitions(for: batches, on: connection)
-            try await connection.query("BEGIN", logger: logger)
-            var watermark: Int64 = 0
-            for try await value in try await connection.query(
-                "SELECT sequence FROM ingest_watermark WHERE stream = 0 FOR UPDATE", logger: logger
-            ).decode(Int64.self) {
-                watermark = value
-            }
-            // Erased vehicles' positions still pending in the spool are dropped here, under the
-            // watermark lock the eraser takes too (ErasureLedger).
-            var keys = Set<Int64>()
-            for batch in batches { for p in batch.positions { keys.insert(p.vehicleKey) } }
-            let erased = try await ErasureLedger.erasedThrough(keys: Array(keys), on: connection, logger: logger)
-            let fresh = ErasureLedger.filter(batches.filter { $0.sequence > UInt64(max(0, watermark)) }, erased: erased).batches
-            if fresh.isEmpty {
-                try await connection.query("ROLLBACK", logger: logger)
-                batchesSkipped.increment(by: batches.count)
-                return UInt64(max(0, watermark))
-            }
-            let rows = fresh.flatMap { batch in batch.positions.map { SequencedRow(sequence: batch.sequence, position: $0) } }
-            var refused: [RefusedRow] = []
-            var accepted: [SequencedRow] = []
-            if !rows.isEmpty {
-                accepted = try await isolatingRefused(rows[...], on: connection, refused: &refused) { part in
-                    try await PositionCopyEncoder.copy(part.lazy.map(\.position), on: connection, logger: self.logger)
-                }
-                if !refused.isEmpty { try await insertDeadLetters(refused, on: connection) }
-                // The newest accepted row per vehicle; one PostgreSQL refuses here is in the history
-                // already, so it is only logged (that vehicle's latest row stays as it was).
-                var latestRefused: [RefusedRow] = []
-                _ = try await isolatingRefused(Self.newestPerVehicle(accepted)[...], on: connection, refused: &latestRefused) { part in
-                    try await self.upsertLatest(part.map(\.position), on: connection)
-                }
-                for row in latestRefused {
-                    logger.error(
-                        "PostgreSQL refused a vehicle's latest position",
-                        metadata: [
-                            "vehicle_key": "\(row.row.position.vehicleKey)", "sqlstate": "\(row.sqlState)", "error": "\(row.message)",
-                        ])
-                }
-            }
-            try await connection.query(
-                "UPDATE ingest_watermark SET sequence = \(Int64(maxSequence)) WHERE stream = 0", logger: logger)
-            try await connection.query("COMMIT", logger: logger)
-            rowsCommitted.increment(by: accepted.count)
-            batchesCommitted.increment()
-            commitTimer.record(duration: ContinuousClock.now - started)
-            if !refused.isEmpty {
-                deadLetters.increment(by: refused.count)
-                for row in refused {
-                    logger.error(
-                        "PostgreSQL refused a position; it is in position_dead_letters and the rest of its batch committed",
-                        metadata: [
-                            "vehicle_key": "\(row.row.position.vehicleKey)", "device_id": "\(row.row.position.deviceID.map(String.init) ?? "-")",
-                            "spool_sequence": "\(row.row.sequence)", "sqlstate": "\(row.sqlState)", "error": "\(row.message)",
-                        ])
-                }
-            }
-            return maxSequence
-        } catch {
-            logger.warning("history batch failed", metadata: ["error": "\(String(reflecting: error))"])
-            // Only this attempt's connection: an abandoned attempt must not close its successor's.
-            if self.connection === connection { await drop() }
-            throw error
+            try fresh.execute("SET client_connection_check_interval = 1000", deadline: deadline)
+        } catch let error as LibPQError where error.kind == .server {
+            logger.debug("server has no client_connection_check_interval", metadata: ["error": "\(error)"])
         }
-    }
-
-    /// Closes the connection and waits until every connection this writer dropped is closed (the
-    /// next write reconnects).
-    public func close() async {
-        await drop()
-        let closing = self.closing
-        self.closing.removeAll()
-        for future in closing.values { try? await future.get() }
-    }
-
-    /// Forgets the connection and closes its channel without waiting for the close to finish.
-    private func drop() async {
-        if let connection {
-            self.connection = nil
-            retire(connection)
-        }
-    }
-
-    /// Starts closing a connection this writer will not use again. Every connection the writer
-    /// opened ends here or in `deinit`: postgres-nio traps on (debug) or leaks (release) a connection
-    /// released unclosed. Kept until its channel has closed, so `close()` can wait for it.
-    private func retire(_ connection: PostgresConnection) {
-        let key = ObjectIdentifier(connection)
-        let future: EventLoopFuture<Void> = connection.close()
-        closing[key] = future
-        future.whenComplete { _ in
-            withExtendedLifetime(connection) {}
-            Task { await self.closed(key) }
-        }
-    }
-
-    private func closed(_ key: ObjectIdentifier) {
-        closing[key] = nil
-    }
-
-    deinit {
-        // A writer dropped without close(): still close its connection rather than leak it.
-        if let connection {
-            let future: EventLoopFuture<Void> = connection.close()
-            future.whenComplete { _ in withExtendedLifetime(connection) {} }
-        }
-    }
-
-    private func connected() async throws -> PostgresConnection {
-        if let connection {
-            if !connection.isClosed { return connection }
-            // The server or the network closed it: retire it all the same, then reconnect.
-            self.connection = nil
-            retire(connection)
-        }
-        let generation = self.generation
-        connectionID += 1
-        // A cancelled connect closes its own channel (postgres-nio's cancel handler) and throws.
-        let fresh = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(),
-            configuration: endpoint.connectionConfiguration,
-            id: connectionID,
-            logger: logger
-        )
-        // A backend stuck in a lock wait or a long COPY does not read its socket: without this it
-        // keeps running (and holding a connection slot) long after a timed-out attempt closed its
-        // end. PostgreSQL 14+ polls the socket every second while a statement runs; older servers
-        // refuse the setting, which only costs them that check.
-        do {
-            try await fresh.query("SET client_connection_check_interval = 1000", logger: logger)
-        } catch {
-            logger.debug("server has no client_connection_check_interval", metadata: ["error": "\(String(reflecting: error))"])
-        }
-        // The actor is re-entered while connecting: a timed-out or cancelled attempt may finish
-        // connecting after its successor did. Only a current attempt may install its connection, and
-        // never over a live one; whatever is not installed is closed here.
-        if generation != self.generation || Task.isCancelled {
-            retire(fresh)
-            throw HistoryWriteTimeout(timeout: writeTimeout)
-        }
-        if let connection, !connection.isClosed {
-            retire(fresh)
-            return connection
-        }
-        if let stale = connection { retire(stale) }
         connection = fresh
         return fresh
     }
 
-    private func ensurePartitions(for batches: [SequencedPositions], on connection: PostgresConnection) async throws {
+    private func watermark(on connection: LibPQConnection, lock: Bool, deadline: ContinuousClock.Instant) throws -> Int64 {
+        let sql = "SELECT sequence FROM ingest_watermark WHERE stream = $1" + (lock ? " FOR UPDATE" : "")
+        let rows = try connection.execute(sql, [String(stream)], deadline: deadline)
+        guard let text = rows.scalar, let value = Int64(text) else { throw WatermarkMissing(stream: stream) }
+        return value
+    }
+
+    private func erasedThrough(keys: Set<Int64>, on connection: LibPQConnection, deadline: ContinuousClock.Instant) throws -> [Int64: Int64] {
+        if keys.isEmpty { return [:] }
+        let rows = try connection.execute(
+            "SELECT vehicle_key, floor(extract(epoch FROM erased_through) * 1000)::int8 FROM position_erasures WHERE vehicle_key = ANY($1::int8[])",
+            [PostgresArrayText.integers(keys)], deadline: deadline)
+        var out: [Int64: Int64] = [:]
+        for row in rows.rows {
+            if let key = row[0].flatMap({ Int64($0) }), let through = row[1].flatMap({ Int64($0) }) { out[key] = through }
+        }
+        return out
+    }
+
+    private func ensurePartitions(for batches: [SequencedPositions], on connection: LibPQConnection, deadline: ContinuousClock.Instant) throws {
         var starts = Set<Int64>()
         for batch in batches {
             for p in batch.positions {
@@ -256,100 +234,29 @@ public actor HistoryWriter {
         }
         for start in starts.sorted() {
             do {
-                try await PartitionMaintenance.create(start: start, scheme: scheme, on: connection, logger: logger)
+                try connection.execute(scheme.createStatement(start: start), deadline: deadline)
+                knownPartitions.insert(start)
+            } catch let error as LibPQError where error.sqlState == "42P07" || error.sqlState == "23505" {
+                // Another stream or process created it at the same moment.
                 knownPartitions.insert(start)
             } catch  where RefusedData.isRefusal(error) {
                 // A time PostgreSQL cannot hold: its rows fail the COPY ("no partition") and are dead-lettered.
                 logger.error(
                     "partition refused; its positions will be dead-lettered",
-                    metadata: [
-                        "start_ms": "\(start)", "sqlstate": "\(RefusedData.sqlState(of: error) ?? "")",
-                    ])
+                    metadata: ["start_ms": "\(start)", "sqlstate": "\(RefusedData.sqlState(of: error) ?? "")"])
             }
         }
     }
-
-    /// Runs `operation` on `rows` under a savepoint; when PostgreSQL refuses the data, rolls back to
-    /// the savepoint and tries each half, down to single rows, which are returned in `refused`.
-    /// Returns the rows that went in. k bad rows among n cost about 2k·log2(n) extra statements.
-    private func isolatingRefused(
-        _ rows: ArraySlice<SequencedRow>, on connection: PostgresConnection, refused: inout [RefusedRow],
-        _ operation: (ArraySlice<SequencedRow>) async throws -> Void
-    ) async throws -> [SequencedRow] {
-        try await connection.query("SAVEPOINT history_rows", logger: logger)
-        do {
-            try await operation(rows)
-            try await connection.query("RELEASE SAVEPOINT history_rows", logger: logger)
-            return Array(rows)
-        } catch  where RefusedData.isRefusal(error) {
-            // ROLLBACK TO keeps the savepoint; releasing it keeps the nesting flat for the halves.
-            try await connection.query("ROLLBACK TO SAVEPOINT history_rows", logger: logger)
-            try await connection.query("RELEASE SAVEPOINT history_rows", logger: logger)
-            if rows.count == 1, let row = rows.first {
-                refused.append(RefusedRow(row: row, sqlState: RefusedData.sqlState(of: error) ?? "", message: RefusedData.message(of: error)))
-                return []
-            }
-            let middle = rows.startIndex + rows.count / 2
-            let first = try await isolatingRefused(rows[..<middle], on: connection, refused: &refused, operation)
-            let second = try await isolatingRefused(rows[middle...], on: connection, refused: &refused, operation)
-            return first + second
-        }
-    }
-
-    /// Stores refused rows as their spool encoding (bytea always goes in, whatever the row held).
-    private func insertDeadLetters(_ rows: [RefusedRow], on connection: PostgresConnection) async throws {
-        for row in rows {
-            let p = row.row.position
-            let record = ByteBuffer(bytes: PositionBinaryCodec.encode([p]))
-            let sequence = Int64(exactly: row.row.sequence) ?? .max
-            try await connection.query(
-                """
-                INSERT INTO position_dead_letters (vehicle_key, spool_sequence, fix_time_ms, record, sqlstate, error)
-                VALUES (\(p.vehicleKey), \(sequence), \(p.fixTime), \(record), \(row.sqlState), \(row.message))
-                """, logger: logger)
-        }
-    }
-
-    static func newestPerVehicle(_ rows: [SequencedRow]) -> [SequencedRow] {
-        var newest: [Int64: SequencedRow] = [:]
-        for row in rows where (newest[row.position.vehicleKey]?.position.fixTime ?? .min) < row.position.fixTime {
-            newest[row.position.vehicleKey] = row
-        }
-        return newest.values.sorted { $0.position.vehicleKey < $1.position.vehicleKey }
-    }
-
-    private func upsertLatest(_ latest: [Position], on connection: PostgresConnection) async throws {
-        if latest.isEmpty { return }
-        let keys = latest.map(\.vehicleKey)
-        let times = latest.map { WallClock.date(milliseconds: $0.fixTime) }
-        let lats = latest.map(\.latitude)
-        let lons = latest.map(\.longitude)
-        let speeds = latest.map { Float($0.speedKmh) }
-        let headings = latest.map { Float($0.heading) }
-        let sources = latest.map(\.source.name)
-        try await connection.query(
-            """
-            INSERT INTO vehicle_latest AS l (vehicle_key, fix_time, latitude, longitude, speed_kmh, heading, source)
-            SELECT k, t, la, lo, s, h, src::position_source
-            FROM unnest(\(keys)::int8[], \(times)::timestamptz[], \(lats)::float8[], \(lons)::float8[],
-                        \(speeds)::float4[], \(headings)::float4[], \(sources)::text[]) AS u(k, t, la, lo, s, h, src)
-            ON CONFLICT (vehicle_key) DO UPDATE SET
-                fix_time = EXCLUDED.fix_time, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude,
-                speed_kmh = EXCLUDED.speed_kmh, heading = EXCLUDED.heading, source = EXCLUDED.source
-            WHERE l.fix_time < EXCLUDED.fix_time
-            """, logger: logger)
-    }
 }
 
-/// One position with the spool sequence that holds it.
-struct SequencedRow: Sendable {
-    var sequence: UInt64
-    var position: Position
+/// A history batch that did not commit within its deadline.
+public struct HistoryWriteTimeout: Error, CustomStringConvertible {
+    public let timeout: Duration
+    public var description: String { "history write did not finish within \(timeout)" }
 }
 
-/// A row PostgreSQL refused, with its reason.
-struct RefusedRow: Sendable {
-    var row: SequencedRow
-    var sqlState: String
-    var message: String
+/// The stream has no `ingest_watermark` row: the stream layout was not set up (`WriterStreamLayout`).
+public struct WatermarkMissing: Error, CustomStringConvertible {
+    public let stream: Int
+    public var description: String { "ingest_watermark has no row for writer stream \(stream)" }
 }

@@ -5,6 +5,8 @@ public struct ArchiveSettings: Sendable, ConfigSection {
     public var retentionDays = 30
     /// Hours between archive runs in geofleetd; 0: only `geofleet archive run`.
     public var everyHours = 24
+    /// Parallel COPY TO streams per partition export (by vehicle key range, one snapshot).
+    public var exportStreams = 2
 
     public init() {}
 
@@ -13,6 +15,7 @@ public struct ArchiveSettings: Sendable, ConfigSection {
             .text("GEOFLEET_ARCHIVE_DIR", \.directory, "where archived history goes", defaultText: "`<data dir>/archive`"),
             .integer("GEOFLEET_RETENTION_DAYS", \.retentionDays, 1...3650, "days of history kept online"),
             .integer("GEOFLEET_ARCHIVE_EVERY_HOURS", \.everyHours, 0...24 * 31, "hours between archive runs in geofleetd (0 = only by hand)"),
+            .integer("GEOFLEET_ARCHIVE_STREAMS", \.exportStreams, 1...16, "parallel COPY TO streams exporting one partition"),
         ]
     }
 }

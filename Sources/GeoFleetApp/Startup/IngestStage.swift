@@ -7,7 +7,7 @@ import Logging
 /// Start-up, third: the spool and the path to PostGIS, the ingest pipeline, and the replay of what the
 /// spool holds that PostGIS has not committed.
 struct IngestStage: Sendable {
-    let writer: HistoryWriter
+    let writers: [HistoryWriter]
     let spool: Spool
     let queue: HistoryQueue
     let pipeline: IngestPipeline
@@ -18,40 +18,67 @@ struct IngestStage: Sendable {
         _ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage,
         now: @escaping @Sendable () -> Int64, logger: Logger
     ) async throws -> IngestStage {
-        let writer = HistoryWriter(endpoint: storage.endpoint, scheme: storage.scheme, writeTimeout: configuration.writer.timeout, logger: logger)
-        let committed = try await writer.committedSequence()
+        var layout = try await WriterStreams.read(client: storage.client, logger: logger)
+        // New sequences must lie above every stream's watermark, even if the spool's files were lost.
         let spool = try Spool(
             configuration: SpoolConfiguration(
                 directory: configuration.storage.dataDirectory + "/spool",
                 maxPendingBytes: configuration.storage.spoolMaxBytes),
-            sequencesAfter: committed, logger: logger)
+            sequencesAfter: layout.watermarks.max() ?? 0, logger: logger)
+        // What the spool holds that PostGIS has not committed, under the layout it was written with.
+        // Positions of vehicles erased while they were still pending in the spool are not replayed.
+        let erased = try await ErasureLedger.all(client: storage.client, logger: logger)
+        var replay: [SequencedPositions] = []
+        for record in try spool.records(after: layout.committedThrough) {
+            do {
+                let positions = try PositionBinaryCodec.decode(record.payload).filter {
+                    !ErasureLedger.isErased($0, erased) && !layout.isCommitted(sequence: record.sequence, vehicle: $0.vehicleKey)
+                }
+                replay.append(SequencedPositions(sequence: record.sequence, positions: positions))
+            } catch {
+                logger.error("undecodable spool record skipped", metadata: ["sequence": "\(record.sequence)", "error": "\(error)"])
+            }
+        }
+        let wanted = configuration.writer.streams
+        if layout.count != wanted {
+            if replay.allSatisfy(\.positions.isEmpty) {
+                // Nothing uncommitted: every stream can start at the same point, vehicles may move.
+                let through = max(layout.watermarks.max() ?? 0, spool.recoveredThrough)
+                try await WriterStreams.relayout(count: wanted, through: through, client: storage.client, logger: logger)
+                logger.info("writer streams laid out", metadata: ["from": "\(layout.count)", "to": "\(wanted)", "through": "\(through)"])
+                layout = WriterStreams(watermarks: Array(repeating: through, count: wanted))
+                replay = []
+                spool.release(upTo: through)
+            } else {
+                logger.warning(
+                    "GEOFLEET_WRITER_STREAMS changed, but the spool still holds positions written for the previous streams: this run keeps them; the change applies at the next start",
+                    metadata: ["streams": "\(layout.count)", "configured": "\(wanted)"])
+            }
+        }
+        let writers = (0..<layout.count).map {
+            HistoryWriter(stream: $0, endpoint: storage.endpoint, scheme: storage.scheme, writeTimeout: configuration.writer.timeout, logger: logger)
+        }
         let queue = HistoryQueue(
-            writer: writer, spool: spool, committed: committed, maxRows: configuration.writer.batchRows,
+            writers: writers, spool: spool, committed: layout.committedThrough, maxRows: configuration.writer.batchRows,
             maxDelay: configuration.writer.batchDelay, logger: logger)
         let catalog = live.catalog
         let pipeline = IngestPipeline(
             spool: spool, queue: queue, hot: live.hot, recent: live.recent, filter: configuration.filters,
             events: live.events, vehicleIDs: { catalog.entry(key: $0)?.id }, now: now, logger: logger)
         var replayed = 0
-        // Positions of vehicles erased while they were still pending in the spool are not replayed.
-        let erased = try await ErasureLedger.all(client: storage.client, logger: logger)
-        for record in try spool.records(after: committed) {
-            do {
-                let positions = try PositionBinaryCodec.decode(record.payload).filter { !ErasureLedger.isErased($0, erased) }
-                pipeline.replay(sequence: record.sequence, positions: positions) { catalog.entry(key: $0)?.owner }
-                replayed += positions.count
-            } catch {
-                logger.error("undecodable spool record skipped", metadata: ["sequence": "\(record.sequence)", "error": "\(error)"])
-            }
+        for record in replay {
+            // Empty records are handed over too: the queue takes sequences only as a contiguous run.
+            pipeline.replay(sequence: record.sequence, positions: record.positions) { catalog.entry(key: $0)?.owner }
+            replayed += record.positions.count
         }
         // Only now may the queue pass over sequences the replay did not find (damaged records).
         queue.replayFinished()
-        return IngestStage(writer: writer, spool: spool, queue: queue, pipeline: pipeline, replayedPositions: replayed)
+        return IngestStage(writers: writers, spool: spool, queue: queue, pipeline: pipeline, replayedPositions: replayed)
     }
 
-    /// Closes the writer's connection and the spool (after the queue stopped).
+    /// Closes the writers' connections and the spool (after the queue stopped).
     func stop() async {
-        await writer.close()
+        for writer in writers { await writer.close() }
         spool.close()
     }
 }

@@ -41,7 +41,9 @@ struct ServiceStage: Sendable {
         let matchingFeed = MatchingPositionFeed(batches: ingest.pipeline.storedBatches(bufferingNewest: storedBatchBuffer), matching: matching)
         let suggestionFeed = SuggestionFeed(service: matching, catalog: live.catalog, events: live.events, logger: logger)
         let forgetter = VehicleForgetter(hot: live.hot, catalog: live.catalog, events: live.events, matching: matching)
-        let archiveContext = ArchiveContext(endpoint: storage.endpoint, directory: configuration.archive.directory, logger: logger)
+        let archiveContext = ArchiveContext(
+            endpoint: storage.endpoint, directory: configuration.archive.directory, exportStreams: configuration.archive.exportStreams, logger: logger
+        )
         let apiDependencies = FleetAPIDependencies(
             store: storage.store, hot: live.hot, catalog: live.catalog, pipeline: ingest.pipeline, directory: listeners.directory,
             tokens: listeners.tokens, rateLimiter: listeners.rateLimiter, events: live.events, projection: metricProjection(logger: logger),

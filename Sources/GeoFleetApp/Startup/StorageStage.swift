@@ -18,7 +18,7 @@ struct StorageStage: Sendable {
         let scheme = PartitionScheme(hours: configuration.storage.partitionHours)
         try await DatabaseSetup.migrate(endpoint, logger: logger)
         let client = PostgresClient(configuration: endpoint.clientConfiguration, backgroundLogger: logger)
-        let clientTask = Task { await client.run() }
+        let clientTask = await client.runInBackground()
         let maintainer = PartitionMaintainer(client: client, scheme: scheme, ahead: configuration.storage.partitionsAhead, now: now, logger: logger)
         let stage = StorageStage(
             endpoint: endpoint, embedded: embedded, client: client, clientTask: clientTask, store: FleetStore(client: client, logger: logger),

@@ -20,21 +20,7 @@ enum ArchiveRewriter {
         let generation = manifest.generation + 1
         let dataName = ArchiveManifest.dataFileName(partition: manifest.partition, generation: generation)
         let temporary = directory.file(dataName) + ".tmp"
-        let (readEnd, writeEnd) = try PipedProcess.pipe()
-        let errPath = temporary + ".zstd.err"
-        defer { unlink(errPath) }
-        let zstd: PipedProcess
-        do {
-            zstd = try PipedProcess.spawn(
-                "zstd", ArchivePipelines.compressArguments + ["-o", temporary],
-                stdin: .fd(readEnd), stdout: .devNull, stderrPath: errPath)
-        } catch {
-            close(readEnd)
-            close(writeEnd)
-            throw error
-        }
-        close(readEnd)
-        _ = PipedProcess.ignoreSIGPIPE
+        let zstd = try ZstdCompressor(output: temporary)
         var removedPerVehicle: [Int64: Int] = [:]
         var out: [UInt8] = PGCopyBinaryScanner.signature + [0, 0, 0, 0, 0, 0, 0, 0]
         out.reserveCapacity(1 << 20)
@@ -47,24 +33,20 @@ enum ArchiveRewriter {
                 }
                 out.append(contentsOf: tuple)
                 if out.count >= 1 << 20 {
-                    try writeAll(writeEnd, out)
+                    try out.withUnsafeBytes { try zstd.write($0) }
                     out.removeAll(keepingCapacity: true)
                 }
             }
             out.append(contentsOf: PGCopyBinaryScanner.trailer)
-            try writeAll(writeEnd, out)
+            try out.withUnsafeBytes { try zstd.write($0) }
         } catch {
             failure = error
         }
-        close(writeEnd)
-        let status = zstd.wait()
-        if let failure {
+        do {
+            try zstd.finish(after: failure)
+        } catch {
             unlink(temporary)
-            throw failure
-        }
-        guard status == 0 else {
-            unlink(temporary)
-            throw ArchiveError.command("zstd", "exit \(status): \((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")")
+            throw error
         }
         let removed = removedPerVehicle.values.reduce(0, +)
         let stats = try ArchiveReader.stats(temporary)
@@ -96,16 +78,5 @@ enum ArchiveRewriter {
         try? FileManager.default.removeItem(atPath: source)
         try directory.syncDirectory()
         return (next, removed)
-    }
-
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; throw ArchiveError.io("write to zstd", errno) }
-                done += n
-            }
-        }
     }
 }

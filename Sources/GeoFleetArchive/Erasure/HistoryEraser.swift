@@ -66,10 +66,10 @@ public struct HistoryEraser: Sendable {
         var deleted = 0
         do {
             try await connection.query("BEGIN", logger: logger)
-            // The history writer takes this row lock for each batch: a batch commits either before
-            // (its rows are deleted below) or after (it sees the erasure and drops them).
+            // Each history writer stream takes its row's lock for each batch: a batch commits either
+            // before (its rows are deleted below) or after (it sees the erasure and drops them).
             for try await _ in try await connection.query(
-                "SELECT sequence FROM ingest_watermark WHERE stream = 0 FOR UPDATE", logger: logger
+                "SELECT sequence FROM ingest_watermark ORDER BY stream FOR UPDATE", logger: logger
             ).decode(Int64.self) {}
             try await connection.query(
                 """

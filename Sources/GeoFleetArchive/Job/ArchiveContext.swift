@@ -9,10 +9,13 @@ public struct ArchiveContext: Sendable {
     public var endpoint: DatabaseEndpoint
     public var directory: ArchiveDirectory
     public var logger: Logger
+    /// Parallel COPY TO streams exporting one partition.
+    public var exportStreams: Int
 
-    public init(endpoint: DatabaseEndpoint, directory: String, logger: Logger) {
+    public init(endpoint: DatabaseEndpoint, directory: String, exportStreams: Int = 2, logger: Logger) {
         self.endpoint = endpoint
         self.directory = ArchiveDirectory(path: directory)
+        self.exportStreams = max(1, exportStreams)
         self.logger = logger
     }
 

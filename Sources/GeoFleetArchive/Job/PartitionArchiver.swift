@@ -160,7 +160,8 @@ public struct PartitionArchiver: Sendable {
         let temporary = directory.file(dataName) + ".tmp"
         report("\(label) \(name): exporting \(rows) rows")
         var started = ContinuousClock.now
-        try await Blocking.onThreadPool { try ArchivePipelines.export(table: name, endpoint: endpoint, to: temporary) }
+        let streams = context.exportStreams
+        try await Blocking.onThreadPool { try ParallelExport.export(table: name, endpoint: endpoint, streams: streams, to: temporary) }
         let exportSeconds = (ContinuousClock.now - started).seconds
         metrics.export.record(duration: ContinuousClock.now - started)
         try faults?(.exported, name)

@@ -5,8 +5,8 @@ import GeoFleetPostGIS
 import Glibc
 #endif
 
-/// The two process pipelines that move partition data: `psql COPY TO | zstd` (export) and
-/// `zstd -d | psql COPY FROM` (restore). Bytes flow between the children through a kernel pipe and
+/// The restore pipeline `zstd -d | psql COPY FROM`, and the settings the export (`ParallelExport`)
+/// shares with it. Bytes flow between the children through a kernel pipe and
 /// never pass through this process. Blocking: call from `Blocking.onThreadPool`.
 enum ArchivePipelines {
     /// zstd level 3: it keeps up with COPY on two cores (storage notes §5); higher levels cost 2-4x
@@ -17,16 +17,6 @@ enum ArchivePipelines {
     /// most of their bytes and the archive is about a fifth smaller than in arrival order, for about
     /// a quarter more export time (BENCHMARKS.md). A restored partition is clustered by vehicle too.
     static let exportOrder = "vehicle_key, fix_time"
-
-    /// Exports `table` to `output` (zstd-compressed binary COPY of `ArchiveColumns`).
-    static func export(table: String, endpoint: DatabaseEndpoint, to output: String) throws {
-        let psql = PsqlCommand(endpoint: endpoint)
-        let sql = "COPY (SELECT \(ArchiveColumns.sqlList) FROM \(QuotedIdentifier.sql(table)) ORDER BY \(exportOrder)) TO STDOUT (FORMAT binary)"
-        try pipeline(
-            producer: (PsqlCommand.executable, psql.arguments(sql), psql.environment, .devNull),
-            consumer: ("zstd", compressArguments + ["-o", output], [:], .devNull),
-            scratch: output)
-    }
 
     /// Loads `input` into `table` (which must have the archive's columns).
     static func load(_ input: String, into table: String, endpoint: DatabaseEndpoint) throws {

@@ -1,4 +1,5 @@
 import GeoFleetCore
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetSpool
 import Logging
@@ -6,65 +7,103 @@ import Metrics
 import ServiceLifecycle
 import Synchronization
 
-/// Collects durable (spooled) positions and hands them to PostGIS in batches by size and time,
-/// retrying with backoff until PostGIS takes them; then releases them from the spool.
+/// Collects durable (spooled) positions and hands them to PostGIS over parallel writer streams, in
+/// batches by size and time, retrying with backoff until PostGIS takes them; then releases them
+/// from the spool.
 ///
-/// Batches are committed in spool-sequence order and only as a contiguous run, because the
-/// watermark stored with each batch says "everything up to here is in PostGIS".
+/// Spool records are taken in sequence order, only as a contiguous run, and each position goes to
+/// its vehicle's stream (`WriterStreams.stream(forVehicle:count:)`). A stream commits its batches in
+/// order, each with its own watermark row. The spool is released up to the point below which every
+/// stream has committed all it was given: a stalled stream holds the release, not the others.
 public final class HistoryQueue: Service, Sendable {
-    private struct State {
+    struct Stream {
+        /// Given to the stream, not yet taken by its writer; in sequence order.
+        var queue: [SequencedPositions] = []
+        var rows = 0
+        /// The first sequence of the batch being written.
+        var inFlightFirst: UInt64?
+        var inFlightReceived: Int64?
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    struct State {
         var pending: [UInt64: SequencedPositions] = [:]
-        var pendingRows = 0
+        /// Rows enqueued and not yet committed (pending, queued in a stream, or being written).
+        var backlogRows = 0
         var nextSequence: UInt64
         var gapSince: ContinuousClock.Instant?
         var gapReported = false
         /// Set by `replayFinished()`: every sequence up to here that was not enqueued does not exist.
         var absentThrough: UInt64?
-        var waiter: CheckedContinuation<Void, Never>?
         var finished = false
+        /// The last contiguous run has been handed out after `finish()`.
+        var closed = false
+        var streams: [Stream]
+        var released: UInt64
+        var committedRows = 0
     }
 
-    private let writer: HistoryWriter
+    private let writers: [HistoryWriter]
     private let spool: Spool
     private let maxRows: Int
     private let maxDelay: Duration
     private let gapWarning: Duration
     private let logger: Logger
     private let state: Mutex<State>
+    private let rate = Mutex(CommitRate())
     private let backlog = Gauge(label: "geofleet_history_backlog_rows")
+    private let backlogSeconds = Gauge(label: "geofleet_history_backlog_seconds")
+    private let lagSeconds = Gauge(label: "geofleet_history_lag_seconds")
     private let retries = Counter(label: "geofleet_history_write_retries_total")
 
     /// - Parameters:
-    ///   - committed: the watermark PostGIS holds: the queue expects `committed + 1` next.
+    ///   - writers: one per stream, `writers[i].stream == i`.
+    ///   - committed: the lowest of the streams' watermarks: the queue expects `committed + 1` next.
+    ///   - maxRows: rows per stream batch.
     ///   - gapWarning: how long a missing sequence may hold the queue before it is logged (it is
     ///     waited for, never skipped: see `replayFinished()`).
     public init(
-        writer: HistoryWriter, spool: Spool, committed: UInt64, maxRows: Int = 10_000,
+        writers: [HistoryWriter], spool: Spool, committed: UInt64, maxRows: Int = 10_000,
         maxDelay: Duration = .milliseconds(200), gapWarning: Duration = .seconds(5), logger: Logger
     ) {
-        self.writer = writer
+        precondition(!writers.isEmpty && writers.enumerated().allSatisfy { $0.offset == $0.element.stream }, "writers must be streams 0…n-1")
+        self.writers = writers
         self.spool = spool
         self.maxRows = maxRows
         self.maxDelay = maxDelay
         self.gapWarning = gapWarning
         self.logger = logger
-        self.state = Mutex(State(nextSequence: committed + 1))
+        self.state = Mutex(State(nextSequence: committed + 1, streams: Array(repeating: Stream(), count: writers.count), released: committed))
+    }
+
+    /// One writer stream.
+    public convenience init(
+        writer: HistoryWriter, spool: Spool, committed: UInt64, maxRows: Int = 10_000,
+        maxDelay: Duration = .milliseconds(200), gapWarning: Duration = .seconds(5), logger: Logger
+    ) {
+        self.init(writers: [writer], spool: spool, committed: committed, maxRows: maxRows, maxDelay: maxDelay, gapWarning: gapWarning, logger: logger)
     }
 
     /// Rows waiting for PostGIS.
-    public var backlogRows: Int { state.withLock { $0.pendingRows } }
+    public var backlogRows: Int { state.withLock { $0.backlogRows } }
+
+    /// How long the backlog takes to drain at the recent commit rate (rows/s over the last seconds);
+    /// nil when nothing committed lately while rows wait.
+    public var backlogDrainSeconds: Double? {
+        let rows = backlogRows
+        if rows == 0 { return 0 }
+        let perSecond = rate.withLock { $0.rowsPerSecond(now: .now) }
+        return perSecond > 0 ? Double(rows) / perSecond : nil
+    }
 
     /// Hands over positions that are durable in the spool under `batch.sequence`.
     public func enqueue(_ batch: SequencedPositions) {
-        let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
+        let woken = state.withLock { s in
             s.pending[batch.sequence] = batch
-            s.pendingRows += batch.positions.count
-            let w = s.waiter
-            s.waiter = nil
-            return w
+            s.backlogRows += batch.positions.count
+            return advance(&s)
         }
-        backlog.record(backlogRows)
-        waiter?.resume()
+        for waiter in woken { waiter.resume() }
     }
 
     /// Says that the spool's replay has enqueued every record it found: a sequence up to
@@ -73,145 +112,140 @@ public final class HistoryQueue: Service, Sendable {
     /// always waited for, however late they are enqueued: skipping one would let the watermark pass it.
     public func replayFinished() {
         let through = spool.recoveredThrough
-        wakeLoop { $0.absentThrough = through }
+        let woken = state.withLock { s in
+            s.absentThrough = through
+            return advance(&s)
+        }
+        for waiter in woken { waiter.resume() }
     }
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            await self.loop()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.watchGaps() }
+                for stream in self.writers.indices {
+                    group.addTask { await self.drain(stream: stream) }
+                }
+            }
         } onGracefulShutdown: {
             self.finish()
         }
     }
 
-    /// Stops the loop after it has written what is ready.
+    /// Stops the streams after they have written what is ready.
     public func finish() {
-        wakeLoop { $0.finished = true }
-    }
-
-    /// Changes the state and wakes the loop if it waits for work (outside the lock).
-    private func wakeLoop(_ change: (inout State) -> Void) {
-        let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
-            change(&s)
-            let w = s.waiter
-            s.waiter = nil
-            return w
+        let woken = state.withLock { s in
+            s.finished = true
+            return s.streams.indices.compactMap { i in
+                defer { s.streams[i].waiter = nil }
+                return s.streams[i].waiter
+            }
         }
-        waiter?.resume()
+        for waiter in woken { waiter.resume() }
     }
 
-    private func loop() async {
+    /// Every `maxDelay`: passes over sequences known not to exist, warns about a long gap, publishes
+    /// the backlog; after `finish()`, hands out the last run and closes the distribution.
+    private func watchGaps() async {
         while true {
-            await waitForWork()
             let finishing = state.withLock { $0.finished }
-            // Let a batch fill up, unless it is already full or the queue is stopping.
-            if !finishing && state.withLock({ $0.pendingRows }) < maxRows {
-                try? await Task.sleep(for: maxDelay)
-            }
-            var wrote = false
-            while let batch = takeBatch() {
-                // A failed batch ends the loop: nothing after it may commit, or the watermark would
-                // pass it and the spool release it. It and everything later stay in the spool.
-                guard await write(batch) else {
-                    logger.warning(
-                        "history queue stopped with a batch unwritten; it stays in the spool for the next start",
-                        metadata: [
-                            "first_sequence": "\(batch.first?.sequence ?? 0)", "last_sequence": "\(batch.last?.sequence ?? 0)",
-                        ])
-                    return
+            if !finishing { try? await Task.sleep(for: maxDelay) }
+            let woken = state.withLock { s in
+                var woken = advance(&s)
+                if s.finished {
+                    s.closed = true
+                    woken += s.streams.indices.compactMap { i in
+                        defer { s.streams[i].waiter = nil }
+                        return s.streams[i].waiter
+                    }
                 }
-                wrote = true
-                if !finishing && state.withLock({ $0.pendingRows }) < maxRows { break }
+                return woken
             }
-            // Anything not contiguous stays in the spool for the next start.
+            for waiter in woken { waiter.resume() }
+            publishBacklog()
             if finishing { return }
-            // Work is pending but waits behind a missing sequence: do not spin on it.
-            if !wrote { try? await Task.sleep(for: maxDelay) }
         }
     }
 
-    private func waitForWork() async {
+    /// One stream's loop: wait for rows, let a batch fill, write it, release the spool.
+    private func drain(stream: Int) async {
+        while true {
+            await waitForRows(stream: stream)
+            let (finishing, queued) = state.withLock { ($0.finished, $0.streams[stream].rows) }
+            // Let a batch fill up, unless it is already full or the queue is stopping.
+            if !finishing && queued < maxRows { try? await Task.sleep(for: maxDelay) }
+            guard let batch = take(stream: stream) else {
+                if state.withLock({ $0.closed && $0.streams[stream].queue.isEmpty }) { return }
+                // Stopping, and the last run is not handed out yet.
+                await Task.yield()
+                continue
+            }
+            // A failed batch ends this stream: nothing after it may commit in it, or its watermark
+            // would pass it. It and everything later stay in the spool for the next start.
+            guard await write(batch, stream: stream) else {
+                logger.warning(
+                    "history stream stopped with a batch unwritten; it stays in the spool for the next start",
+                    metadata: [
+                        "writer_stream": "\(stream)", "first_sequence": "\(batch.first?.sequence ?? 0)",
+                        "last_sequence": "\(batch.last?.sequence ?? 0)",
+                    ])
+                return
+            }
+        }
+    }
+
+    private func waitForRows(stream: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { s -> Bool in
-                if s.finished || !s.pending.isEmpty { return true }
-                s.waiter = continuation
+                if s.finished || !s.streams[stream].queue.isEmpty { return true }
+                s.streams[stream].waiter = continuation
                 return false
             }
             if ready { continuation.resume() }
         }
     }
 
-    /// The contiguous run of batches from the next expected sequence, up to `maxRows` rows; nil
-    /// when the next sequence is not there yet.
-    private func takeBatch() -> [SequencedPositions]? {
+    /// Up to `maxRows` rows (at least one record) from the front of the stream's queue.
+    private func take(stream: Int) -> [SequencedPositions]? {
         state.withLock { s in
-            if s.pending[s.nextSequence] == nil, let absent = s.absentThrough, s.nextSequence <= absent {
-                // Replay is over and this sequence was not in it: it does not exist. Pass over the
-                // missing run, but never beyond what existed at open.
-                let lowest = s.pending.keys.min() ?? absent + 1
-                let resume = min(lowest, absent + 1)
-                if resume > s.nextSequence {
-                    logger.error(
-                        "spool sequences missing at replay are passed over",
-                        metadata: [
-                            "from": "\(s.nextSequence)", "to": "\(resume - 1)",
-                        ])
-                    s.nextSequence = resume
-                }
-            }
-            if s.pending[s.nextSequence] == nil, let burned = spool.burnedRange(containing: s.nextSequence) {
-                // A failed spool group that could not be cut back: those sequences hold nothing.
-                logger.warning(
-                    "spool sequences burned by a failed group are passed over",
-                    metadata: [
-                        "from": "\(s.nextSequence)", "to": "\(burned.upperBound)",
-                    ])
-                s.nextSequence = burned.upperBound + 1
-            }
-            guard s.pending[s.nextSequence] != nil else {
-                // Appended but not enqueued yet (normally microseconds): wait for it, however long.
-                if !s.pending.isEmpty {
-                    let now = ContinuousClock.now
-                    if let since = s.gapSince {
-                        if !s.gapReported && now - since > gapWarning {
-                            s.gapReported = true
-                            logger.warning(
-                                "history queue waits for a spool sequence not enqueued yet",
-                                metadata: [
-                                    "expected": "\(s.nextSequence)", "waiting": "\(s.pending.count)",
-                                ])
-                        }
-                    } else {
-                        s.gapSince = now
-                    }
-                }
-                return nil
-            }
-            s.gapSince = nil
-            s.gapReported = false
-            var batch: [SequencedPositions] = []
+            guard !s.streams[stream].queue.isEmpty else { return nil }
+            var count = 0
             var rows = 0
-            while let next = s.pending[s.nextSequence], rows < maxRows || batch.isEmpty {
-                batch.append(next)
-                rows += next.positions.count
-                s.pending[s.nextSequence] = nil
-                s.nextSequence += 1
+            for batch in s.streams[stream].queue {
+                if count > 0 && rows + batch.positions.count > maxRows { break }
+                count += 1
+                rows += batch.positions.count
             }
+            let batch = Array(s.streams[stream].queue.prefix(count))
+            s.streams[stream].queue.removeFirst(count)
+            s.streams[stream].rows -= rows
+            s.streams[stream].inFlightFirst = batch.first?.sequence
+            s.streams[stream].inFlightReceived = batch.first?.positions.first?.receivedTime
             return batch
         }
     }
 
     /// Writes until PostGIS commits; false only when giving up because of shutdown.
-    private func write(_ batch: [SequencedPositions]) async -> Bool {
+    private func write(_ batch: [SequencedPositions], stream: Int) async -> Bool {
+        let rows = batch.reduce(0) { $0 + $1.positions.count }
         var delay: Duration = .milliseconds(50)
         var attempt = 0
         while true {
             do {
-                let watermark = try await writer.write(batch)
-                let rows = batch.reduce(0) { $0 + $1.positions.count }
-                state.withLock { $0.pendingRows -= rows }
+                try await writers[stream].write(batch)
+                rate.withLock { $0.record(rows: rows, at: .now) }
+                let release = state.withLock { s -> UInt64? in
+                    s.streams[stream].inFlightFirst = nil
+                    s.streams[stream].inFlightReceived = nil
+                    s.backlogRows -= rows
+                    s.committedRows += rows
+                    let through = Self.committedThrough(s)
+                    guard through > s.released else { return nil }
+                    s.released = through
+                    return through
+                }
+                if let release { spool.release(upTo: release) }
                 backlog.record(backlogRows)
-                spool.release(upTo: watermark)
                 return true
             } catch {
                 attempt += 1
@@ -219,10 +253,7 @@ public final class HistoryQueue: Service, Sendable {
                 if attempt == 1 || attempt % 20 == 0 {
                     logger.warning(
                         "PostGIS write failed; retrying",
-                        metadata: [
-                            "attempt": "\(attempt)", "rows": "\(batch.reduce(0) { $0 + $1.positions.count })",
-                            "error": "\(String(reflecting: error))",
-                        ])
+                        metadata: ["writer_stream": "\(stream)", "attempt": "\(attempt)", "rows": "\(rows)", "error": "\(error)"])
                 }
                 // A shutdown requested while this batch keeps failing must not wait for PostGIS forever:
                 // the batch stays in the spool and is written after the next start.
@@ -231,5 +262,106 @@ public final class HistoryQueue: Service, Sendable {
                 delay = min(delay * 2, .seconds(5))
             }
         }
+    }
+
+    /// The highest sequence at or below which every stream has committed all it was given.
+    static func committedThrough(_ s: State) -> UInt64 {
+        var through = s.nextSequence - 1
+        for stream in s.streams {
+            if let first = stream.inFlightFirst ?? stream.queue.first?.sequence { through = min(through, first - 1) }
+        }
+        return through
+    }
+
+    /// Passes over sequences known not to exist, then hands the contiguous run from `nextSequence` to
+    /// the streams. Returns the stream waiters to wake (outside the lock).
+    private func advance(_ s: inout State) -> [CheckedContinuation<Void, Never>] {
+        passOverMissing(&s)
+        var woken: [CheckedContinuation<Void, Never>] = []
+        let count = s.streams.count
+        while let next = s.pending.removeValue(forKey: s.nextSequence) {
+            s.nextSequence += 1
+            s.gapSince = nil
+            s.gapReported = false
+            var parts: [Int: [Position]] = [:]
+            if let first = next.positions.first, count == 1 || next.positions.allSatisfy({ $0.vehicleKey == first.vehicleKey }) {
+                // A device's frame: one vehicle, one stream.
+                parts[WriterStreams.stream(forVehicle: first.vehicleKey, count: count)] = next.positions
+            } else {
+                for p in next.positions { parts[WriterStreams.stream(forVehicle: p.vehicleKey, count: count), default: []].append(p) }
+            }
+            for (stream, positions) in parts where !positions.isEmpty {
+                s.streams[stream].queue.append(SequencedPositions(sequence: next.sequence, positions: positions))
+                s.streams[stream].rows += positions.count
+                if let waiter = s.streams[stream].waiter {
+                    s.streams[stream].waiter = nil
+                    woken.append(waiter)
+                }
+            }
+        }
+        if !s.pending.isEmpty { noteGap(&s) }
+        return woken
+    }
+
+    private func passOverMissing(_ s: inout State) {
+        if s.pending[s.nextSequence] == nil, let absent = s.absentThrough, s.nextSequence <= absent {
+            // Replay is over and this sequence was not in it: it does not exist. Pass over the
+            // missing run, but never beyond what existed at open.
+            let lowest = s.pending.keys.min() ?? absent + 1
+            let resume = min(lowest, absent + 1)
+            if resume > s.nextSequence {
+                logger.error("spool sequences missing at replay are passed over", metadata: ["from": "\(s.nextSequence)", "to": "\(resume - 1)"])
+                s.nextSequence = resume
+            }
+        }
+        if s.pending[s.nextSequence] == nil, !s.pending.isEmpty, let burned = spool.burnedRange(containing: s.nextSequence) {
+            // A failed spool group that could not be cut back: those sequences hold nothing.
+            logger.warning(
+                "spool sequences burned by a failed group are passed over", metadata: ["from": "\(s.nextSequence)", "to": "\(burned.upperBound)"])
+            s.nextSequence = burned.upperBound + 1
+        }
+    }
+
+    /// Appended but not enqueued yet (normally microseconds): waited for, however long; logged once.
+    private func noteGap(_ s: inout State) {
+        let now = ContinuousClock.now
+        guard let since = s.gapSince else {
+            s.gapSince = now
+            return
+        }
+        if !s.gapReported && now - since > gapWarning {
+            s.gapReported = true
+            logger.warning(
+                "history queue waits for a spool sequence not enqueued yet",
+                metadata: ["expected": "\(s.nextSequence)", "waiting": "\(s.pending.count)"])
+        }
+    }
+
+    private func publishBacklog() {
+        let (rows, oldest) = state.withLock { s in
+            (s.backlogRows, s.streams.compactMap { $0.inFlightReceived ?? $0.queue.first?.positions.first?.receivedTime }.min())
+        }
+        backlog.record(rows)
+        backlogSeconds.record(backlogDrainSeconds ?? -1)
+        lagSeconds.record(oldest.map { max(0, Double(WallClock.nowMilliseconds() - $0) / 1000) } ?? 0)
+    }
+}
+
+/// Rows committed over the last few seconds, for the backlog's drain time.
+struct CommitRate {
+    private var samples: [(at: ContinuousClock.Instant, rows: Int)] = []
+    private let window: Duration = .seconds(10)
+
+    mutating func record(rows: Int, at now: ContinuousClock.Instant) {
+        samples.append((now, rows))
+        if let first = samples.first, now - first.at > window * 2 { samples.removeAll { now - $0.at > window } }
+    }
+
+    func rowsPerSecond(now: ContinuousClock.Instant) -> Double {
+        let recent = samples.filter { now - $0.at <= window }
+        guard let first = recent.first else { return 0 }
+        let age = now - first.at
+        let span = max(Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18, 1)
+        return Double(recent.reduce(0) { $0 + $1.rows }) / span
     }
 }

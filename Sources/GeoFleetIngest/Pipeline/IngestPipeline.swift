@@ -39,6 +39,7 @@ public final class IngestPipeline: Sendable {
 
     private let storedCounter = Counter(label: "geofleet_positions_stored_total")
     private let spoolFailures = Counter(label: "geofleet_ingest_spool_failures_total")
+    private let backPressure: BackPressure
 
     public init(
         spool: Spool, queue: HistoryQueue, hot: HotPositions, recent: RecentFixes, filter: FilterRules = FilterRules(),
@@ -49,6 +50,7 @@ public final class IngestPipeline: Sendable {
         self.vehicleIDs = vehicleIDs
         self.spool = spool
         self.queue = queue
+        self.backPressure = BackPressure(queue: queue, logger: logger)
         self.hot = hot
         self.recent = recent
         self.filter = PositionFilter(rules: filter, logger: logger)
@@ -114,6 +116,7 @@ public final class IngestPipeline: Sendable {
             // Not durable: forget the fix times so the device's resend is taken.
             if let key = positions.first?.vehicleKey { recent.revoke(vehicleKey: key, fixTimes: positions.map(\.fixTime)) }
             spoolFailures.increment()
+            if case SpoolError.full(let pending, let limit) = error { backPressure.refused(pendingBytes: pending, limit: limit) }
             throw error
         }
         queue.enqueue(SequencedPositions(sequence: sequence, positions: positions))

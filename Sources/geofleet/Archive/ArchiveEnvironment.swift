@@ -15,7 +15,9 @@ struct ArchiveEnvironment {
         logger.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["GEOFLEET_LOG_LEVEL"] ?? "warning") ?? .warning
         let endpoint = try await OperatorDatabase.endpoint(configuration, logger: logger)
         return ArchiveEnvironment(
-            configuration: configuration, context: ArchiveContext(endpoint: endpoint, directory: configuration.archive.directory, logger: logger))
+            configuration: configuration,
+            context: ArchiveContext(
+                endpoint: endpoint, directory: configuration.archive.directory, exportStreams: configuration.archive.exportStreams, logger: logger))
     }
 
     /// Prints a progress line at once (the CLI's output is often piped).

@@ -117,7 +117,7 @@ import Testing
         // Spool: positions still pending when the erasure ran never reach PostGIS or the hot index. They
         // are put into the spool behind the engine's back (as if acknowledged just before a crash)...
         try await harness.stop()
-        let committed = UInt64(try await harness.count("SELECT sequence FROM ingest_watermark WHERE stream = 0"))
+        let committed = UInt64(try await harness.count("SELECT max(sequence) FROM ingest_watermark"))
         let spool = try Spool(
             configuration: SpoolConfiguration(directory: harness.dataDirectory + "/spool"),
             sequencesAfter: committed, logger: testLogger("spool"))

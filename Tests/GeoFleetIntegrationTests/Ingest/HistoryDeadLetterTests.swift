@@ -28,14 +28,25 @@ struct HistoryDeadLetterTests {
         return -1
     }
 
-    @Test("a refused row among good rows of two vehicles: the good rows commit, the refused one is dead-lettered, the watermark moves")
-    func refusedRowIsSetAside() async throws {
+    /// A migrated database, its admin connection and a writer; both closed after `body`.
+    static func withWriter(_ body: (PostgresConnection, HistoryWriter) async throws -> Void) async throws {
         let endpoint = try await TestPostgres.shared.freshDatabase()
         let admin = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration, id: 1, logger: Self.log)
         let writer = HistoryWriter(endpoint: endpoint, scheme: .daily, writeTimeout: .seconds(30), logger: testLogger("writer"))
         do {
             _ = try await Migrations.migrate(admin, logger: Self.log)
+            try await body(admin, writer)
+        } catch {
+            Issue.record(error)
+        }
+        await writer.close()
+        try? await admin.close()
+    }
+
+    @Test("a refused row among good rows of two vehicles: the good rows commit, the refused one is dead-lettered, the watermark moves")
+    func refusedRowIsSetAside() async throws {
+        try await Self.withWriter { admin, writer in
             // A value PostgreSQL refuses whatever the encoder does: a constraint only vehicle 666 breaks (SQLSTATE 23514).
             try await admin.query("ALTER TABLE positions ADD CONSTRAINT no_666 CHECK (vehicle_key <> 666)", logger: Self.log)
             let base = WallClock.nowMilliseconds() - 3_600_000
@@ -73,11 +84,32 @@ struct HistoryDeadLetterTests {
             #expect(committed1 == 2)
             #expect(try await Self.int("SELECT count(*) FROM position_dead_letters", admin) == 1)
             #expect(try await Self.int("SELECT count(*) FROM positions", admin) == 22)
-        } catch {
-            Issue.record(error)
         }
-        await writer.close()
-        try await admin.close()
+    }
+
+    @Test("a NaN or infinite number is refused before COPY, dead-lettered with the field named; its batch commits")
+    func nonFiniteNumbersAreDeadLettered() async throws {
+        try await Self.withWriter { admin, writer in
+            let base = WallClock.nowMilliseconds() - 3_600_000
+            var nan = Self.position(3, base + 1_000)
+            nan.latitude = .nan
+            var infinite = Self.position(4, base + 2_000)
+            infinite.speedKmh = .infinity
+            let batch = [Self.position(1, base), nan, infinite, Self.position(2, base + 3_000)]
+            let watermark = try await writer.write([SequencedPositions(sequence: 5, positions: batch)])
+            #expect(watermark == 5)
+            #expect(try await Self.int("SELECT count(*) FROM positions", admin) == 2)
+            var letters: [(Int64, String, String)] = []
+            for try await row in try await admin.query(
+                "SELECT vehicle_key, sqlstate, error FROM position_dead_letters ORDER BY vehicle_key", logger: Self.log
+            ).decode((Int64, String, String).self) {
+                letters.append(row)
+            }
+            #expect(letters.map(\.0) == [3, 4])
+            #expect(letters.allSatisfy { $0.1 == "22000" })
+            #expect(letters.first?.2.contains("latitude nan") == true)
+            #expect(letters.last?.2.contains("speed_kmh inf") == true)
+        }
     }
 
     @Test("through the queue: a refused row does not hold back the others, and the spool releases the batch")

@@ -66,12 +66,16 @@ struct ArchiveFixture {
         return ArchiveFixture(endpoint: endpoint, archiveDirectory: dir, today: today)
     }
 
-    var context: ArchiveContext { ArchiveContext(endpoint: endpoint, directory: archiveDirectory, logger: testLogger("archive")) }
+    var context: ArchiveContext { context(exportStreams: 2) }
+
+    func context(exportStreams: Int) -> ArchiveContext {
+        ArchiveContext(endpoint: endpoint, directory: archiveDirectory, exportStreams: exportStreams, logger: testLogger("archive"))
+    }
 
     /// An archiver whose clock stands at `today` (retention 30 days: the old days are due).
-    func archiver(faults: ArchiveFaultHook? = nil) -> PartitionArchiver {
+    func archiver(faults: ArchiveFaultHook? = nil, exportStreams: Int = 2) -> PartitionArchiver {
         let now = today + 3_600_000
-        var archiver = PartitionArchiver(context: context, retentionDays: 30, now: { now })
+        var archiver = PartitionArchiver(context: context(exportStreams: exportStreams), retentionDays: 30, now: { now })
         archiver.faults = faults
         return archiver
     }

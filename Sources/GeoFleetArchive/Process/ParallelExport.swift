@@ -1,0 +1,202 @@
+import Foundation
+import GeoFleetLibPQ
+import GeoFleetPlatform
+import GeoFleetPostGIS
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exports one partition through several binary `COPY … TO STDOUT` streams at once, one per range
+/// of vehicle keys, all reading the same snapshot (exported by a coordinating transaction, as
+/// pg_dump's parallel mode does). Each stream feeds its own `zstd`; the compressed parts are joined
+/// in key order into one file, which is one valid binary COPY stream in `vehicle_key, fix_time`
+/// order (zstd frames concatenate; the parts' inner headers and trailers are cut on the way).
+/// Blocking: call from `Blocking.onThreadPool`.
+enum ParallelExport {
+    /// Bytes of the binary COPY header PostgreSQL writes (signature, flags, no extension).
+    static let headerLength = 19
+    static let idleTimeout: Duration = .seconds(300)
+
+    /// Exports `table` to `output` over `streams` connections; returns the rows exported.
+    static func export(table: String, endpoint: DatabaseEndpoint, streams: Int, to output: String) throws {
+        let parameters = endpoint.libpqParameters(applicationName: "geofleet-archive")
+        let coordinator = try LibPQConnection(parameters: parameters, deadline: .now + .seconds(30))
+        defer { coordinator.close() }
+        let deadline = ContinuousClock.now + .seconds(60)
+        try coordinator.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", deadline: deadline)
+        guard let snapshot = try coordinator.execute("SELECT pg_export_snapshot()", deadline: deadline).scalar else {
+            throw ArchiveError.command("pg_export_snapshot", "no snapshot")
+        }
+        let bounds = try coordinator.execute(
+            "SELECT min(vehicle_key), max(vehicle_key) FROM \(QuotedIdentifier.sql(table))", deadline: deadline
+        ).rows.first
+        let ranges = keyRanges(min: bounds?[0].flatMap { Int64($0) }, max: bounds?[1].flatMap { Int64($0) }, streams: streams)
+        let parts = ranges.indices.map { output + ".part\($0)" }
+        defer { for part in parts { unlink(part) } }
+
+        let failures = FirstFailure()
+        let done = DispatchGroup()
+        for (index, range) in ranges.enumerated() {
+            done.enter()
+            Blocking.startThread(name: "geofleet-archive-\(index)") {
+                defer { done.leave() }
+                do {
+                    try exportRange(
+                        table: table, range: range, snapshot: snapshot, parameters: parameters, to: parts[index],
+                        keepHeader: index == 0, keepTrailer: index == ranges.count - 1)
+                } catch {
+                    failures.record(error)
+                }
+            }
+        }
+        done.wait()
+        try coordinator.execute("COMMIT", deadline: .now + .seconds(30))
+        if let failure = failures.first { throw failure }
+        try concatenate(parts, into: output)
+    }
+
+    /// `streams` consecutive key ranges splitting [min, max] evenly (keys are dense identities); one
+    /// unbounded range for an empty table.
+    static func keyRanges(min: Int64?, max: Int64?, streams: Int) -> [ClosedRange<Int64>] {
+        guard let low = min, let high = max, streams > 1, high > low else { return [Int64.min...Int64.max] }
+        let span = UInt64(bitPattern: high &- low)
+        let keys = span == .max ? span : span + 1
+        let count = UInt64(Swift.min(UInt64(streams), keys))
+        let step = keys / count
+        // Range i starts at low + step·i; the first and last reach out to every key.
+        var ranges: [ClosedRange<Int64>] = []
+        var start = Int64.min
+        for i in 1..<count {
+            let next = low &+ Int64(bitPattern: step &* i)
+            ranges.append(start...(next - 1))
+            start = next
+        }
+        ranges.append(start...Int64.max)
+        return ranges
+    }
+
+    /// One stream: its key range in key order, from the shared snapshot, through zstd into `part`.
+    private static func exportRange(
+        table: String, range: ClosedRange<Int64>, snapshot: String, parameters: [(String, String)], to part: String,
+        keepHeader: Bool, keepTrailer: Bool
+    ) throws {
+        let connection = try LibPQConnection(parameters: parameters, deadline: .now + .seconds(30))
+        defer { connection.close() }
+        let deadline = ContinuousClock.now + .seconds(60)
+        try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", deadline: deadline)
+        try connection.execute("SET TRANSACTION SNAPSHOT '\(snapshot.filter { $0.isLetter || $0.isNumber || $0 == "-" })'", deadline: deadline)
+        let zstd = try ZstdCompressor(output: part)
+        var cutter = StreamCutter(skip: keepHeader ? 0 : headerLength, holdBack: keepTrailer ? 0 : 2)
+        var failure: (any Error)?
+        do {
+            let sql = """
+                COPY (SELECT \(ArchiveColumns.sqlList) FROM \(QuotedIdentifier.sql(table))
+                WHERE vehicle_key BETWEEN \(range.lowerBound) AND \(range.upperBound) ORDER BY \(ArchivePipelines.exportOrder)) TO STDOUT (FORMAT binary)
+                """
+            try connection.copyOut(sql, idleTimeout: idleTimeout) { chunk in
+                try cutter.pass(chunk) { try zstd.write($0) }
+            }
+            try cutter.finish()
+            try connection.execute("COMMIT", deadline: .now + .seconds(30))
+        } catch {
+            failure = error
+        }
+        try zstd.finish(after: failure)
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ArchiveError.io("write to \(fd)", errno)
+            }
+            done += n
+        }
+    }
+
+    /// Appends the parts, in order, into `output` (created private).
+    private static func concatenate(_ parts: [String], into output: String) throws {
+        let out = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard out >= 0 else { throw ArchiveError.io("create \(output)", errno) }
+        defer { close(out) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        for part in parts {
+            let input = open(part, O_RDONLY | O_CLOEXEC)
+            guard input >= 0 else { throw ArchiveError.io("open \(part)", errno) }
+            defer { close(input) }
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ArchiveError.io("read \(part)", errno)
+                }
+                if n == 0 { break }
+                try buffer.withUnsafeBytes { try writeAll(out, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            }
+        }
+    }
+}
+
+/// Cuts a binary COPY stream's header (checked against PostgreSQL's) and trailer (`FF FF`) so that
+/// parts can be joined into one stream.
+struct StreamCutter {
+    private var skip: Int
+    private var skipped: [UInt8] = []
+    private let holdBack: Int
+    private var held: [UInt8] = []
+
+    init(skip: Int, holdBack: Int) {
+        self.skip = skip
+        self.holdBack = holdBack
+    }
+
+    mutating func pass(_ chunk: UnsafeRawBufferPointer, _ emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var bytes = chunk[...]
+        if skip > 0 {
+            let cut = min(skip, bytes.count)
+            skipped.append(contentsOf: bytes.prefix(cut))
+            bytes = bytes.dropFirst(cut)
+            skip -= cut
+            if skip == 0 {
+                let expected = PGCopyBinaryScanner.signature + [0, 0, 0, 0, 0, 0, 0, 0]
+                guard skipped == expected else { throw ArchiveError.corrupt("unexpected binary COPY header from the server") }
+            }
+        }
+        if holdBack == 0 {
+            try emit(UnsafeRawBufferPointer(rebasing: bytes))
+            return
+        }
+        // Only the last `holdBack` bytes seen so far are held; everything before them goes out.
+        if bytes.count >= holdBack {
+            if !held.isEmpty { try held.withUnsafeBytes { try emit($0) } }
+            try emit(UnsafeRawBufferPointer(rebasing: bytes.dropLast(holdBack)))
+            held = Array(bytes.suffix(holdBack))
+        } else {
+            held.append(contentsOf: bytes)
+            if held.count > holdBack {
+                let ready = held.count - holdBack
+                try held.withUnsafeBytes { try emit(UnsafeRawBufferPointer(rebasing: $0[0..<ready])) }
+                held.removeFirst(ready)
+            }
+        }
+    }
+
+    /// Checks that what was held back is the trailer.
+    func finish() throws {
+        guard skip == 0, held == Array([UInt8](repeating: 0xFF, count: holdBack)) else {
+            throw ArchiveError.corrupt("binary COPY stream without its trailer")
+        }
+    }
+}
+
+/// The first error any of several threads met.
+private final class FirstFailure: Sendable {
+    private let error = Mutex<(any Error)?>(nil)
+
+    func record(_ error: any Error) { self.error.withLock { $0 = $0 ?? error } }
+
+    var first: (any Error)? { error.withLock { $0 } }
+}
