@@ -259,6 +259,66 @@ struct WriterStreamTests {
     }
 }
 
+extension WriterStreamTests {
+    /// Appends `positions` to the engine's spool while it is stopped, as if acknowledged just before a crash.
+    static func appendBehindTheEngine(_ positions: [Position], dataDirectory: String, endpoint: DatabaseEndpoint) async throws {
+        let above = try await EngineHarness.count("SELECT max(sequence) FROM ingest_watermark", endpoint: endpoint)
+        let spool = try Spool(
+            configuration: SpoolConfiguration(directory: dataDirectory + "/spool"), sequencesAfter: UInt64(above), logger: log)
+        _ = try await spool.append(PositionBinaryCodec.encode(positions))
+        spool.close()
+    }
+
+    @Test("a new stream count waits for a start with nothing uncommitted; then every stream starts from the same point")
+    func streamCountChange() async throws {
+        let endpoint = try await TestPostgres.shared.freshDatabase()
+        let dataDirectory = try TemporaryDirectory(prefix: "geofleet-relayout")
+        let base = WallClock.nowMilliseconds() - 3_600_000
+        func start(streams: Int) async throws -> EngineHarness {
+            try await EngineHarness.start(endpoint: endpoint, dataDirectory: dataDirectory.path, tweak: { $0.writer.streams = streams })
+        }
+        func streamRows() async throws -> Int { try await EngineHarness.count("SELECT count(*) FROM ingest_watermark", endpoint: endpoint) }
+        func position(_ key: Int64, _ i: Int64) -> Position {
+            Position(vehicleKey: key, deviceID: nil, fixTime: base + i * 1000, receivedTime: base, latitude: 44.4, longitude: 26.1)
+        }
+
+        // One stream commits; then a position is left uncommitted in its spool.
+        var harness = try await start(streams: 1)
+        try await harness.stop()
+        #expect(try await streamRows() == 1)
+        try await Self.appendBehindTheEngine((0..<4).map { position(7, $0) }, dataDirectory: dataDirectory.path, endpoint: endpoint)
+
+        // Three streams wanted, but the spool holds positions written for one: this run keeps one.
+        harness = try await start(streams: 3)
+        #expect(harness.engine.replayedPositions == 4)
+        #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 4) == 4)
+        #expect(try await streamRows() == 1)
+        try await harness.stop()
+
+        // Stopped cleanly, nothing uncommitted: three streams, all at the same watermark.
+        harness = try await start(streams: 3)
+        #expect(harness.engine.replayedPositions == 0)
+        #expect(try await streamRows() == 3)
+        #expect(try await harness.count("SELECT count(DISTINCT sequence) FROM ingest_watermark") == 1)
+        try await harness.stop()
+
+        // Positions of vehicles on every stream, left in the spool: replayed into three streams, once each.
+        let keys = (0..<3).flatMap { Self.keys(for: $0, of: 3, count: 2) }
+        try await Self.appendBehindTheEngine(
+            keys.enumerated().map { position($0.element, 100 + Int64($0.offset)) }, dataDirectory: dataDirectory.path, endpoint: endpoint)
+        harness = try await start(streams: 3)
+        #expect(harness.engine.replayedPositions == keys.count)
+        #expect(try await harness.waitForCount("SELECT count(*) FROM positions", equals: 4 + keys.count) == 4 + keys.count)
+        #expect(try await harness.count("SELECT count(*) FROM ingest_watermark WHERE sequence = (SELECT max(sequence) FROM ingest_watermark)") == 3)
+        try await harness.stop()
+        harness = try await start(streams: 3)
+        #expect(harness.engine.replayedPositions == 0)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await harness.count("SELECT count(*) FROM positions") == 4 + keys.count)
+        try await harness.stop()
+    }
+}
+
 /// Fix times acknowledged per device, shared by the sending tasks.
 final class TimesAcknowledged: Sendable {
     private let state = Mutex<[String: [Int64]]>([:])
