@@ -116,7 +116,9 @@ public final class IngestPipeline: Sendable {
             // Not durable: forget the fix times so the device's resend is taken.
             if let key = positions.first?.vehicleKey { recent.revoke(vehicleKey: key, fixTimes: positions.map(\.fixTime)) }
             spoolFailures.increment()
-            if case SpoolError.full(let pending, let limit) = error { backPressure.refused(pendingBytes: pending, limit: limit) }
+            if let spoolError = error as? SpoolError, case .full(let pending, let limit) = spoolError {
+                backPressure.refused(pendingBytes: pending, limit: limit)
+            }
             throw error
         }
         queue.enqueue(SequencedPositions(sequence: sequence, positions: positions))

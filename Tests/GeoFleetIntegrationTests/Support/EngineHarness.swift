@@ -69,8 +69,11 @@ final class EngineHarness: Sendable {
     func osmandPort() async -> Int { await engine.osmandServer.port() }
 
     /// The engine's `/metrics` text.
-    func metrics() async throws -> String {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(httpPort)/metrics")!)
+    func metrics() async throws -> String { try await Self.metrics(port: httpPort) }
+
+    /// `/metrics` of a daemon on `port` (empty in-process: only geofleetd bootstraps Prometheus).
+    static func metrics(port: Int) async throws -> String {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
         return String(decoding: data, as: UTF8.self)
     }
 
