@@ -75,6 +75,12 @@ public final class VehicleCatalog: Sendable {
         state.withLock { $0.entries[key] }
     }
 
+    /// The entries of `keys`, in their order (nil where a key is unknown), under one lock: an answer
+    /// naming many vehicles takes the lock ingest also takes once, not once per vehicle.
+    public func entries(keys: [Int64]) -> [Entry?] {
+        state.withLock { s in keys.map { s.entries[$0] } }
+    }
+
     /// All of one owner's vehicles, in no particular order.
     public func entries(owner: String) -> [Entry] {
         state.withLock { s in (s.byOwner[owner] ?? []).compactMap { s.entries[$0] } }
