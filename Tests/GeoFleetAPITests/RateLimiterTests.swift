@@ -54,6 +54,14 @@ import Testing
         #expect(limiter.check(user: "u", group: "nope") == nil)
         #expect(limiter.check(user: "u", group: "api")?.allowed == true)
         #expect(limiter.check(user: "u", group: "api")?.allowed == false)
+        #expect(!limiter.limitsNothing)
+    }
+
+    @Test func aLimiterWithEveryLimitOffLimitsNothing() {
+        let off = RateLimiter(
+            configuration: RateLimitConfiguration(fleetWritesPerHour: 0, apiPerMinute: 0, routingPerMinute: 0), metricsFactory: TestMetrics())
+        #expect(off.limitsNothing)
+        #expect(off.check(user: "u", group: "api") == nil)
     }
 
     @Test func theUserMapStaysBounded() {
