@@ -81,10 +81,12 @@ struct MapRoutes: Sendable {
             fixes = deps.hot.latest(owner: user.id)
         }
         fixes.sort { $0.vehicleKey < $1.vehicleKey }
-        let entries = deps.catalog.entries(keys: fixes.map(\.vehicleKey))
+        let owned = deps.catalog.entries(keys: fixes.map(\.vehicleKey)) { entry in
+            entry.owner == user.id ? (id: entry.id, cargoID: entry.cargoID, cargo: entry.cargo) : nil
+        }
         return GPSResponse(
-            positions: zip(fixes, entries).compactMap { fix, entry in
-                guard let entry, entry.owner == user.id else { return nil }
+            positions: zip(fixes, owned).compactMap { fix, entry in
+                guard let entry else { return nil }
                 return .init(vehicleId: entry.id.apiText, fix: fix, cargoID: entry.cargoID, cargo: entry.cargo)
             })
     }
@@ -140,12 +142,12 @@ struct MapRoutes: Sendable {
         }
         let limit = try FleetRoutes.intParameter(q.get("limit"), name: "limit", default: 10, range: 1...500)
         let found = deps.hot.nearest(owner: user.id, latitude: lat, longitude: lon, limit: limit, maxDistanceMeters: radiusKm * 1000)
-        let entries = deps.catalog.entries(keys: found.map(\.fix.vehicleKey))
+        let owned = deps.catalog.entries(keys: found.map(\.fix.vehicleKey)) { $0.owner == user.id ? $0.id : nil }
         return NearbyResponse(
-            vehicles: zip(found, entries).compactMap { item, entry in
-                guard let entry, entry.owner == user.id else { return nil }
+            vehicles: zip(found, owned).compactMap { item, id in
+                guard let id else { return nil }
                 return .init(
-                    vehicleId: entry.id.apiText, distanceKm: (item.distanceMeters / 10).rounded() / 100,
+                    vehicleId: id.apiText, distanceKm: (item.distanceMeters / 10).rounded() / 100,
                     lat: item.fix.latitude, long: item.fix.longitude, timestamp: item.fix.fixTime)
             })
     }

@@ -75,10 +75,11 @@ public final class VehicleCatalog: Sendable {
         state.withLock { $0.entries[key] }
     }
 
-    /// The entries of `keys`, in their order (nil where a key is unknown), under one lock: an answer
-    /// naming many vehicles takes the lock ingest also takes once, not once per vehicle.
-    public func entries(keys: [Int64]) -> [Entry?] {
-        state.withLock { s in keys.map { s.entries[$0] } }
+    /// What `view` takes from the entry of each of `keys`, in their order (nil where a key is unknown or
+    /// `view` gives nil), under one lock: an answer naming many vehicles takes the lock ingest also takes
+    /// once, not once per vehicle, and copies only what it uses of each entry.
+    public func entries<View: Sendable>(keys: [Int64], _ view: (Entry) -> View?) -> [View?] {
+        state.withLock { s in keys.map { key in s.entries[key].flatMap(view) } }
     }
 
     /// All of one owner's vehicles, in no particular order.
