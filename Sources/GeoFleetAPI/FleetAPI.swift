@@ -60,12 +60,15 @@ public struct FleetAPIDependencies: Sendable {
 
 /// Builds the internal HTTP API's router (CONTRACT.md).
 public enum FleetAPI {
+    /// `/healthz`'s answer, made once: buffers are copy-on-write, so every response shares it.
+    static let healthBody = ByteBuffer(string: #"{"status":"ok"}"#)
+
     public static func router(_ deps: FleetAPIDependencies) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.get("/healthz") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: healthBody))
         }
         router.get("/metrics") { _, _ in
             Response(

@@ -21,3 +21,14 @@ enum JSONResponse {
         return ok(w)
     }
 }
+
+/// An answer that writes its own JSON with `JSONWriter`: 200 with those bytes.
+protocol WrittenJSONResponse: ResponseGenerator {
+    func json() -> [UInt8]
+}
+
+extension WrittenJSONResponse {
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.ok(bytes: json())
+    }
+}

@@ -16,7 +16,7 @@ struct MapRoutes: Sendable {
 
     /// The map's answer, written by hand: it is the API's hottest and largest response, and
     /// Foundation's JSONEncoder spent most of its time (see BENCHMARKS.md, "The API under load").
-    struct GPSResponse: ResponseGenerator {
+    struct GPSResponse: WrittenJSONResponse {
         struct Item {
             var vehicleId: String
             var fix: HotFix
@@ -24,10 +24,6 @@ struct MapRoutes: Sendable {
             var cargo: CargoAssignment?
         }
         var positions: [Item]
-
-        func response(from request: Request, context: some RequestContext) throws -> Response {
-            JSONResponse.ok(bytes: json())
-        }
 
         func json() -> [UInt8] {
             var w = JSONWriter(capacity: 32 + positions.count * 200)
@@ -85,22 +81,51 @@ struct MapRoutes: Sendable {
             fixes = deps.hot.latest(owner: user.id)
         }
         fixes.sort { $0.vehicleKey < $1.vehicleKey }
+        let owned = deps.catalog.entries(keys: fixes.map(\.vehicleKey)) { entry in
+            entry.owner == user.id ? (id: entry.id, cargoID: entry.cargoID, cargo: entry.cargo) : nil
+        }
         return GPSResponse(
-            positions: fixes.compactMap { fix in
-                guard let entry = deps.catalog.entry(key: fix.vehicleKey), entry.owner == user.id else { return nil }
-                return .init(vehicleId: entry.id.uuidString.lowercased(), fix: fix, cargoID: entry.cargoID, cargo: entry.cargo)
+            positions: zip(fixes, owned).compactMap { fix, entry in
+                guard let entry else { return nil }
+                return .init(vehicleId: entry.id.apiText, fix: fix, cargoID: entry.cargoID, cargo: entry.cargo)
             })
     }
 
-    struct NearbyResponse: ResponseEncodable {
-        struct Item: Encodable {
+    /// The nearby answer, written by hand: Foundation's JSONEncoder cost more than the search itself.
+    struct NearbyResponse: WrittenJSONResponse {
+        struct Item {
             var vehicleId: String
             var distanceKm: Double
             var lat: Double
             var long: Double
-            var timestamp: String
+            /// The fix time, in milliseconds since 1970.
+            var timestamp: Int64
         }
         var vehicles: [Item]
+
+        func json() -> [UInt8] {
+            var w = JSONWriter(capacity: 16 + vehicles.count * 140)
+            w.beginObject()
+            w.key("vehicles")
+            w.beginArray()
+            for item in vehicles {
+                w.beginObject()
+                w.key("vehicleId")
+                w.string(item.vehicleId)
+                w.key("distanceKm")
+                w.number(item.distanceKm)
+                w.key("lat")
+                w.number(item.lat)
+                w.key("long")
+                w.number(item.long)
+                w.key("timestamp")
+                w.date(milliseconds: item.timestamp)
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+            return w.bytes
+        }
     }
 
     @Sendable func nearby(request: Request, context: APIRequestContext) async throws -> NearbyResponse {
@@ -117,12 +142,13 @@ struct MapRoutes: Sendable {
         }
         let limit = try FleetRoutes.intParameter(q.get("limit"), name: "limit", default: 10, range: 1...500)
         let found = deps.hot.nearest(owner: user.id, latitude: lat, longitude: lon, limit: limit, maxDistanceMeters: radiusKm * 1000)
+        let owned = deps.catalog.entries(keys: found.map(\.fix.vehicleKey)) { $0.owner == user.id ? $0.id : nil }
         return NearbyResponse(
-            vehicles: found.compactMap { item in
-                guard let entry = deps.catalog.entry(key: item.fix.vehicleKey), entry.owner == user.id else { return nil }
+            vehicles: zip(found, owned).compactMap { item, id in
+                guard let id else { return nil }
                 return .init(
-                    vehicleId: entry.id.uuidString.lowercased(), distanceKm: (item.distanceMeters / 10).rounded() / 100,
-                    lat: item.fix.latitude, long: item.fix.longitude, timestamp: UTCTime.iso8601(milliseconds: item.fix.fixTime))
+                    vehicleId: id.apiText, distanceKm: (item.distanceMeters / 10).rounded() / 100,
+                    lat: item.fix.latitude, long: item.fix.longitude, timestamp: item.fix.fixTime)
             })
     }
 }

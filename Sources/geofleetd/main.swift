@@ -11,7 +11,7 @@ import Glibc
 // Spool, archives and the JWT secret hold tenants' data: nothing this process creates is for other users.
 umask(0o077)
 LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
+    var handler = DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label))
     handler.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["GEOFLEET_LOG_LEVEL"] ?? "info") ?? .info
     return handler
 }

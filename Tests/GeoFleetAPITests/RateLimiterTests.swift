@@ -54,6 +54,14 @@ import Testing
         #expect(limiter.check(user: "u", group: "nope") == nil)
         #expect(limiter.check(user: "u", group: "api")?.allowed == true)
         #expect(limiter.check(user: "u", group: "api")?.allowed == false)
+        #expect(!limiter.limitsNothing)
+    }
+
+    @Test func aLimiterWithEveryLimitOffLimitsNothing() {
+        let off = RateLimiter(
+            configuration: RateLimitConfiguration(fleetWritesPerHour: 0, apiPerMinute: 0, routingPerMinute: 0), metricsFactory: TestMetrics())
+        #expect(off.limitsNothing)
+        #expect(off.check(user: "u", group: "api") == nil)
     }
 
     @Test func theUserMapStaysBounded() {
@@ -132,6 +140,11 @@ import Testing
         #expect(classify(.post, "/api/routes/estimate") == "routing")
         #expect(classify(.post, "/api/match/cargo") == "routing")
         #expect(classify(.post, "//api//fleet/add") == "fleet_write")
+        #expect(classify(.get, "/api") == "api")
+        #expect(classify(.post, "api/routes/") == "routing")
+        #expect(classify(.get, "/apis/routes") == nil)
+        #expect(classify(.get, "/") == nil)
+        #expect(classify(.get, "") == nil)
         let defaults = RateLimitConfiguration()
         #expect(defaults.limits["fleet_write"] == .perHour(10))
         #expect(defaults.limits["api"] == .perMinute(120))

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The API under load: wrk against GET /api/map/gps and GET /api/fleet/nearby while geofleetd holds
-# VEHICLES vehicles (spread over USERS users) and ingests RATE positions/s from SIM_DEVICES simulated
-# Teltonika devices.
+# The API under load: wrk against GET /api/map/gps, GET /api/fleet/nearby and GET /healthz while
+# geofleetd holds VEHICLES vehicles (spread over USERS users) and ingests RATE positions/s from
+# SIM_DEVICES simulated Teltonika devices; then (IDLE=1, the default) the same three again with no ingest.
+# Each phase reports nearby/healthz and map/healthz: /healthz, with the same wrk connections in the same
+# run, is what the HTTP server answers when a request costs nothing of its own.
 #
 #   VEHICLES=100000 USERS=1000 RATE=20000 SIM_DEVICES=2000 DURATION=30 CONNECTIONS=32 scripts/bench/api.sh
 #
@@ -10,6 +12,11 @@
 # IMEIs), then runs wrk twice (map, then nearby at random points in Romania), each request signed for one
 # of 50 users picked at random. Rate limits are off. Builds release binaries in .build-release
 # (SKIP_BUILD=1 reuses them); installs wrk from apt if it is missing.
+#
+#   IDLE=0                   skip the phase without ingest
+#   PERF_TARGET=/api/fleet/nearby PERF_OUT=perf.data
+#                            `perf record -g` on geofleetd while wrk runs that target in the first phase
+#                            (release builds carry symbols; see docs/profiles/)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -19,6 +26,7 @@ RATE=${RATE:-20000}
 SIM_DEVICES=${SIM_DEVICES:-2000}
 DURATION=${DURATION:-30}
 CONNECTIONS=${CONNECTIONS:-32}
+IDLE=${IDLE:-1}
 HTTP_PORT=${HTTP_PORT:-18081}
 TELTONIKA_PORT=${TELTONIKA_PORT:-15028}
 IMEI_BASE=350000000000000
@@ -75,27 +83,45 @@ LUA
 
 echo "== live ingest: $SIM_DEVICES devices, $RATE positions/s"
 "$bin/geofleet-bench" simulate --host 127.0.0.1 --port "$TELTONIKA_PORT" --devices "$SIM_DEVICES" --imei-base "$IMEI_BASE" \
-    --rate "$RATE" --duration $((2 * DURATION + 20)) --records-per-packet 10 >"$work/simulate.out" 2>&1 &
+    --rate "$RATE" --duration $((3 * DURATION + 20)) --records-per-packet 10 >"$work/simulate.out" 2>&1 &
 sim_pid=$!
 helper_pids+=("$sim_pid")
 sleep 8
 
 results=$work/results
 : > "$results"
-for target in "/api/map/gps" "/api/fleet/nearby"; do
-    echo "== wrk $target"
-    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$lua" "http://127.0.0.1:$HTTP_PORT$target" | tee "$work/wrk.out"
-    rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
-    p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
-    p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out")
-    non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk.out")
-    echo "$target requests/s=$rps p50=$p50 p99=$p99 non2xx=${non2xx:-0}" >> "$results"
-done
+# One wrk run per target; appends "PHASE TARGET requests/s=… p50=… p99=… non2xx=…" to $results and
+# the two ratios to /healthz.
+run_phase() {
+    local phase=$1 target rps p99 p50 non2xx
+    for target in "/api/map/gps" "/api/fleet/nearby" "/healthz"; do
+        echo "== [$phase] wrk $target"
+        if [[ -n ${PERF_TARGET:-} && $PERF_TARGET == "$target" && $phase == "RATE=$RATE" ]]; then
+            perf record -F 499 -g -o "${PERF_OUT:-perf.data}" -p "$daemon_pid" -- sleep $((DURATION - 5)) >"$work/perf.out" 2>&1 &
+        fi
+        wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$lua" "http://127.0.0.1:$HTTP_PORT$target" | tee "$work/wrk.out"
+        rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+        p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
+        p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out")
+        non2xx=$(awk '/Non-2xx/ {print $5}' "$work/wrk.out")
+        echo "$phase $target requests/s=$rps p50=$p50 p99=$p99 non2xx=${non2xx:-0}" >> "$results"
+    done
+    awk -v phase="$phase" '$1 == phase { split($3, a, "="); rps[$2] = a[2] }
+        END { h = rps["/healthz"]; if (h > 0) printf "%s nearby/healthz=%.2f map/healthz=%.2f\n", phase, rps["/api/fleet/nearby"] / h, rps["/api/map/gps"] / h }' \
+        "$results" >> "$results"
+}
+run_phase "RATE=$RATE"
 wait "$sim_pid" || true
 forget_helper "$sim_pid"
 acked=$(sed -n 's/^acknowledged_positions_per_second: //p' "$work/simulate.out" | tail -1)
+load_live=$(cut -d' ' -f1-3 /proc/loadavg)
+if [[ $IDLE == 1 ]]; then
+    echo "== no ingest"
+    sleep 5
+    run_phase "RATE=0"
+fi
 echo
 echo "=== API under load: VEHICLES=$VEHICLES USERS=$USERS RATE=$RATE SIM_DEVICES=$SIM_DEVICES DURATION=$DURATION CONNECTIONS=$CONNECTIONS ==="
 cat "$results"
 echo "live ingest while wrk ran: ${acked:-?} acknowledged positions/s (offered $RATE)"
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average after the live phase: $load_live; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

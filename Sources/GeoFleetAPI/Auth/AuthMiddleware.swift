@@ -19,11 +19,9 @@ public struct AuthMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             throw APIError(.unauthorized, "missing bearer token", headers: [.wwwAuthenticate: "Bearer"])
         }
-        let prefix = "bearer "
-        guard header.count > prefix.count, header.lowercased().hasPrefix(prefix) else {
+        guard let token = Self.bearerToken(header) else {
             throw APIError(.unauthorized, "authorization must be a bearer token", headers: [.wwwAuthenticate: "Bearer"])
         }
-        let token = String(header.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
         let claims: APIClaims
         do {
             claims = try await tokens.verify(token)
@@ -41,6 +39,23 @@ public struct AuthMiddleware: RouterMiddleware {
         context.user = APIUser(id: claims.sub.value, plan: claims.plan, role: claims.role, expiresAt: claims.exp.value)
         context.logger[metadataKey: "user"] = "\(claims.sub.value)"
         return try await next(request, context)
+    }
+
+    static let bearerPrefix = Array("bearer ".utf8)
+
+    /// The token of `Bearer <token>` (scheme in any case), trimmed of whitespace; nil for another scheme
+    /// or nothing after it. Compares bytes rather than lower-casing the header: this runs on every request.
+    static func bearerToken(_ header: String) -> String? {
+        let utf8 = header.utf8
+        guard utf8.count > bearerPrefix.count,
+            zip(utf8, bearerPrefix).allSatisfy({ $0 == $1 || ($1 != UInt8(ascii: " ") && $0 | 0x20 == $1) })
+        else { return nil }
+        let rest = Substring(header).dropFirst(bearerPrefix.count)
+        // Only ASCII ends need no Unicode-aware trimming.
+        if let first = rest.utf8.first, let last = rest.utf8.last, first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return String(rest)
+        }
+        return rest.trimmingCharacters(in: .whitespaces)
     }
 
     /// The 403 answer for a token whose plan is not `pro`.

@@ -27,15 +27,18 @@ public struct TokenAuthority: Sendable {
         public var authorizedParties: Set<String>
         /// The clock (tests move it).
         public var now: @Sendable () -> Date
+        /// Verified tokens remembered with their claims, at most (0: every request verifies its token).
+        public var cachedTokens: Int
 
         public init(
             leeway: TimeInterval = 5, issuer: String? = nil, authorizedParties: Set<String> = [],
-            now: @escaping @Sendable () -> Date = { Date() }
+            now: @escaping @Sendable () -> Date = { Date() }, cachedTokens: Int = 10_000
         ) {
             self.leeway = leeway
             self.issuer = issuer
             self.authorizedParties = authorizedParties
             self.now = now
+            self.cachedTokens = cachedTokens
         }
     }
 
@@ -50,6 +53,8 @@ public struct TokenAuthority: Sendable {
     public let jwksKeyIDs: [String]
     private let knownKeyIDs: Set<String>
     public let options: Options
+    /// Tokens this authority verified, until they expire (its keys never change).
+    private let verified: VerifiedTokenCache
 
     /// HS256 with `secret` only (GeoFleet's own tokens), default options.
     public init(secret: String) async throws {
@@ -84,6 +89,7 @@ public struct TokenAuthority: Sendable {
         knownKeyIDs = Set(jwksKeyIDs)
         guard hmac != nil || rsa != nil else { throw TokenError.noKeys }
         self.options = options
+        verified = VerifiedTokenCache(capacity: options.cachedTokens)
     }
 
     /// As ``init(secret:jwksJSON:options:)``, reading the JWKS document from the file at `jwksFile`.
@@ -109,8 +115,20 @@ public struct TokenAuthority: Sendable {
         return try await hmac.sign(APIClaims(sub: sub, plan: plan, role: role, expires: now.addingTimeInterval(ttl), issuedAt: now))
     }
 
-    /// The verified claims, or a ``TokenRejection`` saying why the token is not acceptable.
+    /// The verified claims, or a ``TokenRejection`` saying why the token is not acceptable. A token
+    /// verified before and not expired is answered from memory (see ``VerifiedTokenCache``).
     public func verify(_ token: String) async throws(TokenRejection) -> APIClaims {
+        let now = options.now()
+        if let claims = verified.claims(for: token, now: now, leeway: options.leeway) { return claims }
+        let claims = try await verifyInFull(token, now: now)
+        verified.insert(token, claims: claims, now: now, leeway: options.leeway)
+        return claims
+    }
+
+    /// Verified tokens remembered now.
+    public var cachedTokenCount: Int { verified.count }
+
+    private func verifyInFull(_ token: String, now: Date) async throws(TokenRejection) -> APIClaims {
         guard token.utf8.count <= Self.maximumTokenBytes else { throw .malformed }
         let header = try Self.header(of: token)
         if let critical = header.crit, !critical.isEmpty { throw .unsupportedHeader }
@@ -128,7 +146,7 @@ public struct TokenAuthority: Sendable {
         default:
             throw .unsupportedAlgorithm(header.alg ?? "none")
         }
-        try claims.checkTimes(now: options.now(), leeway: options.leeway)
+        try claims.checkTimes(now: now, leeway: options.leeway)
         return claims
     }
 

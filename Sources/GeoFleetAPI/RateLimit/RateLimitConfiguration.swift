@@ -74,9 +74,15 @@ public struct RateLimitConfiguration: Sendable {
     /// `fleet_write` for changes under `/api/fleet/`, `routing` for `/api/routes/` and `/api/match/`,
     /// `api` for the rest of `/api/`; nil (not limited) outside `/api/` (`/healthz`, `/metrics`).
     public static let defaultClassifier: @Sendable (HTTPRequest.Method, String) -> String? = { method, path in
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        guard parts.first == "api" else { return nil }
-        let area = parts.count > 1 ? parts[1] : ""
+        // The first two segments, read in place (empty ones skipped): this runs on every request.
+        func segment(_ rest: Substring) -> (Substring, Substring) {
+            let start = rest.drop { $0 == "/" }
+            let segment = start.prefix { $0 != "/" }
+            return (segment, start[segment.endIndex...])
+        }
+        let (first, rest) = segment(Substring(path))
+        guard first == "api" else { return nil }
+        let area = segment(rest).0
         switch area {
         case "fleet" where method != .get && method != .head: return RateLimitConfiguration.fleetWriteGroup
         case "routes", "match": return RateLimitConfiguration.routingGroup

@@ -154,6 +154,9 @@ public final class RateLimiter: Sendable {
             retryAfter: .nanoseconds(tat - spec.period - now))
     }
 
+    /// True when no group has a limit (every limit 0): requests need not even be classified.
+    public var limitsNothing: Bool { groups.isEmpty }
+
     /// Users currently remembered (at most ``RateLimitConfiguration/maxTrackedUsers``).
     public var trackedUsers: Int {
         shards.reduce(0) { sum, shard in sum + shard.state.withLock { $0.users.count } }

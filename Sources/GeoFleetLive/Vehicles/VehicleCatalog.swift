@@ -75,6 +75,13 @@ public final class VehicleCatalog: Sendable {
         state.withLock { $0.entries[key] }
     }
 
+    /// What `view` takes from the entry of each of `keys`, in their order (nil where a key is unknown or
+    /// `view` gives nil), under one lock: an answer naming many vehicles takes the lock ingest also takes
+    /// once, not once per vehicle, and copies only what it uses of each entry.
+    public func entries<View: Sendable>(keys: [Int64], _ view: (Entry) -> View?) -> [View?] {
+        state.withLock { s in keys.map { key in s.entries[key].flatMap(view) } }
+    }
+
     /// All of one owner's vehicles, in no particular order.
     public func entries(owner: String) -> [Entry] {
         state.withLock { s in (s.byOwner[owner] ?? []).compactMap { s.entries[$0] } }
