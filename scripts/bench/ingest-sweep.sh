@@ -9,8 +9,9 @@
 #
 # Per rate it reports: acknowledged and committed rows/s while sending (committed from the writer's
 # counters on /metrics), the history backlog (rows) at 60 s and at the end, whether it stayed flat
-# (grew by at most 2 s of offered positions), ACK p50/p99, the drain after sending, and the daemon's
-# commit rate as a fraction of anchor (b). Results go to $OUT (default docs/bench/ingest-sweep.csv) and
+# (grew by at most 2 s of offered positions), ACK p50/p99, and the drain after sending: the backlog left
+# when sending stopped over the seconds to commit it is the daemon's PostGIS commit rate with nothing else
+# running, as a fraction of anchor (b). Results go to $OUT (default docs/bench/ingest-sweep.csv) and
 # a plot next to it (ingest-sweep.png, matplotlib from PyPI).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -41,7 +42,7 @@ metric() {
 }
 
 mkdir -p "$(dirname "$OUT")"
-echo "offered,acked_per_s,committed_per_s,backlog_60s,backlog_end,flat,ack_p50_ms,ack_p99_ms,drain_s,postgis_commit_per_s,anchor_a,anchor_b,commit_to_b" >"$OUT"
+echo "offered,acked_per_s,committed_per_s,backlog_60s,backlog_end,flat,ack_p50_ms,ack_p99_ms,drain_s,drain_rows_per_s,anchor_a,anchor_b,drain_to_b" >"$OUT"
 for rate in $RATES; do
     step "rate $rate/s: fresh geofleetd, $DEVICES devices, $DURATION s"
     export GEOFLEET_DATA_DIR=$work/data-$rate
@@ -68,8 +69,13 @@ for rate in $RATES; do
     committed=$(awk -v a="$c0" -v b="$c1" -v s="$(elapsed_seconds "$t0" "$t1")" 'BEGIN { printf "%.0f", (b - a) / s }')
     flat=$(awk -v a="$b60" -v b="$bend" -v r="$rate" 'BEGIN { print (b - a <= 2 * r) ? "yes" : "no" }')
     line="$rate,$(value acknowledged_positions_per_second),$committed,$b60,$bend,$flat,$(value ack_latency_p50_ms),$(value ack_latency_p99_ms)"
-    line+=",$(value postgis_drain_seconds),$(value postgis_commit_rows_per_second),$(value raw_copy_rows_per_second)"
-    line+=",$(value raw_copy_parallel_rows_per_second),$(value commit_to_parallel_copy_ratio)"
+    # After sending, the daemon only commits: its backlog over the drain time is its PostGIS commit rate,
+    # comparable with anchor (b) on the same idle box (empty when there was no backlog to drain).
+    drain=$(value postgis_drain_seconds)
+    anchor_b=$(value raw_copy_parallel_rows_per_second)
+    drain_rate=$(awk -v b="$bend" -v d="$drain" 'BEGIN { if (d > 1 && b > 0) printf "%.0f", b / d }')
+    drain_ratio=$(awk -v r="$drain_rate" -v a="$anchor_b" 'BEGIN { if (r > 0 && a > 0) printf "%.2f", r / a }')
+    line+=",$drain,$drain_rate,$(value raw_copy_rows_per_second),$anchor_b,$drain_ratio"
     echo "$line" | tee -a "$OUT"
     rm -rf "$GEOFLEET_DATA_DIR"
 done

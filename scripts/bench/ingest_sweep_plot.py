@@ -24,7 +24,7 @@ def main(source: str, target: str) -> None:
             ax.annotate("backlog grew", (x, float(r["committed_per_s"]) / 1000), textcoords="offset points", xytext=(0, -14), ha="center", fontsize=8)
     ax.set_xlabel("offered positions/s (thousands)")
     ax.set_ylabel("rows/s (thousands)")
-    ax.set_title("geofleetd sustained ingest, 2 cores (daemon, simulator and PostgreSQL together)")
+    ax.set_title("geofleetd sustained ingest on 2 cores (daemon, simulator, PostgreSQL)", fontsize=10)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()

@@ -57,7 +57,7 @@ mkdir -p "$(dirname "$OUT")"
     echo "# geofleetd CPU per position: RATE=$RATE DEVICES=$DEVICES STREAMS=$STREAMS K=$K, $(date -u +%Y-%m-%dT%H:%MZ)"
     echo "# command: RATE=$RATE DEVICES=$DEVICES DURATION=$DURATION WARMUP=$WARMUP PERF_SECONDS=$PERF_SECONDS STREAMS=$STREAMS scripts/bench/profile-ingest.sh"
     awk -v t=$((ticks1 - ticks0)) -v hz="$hz" -v n="$positions" -v s="$PERF_SECONDS" 'BEGIN {
-        printf "# window: %d positions stored (%.0f/s), daemon CPU %.2f s = %.2f cores, %.2f µs per position\n", n, n / s, t / hz, t / hz / s, n > 0 ? t / hz / n * 1e6 : 0 }'
+        printf "# window: %d positions stored (%.0f/s), daemon CPU %.2f s = %.2f cores, %.2f µs per position\n", n, n / s, t / hz, t / hz / s, (n > 0 ? t / hz / n * 1e6 : 0) }'
     echo "# simulator: $(grep -E '^acknowledged_positions_per_second|^ack_latency_p99_ms' "$work/simulate.out" | tr '\n' ' ' || true)"
     echo
     echo "## by shared object (self time)"

@@ -161,7 +161,10 @@ public struct PartitionArchiver: Sendable {
         report("\(label) \(name): exporting \(rows) rows")
         var started = ContinuousClock.now
         let streams = context.exportStreams
-        try await Blocking.onThreadPool { try ParallelExport.export(table: name, endpoint: endpoint, streams: streams, to: temporary) }
+        let expected = rows
+        try await Blocking.onThreadPool {
+            try ParallelExport.export(table: name, endpoint: endpoint, streams: streams, rows: expected, to: temporary)
+        }
         let exportSeconds = (ContinuousClock.now - started).seconds
         metrics.export.record(duration: ContinuousClock.now - started)
         try faults?(.exported, name)

@@ -18,8 +18,17 @@ enum ParallelExport {
     static let headerLength = 19
     static let idleTimeout: Duration = .seconds(300)
 
-    /// Exports `table` to `output` over `streams` connections; returns the rows exported.
-    static func export(table: String, endpoint: DatabaseEndpoint, streams: Int, to output: String) throws {
+    /// Rows one COPY sorts at most (about 100 MB of sort memory, under `sortMemory`): a range of a
+    /// large partition is cut into several COPYs run one after another, each sorted in memory.
+    static let rowsPerSort = 500_000
+    /// `work_mem` of the export sessions.
+    static let sortMemory = "256MB"
+
+    /// Exports `table` (about `rows` rows) to `output` over `streams` connections, at most about
+    /// `rowsPerSort` rows per COPY.
+    static func export(
+        table: String, endpoint: DatabaseEndpoint, streams: Int, rows: Int, rowsPerSort: Int = Self.rowsPerSort, to output: String
+    ) throws {
         let parameters = endpoint.libpqParameters(applicationName: "geofleet-archive")
         let coordinator = try LibPQConnection(parameters: parameters, deadline: .now + .seconds(30))
         defer { coordinator.close() }
@@ -31,7 +40,11 @@ enum ParallelExport {
         let bounds = try coordinator.execute(
             "SELECT min(vehicle_key), max(vehicle_key) FROM \(QuotedIdentifier.sql(table))", deadline: deadline
         ).rows.first
-        let ranges = keyRanges(min: bounds?[0].flatMap { Int64($0) }, max: bounds?[1].flatMap { Int64($0) }, streams: streams)
+        // Consecutive key ranges, as many per stream as keep each sort in memory; stream i takes the
+        // i-th run of them, so the parts join in key order.
+        let perStream = max(1, (rows / max(1, streams) + rowsPerSort - 1) / max(1, rowsPerSort))
+        let all = keyRanges(min: bounds?[0].flatMap { Int64($0) }, max: bounds?[1].flatMap { Int64($0) }, streams: streams * perStream)
+        let ranges = stride(from: 0, to: all.count, by: perStream).map { Array(all[$0..<min($0 + perStream, all.count)]) }
         let parts = ranges.indices.map { output + ".part\($0)" }
         defer { for part in parts { unlink(part) } }
 
@@ -42,9 +55,9 @@ enum ParallelExport {
             Blocking.startThread(name: "geofleet-archive-\(index)") {
                 defer { done.leave() }
                 do {
-                    try exportRange(
-                        table: table, range: range, snapshot: snapshot, parameters: parameters, to: parts[index],
-                        keepHeader: index == 0, keepTrailer: index == ranges.count - 1)
+                    try exportRanges(
+                        table: table, ranges: range, snapshot: snapshot, parameters: parameters, to: parts[index],
+                        first: index == 0, last: index == ranges.count - 1)
                 } catch {
                     failures.record(error)
                 }
@@ -76,28 +89,34 @@ enum ParallelExport {
         return ranges
     }
 
-    /// One stream: its key range in key order, from the shared snapshot, through zstd into `part`.
-    private static func exportRange(
-        table: String, range: ClosedRange<Int64>, snapshot: String, parameters: [(String, String)], to part: String,
-        keepHeader: Bool, keepTrailer: Bool
+    /// One stream: its key ranges in key order, one COPY each, from the shared snapshot, through one
+    /// zstd into `part`. Only the first stream's first COPY keeps its header, only the last stream's
+    /// last COPY its trailer.
+    private static func exportRanges(
+        table: String, ranges: [ClosedRange<Int64>], snapshot: String, parameters: [(String, String)], to part: String,
+        first: Bool, last: Bool
     ) throws {
         let connection = try LibPQConnection(parameters: parameters, deadline: .now + .seconds(30))
         defer { connection.close() }
         let deadline = ContinuousClock.now + .seconds(60)
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", deadline: deadline)
         try connection.execute("SET TRANSACTION SNAPSHOT '\(snapshot.filter { $0.isLetter || $0.isNumber || $0 == "-" })'", deadline: deadline)
+        try connection.execute("SET LOCAL work_mem = '\(sortMemory)'", deadline: deadline)
         let zstd = try ZstdCompressor(output: part)
-        var cutter = StreamCutter(skip: keepHeader ? 0 : headerLength, holdBack: keepTrailer ? 0 : 2)
         var failure: (any Error)?
         do {
-            let sql = """
-                COPY (SELECT \(ArchiveColumns.sqlList) FROM \(QuotedIdentifier.sql(table))
-                WHERE vehicle_key BETWEEN \(range.lowerBound) AND \(range.upperBound) ORDER BY \(ArchivePipelines.exportOrder)) TO STDOUT (FORMAT binary)
-                """
-            try connection.copyOut(sql, idleTimeout: idleTimeout) { chunk in
-                try cutter.pass(chunk) { try zstd.write($0) }
+            for (index, range) in ranges.enumerated() {
+                var cutter = StreamCutter(
+                    skip: first && index == 0 ? 0 : headerLength, holdBack: last && index == ranges.count - 1 ? 0 : 2)
+                let sql = """
+                    COPY (SELECT \(ArchiveColumns.sqlList) FROM \(QuotedIdentifier.sql(table))
+                    WHERE vehicle_key BETWEEN \(range.lowerBound) AND \(range.upperBound) ORDER BY \(ArchivePipelines.exportOrder)) TO STDOUT (FORMAT binary)
+                    """
+                try connection.copyOut(sql, idleTimeout: idleTimeout) { chunk in
+                    try cutter.pass(chunk) { try zstd.write($0) }
+                }
+                try cutter.finish()
             }
-            try cutter.finish()
             try connection.execute("COMMIT", deadline: .now + .seconds(30))
         } catch {
             failure = error

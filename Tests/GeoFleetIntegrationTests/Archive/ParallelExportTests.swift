@@ -39,6 +39,27 @@ struct ParallelExportTests {
         #expect(verified.count == 2 && verified.allSatisfy { $0.problem == nil })
     }
 
+    @Test("ranges cut into several sorted COPYs per stream join into the same stream as one COPY")
+    func severalCopiesPerStream() async throws {
+        let fixture = try await ArchiveFixture.make(oldDays: 1, perDay: 40, vehicles: 9)
+        let table = fixture.partitionName(daysAgo: 45)
+        let directory = try TemporaryDirectory(prefix: "geofleet-export")
+        let endpoint = fixture.endpoint
+        let (whole, cut) = try await Blocking.onOwnThread {
+            try ParallelExport.export(table: table, endpoint: endpoint, streams: 1, rows: 360, to: directory.path + "/whole.zst")
+            // 360 rows, 3 streams, at most 50 rows per COPY: 3 COPYs in each stream.
+            try ParallelExport.export(table: table, endpoint: endpoint, streams: 3, rows: 360, rowsPerSort: 50, to: directory.path + "/cut.zst")
+            return (try ArchiveReader.stats(directory.path + "/whole.zst"), try ArchiveReader.stats(directory.path + "/cut.zst"))
+        }
+        #expect(whole.rows == 360 && cut.rows == 360)
+        #expect(cut.vehicleKeys == whole.vehicleKeys && cut.vehicleKeys.count == 9)
+        for name in ["whole", "cut"] {
+            let result = try ChildProcess.run("/usr/bin/zstd", ["-d", "-q", "-f", directory.path + "/\(name).zst"])
+            #expect(result.status == 0)
+        }
+        #expect(try fileBytes(directory.path + "/cut") == fileBytes(directory.path + "/whole"))
+    }
+
     @Test("key ranges cover every key once, in order")
     func keyRanges() {
         #expect(ParallelExport.keyRanges(min: nil, max: nil, streams: 4) == [Int64.min...Int64.max])
