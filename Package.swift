@@ -412,7 +412,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetAppTests",
-            dependencies: ["GeoFleetApp"],
+            dependencies: ["GeoFleetApp", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

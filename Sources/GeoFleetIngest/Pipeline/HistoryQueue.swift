@@ -148,6 +148,8 @@ public final class HistoryQueue: Service, Sendable {
     /// the backlog; after `finish()`, hands out the last run and closes the distribution.
     private func watchGaps() async {
         while true {
+            // Cancelled rather than shut down gracefully: stop the same way (a cancelled sleep would spin).
+            if Task.isCancelled { finish() }
             let finishing = state.withLock { $0.finished }
             if !finishing { try? await Task.sleep(for: maxDelay) }
             let woken = state.withLock { s in
