@@ -36,11 +36,6 @@ public struct BinaryCopyWriter: Sendable {
         appendBigEndian(value.bitPattern)
     }
 
-    public mutating func appendFloat64(_ value: Double) {
-        appendBigEndian(Int32(8))
-        appendBigEndian(value.bitPattern)
-    }
-
     /// A `timestamptz` given in milliseconds since the Unix epoch (the server keeps microseconds since 2000).
     public mutating func appendTimestamp(unixMilliseconds: Int64) {
         appendInt64(unixMilliseconds &* 1000 &- Self.postgresEpochMicroseconds)
@@ -79,9 +74,6 @@ public struct BinaryCopyWriter: Sendable {
         defer { bytes = [] }
         return bytes
     }
-
-    /// Bytes of the rows written so far (without the header).
-    public var rowBytes: Int { bytes.count - Self.header.count }
 
     @inline(__always)
     private mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {

@@ -1,5 +1,3 @@
-import Foundation
-
 extension DatabaseEndpoint {
     /// libpq's keyword/value connection parameters for this endpoint (the binary COPY paths).
     public func libpqParameters(applicationName: String) -> [(String, String)] {
@@ -18,9 +16,8 @@ extension DatabaseEndpoint {
             parameters += [("port", String(port)), ("sslmode", tls.mode.rawValue), ("keepalives", "1"), ("keepalives_idle", "30")]
             if let root = tls.rootCertificate { parameters.append(("sslrootcert", root)) }
         case .unixSocket(let path):
-            let directory = (path as NSString).deletingLastPathComponent
-            let port = path.split(separator: ".").last.map(String.init) ?? "5432"
-            parameters += [("host", directory), ("port", port)]
+            let socket = Self.socketDirectoryAndPort(path)
+            parameters += [("host", socket.directory), ("port", socket.port)]
         }
         return parameters
     }

@@ -76,10 +76,14 @@ public struct DatabaseEndpoint: Sendable, Hashable, CustomStringConvertible {
             }
             return "postgres://\(username)@\(host):\(port)/\(database)?" + query.joined(separator: "&")
         case .unixSocket(let path):
-            let dir = (path as NSString).deletingLastPathComponent
-            let port = path.split(separator: ".").last.map(String.init) ?? "5432"
-            return "postgresql:///\(database)?host=\(dir)&port=\(port)&user=\(username)"
+            let socket = Self.socketDirectoryAndPort(path)
+            return "postgresql:///\(database)?host=\(socket.directory)&port=\(socket.port)&user=\(username)"
         }
+    }
+
+    /// A socket file's directory and port (`<dir>/.s.PGSQL.<port>`), as libpq's `host` and `port` name them.
+    public static func socketDirectoryAndPort(_ path: String) -> (directory: String, port: String) {
+        ((path as NSString).deletingLastPathComponent, path.split(separator: ".").last.map(String.init) ?? "5432")
     }
 
     /// Configuration for a pooled `PostgresClient`.

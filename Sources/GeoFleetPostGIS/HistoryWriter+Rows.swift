@@ -40,7 +40,7 @@ extension HistoryWriter {
                 INSERT INTO position_dead_letters (vehicle_key, spool_sequence, fix_time_ms, record, sqlstate, error)
                 VALUES ($1, $2, $3, $4::bytea, $5, $6)
                 """,
-                [String(p.vehicleKey), String(sequence), String(p.fixTime), record, row.sqlState, Self.storable(row.message)],
+                [String(p.vehicleKey), String(sequence), String(p.fixTime), record, row.sqlState, row.message],
                 deadline: deadline)
         }
     }
@@ -74,11 +74,6 @@ extension HistoryWriter {
                 PostgresArrayText.numbers(latest.map { Double(Float($0.heading)) }),
                 PostgresArrayText.words(latest.map(\.source.name)),
             ], deadline: deadline)
-    }
-
-    /// A message PostgreSQL text can hold (no NUL).
-    static func storable(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }))
     }
 }
 

@@ -295,11 +295,3 @@ public struct PartitionArchiver: Sendable {
         progress?(line)
     }
 }
-
-extension Duration {
-    /// Seconds as a Double.
-    var seconds: Double {
-        let c = components
-        return Double(c.seconds) + Double(c.attoseconds) / 1e18
-    }
-}

@@ -124,18 +124,6 @@ enum ParallelExport {
         try zstd.finish(after: failure)
     }
 
-    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ArchiveError.io("write to \(fd)", errno)
-            }
-            done += n
-        }
-    }
-
     /// Appends the parts, in order, into `output` (created private).
     private static func concatenate(_ parts: [String], into output: String) throws {
         let out = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -153,7 +141,7 @@ enum ParallelExport {
                     throw ArchiveError.io("read \(part)", errno)
                 }
                 if n == 0 { break }
-                try buffer.withUnsafeBytes { try writeAll(out, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                try buffer.withUnsafeBytes { try writeAll(out, UnsafeRawBufferPointer(rebasing: $0[0..<n]), to: output) }
             }
         }
     }

@@ -31,8 +31,7 @@ struct PsqlCommand {
         case .tcp(let host, let port):
             return "host=\(quote(host)) port=\(port) user=\(quote(endpoint.username)) dbname=\(quote(endpoint.database)) sslmode=disable"
         case .unixSocket(let path):
-            let dir = (path as NSString).deletingLastPathComponent
-            let port = path.split(separator: ".").last.map(String.init) ?? "5432"
+            let (dir, port) = DatabaseEndpoint.socketDirectoryAndPort(path)
             return "host=\(quote(dir)) port=\(port) user=\(quote(endpoint.username)) dbname=\(quote(endpoint.database))"
         }
     }

@@ -28,15 +28,7 @@ struct ZstdCompressor {
 
     /// Writes all of `bytes` (a dead zstd surfaces as EPIPE).
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = Glibc.write(input, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ArchiveError.io("write to zstd", errno)
-            }
-            done += n
-        }
+        try writeAll(input, bytes, to: "zstd")
     }
 
     /// Ends the input and waits for zstd; throws with its stderr when it failed. `failure` (what

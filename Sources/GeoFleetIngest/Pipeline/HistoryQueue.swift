@@ -40,7 +40,6 @@ public final class HistoryQueue: Service, Sendable {
         var closed = false
         var streams: [Stream]
         var released: UInt64
-        var committedRows = 0
     }
 
     private let writers: [HistoryWriter]
@@ -136,10 +135,7 @@ public final class HistoryQueue: Service, Sendable {
     public func finish() {
         let woken = state.withLock { s in
             s.finished = true
-            return s.streams.indices.compactMap { i in
-                defer { s.streams[i].waiter = nil }
-                return s.streams[i].waiter
-            }
+            return Self.takeStreamWaiters(&s)
         }
         for waiter in woken { waiter.resume() }
     }
@@ -156,10 +152,7 @@ public final class HistoryQueue: Service, Sendable {
                 var woken = advance(&s)
                 if s.finished {
                     s.closed = true
-                    woken += s.streams.indices.compactMap { i in
-                        defer { s.streams[i].waiter = nil }
-                        return s.streams[i].waiter
-                    }
+                    woken += Self.takeStreamWaiters(&s)
                 }
                 return woken
             }
@@ -240,7 +233,6 @@ public final class HistoryQueue: Service, Sendable {
                     s.streams[stream].inFlightFirst = nil
                     s.streams[stream].inFlightReceived = nil
                     s.backlogRows -= rows
-                    s.committedRows += rows
                     let through = Self.committedThrough(s)
                     guard through > s.released else { return nil }
                     s.released = through
@@ -263,6 +255,14 @@ public final class HistoryQueue: Service, Sendable {
                 try? await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
+        }
+    }
+
+    /// Every stream's waiting writer loop, to be woken outside the lock.
+    static func takeStreamWaiters(_ s: inout State) -> [CheckedContinuation<Void, Never>] {
+        s.streams.indices.compactMap { i in
+            defer { s.streams[i].waiter = nil }
+            return s.streams[i].waiter
         }
     }
 
@@ -346,24 +346,5 @@ public final class HistoryQueue: Service, Sendable {
         backlog.record(rows)
         backlogSeconds.record(backlogDrainSeconds ?? -1)
         lagSeconds.record(oldest.map { max(0, Double(WallClock.nowMilliseconds() - $0) / 1000) } ?? 0)
-    }
-}
-
-/// Rows committed over the last few seconds, for the backlog's drain time.
-struct CommitRate {
-    private var samples: [(at: ContinuousClock.Instant, rows: Int)] = []
-    private let window: Duration = .seconds(10)
-
-    mutating func record(rows: Int, at now: ContinuousClock.Instant) {
-        samples.append((now, rows))
-        if let first = samples.first, now - first.at > window * 2 { samples.removeAll { now - $0.at > window } }
-    }
-
-    func rowsPerSecond(now: ContinuousClock.Instant) -> Double {
-        let recent = samples.filter { now - $0.at <= window }
-        guard let first = recent.first else { return 0 }
-        let age = now - first.at
-        let span = max(Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18, 1)
-        return Double(recent.reduce(0) { $0 + $1.rows }) / span
     }
 }

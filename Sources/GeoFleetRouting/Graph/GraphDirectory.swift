@@ -93,8 +93,3 @@ extension RoutingGraph {
         return Source(name: try reader.readString(), bytes: try reader.read(Int64.self), modified: try reader.read(Int64.self))
     }
 }
-
-extension Duration {
-    /// Seconds as a Double, for reports.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

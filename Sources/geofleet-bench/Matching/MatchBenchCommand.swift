@@ -94,7 +94,7 @@ struct MatchBenchCommand: AsyncParsableCommand {
         let warmStart = ContinuousClock.now
         for c in picks { _ = await service.vehicles(for: c, user: "big", limit: 50) }
         _ = await service.suggestions(for: fleetEntries, user: "fleet", limitPerVehicle: 5, limit: 100)
-        print("bench: warm-up \(String(format: "%.1f", (ContinuousClock.now - warmStart).secondsValue)) s")
+        print("bench: warm-up \(String(format: "%.1f", (ContinuousClock.now - warmStart).seconds)) s")
 
         var cargoMs: [Double] = []
         var matrixMs: [Double] = []
@@ -152,5 +152,5 @@ struct MatchBenchCommand: AsyncParsableCommand {
 }
 
 extension Duration {
-    var milliseconds: Double { secondsValue * 1000 }
+    var milliseconds: Double { seconds * 1000 }
 }

@@ -29,7 +29,7 @@ struct RoutingBenchCommand: ParsableCommand {
         let loadStart = ContinuousClock.now
         let graph = try RoutingGraph(contentsOf: graphDirectory(dataDir: dataDir, extract: graphs) + "/\(selected.name).graph")
         let engine = RoutingEngine(graph: graph)
-        let loadSeconds = (ContinuousClock.now - loadStart).secondsValue
+        let loadSeconds = (ContinuousClock.now - loadStart).seconds
         let rssAfterLoad = peakRSSMiB()
 
         // Warm up the query state and caches, then time every pair once.
@@ -43,12 +43,12 @@ struct RoutingBenchCommand: ParsableCommand {
         for pair in input.pairs {
             let start = ContinuousClock.now
             let result = try? route(engine, pair)
-            latencies.append((ContinuousClock.now - start).secondsValue * 1000)
+            latencies.append((ContinuousClock.now - start).seconds * 1000)
             if result == nil { failed += 1 }
             distances.append(result?.distanceMeters)
             durations.append(result?.durationSeconds)
         }
-        let routesSeconds = (ContinuousClock.now - routesStart).secondsValue
+        let routesSeconds = (ContinuousClock.now - routesStart).seconds
         latencies.sort()
         func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
 
@@ -60,7 +60,7 @@ struct RoutingBenchCommand: ParsableCommand {
             for _ in 0..<(size <= 100 ? 3 : 1) {
                 let start = ContinuousClock.now
                 _ = engine.matrix(sources: subset, destinations: subset)
-                best = min(best, (ContinuousClock.now - start).secondsValue * 1000)
+                best = min(best, (ContinuousClock.now - start).seconds * 1000)
             }
             matrixMs[String(size)] = best
             print("matrix \(size)x\(size): \(String(format: "%.1f", best)) ms")
@@ -89,8 +89,4 @@ struct RoutingBenchCommand: ParsableCommand {
         guard pair.count == 4 else { throw ValidationError("a pair is [lat1, lon1, lat2, lon2]") }
         return try engine.route(from: GeoPoint(latitude: pair[0], longitude: pair[1]), to: GeoPoint(latitude: pair[2], longitude: pair[3]))
     }
-}
-
-extension Duration {
-    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -145,10 +145,3 @@ struct CopyAnchorError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }
-
-extension Duration {
-    var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) / 1e18
-    }
-}
