@@ -158,6 +158,7 @@ let package = Package(
                 .embedInCode("Migrations/V004__archive_and_erasure.sql"),
                 .embedInCode("Migrations/V005__position_dead_letters.sql"),
                 .embedInCode("Migrations/V006__deleted_vehicles.sql"),
+                .embedInCode("Migrations/V008__geofences_deals.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -229,6 +230,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Positions become events: geofences and their evaluator (a spool tap), deals, connectivity.
+        .target(
+            name: "GeoFleetTracking",
+            dependencies: [
+                "GeoFleetCore",
+                "GeoFleetFences",
+                "GeoFleetEvents",
+                "GeoFleetIngest",
+                "GeoFleetLive",
+                "GeoFleetHotIndex",
+                "GeoFleetPostGIS",
+                "GeoFleetRouteService",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "GeoFleetAPI",
             dependencies: [
@@ -242,6 +263,8 @@ let package = Package(
                 "GeoFleetRouteService",
                 "GeoFleetMatching",
                 "GeoFleetMatchService",
+                "GeoFleetFences",
+                "GeoFleetTracking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -271,6 +294,7 @@ let package = Package(
                 "GeoFleetRouting",
                 "GeoFleetRouteService",
                 "GeoFleetMatchService",
+                "GeoFleetTracking",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -311,6 +335,9 @@ let package = Package(
                 "GeoFleetCore",
                 "GeoFleetFuzz",
                 "GeoFleetRouting",
+                "GeoFleetPostGIS",
+                "GeoFleetTracking",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -390,6 +417,11 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetTrackingTests",
+            dependencies: ["GeoFleetTracking", "GeoFleetFences", "GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -475,6 +507,7 @@ let package = Package(
                 "GeoFleetAPI",
                 "GeoFleetCore",
                 "GeoFleetGeometry",
+                "GeoFleetTracking",
                 "GeoFleetHotIndex",
                 "GeoFleetIngest",
                 "GeoFleetLive",

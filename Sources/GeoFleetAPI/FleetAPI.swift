@@ -5,6 +5,7 @@ import GeoFleetLive
 import GeoFleetMatchService
 import GeoFleetPostGIS
 import GeoFleetRouteService
+import GeoFleetTracking
 import Hummingbird
 
 /// What the API routes need from the rest of the engine.
@@ -33,6 +34,10 @@ public struct FleetAPIDependencies: Sendable {
     public var eraseHistory: HistoryEraseFunction?
     /// Live streams each user may hold open at once (`GEOFLEET_STREAMS_PER_USER`).
     public var streamSlots: StreamSlots
+    /// Geofences, deals and their events; nil: those routes answer 503.
+    public var tracking: Tracking?
+    /// Vehicles' connectivity on the map and in the list; nil: not shown.
+    public var connectivity: ConnectivityMonitor?
 
     public init(
         store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
@@ -87,6 +92,9 @@ public enum FleetAPI {
         CargoRoutes(deps: deps).register(on: api)
         MatchRoutes(deps: deps).register(on: api)
         CostSettingsRoutes(deps: deps).register(on: api)
+        GeofenceRoutes(deps: deps).register(on: api)
+        DealRoutes(deps: deps).register(on: api)
+        TripRoutes(deps: deps).register(on: api)
         return router
     }
 }

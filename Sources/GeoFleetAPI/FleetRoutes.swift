@@ -2,6 +2,7 @@ import Foundation
 import GeoFleetCore
 import GeoFleetHotIndex
 import GeoFleetPostGIS
+import GeoFleetTracking
 import Hummingbird
 
 /// `/api/fleet/add` and `GET /api/fleet/vehicles`: adding and listing vehicles.
@@ -77,6 +78,8 @@ struct FleetRoutes: Sendable {
         var currentCargoId: String?
         var currentCargo: CargoDTO?
         var createdAt: String
+        /// `online`, `unknown` or `offline` (absent when tracking is off).
+        var connectivity: String?
     }
 
     struct ListResponse: ResponseEncodable {
@@ -106,6 +109,7 @@ struct FleetRoutes: Sendable {
             order = o
         }
         let result = try await deps.store.vehicles(userID: user.id, status: status, search: search, page: page, limit: limit, order: order)
+        let connectivity = deps.connectivity?.snapshot()
         return ListResponse(
             vehicles: result.vehicles.map { v in
                 VehicleDTO(
@@ -113,7 +117,8 @@ struct FleetRoutes: Sendable {
                     capacity: .init(weight: v.capacityWeightKg, volume: v.capacityVolumeM3), gpsId: v.gpsDeviceID,
                     status: v.status, driverId: v.driverID, currentCargoId: v.currentCargoID,
                     currentCargo: v.currentCargo.map(CargoDTO.init),
-                    createdAt: UTCTime.iso8601(milliseconds: Int64(v.createdAt.timeIntervalSince1970 * 1000)))
+                    createdAt: UTCTime.iso8601(milliseconds: Int64(v.createdAt.timeIntervalSince1970 * 1000)),
+                    connectivity: connectivity?.classify(vehicleKey: v.key, latest: deps.hot.latest(vehicleKey: v.key, owner: user.id)).rawValue)
             },
             pagination: .init(total: result.total, pages: (result.total + limit - 1) / limit, page: page, limit: limit))
     }

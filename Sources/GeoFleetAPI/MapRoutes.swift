@@ -3,6 +3,7 @@ import GeoFleetCore
 import GeoFleetHotIndex
 import GeoFleetLive
 import GeoFleetPostGIS
+import GeoFleetTracking
 import Hummingbird
 
 /// `/api/map/gps` and `/api/fleet/nearby`: answered from the in-memory hot index.
@@ -22,6 +23,7 @@ struct MapRoutes: Sendable {
             var fix: HotFix
             var cargoID: String?
             var cargo: CargoAssignment?
+            var connectivity: String?
         }
         var positions: [Item]
 
@@ -36,6 +38,10 @@ struct MapRoutes: Sendable {
                 FleetEvent.writePosition(
                     vehicleId: item.vehicleId, latitude: f.latitude, longitude: f.longitude, fixTime: f.fixTime,
                     speedKmh: f.speedKmh, heading: f.heading, source: f.source, to: &w)
+                if let connectivity = item.connectivity {
+                    w.key("connectivity")
+                    w.string(connectivity)
+                }
                 if let id = item.cargoID {
                     w.key("cargo")
                     w.beginObject()
@@ -84,10 +90,13 @@ struct MapRoutes: Sendable {
         let owned = deps.catalog.entries(keys: fixes.map(\.vehicleKey)) { entry in
             entry.owner == user.id ? (id: entry.id, cargoID: entry.cargoID, cargo: entry.cargo) : nil
         }
+        let connectivity = deps.connectivity?.snapshot()
         return GPSResponse(
             positions: zip(fixes, owned).compactMap { fix, entry in
                 guard let entry else { return nil }
-                return .init(vehicleId: entry.id.apiText, fix: fix, cargoID: entry.cargoID, cargo: entry.cargo)
+                return .init(
+                    vehicleId: entry.id.apiText, fix: fix, cargoID: entry.cargoID, cargo: entry.cargo,
+                    connectivity: connectivity?.classify(vehicleKey: fix.vehicleKey, latest: fix).rawValue)
             })
     }
 

@@ -7,6 +7,7 @@ import GeoFleetMatchService
 import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetSpool
+import GeoFleetTracking
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -17,6 +18,7 @@ public final class GeoFleetEngine: Sendable {
     public let configuration: GeoFleetConfiguration
     private let storage: StorageStage
     private let live: LiveStage
+    private let tracking: Tracking
     private let ingest: IngestStage
     private let listeners: ListenerStage
     private let services: ServiceStage
@@ -46,6 +48,12 @@ public final class GeoFleetEngine: Sendable {
     public var osmandServer: OsmAndServer { listeners.osmand }
     /// Cargo ↔ vehicle matching and its live suggestion feed.
     public var matching: MatchService { services.matching }
+    /// Geofences, deals and the events made from positions.
+    public var trackingState: Tracking { tracking }
+    /// Deals' progress and ETA.
+    public var dealProgress: DealProgressService { services.dealProgress }
+    /// Connectivity sweeps and their events.
+    public var connectivity: ConnectivityMonitor { services.connectivity }
 
     /// Starts everything up to the point of serving: database ready and migrated, spool replayed,
     /// hot index rebuilt, device ports bound. Call `run()` next.
@@ -61,11 +69,12 @@ public final class GeoFleetEngine: Sendable {
             atPath: configuration.storage.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let storage = try await StorageStage.start(configuration, now: now, logger: logger)
         let live = try await LiveStage.load(configuration, store: storage.store, now: now, logger: logger)
-        let ingest = try await IngestStage.start(configuration, storage: storage, live: live, now: now, logger: logger)
+        let tracking = try await TrackingStage.load(configuration, storage: storage, live: live, logger: logger)
+        let ingest = try await IngestStage.start(configuration, storage: storage, live: live, tap: tracking.evaluator, now: now, logger: logger)
         let listeners = try await ListenerStage.bind(configuration, store: storage.store, pipeline: ingest.pipeline, logger: logger)
         let portSignal = PortSignal()
         let services = try await ServiceStage.start(
-            configuration, storage: storage, live: live, ingest: ingest, listeners: listeners, portSignal: portSignal,
+            configuration, storage: storage, live: live, tracking: tracking, ingest: ingest, listeners: listeners, portSignal: portSignal,
             metricsText: metricsText, now: now, logger: logger)
         logger.info(
             "engine started",
@@ -76,17 +85,18 @@ public final class GeoFleetEngine: Sendable {
                 "startup": "\(ContinuousClock.now - started)",
             ])
         return GeoFleetEngine(
-            configuration: configuration, storage: storage, live: live, ingest: ingest, listeners: listeners,
+            configuration: configuration, storage: storage, live: live, tracking: tracking, ingest: ingest, listeners: listeners,
             services: services, portSignal: portSignal, logger: logger)
     }
 
     private init(
-        configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, ingest: IngestStage, listeners: ListenerStage,
-        services: ServiceStage, portSignal: PortSignal, logger: Logger
+        configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, tracking: Tracking, ingest: IngestStage,
+        listeners: ListenerStage, services: ServiceStage, portSignal: PortSignal, logger: Logger
     ) {
         self.configuration = configuration
         self.storage = storage
         self.live = live
+        self.tracking = tracking
         self.ingest = ingest
         self.listeners = listeners
         self.services = services
@@ -105,6 +115,8 @@ public final class GeoFleetEngine: Sendable {
                     .init(service: storage.maintainer),
                     .init(service: services.archiveScheduler),
                     .init(service: services.erasureWatcher),
+                    .init(service: services.dealProgress),
+                    .init(service: services.connectivity),
                     // Stops after every listener: matching follows positions for as long as devices can send them.
                     .init(service: services.matchingFeed),
                     .init(service: listeners.teltonikaTCP),

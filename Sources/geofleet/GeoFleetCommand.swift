@@ -7,7 +7,9 @@ struct GeoFleetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geofleet",
         abstract: "GeoFleet operator tools.",
-        subcommands: [TokenCommand.self, FuzzCommand.self, RoutingCommand.self, ArchiveCommand.self, EraseCommand.self, ConfigCommand.self])
+        subcommands: [
+            TokenCommand.self, FuzzCommand.self, RoutingCommand.self, ArchiveCommand.self, EraseCommand.self, ConfigCommand.self, ETAReportCommand.self,
+        ])
 
     static func main() async {
         await runPrivately()

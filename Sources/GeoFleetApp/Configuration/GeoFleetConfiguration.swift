@@ -3,6 +3,7 @@ import GeoFleetAPI
 import GeoFleetIngest
 import GeoFleetMatchService
 import GeoFleetPostGIS
+import GeoFleetTracking
 import Logging
 
 /// Everything `geofleetd` and `geofleet` read from the `GEOFLEET_*` environment (CONTRACT.md), by section.
@@ -21,6 +22,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var routing: RoutingSettings
     /// Cargo ↔ vehicle matching.
     public var matching: MatchConfiguration
+    /// Geofences, deals and connectivity.
+    public var tracking: TrackingConfiguration
 
     /// The defaults, with everything under `dataDirectory`.
     public init(dataDirectory: String = "./.geofleet") {
@@ -37,6 +40,7 @@ public struct GeoFleetConfiguration: Sendable {
         archive.directory = dataDirectory + "/archive"
         routing = RoutingSettings()
         matching = MatchConfiguration()
+        tracking = TrackingConfiguration()
     }
 
     /// Reads the `GEOFLEET_*` variables; an unusable value is a ``ConfigurationError`` naming the variable.
@@ -56,6 +60,7 @@ public struct GeoFleetConfiguration: Sendable {
         try c.archive.read(env)
         try c.routing.read(env)
         try c.matching.read(env)
+        try c.tracking.read(env)
         return c
     }
 
@@ -63,7 +68,7 @@ public struct GeoFleetConfiguration: Sendable {
     static var tableRows: [ConfigurationTable.Row] {
         StorageSettings.tableRows + ListenerSettings.tableRows + DeviceSettings.tableRows + FilterRules.tableRows
             + WriterSettings.tableRows + AuthSettings.tableRows + RateLimitSettings.tableRows + APIServerLimits.tableRows
-            + ArchiveSettings.tableRows + RoutingSettings.tableRows + MatchConfiguration.tableRows
+            + ArchiveSettings.tableRows + RoutingSettings.tableRows + MatchConfiguration.tableRows + TrackingConfiguration.tableRows
     }
 
     /// The README's configuration table (Markdown): variable, default, meaning.

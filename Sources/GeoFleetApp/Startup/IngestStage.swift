@@ -15,25 +15,26 @@ struct IngestStage: Sendable {
     let replayedPositions: Int
 
     static func start(
-        _ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage,
+        _ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, tap: (any PositionTap)?,
         now: @escaping @Sendable () -> Int64, logger: Logger
     ) async throws -> IngestStage {
         var layout = try await WriterStreams.read(client: storage.client, logger: logger)
-        // New sequences must lie above every stream's watermark, even if the spool's files were lost.
+        // New sequences must lie above every stream's watermark and the tap's, even if the spool's files were lost.
         let spool = try Spool(
             configuration: SpoolConfiguration(
                 directory: configuration.storage.dataDirectory + "/spool",
                 maxPendingBytes: configuration.storage.spoolMaxBytes),
-            sequencesAfter: layout.watermarks.max() ?? 0, logger: logger)
-        // What the spool holds that PostGIS has not committed, under the layout it was written with.
+            sequencesAfter: max(layout.watermarks.max() ?? 0, tap?.handledThrough ?? 0), logger: logger)
+        // What the spool holds that PostGIS has not committed (under the layout it was written with) or
+        // the tap has not handled; the queue hands each record only where it is still wanted.
         // Positions of vehicles erased while they were still pending in the spool are not replayed.
         let erased = try await ErasureLedger.all(client: storage.client, logger: logger)
         var replay: [SequencedPositions] = []
-        for record in try spool.records(after: layout.committedThrough) {
+        var uncommitted = false
+        for record in try spool.records(after: min(layout.committedThrough, tap?.handledThrough ?? .max)) {
             do {
-                let positions = try PositionBinaryCodec.decode(record.payload).filter {
-                    !ErasureLedger.isErased($0, erased) && !layout.isCommitted(sequence: record.sequence, vehicle: $0.vehicleKey)
-                }
+                let positions = try PositionBinaryCodec.decode(record.payload).filter { !ErasureLedger.isErased($0, erased) }
+                uncommitted = uncommitted || positions.contains { !layout.isCommitted(sequence: record.sequence, vehicle: $0.vehicleKey) }
                 replay.append(SequencedPositions(sequence: record.sequence, positions: positions))
             } catch {
                 logger.error("undecodable spool record skipped", metadata: ["sequence": "\(record.sequence)", "error": "\(error)"])
@@ -41,7 +42,7 @@ struct IngestStage: Sendable {
         }
         let wanted = configuration.writer.streams
         if layout.count != wanted {
-            if replay.allSatisfy(\.positions.isEmpty) {
+            if !uncommitted && (tap == nil || replay.allSatisfy(\.positions.isEmpty)) {
                 // Nothing uncommitted: every stream can start at the same point, vehicles may move.
                 let through = max(layout.watermarks.max() ?? 0, spool.recoveredThrough)
                 try await WriterStreams.relayout(count: wanted, through: through, client: storage.client, logger: logger)
@@ -59,7 +60,7 @@ struct IngestStage: Sendable {
             HistoryWriter(stream: $0, endpoint: storage.endpoint, scheme: storage.scheme, writeTimeout: configuration.writer.timeout, logger: logger)
         }
         let queue = HistoryQueue(
-            writers: writers, spool: spool, committed: layout.committedThrough, maxRows: configuration.writer.batchRows,
+            writers: writers, watermarks: layout.watermarks, tap: tap, spool: spool, maxRows: configuration.writer.batchRows,
             maxDelay: configuration.writer.batchDelay, logger: logger)
         let catalog = live.catalog
         let pipeline = IngestPipeline(

@@ -5,6 +5,7 @@ import GeoFleetGeometry
 import GeoFleetIngest
 import GeoFleetMatchService
 import GeoFleetPostGIS
+import GeoFleetTracking
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -20,6 +21,10 @@ struct ServiceStage: Sendable {
     let suggestionFeed: SuggestionFeed
     let archiveScheduler: ArchiveScheduler
     let erasureWatcher: ErasureWatcher
+    /// Deals' progress and ETA, at most once a minute each.
+    let dealProgress: DealProgressService
+    /// Connectivity changes, announced.
+    let connectivity: ConnectivityMonitor
     let application: Application<RouterResponder<APIRequestContext>>
 
     /// Stored batches waiting for matching, at most (the oldest go first, see `IngestPipeline.storedBatches`):
@@ -28,7 +33,7 @@ struct ServiceStage: Sendable {
     static let storedBatchBuffer = 100_000
 
     static func start(
-        _ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, ingest: IngestStage,
+        _ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, tracking: Tracking, ingest: IngestStage,
         listeners: ListenerStage, portSignal: PortSignal, metricsText: @escaping @Sendable () -> String,
         now: @escaping @Sendable () -> Int64, logger: Logger
     ) async throws -> ServiceStage {
@@ -44,12 +49,18 @@ struct ServiceStage: Sendable {
         let archiveContext = ArchiveContext(
             endpoint: storage.endpoint, directory: configuration.archive.directory, exportStreams: configuration.archive.exportStreams, logger: logger
         )
-        let apiDependencies = FleetAPIDependencies(
+        let dealProgress = tracking.progressService(hot: live.hot, routes: routes, now: now, logger: logger)
+        let directory = listeners.directory
+        let connectivity = try await tracking.connectivityMonitor(
+            catalog: live.catalog, hot: live.hot, connected: { directory.connectedVehicleKeys() }, now: now, logger: logger)
+        var apiDependencies = FleetAPIDependencies(
             store: storage.store, hot: live.hot, catalog: live.catalog, pipeline: ingest.pipeline, directory: listeners.directory,
             tokens: listeners.tokens, rateLimiter: listeners.rateLimiter, events: live.events, projection: metricProjection(logger: logger),
             metricsText: metricsText, now: now, routes: routes, matching: matching,
             eraseHistory: APIHistoryEraser.function(context: archiveContext, forgetter: forgetter, now: now),
             streamSlots: StreamSlots(perUser: configuration.apiLimits.streamsPerUser))
+        apiDependencies.tracking = tracking
+        apiDependencies.connectivity = connectivity
         let archiveScheduler = ArchiveScheduler(
             archiver: PartitionArchiver(context: archiveContext, retentionDays: configuration.archive.retentionDays, now: now),
             everyHours: configuration.archive.everyHours, logger: logger)
@@ -64,7 +75,8 @@ struct ServiceStage: Sendable {
             logger: logger)
         return ServiceStage(
             routeHTTPClient: routeHTTPClient, matching: matching, matchingFeed: matchingFeed, suggestionFeed: suggestionFeed,
-            archiveScheduler: archiveScheduler, erasureWatcher: erasureWatcher, application: application)
+            archiveScheduler: archiveScheduler, erasureWatcher: erasureWatcher, dealProgress: dealProgress, connectivity: connectivity,
+            application: application)
     }
 
     /// The projection for track simplification; without it the API answers 503 to `simplify`.

@@ -148,6 +148,11 @@ public final class DeviceDirectory: Sendable {
         return try await store()
     }
 
+    /// Vehicles with a device connection open now (connectivity: a connected device is online).
+    public func connectedVehicleKeys() -> Set<Int64> {
+        state.withLock { Set($0.leases.values.map(\.binding.vehicleKey)) }
+    }
+
     /// Forgets `connection`'s lease (the connection closed, or the request or datagram is done).
     public func release(_ connection: UInt64) {
         _ = state.withLock { $0.leases.removeValue(forKey: connection) }

@@ -15,6 +15,9 @@ import Synchronization
 /// its vehicle's stream (`WriterStreams.stream(forVehicle:count:)`). A stream commits its batches in
 /// order, each with its own watermark row. The spool is released up to the point below which every
 /// stream has committed all it was given: a stalled stream holds the release, not the others.
+///
+/// A ``PositionTap`` (event evaluation) may follow the same run as one more stream: it sees every
+/// record once, in sequence order, and holds the spool's release like a writer until it has handled it.
 public final class HistoryQueue: Service, Sendable {
     struct Stream {
         /// Given to the stream, not yet taken by its writer; in sequence order.
@@ -40,9 +43,14 @@ public final class HistoryQueue: Service, Sendable {
         var closed = false
         var streams: [Stream]
         var released: UInt64
+        /// Per writer stream: records at or below were committed before this start (replay skips them there).
+        var watermarks: [UInt64]
+        /// Records at or below were handled by the tap before this start.
+        var tapThrough: UInt64
     }
 
     private let writers: [HistoryWriter]
+    private let tap: (any PositionTap)?
     private let spool: Spool
     private let maxRows: Int
     private let maxDelay: Duration
@@ -57,22 +65,40 @@ public final class HistoryQueue: Service, Sendable {
 
     /// - Parameters:
     ///   - writers: one per stream, `writers[i].stream == i`.
-    ///   - committed: the lowest of the streams' watermarks: the queue expects `committed + 1` next.
+    ///   - watermarks: each writer stream's committed watermark (`watermarks.count == writers.count`).
+    ///   - tap: follows every record in order after the writers' streams; nil: none.
     ///   - maxRows: rows per stream batch.
     ///   - gapWarning: how long a missing sequence may hold the queue before it is logged (it is
     ///     waited for, never skipped: see `replayFinished()`).
     public init(
-        writers: [HistoryWriter], spool: Spool, committed: UInt64, maxRows: Int = 10_000,
+        writers: [HistoryWriter], watermarks: [UInt64], tap: (any PositionTap)? = nil, spool: Spool, maxRows: Int = 10_000,
         maxDelay: Duration = .milliseconds(200), gapWarning: Duration = .seconds(5), logger: Logger
     ) {
         precondition(!writers.isEmpty && writers.enumerated().allSatisfy { $0.offset == $0.element.stream }, "writers must be streams 0…n-1")
+        precondition(watermarks.count == writers.count, "one watermark per writer stream")
         self.writers = writers
+        self.tap = tap
         self.spool = spool
         self.maxRows = maxRows
         self.maxDelay = maxDelay
         self.gapWarning = gapWarning
         self.logger = logger
-        self.state = Mutex(State(nextSequence: committed + 1, streams: Array(repeating: Stream(), count: writers.count), released: committed))
+        let tapThrough = tap?.handledThrough ?? UInt64.max
+        let start = min(watermarks.min() ?? 0, tapThrough)
+        self.state = Mutex(
+            State(
+                nextSequence: start + 1, streams: Array(repeating: Stream(), count: writers.count + (tap == nil ? 0 : 1)), released: start,
+                watermarks: watermarks, tapThrough: tapThrough))
+    }
+
+    /// Writer streams that all committed through `committed`, no tap.
+    public convenience init(
+        writers: [HistoryWriter], spool: Spool, committed: UInt64, maxRows: Int = 10_000,
+        maxDelay: Duration = .milliseconds(200), gapWarning: Duration = .seconds(5), logger: Logger
+    ) {
+        self.init(
+            writers: writers, watermarks: Array(repeating: committed, count: writers.count), spool: spool, maxRows: maxRows, maxDelay: maxDelay,
+            gapWarning: gapWarning, logger: logger)
     }
 
     /// One writer stream.
@@ -122,7 +148,7 @@ public final class HistoryQueue: Service, Sendable {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.watchGaps() }
-                for stream in self.writers.indices {
+                for stream in 0..<(self.writers.count + (self.tap == nil ? 0 : 1)) {
                     group.addTask { await self.drain(stream: stream) }
                 }
             }
@@ -223,16 +249,21 @@ public final class HistoryQueue: Service, Sendable {
     /// Writes until PostGIS commits; false only when giving up because of shutdown.
     private func write(_ batch: [SequencedPositions], stream: Int) async -> Bool {
         let rows = batch.reduce(0) { $0 + $1.positions.count }
+        let isTap = stream == writers.count
         var delay: Duration = .milliseconds(50)
         var attempt = 0
         while true {
             do {
-                try await writers[stream].write(batch)
-                rate.withLock { $0.record(rows: rows, at: .now) }
+                if isTap, let tap {
+                    try await tap.handle(batch)
+                } else {
+                    try await writers[stream].write(batch)
+                    rate.withLock { $0.record(rows: rows, at: .now) }
+                }
                 let release = state.withLock { s -> UInt64? in
                     s.streams[stream].inFlightFirst = nil
                     s.streams[stream].inFlightReceived = nil
-                    s.backlogRows -= rows
+                    if !isTap { s.backlogRows -= rows }
                     let through = Self.committedThrough(s)
                     guard through > s.released else { return nil }
                     s.released = through
@@ -246,7 +277,7 @@ public final class HistoryQueue: Service, Sendable {
                 retries.increment()
                 if attempt == 1 || attempt % 20 == 0 {
                     logger.warning(
-                        "PostGIS write failed; retrying",
+                        isTap ? "position tap failed; retrying" : "PostGIS write failed; retrying",
                         metadata: ["writer_stream": "\(stream)", "attempt": "\(attempt)", "rows": "\(rows)", "error": "\(error)"])
                 }
                 // A shutdown requested while this batch keeps failing must not wait for PostGIS forever:
@@ -280,7 +311,7 @@ public final class HistoryQueue: Service, Sendable {
     private func advance(_ s: inout State) -> [CheckedContinuation<Void, Never>] {
         passOverMissing(&s)
         var woken: [CheckedContinuation<Void, Never>] = []
-        let count = s.streams.count
+        let count = writers.count
         while let next = s.pending.removeValue(forKey: s.nextSequence) {
             s.nextSequence += 1
             s.gapSince = nil
@@ -292,6 +323,12 @@ public final class HistoryQueue: Service, Sendable {
             } else {
                 for p in next.positions { parts[WriterStreams.stream(forVehicle: p.vehicleKey, count: count), default: []].append(p) }
             }
+            // A replayed record a stream committed before this start goes to the others only.
+            for (stream, positions) in parts where next.sequence <= s.watermarks[stream] {
+                parts[stream] = nil
+                s.backlogRows -= positions.count
+            }
+            if tap != nil, next.sequence > s.tapThrough, !next.positions.isEmpty { parts[count] = next.positions }
             for (stream, positions) in parts where !positions.isEmpty {
                 s.streams[stream].queue.append(SequencedPositions(sequence: next.sequence, positions: positions))
                 s.streams[stream].rows += positions.count

@@ -11,6 +11,16 @@ public struct FleetEvent: Sendable, Equatable {
         case statusChange = "fleet_status_change"
         /// New cargo suggestions for a vehicle (`agent_suggestion_new`).
         case suggestion = "agent_suggestion_new"
+        /// A vehicle entered a geofence.
+        case geofenceEnter = "geofence_enter"
+        /// A vehicle left a geofence.
+        case geofenceExit = "geofence_exit"
+        /// A vehicle stayed in a geofence for its dwell time.
+        case geofenceDwell = "geofence_dwell"
+        /// A vehicle went faster than a geofence's speed limit inside it.
+        case overspeed = "overspeed"
+        /// A deal's state, progress or ETA changed (`deal_status_update`).
+        case dealStatus = "deal_status_update"
     }
 
     /// Increases by one per event; a client resumes after the last one it saw.
@@ -20,18 +30,25 @@ public struct FleetEvent: Sendable, Equatable {
     public var vehicleID: UUID
     /// The event's `data` object, as JSON.
     public var data: String
+    /// The durable event's id (`/api/events`, webhooks' `X-GeoFleet-Event-Id`); nil for live-only events.
+    public var eventID: UUID?
+    /// The deal's cargo, for deal events (room `deal_{cargoId}`).
+    public var cargoID: String?
 
-    public init(sequence: UInt64, kind: Kind, userID: String, vehicleID: UUID, data: String) {
+    public init(sequence: UInt64, kind: Kind, userID: String, vehicleID: UUID, data: String, eventID: UUID? = nil, cargoID: String? = nil) {
         self.sequence = sequence
         self.kind = kind
         self.userID = userID
         self.vehicleID = vehicleID
         self.data = data
+        self.eventID = eventID
+        self.cargoID = cargoID
     }
 
-    /// The marketplace's rooms: every event of a user, and every event of one vehicle.
+    /// The marketplace's rooms: every event of a user, every event of one vehicle, and of one deal.
     public var userRoom: String { "user_\(userID)" }
     public var vehicleRoom: String { "fleet_\(vehicleID.uuidString.lowercased())" }
+    public var dealRoom: String? { cargoID.map { "deal_\($0)" } }
 
     /// The JSON message sent on a Redis channel, or with `resume` (where a reconnecting client picks
     /// up) on a WebSocket.
@@ -44,6 +61,10 @@ public struct FleetEvent: Sendable, Equatable {
         w.string(room)
         w.key("seq")
         w.number(sequence)
+        if let eventID {
+            w.key("id")
+            w.string(eventID.uuidString.lowercased())
+        }
         if let resume {
             w.key("resume")
             w.number(resume)

@@ -58,10 +58,13 @@ public final class FleetEventHub: Sendable {
 
     /// Publishes an event to the user's subscribers (and the vehicle's), and keeps it for resumes.
     @discardableResult
-    public func publish(_ kind: FleetEvent.Kind, userID: String, vehicleID: UUID, data: String) -> FleetEvent {
+    public func publish(
+        _ kind: FleetEvent.Kind, userID: String, vehicleID: UUID, data: String, eventID: UUID? = nil, cargoID: String? = nil
+    ) -> FleetEvent {
         let time = now()
         let (event, cutOff) = state.withLock { s -> (FleetEvent, [AsyncStream<FleetEvent>.Continuation]) in
-            let event = FleetEvent(sequence: s.nextSequence, kind: kind, userID: userID, vehicleID: vehicleID, data: data)
+            let event = FleetEvent(
+                sequence: s.nextSequence, kind: kind, userID: userID, vehicleID: vehicleID, data: data, eventID: eventID, cargoID: cargoID)
             s.nextSequence += 1
             s.recent.append(event)
             s.times.append(time)

@@ -4,7 +4,7 @@ import Metrics
 import Synchronization
 
 /// Publishes every fleet event to Redis pub/sub, on the channels named like the marketplace's rooms
-/// (`user_{userId}` and `fleet_{vehicleId}`), so that the marketplace's Socket.io layer can relay them.
+/// (`user_{userId}`, `fleet_{vehicleId}` and, for deal events, `deal_{cargoId}`), so that the marketplace's Socket.io layer can relay them.
 ///
 /// hiredis is blocking, so publishing happens on the connection's queue, in pipelined batches; events
 /// beyond `maxQueued` are dropped and counted rather than slowing ingest.
@@ -54,6 +54,7 @@ public final class RedisEventRelay: Sendable {
             for event in batch {
                 commands.append(["PUBLISH", event.userRoom, event.message(room: event.userRoom)])
                 commands.append(["PUBLISH", event.vehicleRoom, event.message(room: event.vehicleRoom)])
+                if let deal = event.dealRoom { commands.append(["PUBLISH", deal, event.message(room: deal)]) }
             }
             do {
                 _ = try redis.withConnection { try $0.pipeline(commands) }

@@ -92,6 +92,9 @@ public final class VehicleCatalog: Sendable {
         state.withLock { $0.byOwner[owner]?.count ?? 0 }
     }
 
+    /// Every vehicle, in no particular order (periodic sweeps such as connectivity).
+    public var allEntries: [Entry] { state.withLock { Array($0.entries.values) } }
+
     /// Every owner with at least one vehicle.
     public var owners: [String] { state.withLock { Array($0.byOwner.keys) } }
 

@@ -1,0 +1,166 @@
+import Foundation
+import GeoFleetCore
+import GeoFleetEvents
+import GeoFleetFences
+import GeoFleetIngest
+import GeoFleetLive
+import Logging
+import Metrics
+import PostgresNIO
+import Synchronization
+
+/// Turns every stored position into events, after its acknowledgement and in order per vehicle:
+/// fence enter/exit/dwell/overspeed and the steps of the vehicle's deal.
+///
+/// It follows the spool through the history queue (a ``PositionTap``): each batch is evaluated on
+/// copies of the vehicles' states, then its events, the changed states and the watermark commit in
+/// one transaction before the copies replace the live states. A crash replays what the watermark had
+/// not passed, with the states as they were then, so the same events come out with the same ids.
+public final class EventEvaluator: PositionTap, Sendable {
+    public let handledThrough: UInt64
+    private let registry: GeofenceRegistry
+    private let deals: DealBook
+    private let catalog: VehicleCatalog
+    private let sink: EventSink
+    private let rules: DealRules
+    private let logger: Logger
+    private let states: Mutex<[Int64: VehicleFenceState]>
+    private let evaluated = Counter(label: "geofleet_fence_evaluations_total")
+    private let batchTimer = Timer(label: "geofleet_event_batch_seconds")
+    private let etaError: [Recorder] = (0...3).map {
+        Recorder(label: "geofleet_eta_error_seconds", dimensions: [("checkpoint", ["departure", "q1", "q2", "q3"][$0])])
+    }
+
+    init(
+        handledThrough: UInt64, states: [Int64: VehicleFenceState], registry: GeofenceRegistry, deals: DealBook, catalog: VehicleCatalog,
+        sink: EventSink, rules: DealRules, logger: Logger
+    ) {
+        self.handledThrough = handledThrough
+        self.states = Mutex(states)
+        self.registry = registry
+        self.deals = deals
+        self.catalog = catalog
+        self.sink = sink
+        self.rules = rules
+        self.logger = logger
+    }
+
+    /// Vehicles with a fence state in memory.
+    public var vehicleCount: Int { states.withLock { $0.count } }
+
+    public func handle(_ batch: [SequencedPositions]) async throws {
+        guard let through = batch.last?.sequence else { return }
+        let started = ContinuousClock.now
+        var index = registry.snapshot()
+        var working: [Int64: VehicleFenceState] = [:]
+        var changed: Set<Int64> = []
+        var events: [EventRecord] = []
+        var dealCopies: [String: Deal] = [:]
+        var newFences: [Geofence] = []
+        var removedFences: [UUID] = []
+        var arrivals: [(cargoID: String, time: Int64)] = []
+        var count = 0
+        for record in batch {
+            for p in record.positions where p.source == .device {
+                guard let entry = catalog.entry(key: p.vehicleKey) else { continue }
+                var deal = syncDeal(
+                    entry: entry, time: p.fixTime, copies: &dealCopies, newFences: &newFences, removed: &removedFences, index: &index,
+                    events: &events)
+                var state = working[p.vehicleKey] ?? states.withLock { $0[p.vehicleKey] } ?? VehicleFenceState()
+                let transitions = FenceEvaluator.evaluate(
+                    fix: GeoPoint(latitude: p.latitude, longitude: p.longitude), time: p.fixTime, speedKmh: p.speedKmh,
+                    accuracyMeters: p.accuracy, owner: entry.owner, index: index, state: &state)
+                working[p.vehicleKey] = state
+                count += 1
+                guard !transitions.isEmpty || deal != nil else { continue }
+                if !transitions.isEmpty { changed.insert(p.vehicleKey) }
+                for t in transitions {
+                    let cargo = deal.flatMap { t.fenceID == $0.pickupFence || t.fenceID == $0.deliveryFence ? $0.cargoID : nil }
+                    events.append(
+                        TrackingEvents.fence(
+                            t, vehicleKey: p.vehicleKey, vehicleID: entry.id, owner: entry.owner,
+                            name: registry.name(of: t.fenceID) ?? newFences.first { $0.id == t.fenceID }?.name, cargoID: cargo))
+                }
+                guard var current = deal, current.active else { continue }
+                let steps = current.machine.advance(
+                    time: p.fixTime,
+                    enteredPickup: transitions.contains { $0.kind == .enter && $0.fenceID == current.pickupFence },
+                    leftPickup: transitions.contains { $0.kind == .exit && $0.fenceID == current.pickupFence },
+                    enteredDelivery: transitions.contains { $0.kind == .enter && $0.fenceID == current.deliveryFence },
+                    leftDelivery: transitions.contains { $0.kind == .exit && $0.fenceID == current.deliveryFence },
+                    metresFromPickup: GreatCircle.distanceMeters(
+                        lat1: p.latitude, lon1: p.longitude, lat2: current.pickup.latitude, lon2: current.pickup.longitude),
+                    rules: rules)
+                guard !steps.isEmpty else { continue }
+                for step in steps {
+                    if step.state == .delivered { current.progress = 100 }
+                    if step.state == .atDelivery { arrivals.append((current.cargoID, step.time)) }
+                    events.append(TrackingEvents.deal(current, step: step))
+                }
+                dealCopies[current.cargoID] = current
+                deal = current
+            }
+        }
+        let changedStates = working.filter { changed.contains($0.key) }
+        let logger = self.logger
+        let dealsToSave = Array(dealCopies.values)
+        let fencesToSave = newFences
+        let fencesToRemove = dealCopies.values.filter { !$0.active }.map(\.cargoID)
+        var arrivalErrors: [(Int, Double)] = []
+        try await sink.commit(events) { connection in
+            for fence in fencesToSave { try await GeofenceStore.save(fence, on: connection, logger: logger) }
+            for cargo in fencesToRemove { try await GeofenceStore.deleteDealFences(cargoID: cargo, on: connection, logger: logger) }
+            try await EvaluationStore.saveStates(changedStates, on: connection, logger: logger)
+            for deal in dealsToSave { try await DealStore.saveMachine(deal, on: connection, logger: logger) }
+            for arrival in arrivals {
+                arrivalErrors += try await DealStore.recordArrival(cargoID: arrival.cargoID, at: arrival.time, on: connection, logger: logger)
+            }
+            try await EvaluationStore.setWatermark(through, on: connection, logger: logger)
+        }
+        // Committed: the copies become the live state.
+        states.withLock { live in
+            for (key, state) in working { live[key] = state }
+        }
+        for fence in newFences { registry.upsert(fence) }
+        for id in removedFences { registry.remove(id: id) }
+        for deal in dealCopies.values { deals.install(deal, keepingProgress: true) }
+        for (checkpoint, error) in arrivalErrors where (0...3).contains(checkpoint) { etaError[checkpoint].record(error) }
+        evaluated.increment(by: count)
+        batchTimer.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+    }
+
+    /// The vehicle's deal as its catalog entry says now: a new cargo starts a deal (and its two fences),
+    /// a cargo taken away ends the one it had.
+    private func syncDeal(
+        entry: VehicleCatalog.Entry, time: Int64, copies: inout [String: Deal], newFences: inout [Geofence], removed: inout [UUID],
+        index: inout FenceIndex, events: inout [EventRecord]
+    ) -> Deal? {
+        let active = copies.values.first { $0.vehicleKey == entry.key && $0.active } ?? deals.active(vehicleKey: entry.key)
+        if let active, active.cargoID == entry.cargoID { return copies[active.cargoID] ?? active }
+        if var ended = active.map({ copies[$0.cargoID] ?? $0 }), ended.active {
+            ended.active = false
+            copies[ended.cargoID] = ended
+            for id in [ended.pickupFence, ended.deliveryFence] {
+                index.remove(id: id)
+                removed.append(id)
+            }
+        }
+        guard let cargoID = entry.cargoID, let cargo = entry.cargo else { return nil }
+        // A cargo followed before (delivered, or reassigned back) is not started again.
+        if let known = copies[cargoID] ?? deals.deal(cargoID: cargoID) { return known.vehicleKey == entry.key ? known : nil }
+        let deal = Deal(
+            cargoID: cargoID, owner: entry.owner, vehicleKey: entry.key, vehicleID: entry.id,
+            pickup: GeoPoint(latitude: cargo.pickup.lat, longitude: cargo.pickup.long),
+            delivery: GeoPoint(latitude: cargo.delivery.lat, longitude: cargo.delivery.long), assignedAt: time)
+        for (id, point, end) in [(deal.pickupFence, deal.pickup, "pickup"), (deal.deliveryFence, deal.delivery, "delivery")] {
+            let fence = Geofence(
+                id: id, owner: entry.owner, name: "\(end) of cargo \(cargoID)", area: .circle(center: point, radiusMeters: rules.fenceMetres),
+                cargoID: cargoID, createdAt: time, updatedAt: time)
+            index.upsert(fence.fence)
+            newFences.append(fence)
+        }
+        copies[cargoID] = deal
+        if let assigned = deal.machine.timeline.first { events.append(TrackingEvents.deal(deal, step: assigned)) }
+        return deal
+    }
+}
