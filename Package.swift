@@ -331,6 +331,7 @@ let package = Package(
                 "GeoFleetPlatform",
                 "GeoFleetApp",
                 "GeoFleetCore",
+                "GeoFleetFences",
                 "GeoFleetHotIndex",
                 "GeoFleetLive",
                 "GeoFleetMatchService",
