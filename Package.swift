@@ -116,6 +116,12 @@ let package = Package(
             dependencies: ["GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
+        // Geofences: validated areas, a grid index over them, per-vehicle enter/exit/dwell/overspeed evaluation; pure, no I/O.
+        .target(
+            name: "GeoFleetFences",
+            dependencies: ["GeoFleetCore"],
+            swiftSettings: swiftSettings
+        ),
         // The route provider chain: cache (LRU + Redis), built-in graphs, external OSRM/Valhalla behind a breaker, heuristic.
         .target(
             name: "GeoFleetRouteService",
@@ -352,6 +358,7 @@ let package = Package(
                 "GeoFleetPlatform",
                 "GeoFleetApp",
                 "GeoFleetCore",
+                "GeoFleetFences",
                 "GeoFleetHotIndex",
                 "GeoFleetLive",
                 "GeoFleetMatchService",
@@ -450,6 +457,11 @@ let package = Package(
         .testTarget(
             name: "GeoFleetOSMTests",
             dependencies: ["GeoFleetPlatform", "GeoFleetOSM", "GeoFleetTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetFencesTests",
+            dependencies: ["GeoFleetFences", "GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
