@@ -158,6 +158,7 @@ let package = Package(
                 .embedInCode("Migrations/V004__archive_and_erasure.sql"),
                 .embedInCode("Migrations/V005__position_dead_letters.sql"),
                 .embedInCode("Migrations/V006__deleted_vehicles.sql"),
+                .embedInCode("Migrations/V007__events_webhooks.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -207,6 +208,22 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The durable event log and its webhook deliveries (signed POSTs, retries, per-vehicle order).
+        .target(
+            name: "GeoFleetEvents",
+            dependencies: [
+                "GeoFleetCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
