@@ -87,6 +87,8 @@ public enum FleetAPI {
         CargoRoutes(deps: deps).register(on: api)
         MatchRoutes(deps: deps).register(on: api)
         CostSettingsRoutes(deps: deps).register(on: api)
+        WebhookRoutes(deps: deps).register(on: api)
+        EventRoutes(deps: deps).register(on: api)
         return router
     }
 }

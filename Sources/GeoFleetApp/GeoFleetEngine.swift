@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetAPI
+import GeoFleetEvents
 import GeoFleetHotIndex
 import GeoFleetIngest
 import GeoFleetLive
@@ -46,6 +47,8 @@ public final class GeoFleetEngine: Sendable {
     public var osmandServer: OsmAndServer { listeners.osmand }
     /// Cargo ↔ vehicle matching and its live suggestion feed.
     public var matching: MatchService { services.matching }
+    /// Webhook deliveries: the event producer calls `wake()` after appending to the event log.
+    public var webhooks: WebhookDispatcher { services.webhooks }
 
     /// Starts everything up to the point of serving: database ready and migrated, spool replayed,
     /// hot index rebuilt, device ports bound. Call `run()` next.
@@ -105,6 +108,8 @@ public final class GeoFleetEngine: Sendable {
                     .init(service: storage.maintainer),
                     .init(service: services.archiveScheduler),
                     .init(service: services.erasureWatcher),
+                    // Stops after the API and the listeners; rows not yet delivered wait in the database for the next start.
+                    .init(service: services.webhooks),
                     // Stops after every listener: matching follows positions for as long as devices can send them.
                     .init(service: services.matchingFeed),
                     .init(service: listeners.teltonikaTCP),

@@ -21,6 +21,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var routing: RoutingSettings
     /// Cargo ↔ vehicle matching.
     public var matching: MatchConfiguration
+    /// The event log and webhook deliveries.
+    public var events: EventSettings
 
     /// The defaults, with everything under `dataDirectory`.
     public init(dataDirectory: String = "./.geofleet") {
@@ -37,6 +39,7 @@ public struct GeoFleetConfiguration: Sendable {
         archive.directory = dataDirectory + "/archive"
         routing = RoutingSettings()
         matching = MatchConfiguration()
+        events = EventSettings()
     }
 
     /// Reads the `GEOFLEET_*` variables; an unusable value is a ``ConfigurationError`` naming the variable.
@@ -56,6 +59,7 @@ public struct GeoFleetConfiguration: Sendable {
         try c.archive.read(env)
         try c.routing.read(env)
         try c.matching.read(env)
+        try c.events.read(env)
         return c
     }
 
@@ -63,7 +67,7 @@ public struct GeoFleetConfiguration: Sendable {
     static var tableRows: [ConfigurationTable.Row] {
         StorageSettings.tableRows + ListenerSettings.tableRows + DeviceSettings.tableRows + FilterRules.tableRows
             + WriterSettings.tableRows + AuthSettings.tableRows + RateLimitSettings.tableRows + APIServerLimits.tableRows
-            + ArchiveSettings.tableRows + RoutingSettings.tableRows + MatchConfiguration.tableRows
+            + ArchiveSettings.tableRows + RoutingSettings.tableRows + MatchConfiguration.tableRows + EventSettings.tableRows
     }
 
     /// The README's configuration table (Markdown): variable, default, meaning.
