@@ -164,6 +164,7 @@ let package = Package(
                 .embedInCode("Migrations/V004__archive_and_erasure.sql"),
                 .embedInCode("Migrations/V005__position_dead_letters.sql"),
                 .embedInCode("Migrations/V006__deleted_vehicles.sql"),
+                .embedInCode("Migrations/V007__events_webhooks.sql"),
                 .embedInCode("Migrations/V008__geofences_deals.sql"),
             ],
             swiftSettings: swiftSettings
@@ -214,6 +215,22 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The durable event log and its webhook deliveries (signed POSTs, retries, per-vehicle order).
+        .target(
+            name: "GeoFleetEvents",
+            dependencies: [
+                "GeoFleetCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -269,6 +286,7 @@ let package = Package(
                 "GeoFleetRouteService",
                 "GeoFleetMatching",
                 "GeoFleetMatchService",
+                "GeoFleetEvents",
                 "GeoFleetFences",
                 "GeoFleetTracking",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -300,6 +318,7 @@ let package = Package(
                 "GeoFleetRouting",
                 "GeoFleetRouteService",
                 "GeoFleetMatchService",
+                "GeoFleetEvents",
                 "GeoFleetTracking",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

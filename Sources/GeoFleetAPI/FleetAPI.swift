@@ -95,6 +95,8 @@ public enum FleetAPI {
         GeofenceRoutes(deps: deps).register(on: api)
         DealRoutes(deps: deps).register(on: api)
         TripRoutes(deps: deps).register(on: api)
+        WebhookRoutes(deps: deps).register(on: api)
+        EventRoutes(deps: deps).register(on: api)
         return router
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetAPI
+import GeoFleetEvents
 import GeoFleetHotIndex
 import GeoFleetIngest
 import GeoFleetLive
@@ -54,6 +55,8 @@ public final class GeoFleetEngine: Sendable {
     public var dealProgress: DealProgressService { services.dealProgress }
     /// Connectivity sweeps and their events.
     public var connectivity: ConnectivityMonitor { services.connectivity }
+    /// Webhook deliveries: the event producer calls `wake()` after appending to the event log.
+    public var webhooks: WebhookDispatcher { services.webhooks }
 
     /// Starts everything up to the point of serving: database ready and migrated, spool replayed,
     /// hot index rebuilt, device ports bound. Call `run()` next.
@@ -117,6 +120,8 @@ public final class GeoFleetEngine: Sendable {
                     .init(service: services.erasureWatcher),
                     .init(service: services.dealProgress),
                     .init(service: services.connectivity),
+                    // Stops after the API and the listeners; rows not yet delivered wait in the database for the next start.
+                    .init(service: services.webhooks),
                     // Stops after every listener: matching follows positions for as long as devices can send them.
                     .init(service: services.matchingFeed),
                     .init(service: listeners.teltonikaTCP),

@@ -18,6 +18,7 @@ public enum Migrations {
         Migration(version: 4, name: "archive_and_erasure", sql: String(decoding: PackageResources.V004__archive_and_erasure_sql, as: UTF8.self)),
         Migration(version: 5, name: "position_dead_letters", sql: String(decoding: PackageResources.V005__position_dead_letters_sql, as: UTF8.self)),
         Migration(version: 6, name: "deleted_vehicles", sql: String(decoding: PackageResources.V006__deleted_vehicles_sql, as: UTF8.self)),
+        Migration(version: 7, name: "events_webhooks", sql: String(decoding: PackageResources.V007__events_webhooks_sql, as: UTF8.self)),
         Migration(version: 8, name: "geofences_deals", sql: String(decoding: PackageResources.V008__geofences_deals_sql, as: UTF8.self)),
     ]
 

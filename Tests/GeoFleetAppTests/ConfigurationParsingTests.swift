@@ -12,6 +12,7 @@ import Testing
         #expect(c.matching.moveThresholdMeters == 10_000)
         #expect(c.routing.profiles == ["car", "van", "rigid", "articulated"])
         #expect(c.storage.spoolMaxBytes == 1 << 30)
+        #expect(c.events.webhookRetryHours == 48 && c.events.retentionDays == 30)
     }
 
     @Test func valuesLandInTheirSections() throws {
@@ -20,6 +21,7 @@ import Testing
             "GEOFLEET_FILTER_ZERO": "FALSE", "GEOFLEET_MATCH_MOVE_KM": "3", "GEOFLEET_ROUTING_PROFILES": " car , van ,",
             "GEOFLEET_JWT_AUTHORIZED_PARTIES": "https://a.example, https://b.example", "GEOFLEET_DATABASE_URL": "",
             "GEOFLEET_RATE_LIMIT_API_PER_MINUTE": "0", "GEOFLEET_HTTP_PORT": "",
+            "GEOFLEET_WEBHOOK_RETRY_HOURS": "72", "GEOFLEET_EVENT_RETENTION_DAYS": "7",
         ])
         #expect(c.archive.directory == "/srv/geofleet/archive")
         #expect(c.writer.batchDelay == .milliseconds(50))
@@ -31,11 +33,13 @@ import Testing
         #expect(c.storage.databaseURL == nil)
         #expect(c.rateLimits.apiPerMinute == 0)
         #expect(c.listeners.httpPort == 8080)
+        #expect(c.events.webhookRetryHours == 72 && c.events.retentionDays == 7)
     }
 
     @Test(arguments: [
         ("GEOFLEET_WRITER_BATCH_ROWS", "abc", #"GEOFLEET_WRITER_BATCH_ROWS: expected an integer from 1 to 1000000, got "abc""#),
         ("GEOFLEET_HTTP_PORT", "70000", #"GEOFLEET_HTTP_PORT: expected an integer from 0 to 65535, got "70000""#),
+        ("GEOFLEET_WEBHOOK_RETRY_HOURS", "12", #"GEOFLEET_WEBHOOK_RETRY_HOURS: expected an integer from 24 to 720, got "12""#),
         ("GEOFLEET_AUTO_REGISTER", "yes", #"GEOFLEET_AUTO_REGISTER: expected true or false, got "yes""#),
         ("GEOFLEET_ROUTING_EXTERNAL_KIND", "graphhopper", #"GEOFLEET_ROUTING_EXTERNAL_KIND: expected one of osrm, valhalla, got "graphhopper""#),
         (

@@ -24,6 +24,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var matching: MatchConfiguration
     /// Geofences, deals and connectivity.
     public var tracking: TrackingConfiguration
+    /// The event log and webhook deliveries.
+    public var events: EventSettings
 
     /// The defaults, with everything under `dataDirectory`.
     public init(dataDirectory: String = "./.geofleet") {
@@ -41,6 +43,7 @@ public struct GeoFleetConfiguration: Sendable {
         routing = RoutingSettings()
         matching = MatchConfiguration()
         tracking = TrackingConfiguration()
+        events = EventSettings()
     }
 
     /// Reads the `GEOFLEET_*` variables; an unusable value is a ``ConfigurationError`` naming the variable.
@@ -61,6 +64,7 @@ public struct GeoFleetConfiguration: Sendable {
         try c.routing.read(env)
         try c.matching.read(env)
         try c.tracking.read(env)
+        try c.events.read(env)
         return c
     }
 
@@ -69,6 +73,7 @@ public struct GeoFleetConfiguration: Sendable {
         StorageSettings.tableRows + ListenerSettings.tableRows + DeviceSettings.tableRows + FilterRules.tableRows
             + WriterSettings.tableRows + AuthSettings.tableRows + RateLimitSettings.tableRows + APIServerLimits.tableRows
             + ArchiveSettings.tableRows + RoutingSettings.tableRows + MatchConfiguration.tableRows + TrackingConfiguration.tableRows
+            + EventSettings.tableRows
     }
 
     /// The README's configuration table (Markdown): variable, default, meaning.

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import GeoFleetAPI
 import GeoFleetArchive
+import GeoFleetEvents
 import GeoFleetGeometry
 import GeoFleetIngest
 import GeoFleetMatchService
@@ -10,8 +11,8 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 
-/// Start-up, last: road routing, matching and its feeds, the archive job, the erasure watcher and the
-/// API application.
+/// Start-up, last: road routing, matching and its feeds, the archive job, the erasure watcher, the
+/// webhook dispatcher and the API application.
 struct ServiceStage: Sendable {
     /// The external router's HTTP client, when one is configured.
     let routeHTTPClient: HTTPClient?
@@ -25,6 +26,10 @@ struct ServiceStage: Sendable {
     let dealProgress: DealProgressService
     /// Connectivity changes, announced.
     let connectivity: ConnectivityMonitor
+    /// Webhook deliveries and the event log's retention purge.
+    let webhooks: WebhookDispatcher
+    /// The dispatcher's own HTTP client (no redirects), shut down with the engine.
+    let webhookHTTPClient: HTTPClient
     let application: Application<RouterResponder<APIRequestContext>>
 
     /// Stored batches waiting for matching, at most (the oldest go first, see `IngestPipeline.storedBatches`):
@@ -65,6 +70,13 @@ struct ServiceStage: Sendable {
             archiver: PartitionArchiver(context: archiveContext, retentionDays: configuration.archive.retentionDays, now: now),
             everyHours: configuration.archive.everyHours, logger: logger)
         let erasureWatcher = ErasureWatcher(client: storage.client, forgetter: forgetter, interval: .seconds(5), logger: logger)
+        let webhookConfiguration = configuration.events.webhookConfiguration
+        let webhookHTTPClient = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: WebhookDispatcher.httpClientConfiguration(webhookConfiguration))
+        let webhooks = WebhookDispatcher(
+            client: storage.client, httpClient: webhookHTTPClient, configuration: webhookConfiguration, now: now,
+            logger: logger)
+        tracking.onEventsStored { webhooks.wake() }
         let router = FleetAPI.router(apiDependencies)
         let application = Application(
             router: router,
@@ -76,6 +88,7 @@ struct ServiceStage: Sendable {
         return ServiceStage(
             routeHTTPClient: routeHTTPClient, matching: matching, matchingFeed: matchingFeed, suggestionFeed: suggestionFeed,
             archiveScheduler: archiveScheduler, erasureWatcher: erasureWatcher, dealProgress: dealProgress, connectivity: connectivity,
+            webhooks: webhooks, webhookHTTPClient: webhookHTTPClient,
             application: application)
     }
 
@@ -89,8 +102,9 @@ struct ServiceStage: Sendable {
         }
     }
 
-    /// Shuts the external router's client down.
+    /// Shuts the external router's and the webhooks' clients down.
     func stop() async {
         try? await routeHTTPClient?.shutdown()
+        try? await webhookHTTPClient.shutdown()
     }
 }
