@@ -55,7 +55,7 @@ public enum EventLog {
               AND (\(to)::int8 IS NULL OR time <= to_timestamp(\(to)::float8 / 1000))
               AND (\(type)::text IS NULL OR type = \(type))
               AND (\(vehicleID)::uuid IS NULL OR vehicle_id = \(vehicleID))
-            ORDER BY time, id
+            ORDER BY time, seq
             LIMIT \(limit)
             """, logger: logger)
         var events: [EventRecord] = []

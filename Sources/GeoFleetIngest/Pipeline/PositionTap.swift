@@ -1,3 +1,5 @@
+import GeoFleetPostGIS
+
 /// A consumer of every spooled position after the writers' routing, in spool-sequence order, each
 /// record once (event evaluation). The spool keeps a record until the tap has handled it, so what
 /// the tap makes durable in `handle` together with its own watermark is never lost or done twice.

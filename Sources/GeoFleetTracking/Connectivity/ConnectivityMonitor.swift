@@ -131,6 +131,7 @@ public struct ConnectivitySnapshot: Sendable {
     public func classify(vehicleKey: Int64, latest: HotFix?) -> Connectivity {
         let fix = latest.flatMap { $0.source == .device ? $0 : nil }
         // A fix dated in the future counts from when it arrived.
-        return rule.classify(lastSeen: fix.map { min($0.fixTime, $0.receivedTime) }, connected: connected.contains(vehicleKey), now: now)
+        let lastSeen = fix.map { min($0.fixTime, $0.receivedTime ?? $0.fixTime) }
+        return rule.classify(lastSeen: lastSeen, connected: connected.contains(vehicleKey), now: now)
     }
 }

@@ -37,10 +37,13 @@ public struct Deal: Sendable, Equatable {
         self.machine = DealMachine(assignedAt: assignedAt)
     }
 
-    /// The `data` of a `deal_status_update` event.
-    public var eventData: String {
+    /// The `data` of a `deal_status_update` event; `change` is `state` for a step of the timeline,
+    /// `progress` for new progress or ETA.
+    public func eventData(change: String) -> String {
         var w = JSONWriter(capacity: 256)
         w.beginObject()
+        w.key("change")
+        w.string(change)
         w.key("cargoId")
         w.string(cargoID)
         w.key("vehicleId")

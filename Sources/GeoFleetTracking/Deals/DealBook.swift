@@ -40,7 +40,8 @@ public final class DealBook: Sendable {
         state.withLock { s in
             var deal = deal
             if keepingProgress, let current = s.deals[deal.cargoID] {
-                deal.progress = current.progress
+                // Delivered sets 100; otherwise the progress service's figure stands.
+                deal.progress = max(current.progress, deal.progress)
                 deal.etaDelivery = current.etaDelivery
                 deal.routeMeters = current.routeMeters
                 deal.progressAt = current.progressAt

@@ -60,7 +60,8 @@ public final class DealProgressService: Service, Sendable {
     private func update(_ deal: Deal) async throws -> Bool {
         guard let fix = hot.latest(vehicleKey: deal.vehicleKey, owner: deal.owner) else { return false }
         let profile = routes.defaultProfile
-        let total = try await deal.routeMeters ?? routes.estimate(from: deal.pickup, to: deal.delivery, profile: profile).distanceMeters
+        var total = deal.routeMeters ?? 0
+        if deal.routeMeters == nil { total = try await routes.estimate(from: deal.pickup, to: deal.delivery, profile: profile).distanceMeters }
         let left = try await routes.estimate(from: GeoPoint(latitude: fix.latitude, longitude: fix.longitude), to: deal.delivery, profile: profile)
         let time = now()
         let covered = total > 0 ? (1 - left.distanceMeters / total) * 100 : 0

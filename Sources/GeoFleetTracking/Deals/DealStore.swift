@@ -21,7 +21,7 @@ struct DealStore: Sendable {
             """
             SELECT d.cargo_id, d.user_id, d.vehicle_key, d.vehicle_id, d.tracker::text, d.progress, d.eta_delivery, d.route_meters,
                    d.active, d.updated_at, coalesce((SELECT array_agg(checkpoint::int8) FROM eta_predictions e WHERE e.cargo_id = d.cargo_id), '{}')
-            FROM deals d WHERE d.active OR d.updated_at > now() - make_interval(days => \(days))
+            FROM deals d WHERE d.active OR d.updated_at > now() - make_interval(days => \(days)::int4)
             """, logger: logger)
         var out: [Deal] = []
         for try await r in rows.decode((String, String, Int64, UUID, String, Double, Date?, Double?, Bool, Date, [Int64]).self) {
@@ -56,12 +56,12 @@ struct DealStore: Sendable {
         let timeline = String(decoding: try JSONEncoder().encode(deal.machine.timeline.map { ["state": $0.state.rawValue, "time": UTCTime.iso8601(milliseconds: $0.time)] }), as: UTF8.self)
         try await connection.query(
             """
-            INSERT INTO deals (cargo_id, user_id, vehicle_key, vehicle_id, state, tracker, timeline, active, updated_at)
-            VALUES (\(deal.cargoID), \(deal.owner), \(deal.vehicleKey), \(deal.vehicleID), \(deal.state.rawValue), \(tracker)::jsonb,
-                    \(timeline)::jsonb, \(deal.active), now())
+            INSERT INTO deals (cargo_id, user_id, vehicle_key, vehicle_id, state, progress, tracker, timeline, active, updated_at)
+            VALUES (\(deal.cargoID), \(deal.owner), \(deal.vehicleKey), \(deal.vehicleID), \(deal.state.rawValue), \(deal.progress),
+                    \(tracker)::jsonb, \(timeline)::jsonb, \(deal.active), now())
             ON CONFLICT (cargo_id) DO UPDATE SET user_id = EXCLUDED.user_id, vehicle_key = EXCLUDED.vehicle_key,
                 vehicle_id = EXCLUDED.vehicle_id, state = EXCLUDED.state, tracker = EXCLUDED.tracker, timeline = EXCLUDED.timeline,
-                active = EXCLUDED.active, updated_at = now()
+                active = EXCLUDED.active, progress = GREATEST(deals.progress, EXCLUDED.progress), updated_at = now()
             """, logger: logger)
     }
 
@@ -69,7 +69,7 @@ struct DealStore: Sendable {
     func saveProgress(_ deal: Deal) async throws {
         try await client.query(
             """
-            UPDATE deals SET progress = \(deal.progress), eta_delivery = \(deal.etaDelivery.map(Self.date)),
+            UPDATE deals SET progress = GREATEST(progress, \(deal.progress)), eta_delivery = \(deal.etaDelivery.map(Self.date)),
                 route_meters = \(deal.routeMeters), updated_at = now()
             WHERE cargo_id = \(deal.cargoID)
             """, logger: logger)

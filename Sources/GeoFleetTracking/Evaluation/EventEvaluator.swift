@@ -4,6 +4,7 @@ import GeoFleetEvents
 import GeoFleetFences
 import GeoFleetIngest
 import GeoFleetLive
+import GeoFleetPostGIS
 import Logging
 import Metrics
 import PostgresNIO
@@ -75,11 +76,11 @@ public final class EventEvaluator: PositionTap, Sendable {
                 guard !transitions.isEmpty || deal != nil else { continue }
                 if !transitions.isEmpty { changed.insert(p.vehicleKey) }
                 for t in transitions {
-                    let cargo = deal.flatMap { t.fenceID == $0.pickupFence || t.fenceID == $0.deliveryFence ? $0.cargoID : nil }
+                    var cargo: String?
+                    if let deal, t.fenceID == deal.pickupFence || t.fenceID == deal.deliveryFence { cargo = deal.cargoID }
+                    let name: String? = registry.name(of: t.fenceID) ?? newFences.first(where: { $0.id == t.fenceID })?.name
                     events.append(
-                        TrackingEvents.fence(
-                            t, vehicleKey: p.vehicleKey, vehicleID: entry.id, owner: entry.owner,
-                            name: registry.name(of: t.fenceID) ?? newFences.first { $0.id == t.fenceID }?.name, cargoID: cargo))
+                        TrackingEvents.fence(t, vehicleKey: p.vehicleKey, vehicleID: entry.id, owner: entry.owner, name: name, cargoID: cargo))
                 }
                 guard var current = deal, current.active else { continue }
                 let steps = current.machine.advance(
@@ -93,8 +94,8 @@ public final class EventEvaluator: PositionTap, Sendable {
                     rules: rules)
                 guard !steps.isEmpty else { continue }
                 for step in steps {
-                    if step.state == .delivered { current.progress = 100 }
-                    if step.state == .atDelivery { arrivals.append((current.cargoID, step.time)) }
+                    if step.state == DealState.delivered { current.progress = 100 }
+                    if step.state == DealState.atDelivery { arrivals.append((current.cargoID, step.time)) }
                     events.append(TrackingEvents.deal(current, step: step))
                 }
                 dealCopies[current.cargoID] = current
@@ -126,7 +127,8 @@ public final class EventEvaluator: PositionTap, Sendable {
         for deal in dealCopies.values { deals.install(deal, keepingProgress: true) }
         for (checkpoint, error) in arrivalErrors where (0...3).contains(checkpoint) { etaError[checkpoint].record(error) }
         evaluated.increment(by: count)
-        batchTimer.recordNanoseconds((ContinuousClock.now - started).nanoseconds)
+        let elapsed = (ContinuousClock.now - started).components
+        batchTimer.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
     }
 
     /// The vehicle's deal as its catalog entry says now: a new cargo starts a deal (and its two fences),

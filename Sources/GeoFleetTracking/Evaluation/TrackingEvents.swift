@@ -35,7 +35,7 @@ enum TrackingEvents {
     static func deal(_ deal: Deal, step: DealMachine.Step) -> EventRecord {
         EventRecord(
             id: EventIdentity.id("deal_status_update", deal.cargoID, step.state.rawValue, String(step.time)), type: "deal_status_update",
-            userID: deal.owner, vehicleID: deal.vehicleID, time: step.time, geofenceID: nil, cargoID: deal.cargoID, data: deal.eventData)
+            userID: deal.owner, vehicleID: deal.vehicleID, time: step.time, geofenceID: nil, cargoID: deal.cargoID, data: deal.eventData(change: "state"))
     }
 }
 
@@ -44,6 +44,6 @@ extension TrackingEvents {
     static func progress(_ deal: Deal, at time: Int64) -> EventRecord {
         EventRecord(
             id: EventIdentity.id("deal_progress", deal.cargoID, String(time)), type: "deal_status_update", userID: deal.owner,
-            vehicleID: deal.vehicleID, time: time, geofenceID: nil, cargoID: deal.cargoID, data: deal.eventData)
+            vehicleID: deal.vehicleID, time: time, geofenceID: nil, cargoID: deal.cargoID, data: deal.eventData(change: "progress"))
     }
 }

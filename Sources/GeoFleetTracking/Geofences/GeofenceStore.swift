@@ -72,7 +72,7 @@ public struct GeofenceStore: Sendable {
         let rows = try await client.query(
             """
             SELECT id, user_id, name, area::text, speed_limit_kmh, dwell_minutes, cargo_id, created_at, updated_at
-            FROM geofences WHERE \(owner) IS NULL OR user_id = \(owner) ORDER BY created_at, id
+            FROM geofences WHERE \(owner)::text IS NULL OR user_id = \(owner)::text ORDER BY created_at, id
             """, logger: logger)
         var out: [Geofence] = []
         for try await r in rows.decode((UUID, String, String, String, Double?, Int?, String?, Date, Date).self) {
