@@ -29,6 +29,23 @@ public actor TestPostgres {
         return cluster.endpoint(database: name)
     }
 
+    /// A new database on the shared cluster with every migration applied.
+    public func freshMigratedDatabase() async throws -> DatabaseEndpoint {
+        let endpoint = try await freshDatabase()
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration, id: 1,
+            logger: testLogger("setup"))
+        do {
+            _ = try await Migrations.migrate(connection, logger: testLogger("setup"))
+        } catch {
+            // A connection dropped unclosed trips postgres-nio's assertion.
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+        return endpoint
+    }
+
     /// A cluster of a test's own (for tests that stop and start PostgreSQL); stopped at process exit too.
     public static func newCluster(name: String) throws -> EmbeddedPostgres {
         let base = FileManager.default.temporaryDirectory.path + "/geofleet-tests-\(getpid())"

@@ -79,39 +79,50 @@ public final class WebhookDispatcher: Service, Sendable {
     private func dispatchLoop(_ group: inout DiscardingTaskGroup) async {
         let retryFor = configuration.retryFor.milliseconds
         let lease = configuration.requestTimeout.milliseconds + 30_000
+        var failures = 0
         while !isStopping {
             let free = configuration.concurrency - inFlight.withLock { $0 }
             var claimed = 0
             if free > 0 {
                 do {
-                    let clock = now()
-                    for (eventID, webhookID, attempts) in try await queue.expire(now: clock, retryFor: retryFor) {
-                        metrics.failed.increment()
-                        logger.warning(
-                            "webhook delivery failed: retry window passed",
-                            metadata: ["webhook": "\(webhookID)", "event": "\(eventID)", "attempts": "\(attempts)"])
-                    }
-                    let due = try await queue.claim(limit: free, now: clock, leaseUntil: clock + lease)
-                    claimed = due.count
-                    inFlight.withLock { $0 += due.count }
-                    for delivery in due {
-                        group.addTask {
-                            await self.attempt(delivery)
-                            self.inFlight.withLock { $0 -= 1 }
-                            // Its chain's next row may be due now, and a slot is free.
-                            self.wakeup.signal()
-                        }
-                    }
+                    claimed = try await claim(free, into: &group, retryFor: retryFor, lease: lease)
+                    failures = 0
                 } catch {
+                    failures += 1
+                    // The database away: one error, then quieter, and polls further apart (up to 30 s).
                     logger.log(
-                        level: Task.isCancelled ? .debug : .error, "webhook dispatcher could not read due deliveries; retrying",
-                        metadata: ["error": "\(String(reflecting: error))"])
+                        level: Task.isCancelled ? .debug : (failures % 10 == 1 ? .error : .debug),
+                        "webhook dispatcher could not read due deliveries; retrying",
+                        metadata: ["error": "\(String(reflecting: error))", "failures": "\(failures)"])
                 }
             }
             // A full batch: more may be due at once.
-            if free > 0 && claimed == free { continue }
-            await wakeup.wait(timeout: configuration.pollInterval)
+            if failures == 0 && free > 0 && claimed == free { continue }
+            let wait = failures == 0 ? configuration.pollInterval : min(configuration.pollInterval * (1 << min(failures, 5)), .seconds(30))
+            await wakeup.wait(timeout: wait)
         }
+    }
+
+    /// Fails the rows past their window, claims up to `free` due ones and starts their attempts; returns how many.
+    private func claim(_ free: Int, into group: inout DiscardingTaskGroup, retryFor: Int64, lease: Int64) async throws -> Int {
+        let clock = now()
+        for (eventID, webhookID, attempts) in try await queue.expire(now: clock, retryFor: retryFor) {
+            metrics.failed.increment()
+            logger.warning(
+                "webhook delivery failed: retry window passed",
+                metadata: ["webhook": "\(webhookID)", "event": "\(eventID)", "attempts": "\(attempts)"])
+        }
+        let due = try await queue.claim(limit: free, now: clock, leaseUntil: clock + lease)
+        inFlight.withLock { $0 += due.count }
+        for delivery in due {
+            group.addTask {
+                await self.attempt(delivery)
+                self.inFlight.withLock { $0 -= 1 }
+                // Its chain's next row may be due now, and a slot is free.
+                self.wakeup.signal()
+            }
+        }
+        return due.count
     }
 
     /// Sends one claimed row and records the outcome; a failure to record leaves the lease to expire
