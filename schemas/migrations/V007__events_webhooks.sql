@@ -10,9 +10,12 @@ CREATE TABLE fleet_events (
     geofence_id uuid,
     cargo_id    text,
     data        jsonb NOT NULL,
-    created_at  timestamptz NOT NULL DEFAULT now()
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    -- Events of the same instant (a deal assigned at the fix that enters its pickup) keep the order
+    -- they were made in, for the list and for webhooks.
+    seq         bigserial NOT NULL
 );
-CREATE INDEX fleet_events_user_time ON fleet_events (user_id, time, id);
+CREATE INDEX fleet_events_user_time ON fleet_events (user_id, time, seq);
 CREATE INDEX fleet_events_created ON fleet_events (created_at);
 
 -- A user's receivers; `events` NULL means every type. At most 20 a user (WebhookStore checks it).
@@ -35,6 +38,7 @@ CREATE TABLE webhook_deliveries (
     user_id         text NOT NULL,
     vehicle_id      uuid NOT NULL,
     event_time      timestamptz NOT NULL,
+    event_seq       bigint NOT NULL,
     attempts        integer NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
     delivered_at    timestamptz,
@@ -46,5 +50,5 @@ CREATE TABLE webhook_deliveries (
 -- The dispatcher's scan: open rows by due time, and each open row's chain predecessors.
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
     WHERE delivered_at IS NULL AND failed_at IS NULL;
-CREATE INDEX webhook_deliveries_chain ON webhook_deliveries (webhook_id, vehicle_id, event_time, event_id)
+CREATE INDEX webhook_deliveries_chain ON webhook_deliveries (webhook_id, vehicle_id, event_time, event_seq)
     WHERE delivered_at IS NULL AND failed_at IS NULL;

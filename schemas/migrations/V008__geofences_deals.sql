@@ -68,6 +68,3 @@ CREATE TABLE vehicle_connectivity (
     since      timestamptz NOT NULL
 );
 
--- Events of the same instant (a deal assigned at the fix that enters its pickup) list in the order
--- they were made.
-ALTER TABLE fleet_events ADD COLUMN seq bigserial;

@@ -22,7 +22,7 @@ struct DeliveryQueue: Sendable {
                       SELECT 1 FROM webhook_deliveries o
                       WHERE o.webhook_id = d.webhook_id AND o.vehicle_id = d.vehicle_id
                         AND o.delivered_at IS NULL AND o.failed_at IS NULL
-                        AND (o.event_time, o.event_id) < (d.event_time, d.event_id))
+                        AND (o.event_time, o.event_seq) < (d.event_time, d.event_seq))
                 ORDER BY d.next_attempt_at
                 LIMIT \(Int64(limit))
                 FOR UPDATE OF d SKIP LOCKED

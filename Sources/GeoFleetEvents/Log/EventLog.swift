@@ -25,10 +25,10 @@ public enum EventLog {
                     VALUES (\(event.id), \(event.userID), \(event.type), to_timestamp(\(event.time)::float8 / 1000),
                             \(event.vehicleID), \(event.geofenceID), \(event.cargoID), \(event.data)::jsonb)
                     ON CONFLICT (id) DO NOTHING
-                    RETURNING id, user_id, type, vehicle_id, time
+                    RETURNING id, user_id, type, vehicle_id, time, seq
                 ), deliveries AS (
-                    INSERT INTO webhook_deliveries (event_id, webhook_id, user_id, vehicle_id, event_time)
-                    SELECT i.id, w.id, i.user_id, i.vehicle_id, i.time
+                    INSERT INTO webhook_deliveries (event_id, webhook_id, user_id, vehicle_id, event_time, event_seq)
+                    SELECT i.id, w.id, i.user_id, i.vehicle_id, i.time, i.seq
                     FROM inserted i JOIN webhooks w ON w.user_id = i.user_id AND (w.events IS NULL OR i.type = ANY (w.events))
                 )
                 SELECT count(*)::int8 FROM inserted

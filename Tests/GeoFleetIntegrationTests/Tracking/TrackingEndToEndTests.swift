@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetEvents
 import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetProtocols
@@ -56,6 +57,11 @@ import Testing
         let alice = try await harness.token("user_track_a")
         let bob = try await harness.token("user_track_b")
         let vehicleID = try await harness.addVehicle(token: alice, plate: "MC 1 TRK", imei: Self.imei)
+        // Alice's webhook receiver is down (503) for the whole drive.
+        let receiver = try await WebhookReceiver.start(down: true)
+        let secret = "tracking-e2e-webhook-secret"
+        let (hookStatus, _) = try await harness.call("POST", "/api/webhooks", token: alice, body: ["url": receiver.url, "secret": secret])
+        #expect(hookStatus == 201)
 
         // The road route, from the router itself.
         let (routeStatus, routeJSON) = try await harness.call(
@@ -153,10 +159,13 @@ import Testing
         let d = GreatCircle.distanceMeters(lat1: data["lat"] as? Double ?? 0, lon1: data["long"] as? Double ?? 0, lat2: mid[1], lon2: mid[0])
         #expect(d <= 40 + 20, "entered \(d) m from the centre")
         // Deal steps were events too, once each, in order.
-        let dealSteps = events.filter { $0["type"] as? String == "deal_status_update" }.compactMap { ($0["data"] as? [String: Any])?["state"] as? String }
-        var seen: [String] = []
-        for s in dealSteps where seen.last != s { seen.append(s) }
-        #expect(seen == ["assigned", "at_pickup", "loaded", "in_transit", "at_delivery", "delivered"], "\(dealSteps)")
+        let dealEvents = events.filter { $0["type"] as? String == "deal_status_update" }.compactMap { $0["data"] as? [String: Any] }
+        let dealSteps = dealEvents.filter { $0["change"] as? String == "state" }.compactMap { $0["state"] as? String }
+        #expect(dealSteps == ["assigned", "at_pickup", "loaded", "in_transit", "at_delivery", "delivered"])
+        // Progress updates came as events too, each with rising progress.
+        let progressEvents = dealEvents.filter { $0["change"] as? String == "progress" }.compactMap { $0["progress"] as? Double }
+        #expect(progressEvents.count >= 3)
+        #expect(zip(progressEvents, progressEvents.dropFirst()).allSatisfy { $0 <= $1 }, "\(progressEvents)")
         // Event ids are unique (a replay after the restart stored nothing twice).
         let ids = events.compactMap { $0["id"] as? String }
         #expect(Set(ids).count == ids.count)
@@ -167,8 +176,15 @@ import Testing
         #expect(tripStatus == 200)
         let trips = try #require((tripJSON as? [String: Any])?["trips"] as? [[String: Any]])
         #expect(trips.count == 1)
+        // The drive between the stops against the fixes sent: from the last fix within 100 m (the stop
+        // radius) of the pickup to the first within 100 m of the delivery.
         let tripMeters = trips.first?["distanceMeters"] as? Double ?? 0
-        #expect(abs(tripMeters / roadMeters - 1) < 0.15, "trip \(tripMeters) m, road \(roadMeters) m")
+        func metres(_ a: SimulatedTruck.Fix, _ lat: Double, _ lon: Double) -> Double { GreatCircle.distanceMeters(lat1: a.lat, lon1: a.lon, lat2: lat, lon2: lon) }
+        let departure = try #require(fixes.lastIndex { metres($0, line[0][1], line[0][0]) <= 100 })
+        let arrival = try #require(fixes.firstIndex { metres($0, line.last![1], line.last![0]) <= 100 })
+        var driven = 0.0
+        for i in departure..<arrival { driven += metres(fixes[i], fixes[i + 1].lat, fixes[i + 1].lon) }
+        #expect(abs(tripMeters / driven - 1) < 0.1, "trip \(tripMeters) m, fixes \(driven) m")
 
         // Connectivity: online while the device is connected; the last fix is hours old, so offline once it hangs up.
         let (_, list) = try await harness.call("GET", "/api/fleet/vehicles", token: alice)
@@ -181,6 +197,19 @@ import Testing
         #expect(try await harness.engine.connectivity.sweep() == 1)
         let status = try await Self.events(harness, token: alice, query: "&type=fleet_status_change")
         #expect(status.compactMap { ($0["data"] as? [String: Any])?["to"] as? String } == ["online", "offline"])
+
+        // The receiver comes up: every one of Alice's events arrives once, signed, in order per vehicle.
+        let all = try await Self.events(harness, token: alice)
+        receiver.setDown(false)
+        let deadline = ContinuousClock.now + .seconds(90)
+        while ContinuousClock.now < deadline, Set(receiver.accepted.map(\.eventID)).count < all.count {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        let delivered = receiver.accepted
+        #expect(delivered.map(\.eventID) == all.compactMap { $0["id"] as? String }, "\(delivered.count) of \(all.count)")
+        #expect(delivered.allSatisfy { $0.signature == WebhookSignature.header(secret: secret, body: $0.body) })
+        #expect(receiver.refused > 0)
+        await receiver.stop()
 
         // Bob sees none of it.
         #expect(try await Self.events(harness, token: bob).isEmpty)
