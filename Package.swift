@@ -447,7 +447,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetTrackingTests",
-            dependencies: ["GeoFleetTracking", "GeoFleetFences", "GeoFleetCore"],
+            dependencies: ["GeoFleetTracking", "GeoFleetFences"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

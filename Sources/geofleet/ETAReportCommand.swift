@@ -24,8 +24,10 @@ struct ETAReportCommand: AsyncParsableCommand {
         print("band          predictions  bias_min  mean_abs_min  p50_abs_min  p90_abs_min")
         for r in rows {
             print(
-                r.band.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%11d  %8.1f  %12.1f  %11.1f  %11.1f", r.predictions, r.biasMinutes,
-                    r.meanAbsoluteMinutes, r.p50AbsoluteMinutes, r.p90AbsoluteMinutes))
+                r.band.padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + String(
+                        format: "%11d  %8.1f  %12.1f  %11.1f  %11.1f", r.predictions, r.biasMinutes,
+                        r.meanAbsoluteMinutes, r.p50AbsoluteMinutes, r.p90AbsoluteMinutes))
         }
         print("summary: \(rows.reduce(0) { $0 + $1.predictions }) predictions with an arrival in \(rows.count) band(s)")
     }

@@ -8,7 +8,8 @@ struct GeoFleetCommand: AsyncParsableCommand {
         commandName: "geofleet",
         abstract: "GeoFleet operator tools.",
         subcommands: [
-            TokenCommand.self, FuzzCommand.self, RoutingCommand.self, ArchiveCommand.self, EraseCommand.self, ConfigCommand.self, ETAReportCommand.self,
+            TokenCommand.self, FuzzCommand.self, RoutingCommand.self, ArchiveCommand.self, EraseCommand.self, ConfigCommand.self,
+            ETAReportCommand.self,
         ])
 
     static func main() async {

@@ -27,16 +27,20 @@ import Testing
         #expect(rings.count == 2)
         #expect(rings[0][1].longitude == 26.1 && rings[0][1].latitude == 44.0)
         let corridor = try decode(#"{"type":"corridor","line":[[26.0,44.0],[26.2,44.1]],"widthMeters":100}"#)
-        #expect(try corridor.area() == .corridor(line: [.init(latitude: 44.0, longitude: 26.0), .init(latitude: 44.1, longitude: 26.2)], widthMeters: 100))
+        #expect(
+            try corridor.area()
+                == .corridor(line: [.init(latitude: 44.0, longitude: 26.0), .init(latitude: 44.1, longitude: 26.2)], widthMeters: 100))
     }
 
-    @Test("refusals name what is wrong", arguments: [
-        (#"{"type":"square","center":{"lat":1,"long":1},"radiusMeters":5}"#, "circle, polygon or corridor"),
-        (#"{"type":"circle","center":{"lat":1,"long":1}}"#, "radiusMeters"),
-        (#"{"type":"circle","center":{"lat":1,"long":1},"radiusMeters":5,"widthMeters":3}"#, "nothing else"),
-        (#"{"type":"polygon","coordinates":[[[1]]]}"#, "[long, lat]"),
-        (#"{"type":"corridor","line":[[1,1],[2,2]]}"#, "widthMeters"),
-    ])
+    @Test(
+        "refusals name what is wrong",
+        arguments: [
+            (#"{"type":"square","center":{"lat":1,"long":1},"radiusMeters":5}"#, "circle, polygon or corridor"),
+            (#"{"type":"circle","center":{"lat":1,"long":1}}"#, "radiusMeters"),
+            (#"{"type":"circle","center":{"lat":1,"long":1},"radiusMeters":5,"widthMeters":3}"#, "nothing else"),
+            (#"{"type":"polygon","coordinates":[[[1]]]}"#, "[long, lat]"),
+            (#"{"type":"corridor","line":[[1,1],[2,2]]}"#, "widthMeters"),
+        ])
     func refusals(json: String, expected: String) throws {
         let body = try decode(json)
         do {
@@ -57,7 +61,8 @@ import Testing
         #expect(parsed["type"] as? String == "Polygon")
         #expect(parsed["coordinates"] as? [[[Double]]] == [[[0, 0], [1, 0], [1, 1], [0, 0]]])
         #expect(shape.buffer == 0)
-        #expect(FenceArea.corridor(line: [.init(latitude: 0, longitude: 0), .init(latitude: 1, longitude: 1)], widthMeters: 60).postgisShape.buffer == 30)
+        #expect(
+            FenceArea.corridor(line: [.init(latitude: 0, longitude: 0), .init(latitude: 1, longitude: 1)], widthMeters: 60).postgisShape.buffer == 30)
     }
 
     @Test("event ids are the same for the same cause and differ otherwise")

@@ -48,7 +48,8 @@ struct GeofenceRoutes: Sendable {
         w.key("geofenceId")
         w.string(fence.id.uuidString.lowercased())
         w.endObject()
-        return Response(status: .created, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: w.bytes)))
+        return Response(
+            status: .created, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: w.bytes)))
     }
 
     @Sendable func list(request: Request, context: APIRequestContext) async throws -> Response {

@@ -69,21 +69,24 @@ public final class DealProgressService: Service, Sendable {
         let eta = time + Int64(drive.totalSeconds * 1000)
         var recorded: [Int] = []
         guard
-            let after = deals.updateProgress(cargoID: deal.cargoID, { d in
-                guard d.state == .loaded || d.state == .inTransit else { return }
-                d.routeMeters = total
-                // Never backwards: a detour or a noisy fix does not undo what was driven.
-                d.progress = min(99.9, max(d.progress, covered.isFinite ? covered : 0))
-                d.etaDelivery = eta
-                d.progressAt = time
-                for checkpoint in 0...3 where !d.checkpoints.contains(checkpoint) && d.progress >= Double(checkpoint) * 25 {
-                    d.checkpoints.insert(checkpoint)
-                    recorded.append(checkpoint)
-                }
-            })
+            let after = deals.updateProgress(
+                cargoID: deal.cargoID,
+                { d in
+                    guard d.state == .loaded || d.state == .inTransit else { return }
+                    d.routeMeters = total
+                    // Never backwards: a detour or a noisy fix does not undo what was driven.
+                    d.progress = min(99.9, max(d.progress, covered.isFinite ? covered : 0))
+                    d.etaDelivery = eta
+                    d.progressAt = time
+                    for checkpoint in 0...3 where !d.checkpoints.contains(checkpoint) && d.progress >= Double(checkpoint) * 25 {
+                        d.checkpoints.insert(checkpoint)
+                        recorded.append(checkpoint)
+                    }
+                })
         else { return false }
         for checkpoint in recorded {
-            try await store.recordPrediction(cargoID: deal.cargoID, checkpoint: checkpoint, at: time, arrival: eta, remainingMeters: left.distanceMeters)
+            try await store.recordPrediction(
+                cargoID: deal.cargoID, checkpoint: checkpoint, at: time, arrival: eta, remainingMeters: left.distanceMeters)
         }
         try await store.saveProgress(after)
         // An event when the marketplace's view changes: a point of progress, or the ETA by 5 minutes.

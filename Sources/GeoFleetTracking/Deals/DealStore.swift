@@ -53,7 +53,9 @@ struct DealStore: Sendable {
                 Tracker(
                     machine: deal.machine, pickup: [deal.pickup.latitude, deal.pickup.longitude],
                     delivery: [deal.delivery.latitude, deal.delivery.longitude])), as: UTF8.self)
-        let timeline = String(decoding: try JSONEncoder().encode(deal.machine.timeline.map { ["state": $0.state.rawValue, "time": UTCTime.iso8601(milliseconds: $0.time)] }), as: UTF8.self)
+        let timeline = String(
+            decoding: try JSONEncoder().encode(
+                deal.machine.timeline.map { ["state": $0.state.rawValue, "time": UTCTime.iso8601(milliseconds: $0.time)] }), as: UTF8.self)
         try await connection.query(
             """
             INSERT INTO deals (cargo_id, user_id, vehicle_key, vehicle_id, state, progress, tracker, timeline, active, updated_at)

@@ -35,7 +35,8 @@ enum TrackingEvents {
     static func deal(_ deal: Deal, step: DealMachine.Step) -> EventRecord {
         EventRecord(
             id: EventIdentity.id("deal_status_update", deal.cargoID, step.state.rawValue, String(step.time)), type: "deal_status_update",
-            userID: deal.owner, vehicleID: deal.vehicleID, time: step.time, geofenceID: nil, cargoID: deal.cargoID, data: deal.eventData(change: "state"))
+            userID: deal.owner, vehicleID: deal.vehicleID, time: step.time, geofenceID: nil, cargoID: deal.cargoID,
+            data: deal.eventData(change: "state"))
     }
 }
 

@@ -41,6 +41,8 @@ public final class GeofenceRegistry: Sendable {
 
     /// A user's fences, oldest first.
     public func all(owner: String) -> [Geofence] {
-        state.withLock { s in s.stored.values.filter { $0.owner == owner }.sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) } }
+        state.withLock { s in
+            s.stored.values.filter { $0.owner == owner }.sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
+        }
     }
 }

@@ -70,14 +70,18 @@ import Testing
             let error = (json as? [String: Any])?["error"] as? String ?? ""
             #expect(error.localizedCaseInsensitiveContains(message), "\(error)")
         }
-        try await refused(["name": "bowtie", "area": ["type": "polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]]], 400, "intersect")
+        try await refused(
+            ["name": "bowtie", "area": ["type": "polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]]], 400, "intersect")
         try await refused(["name": "x", "area": ["type": "circle", "center": ["lat": 95, "long": 0], "radiusMeters": 10]], 400, "lat")
         try await refused(["name": "x", "area": ["type": "circle", "center": ["lat": 45, "long": 0], "radiusMeters": 0]], 400, "radius")
         try await refused(["name": "x", "area": ["type": "corridor", "line": [[0, 0]], "widthMeters": 10]], 400, "corridor")
-        try await refused(["name": "x", "area": ["type": "circle", "center": ["lat": 45, "long": 0], "radiusMeters": 10], "colour": "red"], 400, "colour")
+        try await refused(
+            ["name": "x", "area": ["type": "circle", "center": ["lat": 45, "long": 0], "radiusMeters": 10], "colour": "red"], 400, "colour")
         try await refused(["name": "x", "area": ["type": "circle", "center": ["lat": 45, "long": 0, "alt": 3], "radiusMeters": 10]], 400, "alt")
         try await refused(["name": "", "area": ["type": "circle", "center": ["lat": 45, "long": 0], "radiusMeters": 10]], 400, "name")
-        try await refused(["name": "x", "area": ["type": "circle", "center": ["lat": 45, "long": 0], "radiusMeters": 10], "speedLimitKmh": -5], 400, "speedLimitKmh")
+        try await refused(
+            ["name": "x", "area": ["type": "circle", "center": ["lat": 45, "long": 0], "radiusMeters": 10], "speedLimitKmh": -5], 400, "speedLimitKmh"
+        )
         // 10,001 vertices (a circle-ish ring): refused by count, before any geometry work.
         var ring: [[Double]] = (0..<10_000).map { i in
             let a = Double(i) / 10_000 * 2 * .pi
@@ -95,7 +99,8 @@ import Testing
             return [10 + 0.01 * cos(a), 45 + 0.01 * sin(a)]
         }
         fine.append(fine[0])
-        let (status, _) = try await harness.call("POST", "/api/geofences", token: token, body: ["name": "big", "area": ["type": "polygon", "coordinates": [fine]]])
+        let (status, _) = try await harness.call(
+            "POST", "/api/geofences", token: token, body: ["name": "big", "area": ["type": "polygon", "coordinates": [fine]]])
         #expect(status == 201)
         try await harness.stop()
     }

@@ -74,7 +74,9 @@ import Testing
 
         // Alice's fences: a 40 m circle on the road at 40 %, a corridor over the whole route, a square far away.
         let mid = SimulatedTruck.point(along: line, fraction: 0.4)
-        let circle: [String: Any] = ["name": "roundabout", "area": ["type": "circle", "center": ["lat": mid[1], "long": mid[0]], "radiusMeters": 40]]
+        let circle: [String: Any] = [
+            "name": "roundabout", "area": ["type": "circle", "center": ["lat": mid[1], "long": mid[0]], "radiusMeters": 40],
+        ]
         let corridor: [String: Any] = ["name": "planned route", "area": ["type": "corridor", "line": line, "widthMeters": 80], "speedLimitKmh": 20]
         let far: [String: Any] = [
             "name": "elsewhere",
@@ -179,7 +181,9 @@ import Testing
         // The drive between the stops against the fixes sent: from the last fix within 100 m (the stop
         // radius) of the pickup to the first within 100 m of the delivery.
         let tripMeters = trips.first?["distanceMeters"] as? Double ?? 0
-        func metres(_ a: SimulatedTruck.Fix, _ lat: Double, _ lon: Double) -> Double { GreatCircle.distanceMeters(lat1: a.lat, lon1: a.lon, lat2: lat, lon2: lon) }
+        func metres(_ a: SimulatedTruck.Fix, _ lat: Double, _ lon: Double) -> Double {
+            GreatCircle.distanceMeters(lat1: a.lat, lon1: a.lon, lat2: lat, lon2: lon)
+        }
         let departure = try #require(fixes.lastIndex { metres($0, line[0][1], line[0][0]) <= 100 })
         let arrival = try #require(fixes.firstIndex { metres($0, line.last![1], line.last![0]) <= 100 })
         var driven = 0.0
