@@ -28,6 +28,9 @@ public final class EventEvaluator: PositionTap, Sendable {
     private let states: Mutex<[Int64: VehicleFenceState]>
     private let evaluated = Counter(label: "geofleet_fence_evaluations_total")
     private let batchTimer = Timer(label: "geofleet_event_batch_seconds")
+    /// From a position's arrival (its ACK follows within the spool's group commit) to its events'
+    /// publication to the WebSocket rooms, Redis and the webhook outbox.
+    private let eventDelay = Timer(label: "geofleet_event_delay_seconds")
     private let etaError: [Recorder] = (0...3).map {
         Recorder(label: "geofleet_eta_error_seconds", dimensions: [("checkpoint", ["departure", "q1", "q2", "q3"][$0])])
     }
@@ -60,6 +63,8 @@ public final class EventEvaluator: PositionTap, Sendable {
         var newFences: [Geofence] = []
         var removedFences: [UUID] = []
         var arrivals: [(cargoID: String, time: Int64)] = []
+        // When the position behind each event arrived, by event id.
+        var arrived: [UUID: Int64] = [:]
         var count = 0
         for record in batch {
             for p in record.positions where p.source == .device {
@@ -82,6 +87,10 @@ public final class EventEvaluator: PositionTap, Sendable {
                     events.append(
                         TrackingEvents.fence(t, vehicleKey: p.vehicleKey, vehicleID: entry.id, owner: entry.owner, name: name, cargoID: cargo))
                 }
+                for event in events.reversed() {
+                    guard arrived[event.id] == nil else { break }
+                    arrived[event.id] = p.receivedTime
+                }
                 guard var current = deal, current.active else { continue }
                 let steps = current.machine.advance(
                     time: p.fixTime,
@@ -96,7 +105,9 @@ public final class EventEvaluator: PositionTap, Sendable {
                 for step in steps {
                     if step.state == DealState.delivered { current.progress = 100 }
                     if step.state == DealState.atDelivery { arrivals.append((current.cargoID, step.time)) }
-                    events.append(TrackingEvents.deal(current, step: step))
+                    let event = TrackingEvents.deal(current, step: step)
+                    events.append(event)
+                    arrived[event.id] = p.receivedTime
                 }
                 dealCopies[current.cargoID] = current
                 deal = current
@@ -108,7 +119,7 @@ public final class EventEvaluator: PositionTap, Sendable {
         let fencesToSave = newFences
         let fencesToRemove = dealCopies.values.filter { !$0.active }.map(\.cargoID)
         var arrivalErrors: [(Int, Double)] = []
-        try await sink.commit(events) { connection in
+        let published = try await sink.commit(events) { connection in
             for fence in fencesToSave { try await GeofenceStore.save(fence, on: connection, logger: logger) }
             for cargo in fencesToRemove { try await GeofenceStore.deleteDealFences(cargoID: cargo, on: connection, logger: logger) }
             try await EvaluationStore.saveStates(changedStates, on: connection, logger: logger)
@@ -126,6 +137,10 @@ public final class EventEvaluator: PositionTap, Sendable {
         for id in removedFences { registry.remove(id: id) }
         for deal in dealCopies.values { deals.install(deal, keepingProgress: true) }
         for (checkpoint, error) in arrivalErrors where (0...3).contains(checkpoint) { etaError[checkpoint].record(error) }
+        let publishedAt = Int64(Date().timeIntervalSince1970 * 1000)
+        for event in published {
+            if let received = arrived[event.id], publishedAt >= received { eventDelay.recordMilliseconds(publishedAt - received) }
+        }
         evaluated.increment(by: count)
         let elapsed = (ContinuousClock.now - started).components
         batchTimer.recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)

@@ -21,8 +21,10 @@ public final class EventSink: Sendable {
         self.logger = logger
     }
 
-    /// Appends `events` and runs `work` in one transaction; publishes the events new to the log.
-    func commit(_ events: [EventRecord], with work: (PostgresConnection) async throws -> Void = { _ in }) async throws {
+    /// Appends `events` and runs `work` in one transaction; publishes the events new to the log and
+    /// returns them.
+    @discardableResult
+    func commit(_ events: [EventRecord], with work: (PostgresConnection) async throws -> Void = { _ in }) async throws -> [EventRecord] {
         let logger = self.logger
         let inserted = try await client.withTransaction(logger: logger) { connection in
             let inserted = events.isEmpty ? [] : try await EventLog.append(events, on: connection, logger: logger)
@@ -30,6 +32,7 @@ public final class EventSink: Sendable {
             return inserted
         }
         publish(inserted)
+        return inserted
     }
 
     /// Hands committed events to the live stream and wakes the webhook dispatcher.
