@@ -20,7 +20,7 @@ struct PreparedShape: Sendable {
     let maxLatitude: Double
     let minLongitude: Double
     let maxLongitude: Double
-    /// Degrees of longitude per metre at the box's latitude farthest from the equator (the widest degree there).
+    /// Degrees of longitude per metre at the box's latitude farthest from the equator (the most there are in the box).
     let longitudeDegreesPerMeter: Double
 
     static let latitudeDegreesPerMeter = 1 / LocalFrame.metersPerDegree
@@ -108,6 +108,15 @@ struct PreparedShape: Sendable {
         let mLon = margin * longitudeDegreesPerMeter
         return point.latitude >= minLatitude - mLat && point.latitude <= maxLatitude + mLat && point.longitude >= minLongitude - mLon
             && point.longitude <= maxLongitude + mLon
+    }
+
+    /// Metres from `point` to the bounding box (0 inside it): a lower bound of the distance to the area.
+    @inline(__always)
+    func boxDistance(to point: GeoPoint) -> Double {
+        let dLat = max(minLatitude - point.latitude, 0, point.latitude - maxLatitude) * LocalFrame.metersPerDegree
+        // Degrees of longitude turned to metres where they are shortest in the box: never more than the true distance.
+        let dLon = max(minLongitude - point.longitude, 0, point.longitude - maxLongitude) / longitudeDegreesPerMeter
+        return (dLat * dLat + dLon * dLon).squareRoot()
     }
 
     /// Whether the segment's own bounding box meets the fence's.

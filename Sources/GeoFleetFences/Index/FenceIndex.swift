@@ -17,8 +17,8 @@ public struct FenceIndex: Sendable {
     static let maxCellsPerFence = 4096
 
     struct OwnerCells: Sendable {
-        var cells: [Int64: [Int32]] = [:]
-        var wide: [Int32] = []
+        var cells: [Int64: [CellEntry]] = [:]
+        var wide: [CellEntry] = []
         var count = 0
     }
 
@@ -43,6 +43,10 @@ public struct FenceIndex: Sendable {
 
     public func fence(id: UUID) -> Fence? { prepared(id: id)?.fence }
 
+    /// The fence filed under a slot a query handed out.
+    @inline(__always)
+    func prepared(_ entry: CellEntry) -> PreparedFence { slots[Int(entry.slot)]! }
+
     func prepared(id: UUID) -> PreparedFence? {
         guard let slot = slotByID[id] else { return nil }
         return slots[Int(slot)]
@@ -65,10 +69,11 @@ public struct FenceIndex: Sendable {
         }
         slotByID[fence.id] = slot
         var owner = owners.removeValue(forKey: fence.owner) ?? OwnerCells()
+        let entry = CellEntry(slot: slot, shape: prepared.shape, paddingMeters: Self.paddingMeters)
         if let keys = cellKeys(of: prepared.shape) {
-            for key in keys { owner.cells[key, default: []].append(slot) }
+            for key in keys { owner.cells[key, default: []].append(entry) }
         } else {
-            owner.wide.append(slot)
+            owner.wide.append(entry)
         }
         owner.count += 1
         owners[fence.owner] = owner
@@ -83,11 +88,11 @@ public struct FenceIndex: Sendable {
         guard var owner = owners.removeValue(forKey: prepared.fence.owner) else { return }
         if let keys = cellKeys(of: prepared.shape) {
             for key in keys {
-                owner.cells[key]?.removeAll { $0 == slot }
+                owner.cells[key]?.removeAll { $0.slot == slot }
                 if owner.cells[key]?.isEmpty == true { owner.cells[key] = nil }
             }
         } else {
-            owner.wide.removeAll { $0 == slot }
+            owner.wide.removeAll { $0.slot == slot }
         }
         owner.count -= 1
         if owner.count > 0 { owners[prepared.fence.owner] = owner }
