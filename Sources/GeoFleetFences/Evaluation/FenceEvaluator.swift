@@ -108,6 +108,8 @@ public enum FenceEvaluator {
             // crossing test. Outside its box, the distance to the box stands in for a point's (a lower bound).
             var previousDistance = shape.boxDistance(to: previous)
             if previousDistance == 0 {
+                // Inside the box: no point is deeper than maxDepth; only when that bound does not settle it, measure.
+                guard fixDistance - shape.maxDepth <= reach - 2 * fenceBand else { return }
                 counters.containmentTests += 1
                 previousDistance = shape.signedDistance(to: previous)
             }

@@ -16,6 +16,8 @@ struct PreparedShape: Sendable {
     let ringEnds: [Int]
     /// Half the fence's inner size: a band wider than this would leave a small fence no "surely inside" at all.
     let bandCap: Double
+    /// How deep inside any point can be, metres (at most): bounds the border distance of a point from below.
+    let maxDepth: Double
     let minLatitude: Double
     let maxLatitude: Double
     let minLongitude: Double
@@ -35,6 +37,7 @@ struct PreparedShape: Sendable {
             ys = []
             ringEnds = []
             bandCap = radius / 2
+            maxDepth = radius
             let dLat = radius * Self.latitudeDegreesPerMeter
             minLatitude = max(center.latitude - dLat, -90)
             maxLatitude = min(center.latitude + dLat, 90)
@@ -75,6 +78,8 @@ struct PreparedShape: Sendable {
                 perimeter += ((xs[i + 1] - xs[i]) * (xs[i + 1] - xs[i]) + (ys[i + 1] - ys[i]) * (ys[i + 1] - ys[i])).squareRoot()
             }
             bandCap = perimeter > 0 ? abs(twiceArea) / 2 / perimeter : 0
+            // No inscribed circle is wider than the box.
+            maxDepth = min(xs.max()! - xs.min()!, ys.max()! - ys.min()!) / 2
             minLatitude = lat0
             maxLatitude = lat1
             minLongitude = lon0
@@ -92,6 +97,7 @@ struct PreparedShape: Sendable {
             ys = line.map { frame.y(latitude: $0.latitude) }
             ringEnds = []
             bandCap = width / 4
+            maxDepth = width / 2
             let dLat = radius * Self.latitudeDegreesPerMeter
             minLatitude = max(lat0 - dLat, -90)
             maxLatitude = min(lat1 + dLat, 90)
