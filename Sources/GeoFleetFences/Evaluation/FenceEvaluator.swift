@@ -55,8 +55,9 @@ public enum FenceEvaluator {
         let exitCount = transitions.count
 
         var previous: GeoPoint?
+        // Device clocks can be wildly off: a gap too large for Int64 is just "too long ago", never a trap.
         if let lastTime = state.lastTime, let lat = state.lastLatitude, let lon = state.lastLongitude,
-            time - lastTime < crossingMaxGapMilliseconds
+            case let (gap, overflow) = time.subtractingReportingOverflow(lastTime), !overflow, gap < crossingMaxGapMilliseconds
         {
             previous = GeoPoint(latitude: lat, longitude: lon)
         }
