@@ -55,28 +55,66 @@ public enum FenceEvaluator {
         let exitCount = transitions.count
 
         var previous: GeoPoint?
+        // Device clocks can be wildly off: a gap too large for Int64 is just "too long ago", never a trap.
         if let lastTime = state.lastTime, let lat = state.lastLatitude, let lon = state.lastLongitude,
-            time - lastTime < crossingMaxGapMilliseconds
+            case let (gap, overflow) = time.subtractingReportingOverflow(lastTime), !overflow, gap < crossingMaxGapMilliseconds
         {
             previous = GeoPoint(latitude: lat, longitude: lon)
         }
         var crossings: [FenceTransition] = []
         let wasInside = state.memberships.count
-        index.forEachSlot(owner: owner, from: previous, to: fix) { prepared in
+        let latitude = Float(fix.latitude)
+        let longitude = Float(fix.longitude)
+        // The segment from the previous fix: its box for the inline reject, its length for the reach bound below.
+        var south: Float = 0
+        var north: Float = 0
+        var west: Float = 0
+        var east: Float = 0
+        var reach = 0.0
+        if let previous {
+            south = Float(min(previous.latitude, fix.latitude))
+            north = Float(max(previous.latitude, fix.latitude))
+            west = Float(min(previous.longitude, fix.longitude))
+            east = Float(max(previous.longitude, fix.longitude))
+            let dy = (fix.latitude - previous.latitude) * LocalFrame.metersPerDegree
+            let dx = (fix.longitude - previous.longitude) * LocalFrame.metersPerDegree * cos(fix.latitude * Double.pi / 180)
+            // A little slack for the different metrics of the shapes (great circle, local frames).
+            reach = (dx * dx + dy * dy).squareRoot() * 1.05 + 1
+        }
+        index.forEachEntry(owner: owner, from: previous, to: fix) { entry in
             counters.candidates += 1
+            let fixInBox = entry.contains(latitude: latitude, longitude: longitude)
+            guard fixInBox || (previous != nil && entry.meets(minLatitude: south, maxLatitude: north, minLongitude: west, maxLongitude: east))
+            else { return }
+            let prepared = index.prepared(entry)
             let id = prepared.fence.id
             for i in 0..<wasInside where state.memberships[i].fenceID == id { return }
             let shape = prepared.shape
             let fenceBand = min(band, shape.bandCap)
+            var fixDistance: Double
             if shape.boxContains(fix, marginMeters: 0) {
                 counters.containmentTests += 1
-                if shape.signedDistance(to: fix) < -fenceBand {
+                fixDistance = shape.signedDistance(to: fix)
+                if fixDistance < -fenceBand {
                     transitions.append(FenceTransition(kind: .enter, fenceID: id, time: time, point: fix))
                     state.memberships.append(VehicleFenceState.Membership(fenceID: id, enteredAt: time))
                     return
                 }
+            } else {
+                fixDistance = shape.boxDistance(to: fix)
             }
             guard let previous, shape.boxMeets(previous, fix) else { return }
+            // Border distance changes by at most a metre per metre along the segment, so a point `band` deep needs
+            // d(previous) + d(fix) ≤ length − 2·band: most fences near the segment fail this before the costlier
+            // crossing test. Outside its box, the distance to the box stands in for a point's (a lower bound).
+            var previousDistance = shape.boxDistance(to: previous)
+            if previousDistance == 0 {
+                // Inside the box: no point is deeper than maxDepth; only when that bound does not settle it, measure.
+                guard fixDistance - shape.maxDepth <= reach - 2 * fenceBand else { return }
+                counters.containmentTests += 1
+                previousDistance = shape.signedDistance(to: previous)
+            }
+            guard fixDistance + previousDistance <= reach - 2 * fenceBand else { return }
             counters.crossingTests += 1
             guard let (t0, t1) = shape.crossing(from: previous, to: fix, depth: fenceBand) else { return }
             let lastTime = state.lastTime!

@@ -16,11 +16,13 @@ struct PreparedShape: Sendable {
     let ringEnds: [Int]
     /// Half the fence's inner size: a band wider than this would leave a small fence no "surely inside" at all.
     let bandCap: Double
+    /// How deep inside any point can be, metres (at most): bounds the border distance of a point from below.
+    let maxDepth: Double
     let minLatitude: Double
     let maxLatitude: Double
     let minLongitude: Double
     let maxLongitude: Double
-    /// Degrees of longitude per metre at the box's latitude farthest from the equator (the widest degree there).
+    /// Degrees of longitude per metre at the box's latitude farthest from the equator (the most there are in the box).
     let longitudeDegreesPerMeter: Double
 
     static let latitudeDegreesPerMeter = 1 / LocalFrame.metersPerDegree
@@ -35,6 +37,7 @@ struct PreparedShape: Sendable {
             ys = []
             ringEnds = []
             bandCap = radius / 2
+            maxDepth = radius
             let dLat = radius * Self.latitudeDegreesPerMeter
             minLatitude = max(center.latitude - dLat, -90)
             maxLatitude = min(center.latitude + dLat, 90)
@@ -75,6 +78,8 @@ struct PreparedShape: Sendable {
                 perimeter += ((xs[i + 1] - xs[i]) * (xs[i + 1] - xs[i]) + (ys[i + 1] - ys[i]) * (ys[i + 1] - ys[i])).squareRoot()
             }
             bandCap = perimeter > 0 ? abs(twiceArea) / 2 / perimeter : 0
+            // No inscribed circle is wider than the box.
+            maxDepth = min(xs.max()! - xs.min()!, ys.max()! - ys.min()!) / 2
             minLatitude = lat0
             maxLatitude = lat1
             minLongitude = lon0
@@ -92,6 +97,7 @@ struct PreparedShape: Sendable {
             ys = line.map { frame.y(latitude: $0.latitude) }
             ringEnds = []
             bandCap = width / 4
+            maxDepth = width / 2
             let dLat = radius * Self.latitudeDegreesPerMeter
             minLatitude = max(lat0 - dLat, -90)
             maxLatitude = min(lat1 + dLat, 90)
@@ -108,6 +114,15 @@ struct PreparedShape: Sendable {
         let mLon = margin * longitudeDegreesPerMeter
         return point.latitude >= minLatitude - mLat && point.latitude <= maxLatitude + mLat && point.longitude >= minLongitude - mLon
             && point.longitude <= maxLongitude + mLon
+    }
+
+    /// Metres from `point` to the bounding box (0 inside it): a lower bound of the distance to the area.
+    @inline(__always)
+    func boxDistance(to point: GeoPoint) -> Double {
+        let dLat = max(minLatitude - point.latitude, 0, point.latitude - maxLatitude) * LocalFrame.metersPerDegree
+        // Degrees of longitude turned to metres where they are shortest in the box: never more than the true distance.
+        let dLon = max(minLongitude - point.longitude, 0, point.longitude - maxLongitude) / longitudeDegreesPerMeter
+        return (dLat * dLat + dLon * dLon).squareRoot()
     }
 
     /// Whether the segment's own bounding box meets the fence's.

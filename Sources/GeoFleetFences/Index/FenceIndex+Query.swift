@@ -18,7 +18,7 @@ extension FenceIndex {
             }
         }
         if margin <= Self.paddingMeters {
-            forEachSlot(owner: owner, from: nil, to: point, visit)
+            forEachEntry(owner: owner, from: nil, to: point) { visit(prepared($0)) }
             return
         }
         // Beyond the padding: the cells of the box around the point, or a scan of the owner's fences when that box is huge.
@@ -34,56 +34,57 @@ extension FenceIndex {
             for case let prepared? in slots where prepared.fence.owner == owner { visit(prepared) }
             return
         }
-        forEachDistinctSlot(owner: owner) { cell in
+        forEachDistinctEntry(owner: owner) { cell in
             for r in r0...r1 {
                 for c in c0...c1 { cell(GridCell.key(row: r, column: c)) }
             }
         } body: {
-            visit($0)
+            visit(prepared($0))
         }
     }
 
     /// Calls `body` once for each fence of `owner` filed in a cell the segment a→b passes through (b's cell alone when
     /// a is nil), and for each of the owner's wide fences. Does not allocate unless the segment spans many full cells.
-    func forEachSlot(owner: String, from a: GeoPoint?, to b: GeoPoint, _ body: (PreparedFence) -> Void) {
+    func forEachEntry(owner: String, from a: GeoPoint?, to b: GeoPoint, _ body: (CellEntry) -> Void) {
         guard let cells = owners[owner] else { return }
-        for slot in cells.wide { body(slots[Int(slot)]!) }
+        for entry in cells.wide { body(entry) }
         let end = grid.key(b)
         guard let a, grid.key(a) != end else {
             if let list = cells.cells[end] {
-                for slot in list { body(slots[Int(slot)]!) }
+                for entry in list { body(entry) }
             }
             return
         }
-        forEachDistinctSlot(owner: owner) { cell in
+        forEachDistinctEntry(owner: owner) { cell in
             grid.forEachCell(from: a, to: b, cell)
         } body: {
             body($0)
         }
     }
 
-    /// Calls `body` once per distinct slot filed in the cells `cells` enumerates (a fence may sit in several).
-    private func forEachDistinctSlot(owner: String, cells enumerate: ((Int64) -> Void) -> Void, body: (PreparedFence) -> Void) {
+    /// Calls `body` once per distinct fence filed in the cells `cells` enumerates (a fence may sit in several).
+    private func forEachDistinctEntry(owner: String, cells enumerate: ((Int64) -> Void) -> Void, body: (CellEntry) -> Void) {
         guard let owned = owners[owner] else { return }
         var total = 0
         enumerate { key in total += owned.cells[key]?.count ?? 0 }
         guard total > 0 else { return }
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: total) { buffer in
+        withUnsafeTemporaryAllocation(of: CellEntry.self, capacity: total) { buffer in
             var n = 0
             enumerate { key in
                 guard let list = owned.cells[key] else { return }
-                for slot in list {
-                    buffer[n] = slot
+                for entry in list {
+                    buffer.initializeElement(at: n, to: entry)
                     n += 1
                 }
             }
             var used = UnsafeMutableBufferPointer(rebasing: buffer[0..<n])
-            used.sort()
+            used.sort { $0.slot < $1.slot }
             var previous: Int32 = -1
-            for slot in used where slot != previous {
-                previous = slot
-                body(slots[Int(slot)]!)
+            for entry in used where entry.slot != previous {
+                previous = entry.slot
+                body(entry)
             }
+            _ = used.deinitialize()
         }
     }
 }

@@ -15,7 +15,7 @@ struct FencesBenchCommand: ParsableCommand {
     @Option(help: "Vehicles in all.") var vehicles: Int = 100_000
     @Option(help: "Fixes evaluated.") var fixes: Int = 2_000_000
     @Option(help: "Users; each has its own region, fences and vehicles.") var users: Int = 100
-    @Option(help: "Fixes evaluated again by the brute-force anchor.") var anchorFixes: Int = 20_000
+    @Option(help: "About how many fixes the brute-force anchor evaluates (whole tracks of the first vehicles).") var anchorFixes: Int = 20_000
     @Option(help: "Grid cell size of the index, degrees.") var cellDegrees: Double = FenceIndex.defaultCellDegrees
     @Option(help: "Seed.") var seed: UInt64 = 1
 
@@ -33,7 +33,7 @@ struct FencesBenchCommand: ParsableCommand {
         let buildSeconds = (ContinuousClock.now - buildStart).seconds
         print("fences: index of \(index.count) fences (\(refused) refused) built in \(fmt(buildSeconds)) s; rss \(mib(peakRSSMiB()))")
 
-        let (main, mainSeconds, anchorTransitions) = evaluate(input, count: fixes, index: index, progress: true)
+        let (main, mainSeconds, _) = evaluate(input, vehicleLimit: vehicles, index: index, progress: true)
         let fixRate = Double(fixes) / mainSeconds
         print(
             """
@@ -44,24 +44,28 @@ struct FencesBenchCommand: ParsableCommand {
             transitions \(main.transitions) (\(main.byKind.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", ")))
             """)
 
-        // The anchor: the same first fixes with each owner's fences in one cell, so every one is tested.
+        // The anchor: every fix of the first vehicles (about `anchorFixes` fixes, whole tracks so that segments count
+        // too), once through the grid and once with each owner's fences in one cell, so every one of them is tested.
         var scan = FenceIndex(cellDegrees: 360)
         for fence in all { scan.upsert(fence) }
-        let anchorCount = min(anchorFixes, fixes)
-        let (anchor, anchorSeconds, _) = evaluate(input, count: anchorCount, index: scan, progress: false)
+        let anchorVehicles = max(1, min(vehicles, Int((Double(vehicles) * Double(anchorFixes) / Double(fixes)).rounded(.up))))
+        let (gridPart, gridSeconds, anchorCount) = evaluate(input, vehicleLimit: anchorVehicles, index: index, progress: false)
+        let (anchor, anchorSeconds, _) = evaluate(input, vehicleLimit: anchorVehicles, index: scan, progress: false)
+        let gridRate = Double(anchorCount) / gridSeconds
         let anchorRate = Double(anchorCount) / anchorSeconds
         print(
             """
-            fences: brute-force anchor, first \(anchorCount) fixes: \(Int(anchorRate)) fixes/s, \
-            \(Int(Double(anchor.candidates) / anchorSeconds)) fences scanned/s; \
-            index speed-up \(fmt(fixRate / anchorRate))×; same transitions: \(anchor.transitions == anchorTransitions ? "yes" : "NO") \
-            (\(anchor.transitions) vs \(anchorTransitions))
+            fences: anchor, all \(anchorCount) fixes of \(anchorVehicles) vehicles: grid \(Int(gridRate)) fixes/s, brute force \
+            \(Int(anchorRate)) fixes/s (\(Int(Double(anchor.candidates) / anchorSeconds)) fences scanned/s); \
+            grid speed-up \(fmt(gridRate / anchorRate))×; same transitions: \(anchor.transitions == gridPart.transitions ? "yes" : "NO") \
+            (\(anchor.transitions) vs \(gridPart.transitions))
             """)
         print(
             "fences: summary fences=\(index.count) build_s=\(fmt(buildSeconds)) fixes_per_s=\(Int(fixRate)) "
                 + "candidates_per_s=\(Int(Double(main.candidates) / mainSeconds)) "
                 + "exact_tests_per_s=\(Int(Double(main.containmentTests) / mainSeconds)) transitions=\(main.transitions) "
-                + "anchor_fixes_per_s=\(Int(anchorRate)) speedup=\(fmt(fixRate / anchorRate)) peak_rss_mib=\(mib(peakRSSMiB()))")
+                + "anchor_grid_fixes_per_s=\(Int(gridRate)) anchor_scan_fixes_per_s=\(Int(anchorRate)) "
+                + "speedup=\(fmt(gridRate / anchorRate)) peak_rss_mib=\(mib(peakRSSMiB()))")
     }
 
     struct Tally {
@@ -72,27 +76,28 @@ struct FencesBenchCommand: ParsableCommand {
         var byKind: [String: Int] = [:]
     }
 
-    /// Evaluates the first `count` fixes with fresh vehicle states; also returns how many transitions the first
-    /// `anchorFixes` caused, for the anchor's check.
+    /// Evaluates, in order, the fixes of vehicles below `vehicleLimit` with fresh vehicle states; returns the tally,
+    /// the seconds and how many fixes that was.
     private func evaluate(
-        _ input: SyntheticFences.Fixes, count: Int, index: FenceIndex, progress: Bool
+        _ input: SyntheticFences.Fixes, vehicleLimit: Int, index: FenceIndex, progress: Bool
     ) -> (Tally, Double, Int) {
         var states = [VehicleFenceState](repeating: VehicleFenceState(), count: vehicles)
         var counters = FenceEvaluationCounters()
         var tally = Tally()
         var kinds = [Int](repeating: 0, count: 4)
-        var anchorTransitions = 0
+        var evaluated = 0
         let owners = (0..<users).map { "user-\($0)" }
         let start = ContinuousClock.now
-        for i in 0..<count {
+        for i in 0..<input.vehicle.count {
             let v = Int(input.vehicle[i])
+            guard v < vehicleLimit else { continue }
+            evaluated += 1
             let transitions = FenceEvaluator.evaluate(
                 fix: GeoPoint(latitude: input.latitude[i], longitude: input.longitude[i]), time: input.time[i],
                 speedKmh: input.speedKmh[i], accuracyMeters: input.accuracy[i], owner: owners[v % users], index: index,
                 state: &states[v], counters: &counters)
             if !transitions.isEmpty {
                 tally.transitions += transitions.count
-                if i < anchorFixes { anchorTransitions += transitions.count }
                 for t in transitions {
                     switch t.kind {
                     case .enter: kinds[0] += 1
@@ -112,7 +117,7 @@ struct FencesBenchCommand: ParsableCommand {
         tally.containmentTests = counters.containmentTests
         tally.crossingTests = counters.crossingTests
         tally.byKind = ["enter": kinds[0], "exit": kinds[1], "dwell": kinds[2], "overspeed": kinds[3]]
-        return (tally, seconds, anchorTransitions)
+        return (tally, seconds, evaluated)
     }
 
     private func fmt(_ value: Double) -> String { String(format: "%.2f", value) }
