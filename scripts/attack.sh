@@ -9,7 +9,7 @@
 #
 #   GEOFLEET_BIN=<dir>          a directory holding built geofleetd and geofleet (else: swift build, debug)
 #   GEOFLEET_ATTACK_RSS_MB=<n>  how far RSS may grow over its value after start-up (default 400)
-#   GEOFLEET_ATTACK_ONLY=<name> run one attack (poison, numbers, slowloris, flood, rebind, archive)
+#   GEOFLEET_ATTACK_ONLY=<name> run one attack (poison, numbers, fences, slowloris, flood, rebind, archive)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

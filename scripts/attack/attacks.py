@@ -5,6 +5,7 @@ position reaches PostGIS (its track), RSS stays under its bound, and what the at
 is all in PostGIS. A broken invariant prints why and exits non-zero.
 """
 import json
+import math
 import os
 import socket
 import struct
@@ -277,6 +278,8 @@ def attack_numbers():
         ("GET", "/api/fleet/vehicles/%s/track?stopRadiusMeters={}" % vehicle),
         ("GET", "/api/fleet/vehicles/%s/track?from={}" % vehicle), ("GET", "/api/stream?resume={}"),
         ("GET", "/api/match/vehicles/%s/cargo?limit={}" % vehicle),
+        ("GET", "/api/fleet/vehicles/%s/trips?from={}" % vehicle), ("GET", "/api/fleet/vehicles/%s/trips?stopMinutes={}" % vehicle),
+        ("GET", "/api/events?limit={}"), ("GET", "/api/events?from={}"),
     ]
     for method, template in queries:
         for value in BAD_NUMBERS:
@@ -295,6 +298,12 @@ def attack_numbers():
                                                            "weight": n, "loadingDate": "2026-12-07"}, "limit": n}),
         ("PUT", "/api/fleet/cost-settings", lambda n: {"driverPay": n, "fuel": n}),
         ("POST", "/api/match/fleet", lambda n: {"limit": n}),
+        ("POST", "/api/geofences", lambda n: {"name": "n", "area": {"type": "circle", "center": {"lat": 44, "long": 26}, "radiusMeters": n}}),
+        ("POST", "/api/geofences", lambda n: {"name": "n", "area": {"type": "circle", "center": {"lat": n, "long": 26}, "radiusMeters": 50}}),
+        ("POST", "/api/geofences", lambda n: {"name": "n", "area": {"type": "polygon", "coordinates": [[[26, 44], [n, 44], [26.1, 44.1], [26, 44]]]}}),
+        ("POST", "/api/geofences", lambda n: {"name": "n", "area": {"type": "corridor", "line": [[26, 44], [26.1, 44]], "widthMeters": n}}),
+        ("POST", "/api/geofences", lambda n: {"name": "n", "area": {"type": "circle", "center": {"lat": 44, "long": 26}, "radiusMeters": 50},
+                                              "speedLimitKmh": n, "dwellMinutes": n}),
     ]
     raw_numbers = ["0", "-1", "1e308", "1e309", "-1e309", "9223372036854775808", "18446744073709551616", "1" * 400, "-0",
                    "123456789012345678901234567890.5"]
@@ -330,6 +339,36 @@ def attack_numbers():
     if status >= 500 and status != 413:
         problem(f"numbers: deeply nested JSON answered {status}")
     invariants("boundary numbers")
+
+
+def attack_fences():
+    """Hostile geofences and webhooks: huge, degenerate and self-intersecting areas, poison in names and URLs."""
+    ring = [[26 + 0.01 * math.cos(i / 10_001 * 2 * math.pi), 44 + 0.01 * math.sin(i / 10_001 * 2 * math.pi)] for i in range(10_001)]
+    cases = [
+        ({"name": "huge", "area": {"type": "polygon", "coordinates": [ring + [ring[0]]]}}, (400, 413)),
+        ({"name": "bowtie", "area": {"type": "polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}}, (400,)),
+        ({"name": "flat", "area": {"type": "polygon", "coordinates": [[[0, 0], [1, 1], [2, 2], [0, 0]]]}}, (400,)),
+        ({"name": "spike", "area": {"type": "polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [1, 0], [0, 0]]]}}, (400,)),
+        ({"name": "point line", "area": {"type": "corridor", "line": [[26, 44], [26, 44]], "widthMeters": 10}}, (400,)),
+        ({"name": "holes", "area": {"type": "polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]] * 5000}}, (400, 413)),
+        ({"name": "nested", "area": {"type": "polygon", "coordinates": [[[[[[0]]]]]]}}, (400,)),
+        ({"name": "a\u0000b", "area": {"type": "circle", "center": {"lat": 44, "long": 26}, "radiusMeters": 50}}, (400,)),
+        ({"name": "x" * 5000, "area": {"type": "circle", "center": {"lat": 44, "long": 26}, "radiusMeters": 50}}, (400,)),
+    ]
+    for body, expected in cases:
+        status, answer = api("POST", "/api/geofences", body=body, token=BOB)
+        if status not in expected:
+            problem(f"fences: {body['name'][:20]!r} answered {status} {str(answer)[:120]}, not {expected}")
+    status, _ = api("POST", "/api/geofences", raw=b'{"name":"big","area":{"type":"polygon","coordinates":[[' + b"[26.1,44.1]," * 200_000 + b'[26.1,44.1]]]}}',
+                    token=BOB)
+    if status != 413:
+        problem(f"fences: a 2.4 MB body answered {status}, not 413")
+    for url in ("javascript:alert(1)", "http://", "http://user:pw@example.com/h", "http://example.com/\u0000", "ftp://example.com/",
+                "http://" + "a" * 3000 + ".com/"):
+        status, _ = api("POST", "/api/webhooks", body={"url": url, "secret": "s" * 20}, token=BOB)
+        if status != 400:
+            problem(f"fences: webhook URL {url[:40]!r} answered {status}, not 400")
+    invariants("hostile geofences and webhooks")
 
 
 def attack_slowloris():
@@ -510,7 +549,7 @@ def main():
     time.sleep(0.5)
     baseline_rss = rss_mb()
     invariants("start")
-    attacks = [("poison", attack_poison), ("numbers", attack_numbers), ("slowloris", attack_slowloris),
+    attacks = [("poison", attack_poison), ("numbers", attack_numbers), ("fences", attack_fences), ("slowloris", attack_slowloris),
                ("flood", attack_flood), ("rebind", attack_rebind), ("archive", attack_archive)]
     for name, attack in attacks:
         if ONLY and ONLY != name:
