@@ -15,29 +15,55 @@ public enum EventLog {
     /// its user that wants that type. Runs on `connection`, inside the caller's transaction. Returns the newly inserted events.
     public static func append(_ events: [EventRecord], on connection: PostgresConnection, logger: Logger) async throws -> [EventRecord] {
         var inserted: [EventRecord] = []
-        for event in events {
-            // One statement per event: the delivery rows come from the same CTE, so they exist exactly
-            // when the event row was new.
-            let rows = try await connection.query(
-                """
-                WITH inserted AS (
-                    INSERT INTO fleet_events (id, user_id, type, time, vehicle_id, geofence_id, cargo_id, data)
-                    VALUES (\(event.id), \(event.userID), \(event.type), to_timestamp(\(event.time)::float8 / 1000),
-                            \(event.vehicleID), \(event.geofenceID), \(event.cargoID), \(event.data)::jsonb)
-                    ON CONFLICT (id) DO NOTHING
-                    RETURNING id, user_id, type, vehicle_id, time, seq
-                ), deliveries AS (
-                    INSERT INTO webhook_deliveries (event_id, webhook_id, user_id, vehicle_id, event_time, event_seq)
-                    SELECT i.id, w.id, i.user_id, i.vehicle_id, i.time, i.seq
-                    FROM inserted i JOIN webhooks w ON w.user_id = i.user_id AND (w.events IS NULL OR i.type = ANY (w.events))
-                )
-                SELECT count(*)::int8 FROM inserted
-                """, logger: logger)
-            for try await count in rows.decode(Int64.self) where count > 0 {
-                inserted.append(event)
-            }
+        var start = events.startIndex
+        while start < events.endIndex {
+            let end = min(start + appendChunk, events.endIndex)
+            inserted += try await appendChunk(events[start..<end], on: connection, logger: logger)
+            start = end
         }
         return inserted
+    }
+
+    /// Events one statement appends: a batch of a busy evaluator is one round trip, not one per event.
+    static let appendChunk = 5_000
+
+    /// One statement: the events as arrays, inserted in their order (so `seq` follows it), and the
+    /// delivery rows from the same CTE, so they exist exactly when the event row was new.
+    private static func appendChunk(_ events: ArraySlice<EventRecord>, on connection: PostgresConnection, logger: Logger) async throws
+        -> [EventRecord]
+    {
+        // Arrays of optionals do not encode: absent ids and cargo are empty strings, NULLIF'ed back.
+        let ids = events.map(\.id)
+        let users = events.map(\.userID)
+        let types = events.map(\.type)
+        let times = events.map { Double($0.time) / 1000 }
+        let vehicles = events.map(\.vehicleID)
+        let fences = events.map { $0.geofenceID?.uuidString ?? "" }
+        let cargo = events.map { $0.cargoID ?? "" }
+        let data = events.map(\.data)
+        let rows = try await connection.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest(\(ids)::uuid[], \(users)::text[], \(types)::text[], \(times)::float8[], \(vehicles)::uuid[],
+                                     \(fences)::text[], \(cargo)::text[], \(data)::text[])
+                    WITH ORDINALITY AS t(id, user_id, type, seconds, vehicle_id, geofence_id, cargo_id, data, ord)
+            ), inserted AS (
+                INSERT INTO fleet_events (id, user_id, type, time, vehicle_id, geofence_id, cargo_id, data)
+                SELECT id, user_id, type, to_timestamp(seconds), vehicle_id, NULLIF(geofence_id, '')::uuid, NULLIF(cargo_id, ''),
+                       data::jsonb
+                FROM input ORDER BY ord
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id, user_id, type, vehicle_id, time, seq
+            ), deliveries AS (
+                INSERT INTO webhook_deliveries (event_id, webhook_id, user_id, vehicle_id, event_time, event_seq)
+                SELECT i.id, w.id, i.user_id, i.vehicle_id, i.time, i.seq
+                FROM inserted i JOIN webhooks w ON w.user_id = i.user_id AND (w.events IS NULL OR i.type = ANY (w.events))
+            )
+            SELECT id FROM inserted
+            """, logger: logger)
+        var new = Set<UUID>()
+        for try await id in rows.decode(UUID.self) { new.insert(id) }
+        return events.filter { new.contains($0.id) }
     }
 
     /// A user's events, oldest first, filtered; limit capped (e.g. 1000, default 500).
