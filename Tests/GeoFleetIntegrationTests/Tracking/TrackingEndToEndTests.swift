@@ -82,8 +82,12 @@ import Testing
             "name": "elsewhere",
             "area": ["type": "polygon", "coordinates": [[[7.30, 43.60], [7.31, 43.60], [7.31, 43.61], [7.30, 43.61], [7.30, 43.60]]]],
         ]
+        // A circle whose border runs through the pickup, where the truck waits 7 minutes with GPS noise.
+        let border: [String: Any] = [
+            "name": "border", "area": ["type": "circle", "center": ["lat": line[0][1] + 60 / 111_195.0, "long": line[0][0]], "radiusMeters": 60],
+        ]
         var fenceIDs: [String: String] = [:]
-        for body in [circle, corridor, far] {
+        for body in [circle, corridor, far, border] {
             let (status, json) = try await harness.call("POST", "/api/geofences", token: alice, body: body)
             #expect(status == 201)
             fenceIDs[body["name"] as! String] = try #require((json as? [String: Any])?["geofenceId"] as? String)
@@ -152,6 +156,9 @@ import Testing
         #expect(of(fenceIDs["planned route"]).filter { $0 == "geofence_enter" }.count == 1)
         #expect(!of(fenceIDs["planned route"]).contains("geofence_exit"))
         #expect(of(fenceIDs["elsewhere"]).isEmpty)
+        // 42 noisy fixes on the border: no flapping, at most one way in and one way out.
+        let atBorder = of(fenceIDs["border"])
+        #expect(atBorder.filter { $0 == "geofence_enter" }.count <= 1 && atBorder.filter { $0 == "geofence_exit" }.count <= 1, "\(atBorder)")
         // 30 km/h in the corridor's 20 km/h limit: one overspeed, not one per fix, not again after the restart.
         #expect(of(fenceIDs["planned route"]).filter { $0 == "overspeed" }.count == 1)
         #expect(of(bobFence).isEmpty)
