@@ -44,16 +44,7 @@ public struct Deal: Sendable, Equatable {
         w.beginObject()
         w.key("change")
         w.string(change)
-        w.key("cargoId")
-        w.string(cargoID)
-        w.key("vehicleId")
-        w.string(vehicleID.uuidString.lowercased())
-        w.key("state")
-        w.string(state.rawValue)
-        w.key("progress")
-        w.number(progress, decimals: 1)
-        w.key("etaDelivery")
-        if let etaDelivery { w.date(milliseconds: etaDelivery) } else { w.null() }
+        writeStatus(to: &w)
         w.endObject()
         return w.text
     }
@@ -62,16 +53,7 @@ public struct Deal: Sendable, Equatable {
     public var progressJSON: String {
         var w = JSONWriter(capacity: 512)
         w.beginObject()
-        w.key("cargoId")
-        w.string(cargoID)
-        w.key("vehicleId")
-        w.string(vehicleID.uuidString.lowercased())
-        w.key("state")
-        w.string(state.rawValue)
-        w.key("progress")
-        w.number(progress, decimals: 1)
-        w.key("etaDelivery")
-        if let etaDelivery { w.date(milliseconds: etaDelivery) } else { w.null() }
+        writeStatus(to: &w)
         w.key("routeDistanceMeters")
         if let routeMeters { w.number(routeMeters.rounded()) } else { w.null() }
         w.key("active")
@@ -89,5 +71,19 @@ public struct Deal: Sendable, Equatable {
         w.endArray()
         w.endObject()
         return w.text
+    }
+
+    /// The fields events and the progress answer share.
+    private func writeStatus(to w: inout JSONWriter) {
+        w.key("cargoId")
+        w.string(cargoID)
+        w.key("vehicleId")
+        w.string(vehicleID.uuidString.lowercased())
+        w.key("state")
+        w.string(state.rawValue)
+        w.key("progress")
+        w.number(progress, decimals: 1)
+        w.key("etaDelivery")
+        if let etaDelivery { w.date(milliseconds: etaDelivery) } else { w.null() }
     }
 }
