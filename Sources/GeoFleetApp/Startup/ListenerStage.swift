@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetAPI
 import GeoFleetIngest
+import GeoFleetLive
 import GeoFleetPostGIS
 import Logging
 
@@ -17,7 +18,9 @@ struct ListenerStage: Sendable {
     let ruptela: DeviceServer
     let osmand: OsmAndServer
 
-    static func bind(_ configuration: GeoFleetConfiguration, store: FleetStore, pipeline: IngestPipeline, logger: Logger) async throws
+    static func bind(
+        _ configuration: GeoFleetConfiguration, store: FleetStore, catalog: VehicleCatalog, pipeline: IngestPipeline, logger: Logger
+    ) async throws
         -> ListenerStage
     {
         let auth = configuration.auth
@@ -27,7 +30,7 @@ struct ListenerStage: Sendable {
         let rateLimiter = RateLimiter(configuration: configuration.rateLimits.limiter)
         let devices = configuration.devices
         let directory = DeviceDirectory(
-            store: store, autoRegisterOwner: devices.autoRegister ? devices.autoRegisterOwner : nil,
+            store: store, autoRegisterOwner: devices.autoRegister ? devices.autoRegisterOwner : nil, catalog: catalog,
             unknownTTL: .seconds(devices.unknownCacheSeconds))
         let limits = devices.limits
         let ports = configuration.listeners

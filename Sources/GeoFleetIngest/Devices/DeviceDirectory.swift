@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetLive
 import GeoFleetPostGIS
 import Logging
 import Synchronization
@@ -14,6 +15,8 @@ import Synchronization
 public final class DeviceDirectory: Sendable {
     private let store: FleetStore
     private let autoRegisterOwner: String?
+    /// Where an auto-registered vehicle is announced (nil in tests that need no catalog).
+    private let catalog: VehicleCatalog?
     private let unknownTTL: Duration
     private let state = Mutex(State())
     private let nextConnection = Atomic<UInt64>(1)
@@ -58,7 +61,8 @@ public final class DeviceDirectory: Sendable {
     ///   gets a new vehicle owned by this user; when nil it is refused.
     /// - Parameter unknownTTL: how long an id bound to nothing is answered from memory
     ///   (binding it through the API ends that at once).
-    public init(store: FleetStore, autoRegisterOwner: String?, unknownTTL: Duration = .seconds(60)) {
+    public init(store: FleetStore, autoRegisterOwner: String?, catalog: VehicleCatalog? = nil, unknownTTL: Duration = .seconds(60)) {
+        self.catalog = catalog
         self.store = store
         self.autoRegisterOwner = autoRegisterOwner
         self.unknownTTL = unknownTTL
@@ -100,7 +104,13 @@ public final class DeviceDirectory: Sendable {
                 lookupCounter.add(1, ordering: .relaxed)
                 binding = try await store.binding(uniqueID: uniqueID)
                 if binding == nil, let owner = autoRegisterOwner {
-                    binding = try await store.autoRegister(uniqueID: uniqueID, owner: owner)
+                    let registered = try await store.autoRegister(uniqueID: uniqueID, owner: owner)
+                    // The vehicle made for it joins the in-memory catalog, as one added through the API
+                    // does: the map, live events and the event evaluator know vehicles only from there.
+                    if catalog?.entry(key: registered.vehicleKey) == nil {
+                        catalog?.insert(.init(key: registered.vehicleKey, id: registered.vehicleID, owner: registered.owner))
+                    }
+                    binding = registered
                 }
             }
             let ttl = unknownTTL
