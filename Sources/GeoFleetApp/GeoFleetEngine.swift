@@ -74,7 +74,8 @@ public final class GeoFleetEngine: Sendable {
         let live = try await LiveStage.load(configuration, store: storage.store, now: now, logger: logger)
         let tracking = try await TrackingStage.load(configuration, storage: storage, live: live, logger: logger)
         let ingest = try await IngestStage.start(configuration, storage: storage, live: live, tap: tracking.evaluator, now: now, logger: logger)
-        let listeners = try await ListenerStage.bind(configuration, store: storage.store, catalog: live.catalog, pipeline: ingest.pipeline, logger: logger)
+        let listeners = try await ListenerStage.bind(
+            configuration, store: storage.store, catalog: live.catalog, pipeline: ingest.pipeline, logger: logger)
         let portSignal = PortSignal()
         let services = try await ServiceStage.start(
             configuration, storage: storage, live: live, tracking: tracking, ingest: ingest, listeners: listeners, portSignal: portSignal,

@@ -54,6 +54,8 @@ public final class HistoryQueue: Service, Sendable {
     private let spool: Spool
     private let maxRows: Int
     private let maxDelay: Duration
+    /// How long the tap lets a batch fill: events wait for it, so it is far shorter than `maxDelay`.
+    private let tapDelay: Duration
     private let gapWarning: Duration
     private let logger: Logger
     private let state: Mutex<State>
@@ -72,7 +74,7 @@ public final class HistoryQueue: Service, Sendable {
     ///     waited for, never skipped: see `replayFinished()`).
     public init(
         writers: [HistoryWriter], watermarks: [UInt64], tap: (any PositionTap)? = nil, spool: Spool, maxRows: Int = 10_000,
-        maxDelay: Duration = .milliseconds(200), gapWarning: Duration = .seconds(5), logger: Logger
+        maxDelay: Duration = .milliseconds(200), tapDelay: Duration = .milliseconds(10), gapWarning: Duration = .seconds(5), logger: Logger
     ) {
         precondition(!writers.isEmpty && writers.enumerated().allSatisfy { $0.offset == $0.element.stream }, "writers must be streams 0…n-1")
         precondition(watermarks.count == writers.count, "one watermark per writer stream")
@@ -81,6 +83,7 @@ public final class HistoryQueue: Service, Sendable {
         self.spool = spool
         self.maxRows = maxRows
         self.maxDelay = maxDelay
+        self.tapDelay = tapDelay
         self.gapWarning = gapWarning
         self.logger = logger
         let tapThrough = tap?.handledThrough ?? UInt64.max
@@ -194,7 +197,7 @@ public final class HistoryQueue: Service, Sendable {
             await waitForRows(stream: stream)
             let (finishing, queued) = state.withLock { ($0.finished, $0.streams[stream].rows) }
             // Let a batch fill up, unless it is already full or the queue is stopping.
-            if !finishing && queued < maxRows { try? await Task.sleep(for: maxDelay) }
+            if !finishing && queued < maxRows { try? await Task.sleep(for: stream == writers.count ? tapDelay : maxDelay) }
             guard let batch = take(stream: stream) else {
                 if state.withLock({ $0.closed && $0.streams[stream].queue.isEmpty }) { return }
                 // Stopping, and the last run is not handed out yet.
