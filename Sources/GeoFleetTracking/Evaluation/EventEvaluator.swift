@@ -60,6 +60,7 @@ public final class EventEvaluator: PositionTap, Sendable {
         var changed: Set<Int64> = []
         var events: [EventRecord] = []
         var dealCopies: [String: Deal] = [:]
+        var dealOfVehicle: [Int64: String?] = [:]
         var newFences: [Geofence] = []
         var removedFences: [UUID] = []
         var arrivals: [(cargoID: String, time: Int64)] = []
@@ -70,7 +71,8 @@ public final class EventEvaluator: PositionTap, Sendable {
             for p in record.positions where p.source == .device {
                 guard let entry = catalog.entry(key: p.vehicleKey) else { continue }
                 var deal = syncDeal(
-                    entry: entry, time: p.fixTime, copies: &dealCopies, newFences: &newFences, removed: &removedFences, index: &index,
+                    entry: entry, time: p.fixTime, copies: &dealCopies, decided: &dealOfVehicle, newFences: &newFences, removed: &removedFences,
+                    index: &index,
                     events: &events)
                 var state = working[p.vehicleKey] ?? states.withLock { $0[p.vehicleKey] } ?? VehicleFenceState()
                 let transitions = FenceEvaluator.evaluate(
@@ -147,14 +149,16 @@ public final class EventEvaluator: PositionTap, Sendable {
     }
 
     /// The vehicle's deal as its catalog entry says now: a new cargo starts a deal (and its two fences),
-    /// a cargo taken away ends the one it had.
+    /// a cargo taken away ends the one it had. `decided` holds, per vehicle, the active cargo this batch
+    /// settled on (the book changes only after the commit).
     private func syncDeal(
-        entry: VehicleCatalog.Entry, time: Int64, copies: inout [String: Deal], newFences: inout [Geofence], removed: inout [UUID],
-        index: inout FenceIndex, events: inout [EventRecord]
+        entry: VehicleCatalog.Entry, time: Int64, copies: inout [String: Deal], decided: inout [Int64: String?], newFences: inout [Geofence],
+        removed: inout [UUID], index: inout FenceIndex, events: inout [EventRecord]
     ) -> Deal? {
-        let active = copies.values.first { $0.vehicleKey == entry.key && $0.active } ?? deals.active(vehicleKey: entry.key)
-        if let active, active.cargoID == entry.cargoID { return copies[active.cargoID] ?? active }
-        if var ended = active.map({ copies[$0.cargoID] ?? $0 }), ended.active {
+        let activeID = decided[entry.key] ?? deals.active(vehicleKey: entry.key)?.cargoID
+        let active = activeID.flatMap { copies[$0] ?? deals.deal(cargoID: $0) }
+        if let active, active.cargoID == entry.cargoID { return active }
+        if var ended = active, ended.active {
             ended.active = false
             copies[ended.cargoID] = ended
             for id in [ended.pickupFence, ended.deliveryFence] {
@@ -162,9 +166,14 @@ public final class EventEvaluator: PositionTap, Sendable {
                 removed.append(id)
             }
         }
+        decided[entry.key] = .some(nil)
         guard let cargoID = entry.cargoID, let cargo = entry.cargo else { return nil }
-        // A cargo followed before (delivered, or reassigned back) is not started again.
-        if let known = copies[cargoID] ?? deals.deal(cargoID: cargoID) { return known.vehicleKey == entry.key ? known : nil }
+        // A cargo followed before (taken away and given back) is not started again.
+        if let known = copies[cargoID] ?? deals.deal(cargoID: cargoID) {
+            guard known.vehicleKey == entry.key else { return nil }
+            if known.active { decided[entry.key] = .some(cargoID) }
+            return known
+        }
         let deal = Deal(
             cargoID: cargoID, owner: entry.owner, vehicleKey: entry.key, vehicleID: entry.id,
             pickup: GeoPoint(latitude: cargo.pickup.lat, longitude: cargo.pickup.long),
@@ -177,6 +186,7 @@ public final class EventEvaluator: PositionTap, Sendable {
             newFences.append(fence)
         }
         copies[cargoID] = deal
+        decided[entry.key] = .some(cargoID)
         if let assigned = deal.machine.timeline.first { events.append(TrackingEvents.deal(deal, step: assigned)) }
         return deal
     }

@@ -30,17 +30,6 @@ import Testing
             })
     }
 
-    /// Waits until the evaluator has handled everything the spool holds.
-    static func waitForEvaluation(_ harness: EngineHarness) async throws {
-        let last = harness.engine.spool.lastSequence
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if try await harness.count("SELECT through FROM event_watermark") >= Int(last) { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw HarnessError("the evaluator did not reach spool sequence \(last)")
-    }
-
     static func events(_ harness: EngineHarness, token: String, query: String = "") async throws -> [[String: Any]] {
         let (status, json) = try await harness.call("GET", "/api/events?limit=1000\(query)", token: token)
         guard status == 200, let events = (json as? [String: Any])?["events"] as? [[String: Any]] else {
@@ -126,7 +115,7 @@ import Testing
             }
             try await device.send(FrameFactory.codec8(records: chunk.map { ($0.time, $0.lat, $0.lon) }, speed: 30))
             #expect(FrameFactory.ackCount(try await device.read(4)) == chunk.count)
-            try await Self.waitForEvaluation(harness)
+            try await harness.waitForEvaluation()
             await harness.engine.dealProgress.updateDue()
             let (status, json) = try await harness.call("GET", "/api/deals/cargo-e2e-1/progress", token: alice)
             #expect(status == 200)
