@@ -8,6 +8,7 @@ CREATE TABLE geofences (
     geom            geography NOT NULL,
     speed_limit_kmh double precision,
     dwell_minutes   integer,
+    schedule        jsonb,
     cargo_id        text,
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now()

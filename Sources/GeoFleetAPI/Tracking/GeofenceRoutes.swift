@@ -31,7 +31,7 @@ struct GeofenceRoutes: Sendable {
         let now = deps.now()
         return Geofence(
             id: id, owner: owner, name: body.name, area: body.area, speedLimitKmh: body.speedLimitKmh, dwellMinutes: body.dwellMinutes,
-            createdAt: createdAt ?? now, updatedAt: now)
+            schedule: body.schedule, createdAt: createdAt ?? now, updatedAt: now)
     }
 
     @Sendable func create(request: Request, context: APIRequestContext) async throws -> Response {
@@ -113,6 +113,10 @@ struct GeofenceRoutes: Sendable {
         if let dwell = g.dwellMinutes {
             w.key("dwellMinutes")
             w.number(dwell)
+        }
+        if let schedule = g.scheduleJSON {
+            w.key("schedule")
+            w.json(schedule)
         }
         if let cargo = g.cargoID {
             w.key("cargoId")

@@ -85,7 +85,10 @@ public final class EventEvaluator: PositionTap, Sendable {
                 for t in transitions {
                     var cargo: String?
                     if let deal, t.fenceID == deal.pickupFence || t.fenceID == deal.deliveryFence { cargo = deal.cargoID }
-                    let name: String? = registry.name(of: t.fenceID) ?? newFences.first(where: { $0.id == t.fenceID })?.name
+                    let facts = registry.eventFacts(of: t.fenceID)
+                    // Outside its schedule a fence keeps its memberships but says nothing.
+                    if let schedule = facts?.schedule, !schedule.contains(t.time) { continue }
+                    let name: String? = facts?.name ?? newFences.first(where: { $0.id == t.fenceID })?.name
                     events.append(
                         TrackingEvents.fence(t, vehicleKey: p.vehicleKey, vehicleID: entry.id, owner: entry.owner, name: name, cargoID: cargo))
                 }

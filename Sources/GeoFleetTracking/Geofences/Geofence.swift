@@ -9,6 +9,8 @@ public struct Geofence: Sendable, Equatable {
     public var area: FenceArea
     public var speedLimitKmh: Double?
     public var dwellMinutes: Int?
+    /// When its events fire; nil: always.
+    public var schedule: FenceSchedule?
     /// Set on the two fences a deal made around its pickup and delivery.
     public var cargoID: String?
     public var createdAt: Int64
@@ -16,8 +18,9 @@ public struct Geofence: Sendable, Equatable {
 
     public init(
         id: UUID, owner: String, name: String, area: FenceArea, speedLimitKmh: Double? = nil, dwellMinutes: Int? = nil,
-        cargoID: String? = nil, createdAt: Int64, updatedAt: Int64
+        schedule: FenceSchedule? = nil, cargoID: String? = nil, createdAt: Int64, updatedAt: Int64
     ) {
+        self.schedule = schedule
         self.id = id
         self.owner = owner
         self.name = name
@@ -37,9 +40,14 @@ public struct Geofence: Sendable, Equatable {
 
 extension Geofence {
     /// The area as the API shows it (the body it was created with).
-    public var areaJSON: String {
+    public var areaJSON: String { Self.json(GeofenceAreaBody(area)) ?? "null" }
+
+    /// The schedule as the API shows it; nil without one.
+    public var scheduleJSON: String? { schedule.flatMap(Self.json) }
+
+    private static func json(_ value: some Encodable) -> String? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(GeofenceAreaBody(area))).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -36,8 +36,10 @@ public final class GeofenceRegistry: Sendable {
     /// The index as it is now (a copy-on-write value: cheap until the next change).
     func snapshot() -> FenceIndex { state.withLock { $0.index } }
 
-    /// A fence's name, for its events.
-    func name(of id: UUID) -> String? { state.withLock { $0.stored[id]?.name } }
+    /// A fence's name and schedule, for its events.
+    func eventFacts(of id: UUID) -> (name: String, schedule: FenceSchedule?)? {
+        state.withLock { s in s.stored[id].map { ($0.name, $0.schedule) } }
+    }
 
     /// A user's fences, oldest first.
     public func all(owner: String) -> [Geofence] {

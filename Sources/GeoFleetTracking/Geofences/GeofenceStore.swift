@@ -35,15 +35,17 @@ public struct GeofenceStore: Sendable {
     static func save(_ g: Geofence, on connection: PostgresConnection, logger: Logger) async throws {
         let shape = g.area.postgisShape
         let area = String(decoding: try JSONEncoder().encode(GeofenceAreaBody(g.area)), as: UTF8.self)
+        let schedule = try g.schedule.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let query: PostgresQuery = """
-            INSERT INTO geofences (id, user_id, name, area, geom, speed_limit_kmh, dwell_minutes, cargo_id, created_at, updated_at)
+            INSERT INTO geofences (id, user_id, name, area, geom, speed_limit_kmh, dwell_minutes, schedule, cargo_id, created_at, updated_at)
             VALUES (\(g.id), \(g.owner), \(g.name), \(area)::jsonb,
                     CASE WHEN \(shape.buffer)::float8 > 0
                          THEN ST_Buffer(ST_GeomFromGeoJSON(\(shape.geoJSON))::geography, \(shape.buffer)::float8)
                          ELSE ST_GeomFromGeoJSON(\(shape.geoJSON))::geography END,
-                    \(g.speedLimitKmh), \(g.dwellMinutes), \(g.cargoID), \(Self.date(g.createdAt)), \(Self.date(g.updatedAt)))
+                    \(g.speedLimitKmh), \(g.dwellMinutes), \(schedule)::jsonb, \(g.cargoID), \(Self.date(g.createdAt)), \(Self.date(g.updatedAt)))
             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, area = EXCLUDED.area, geom = EXCLUDED.geom,
-                speed_limit_kmh = EXCLUDED.speed_limit_kmh, dwell_minutes = EXCLUDED.dwell_minutes, updated_at = EXCLUDED.updated_at
+                speed_limit_kmh = EXCLUDED.speed_limit_kmh, dwell_minutes = EXCLUDED.dwell_minutes, schedule = EXCLUDED.schedule,
+                updated_at = EXCLUDED.updated_at
             """
         try await connection.query(query, logger: logger)
     }
@@ -71,17 +73,18 @@ public struct GeofenceStore: Sendable {
     public func all(owner: String? = nil) async throws -> [Geofence] {
         let rows = try await client.query(
             """
-            SELECT id, user_id, name, area::text, speed_limit_kmh, dwell_minutes, cargo_id, created_at, updated_at
+            SELECT id, user_id, name, area::text, speed_limit_kmh, dwell_minutes, cargo_id, created_at, updated_at, schedule::text
             FROM geofences WHERE \(owner)::text IS NULL OR user_id = \(owner)::text ORDER BY created_at, id
             """, logger: logger)
         var out: [Geofence] = []
-        for try await r in rows.decode((UUID, String, String, String, Double?, Int?, String?, Date, Date).self) {
+        for try await r in rows.decode((UUID, String, String, String, Double?, Int?, String?, Date, Date, String?).self) {
             do {
                 let body = try JSONDecoder().decode(GeofenceAreaBody.self, from: Data(r.3.utf8))
+                let schedule = try r.9.map { try JSONDecoder().decode(FenceSchedule.self, from: Data($0.utf8)) }
                 out.append(
                     Geofence(
-                        id: r.0, owner: r.1, name: r.2, area: try body.area(), speedLimitKmh: r.4, dwellMinutes: r.5, cargoID: r.6,
-                        createdAt: Self.ms(r.7), updatedAt: Self.ms(r.8)))
+                        id: r.0, owner: r.1, name: r.2, area: try body.area(), speedLimitKmh: r.4, dwellMinutes: r.5, schedule: schedule,
+                        cargoID: r.6, createdAt: Self.ms(r.7), updatedAt: Self.ms(r.8)))
             } catch {
                 logger.error("stored geofence unreadable; skipped", metadata: ["geofence": "\(r.0)", "error": "\(error)"])
             }

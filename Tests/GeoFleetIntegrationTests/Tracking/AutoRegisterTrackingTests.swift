@@ -6,7 +6,7 @@ import GeoFleetTestSupport
 import Testing
 
 /// A device that registered itself is a vehicle like any other from its first frame: on the map, and
-/// its positions evaluated against its owner's fences.
+/// its positions evaluated against its owner's fences (a fence outside its schedule stays silent).
 @Suite(.serialized) struct AutoRegisterTrackingTests {
     @Test func autoRegisteredVehicleIsOnTheMapAndEnteringFences() async throws {
         let harness = try await EngineHarness.start(tweak: {
@@ -18,6 +18,11 @@ import Testing
         let (created, fence) = try await harness.call("POST", "/api/geofences", token: owner, body: depot)
         #expect(created == 201)
         let fenceID = try #require((fence as? [String: Any])?["geofenceId"] as? String)
+        // The same depot with a schedule twelve hours away from now: it follows the truck but says nothing.
+        let hour = (Int(WallClock.nowMilliseconds() / 3_600_000 % 24) + 12) % 24
+        var quiet = depot
+        quiet["schedule"] = ["from": String(format: "%02d:00", hour), "to": String(format: "%02d:30", hour)]
+        #expect(try await harness.call("POST", "/api/geofences", token: owner, body: quiet).status == 201)
 
         let device = try await TestDeviceClient.connect(port: harness.devicePort)
         try await device.send(Teltonika.encodeIMEI("356307042449911"))

@@ -13,7 +13,10 @@ import Testing
         let harness = try await EngineHarness.start()
         let token = try await harness.token("user_fences")
         let bodies: [[String: Any]] = [
-            ["name": "depot", "area": ["type": "circle", "center": ["lat": 44.43, "long": 26.10], "radiusMeters": 250], "dwellMinutes": 30],
+            [
+                "name": "depot", "area": ["type": "circle", "center": ["lat": 44.43, "long": 26.10], "radiusMeters": 250], "dwellMinutes": 30,
+                "schedule": ["days": ["mon", "fri"], "from": "22:00", "to": "06:00", "timeZone": "Europe/Bucharest"],
+            ],
             [
                 "name": "yard with hole",
                 "area": ["type": "polygon", "coordinates": [square(44.40, 26.00, 0.02), square(44.405, 26.005, 0.005)]], "speedLimitKmh": 10,
@@ -30,6 +33,10 @@ import Testing
         let fences = try #require((list as? [String: Any])?["geofences"] as? [[String: Any]])
         #expect(fences.compactMap { $0["id"] as? String } == ids)
         #expect(fences[0]["dwellMinutes"] as? Int == 30)
+        let schedule = try #require(fences[0]["schedule"] as? [String: Any])
+        #expect(schedule["days"] as? [String] == ["mon", "fri"] && schedule["from"] as? String == "22:00")
+        #expect(schedule["timeZone"] as? String == "Europe/Bucharest")
+        #expect(fences[1]["schedule"] == nil)
         #expect(((fences[0]["area"] as? [String: Any])?["radiusMeters"] as? Double) == 250)
         #expect(((fences[1]["area"] as? [String: Any])?["coordinates"] as? [[[Double]]])?.count == 2)
         #expect(fences[1]["speedLimitKmh"] as? Double == 10)
