@@ -447,7 +447,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetTrackingTests",
-            dependencies: ["GeoFleetTracking", "GeoFleetFences"],
+            dependencies: ["GeoFleetTracking", "GeoFleetFences", "GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
