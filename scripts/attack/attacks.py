@@ -368,6 +368,9 @@ def attack_fences():
         status, _ = api("POST", "/api/webhooks", body={"url": url, "secret": "s" * 20}, token=BOB)
         if status != 400:
             problem(f"fences: webhook URL {url[:40]!r} answered {status}, not 400")
+    status, _ = api("POST", "/api/webhooks", body={"url": "https://hooks.example/x", "secret": "0123456789\u0000abcdef"}, token=BOB)
+    if status != 400:
+        problem(f"fences: a webhook secret with NUL answered {status}, not 400")
     invariants("hostile geofences and webhooks")
 
 

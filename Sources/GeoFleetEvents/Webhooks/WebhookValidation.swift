@@ -24,6 +24,10 @@ enum WebhookValidation {
         guard secretLengths.contains(raw.count) else {
             throw WebhookError.invalid("secret must be \(secretLengths.lowerBound) to \(secretLengths.upperBound) characters")
         }
+        // PostgreSQL text holds no NUL, and a control character in a key is a mistake, not entropy.
+        guard !raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw WebhookError.invalid("secret must not contain control characters")
+        }
         return raw
     }
 

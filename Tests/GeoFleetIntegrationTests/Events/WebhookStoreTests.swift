@@ -18,6 +18,7 @@ struct WebhookStoreTests {
             ("https://x.example/" + String(repeating: "a", count: 2048), secret, nil, "url must be at most 2048 characters"),
             ("https://x.example/hook", "short", nil, "secret must be 16 to 256 characters"),
             ("https://x.example/hook", String(repeating: "s", count: 257), nil, "secret must be 16 to 256 characters"),
+            ("https://x.example/hook", "0123456789\u{0}abcdef", nil, "secret must not contain control characters"),
             ("https://x.example/hook", secret, ["overspeed", "teleport"], "unknown event type teleport"),
             ("https://x.example/hook", secret, [], "events must name at least one type"),
         ]
