@@ -257,6 +257,7 @@ let package = Package(
         .target(
             name: "GeoFleetTracking",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetFences",
                 "GeoFleetEvents",

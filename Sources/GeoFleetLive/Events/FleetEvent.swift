@@ -110,11 +110,16 @@ extension FleetEvent {
         w.string(source.name)
     }
 
-    /// The `data` of a status change.
-    static func statusData(vehicleID: UUID, from: String, to: String, at time: Int64) -> String {
+    /// The `data` of a status change; `field` names what changed when it is not the vehicle's status
+    /// (`connectivity`), `from` is nil when nothing was known before.
+    public static func statusData(vehicleID: UUID, field: String? = nil, from: String?, to: String, at time: Int64) -> String {
         vehicleData(vehicleID) { w in
+            if let field {
+                w.key("field")
+                w.string(field)
+            }
             w.key("from")
-            w.string(from)
+            if let from { w.string(from) } else { w.null() }
             w.key("to")
             w.string(to)
             w.key("timestamp")

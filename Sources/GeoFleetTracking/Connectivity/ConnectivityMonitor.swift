@@ -1,5 +1,4 @@
 import Foundation
-import GeoFleetCore
 import GeoFleetEvents
 import GeoFleetHotIndex
 import GeoFleetLive
@@ -43,11 +42,6 @@ public final class ConnectivityMonitor: Service, Sendable {
         ConnectivitySnapshot(connected: connected(), now: now(), rule: rule)
     }
 
-    private func classify(vehicleKey: Int64, owner: String, connected: Set<Int64>, now: Int64) -> Connectivity {
-        ConnectivitySnapshot(connected: connected, now: now, rule: rule).classify(
-            vehicleKey: vehicleKey, latest: hot.latest(vehicleKey: vehicleKey, owner: owner))
-    }
-
     /// Loads what was announced before this start.
     func load() async throws {
         let rows = try await client.query("SELECT vehicle_id, state FROM vehicle_connectivity", logger: logger)
@@ -72,12 +66,12 @@ public final class ConnectivityMonitor: Service, Sendable {
     /// Classifies every vehicle; announces and stores the changes. Returns how many changed.
     @discardableResult
     public func sweep() async throws -> Int {
-        let open = connected()
-        let time = now()
+        let snapshot = snapshot()
+        let time = snapshot.now
         let before = announced.withLock { $0 }
         var changes: [(entry: VehicleCatalog.Entry, from: Connectivity?, to: Connectivity)] = []
         for entry in catalog.allEntries {
-            let state = classify(vehicleKey: entry.key, owner: entry.owner, connected: open, now: time)
+            let state = snapshot.classify(vehicleKey: entry.key, latest: hot.latest(vehicleKey: entry.key, owner: entry.owner))
             let previous = before[entry.id]
             // A vehicle first seen offline (never sent a fix) is recorded, not announced.
             if previous != state { changes.append((entry, previous, state)) }
@@ -85,23 +79,12 @@ public final class ConnectivityMonitor: Service, Sendable {
         guard !changes.isEmpty else { return 0 }
         var events: [EventRecord] = []
         for change in changes where !(change.from == nil && change.to == .offline) {
-            var w = JSONWriter(capacity: 192)
-            w.beginObject()
-            w.key("vehicleId")
-            w.string(change.entry.id.uuidString.lowercased())
-            w.key("field")
-            w.string("connectivity")
-            w.key("from")
-            if let from = change.from { w.string(from.rawValue) } else { w.null() }
-            w.key("to")
-            w.string(change.to.rawValue)
-            w.key("timestamp")
-            w.date(milliseconds: time)
-            w.endObject()
+            let data = FleetEvent.statusData(
+                vehicleID: change.entry.id, field: "connectivity", from: change.from?.rawValue, to: change.to.rawValue, at: time)
             events.append(
                 EventRecord(
                     id: EventIdentity.id("connectivity", change.entry.id.uuidString, change.to.rawValue, String(time)), type: "fleet_status_change",
-                    userID: change.entry.owner, vehicleID: change.entry.id, time: time, geofenceID: nil, cargoID: nil, data: w.text))
+                    userID: change.entry.owner, vehicleID: change.entry.id, time: time, geofenceID: nil, cargoID: nil, data: data))
         }
         let ids = changes.map(\.entry.id)
         let states = changes.map(\.to.rawValue)

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import GeoFleetCore
 import Logging
 import PostgresNIO
@@ -36,10 +37,10 @@ struct DealStore: Sendable {
                 delivery: GeoPoint(latitude: tracker.delivery[0], longitude: tracker.delivery[1]), assignedAt: 0)
             deal.machine = tracker.machine
             deal.progress = r.5
-            deal.etaDelivery = r.6.map(Self.ms)
+            deal.etaDelivery = r.6.map(WallClock.milliseconds)
             deal.routeMeters = r.7
             deal.active = r.8
-            deal.progressAt = Self.ms(r.9)
+            deal.progressAt = WallClock.milliseconds(r.9)
             deal.checkpoints = Set(r.10.map { Int($0) })
             out.append(deal)
         }
@@ -71,7 +72,7 @@ struct DealStore: Sendable {
     func saveProgress(_ deal: Deal) async throws {
         try await client.query(
             """
-            UPDATE deals SET progress = GREATEST(progress, \(deal.progress)), eta_delivery = \(deal.etaDelivery.map(Self.date)),
+            UPDATE deals SET progress = GREATEST(progress, \(deal.progress)), eta_delivery = \(deal.etaDelivery.map(WallClock.date(milliseconds:))),
                 route_meters = \(deal.routeMeters), updated_at = now()
             WHERE cargo_id = \(deal.cargoID)
             """, logger: logger)
@@ -82,7 +83,7 @@ struct DealStore: Sendable {
         try await client.query(
             """
             INSERT INTO eta_predictions (cargo_id, checkpoint, predicted_at, predicted_arrival, remaining_meters)
-            VALUES (\(cargoID), \(Int16(checkpoint)), \(Self.date(time)), \(Self.date(arrival)), \(remainingMeters))
+            VALUES (\(cargoID), \(Int16(checkpoint)), \(WallClock.date(milliseconds: time)), \(WallClock.date(milliseconds: arrival)), \(remainingMeters))
             ON CONFLICT (cargo_id, checkpoint) DO NOTHING
             """, logger: logger)
     }
@@ -91,7 +92,7 @@ struct DealStore: Sendable {
     static func recordArrival(cargoID: String, at time: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [(Int, Double)] {
         let rows = try await connection.query(
             """
-            UPDATE eta_predictions SET actual_arrival = \(Self.date(time))
+            UPDATE eta_predictions SET actual_arrival = \(WallClock.date(milliseconds: time))
             WHERE cargo_id = \(cargoID) AND actual_arrival IS NULL
             RETURNING checkpoint::int8, extract(epoch FROM (actual_arrival - predicted_arrival))::float8
             """, logger: logger)
@@ -99,7 +100,4 @@ struct DealStore: Sendable {
         for try await r in rows.decode((Int64, Double).self) { out.append((Int(r.0), r.1)) }
         return out
     }
-
-    static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
-    static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }

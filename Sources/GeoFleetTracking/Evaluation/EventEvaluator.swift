@@ -4,6 +4,7 @@ import GeoFleetEvents
 import GeoFleetFences
 import GeoFleetIngest
 import GeoFleetLive
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import Logging
 import Metrics
@@ -142,7 +143,7 @@ public final class EventEvaluator: PositionTap, Sendable {
         for id in removedFences { registry.remove(id: id) }
         for deal in dealCopies.values { deals.install(deal, keepingProgress: true) }
         for (checkpoint, error) in arrivalErrors where (0...3).contains(checkpoint) { etaError[checkpoint].record(error) }
-        let publishedAt = Int64(Date().timeIntervalSince1970 * 1000)
+        let publishedAt = WallClock.nowMilliseconds()
         for event in published {
             if let received = arrived[event.id], publishedAt >= received { eventDelay.recordMilliseconds(publishedAt - received) }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetPlatform
 import GeoFleetFences
 import Logging
 import PostgresNIO
@@ -42,7 +43,7 @@ public struct GeofenceStore: Sendable {
                     CASE WHEN \(shape.buffer)::float8 > 0
                          THEN ST_Buffer(ST_GeomFromGeoJSON(\(shape.geoJSON))::geography, \(shape.buffer)::float8)
                          ELSE ST_GeomFromGeoJSON(\(shape.geoJSON))::geography END,
-                    \(g.speedLimitKmh), \(g.dwellMinutes), \(schedule)::jsonb, \(g.cargoID), \(Self.date(g.createdAt)), \(Self.date(g.updatedAt)))
+                    \(g.speedLimitKmh), \(g.dwellMinutes), \(schedule)::jsonb, \(g.cargoID), \(WallClock.date(milliseconds: g.createdAt)), \(WallClock.date(milliseconds: g.updatedAt)))
             ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, area = EXCLUDED.area, geom = EXCLUDED.geom,
                 speed_limit_kmh = EXCLUDED.speed_limit_kmh, dwell_minutes = EXCLUDED.dwell_minutes, schedule = EXCLUDED.schedule,
                 updated_at = EXCLUDED.updated_at
@@ -69,12 +70,12 @@ public struct GeofenceStore: Sendable {
         return 0
     }
 
-    /// Every fence (the evaluator's index at start), or one user's.
-    public func all(owner: String? = nil) async throws -> [Geofence] {
+    /// Every fence (the registry and the evaluator's index, at start).
+    public func all() async throws -> [Geofence] {
         let rows = try await client.query(
             """
             SELECT id, user_id, name, area::text, speed_limit_kmh, dwell_minutes, cargo_id, created_at, updated_at, schedule::text
-            FROM geofences WHERE \(owner)::text IS NULL OR user_id = \(owner)::text ORDER BY created_at, id
+            FROM geofences ORDER BY created_at, id
             """, logger: logger)
         var out: [Geofence] = []
         for try await r in rows.decode((UUID, String, String, String, Double?, Int?, String?, Date, Date, String?).self) {
@@ -84,14 +85,11 @@ public struct GeofenceStore: Sendable {
                 out.append(
                     Geofence(
                         id: r.0, owner: r.1, name: r.2, area: try body.area(), speedLimitKmh: r.4, dwellMinutes: r.5, schedule: schedule,
-                        cargoID: r.6, createdAt: Self.ms(r.7), updatedAt: Self.ms(r.8)))
+                        cargoID: r.6, createdAt: WallClock.milliseconds(r.7), updatedAt: WallClock.milliseconds(r.8)))
             } catch {
                 logger.error("stored geofence unreadable; skipped", metadata: ["geofence": "\(r.0)", "error": "\(error)"])
             }
         }
         return out
     }
-
-    static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
-    static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -191,9 +191,15 @@ import Testing
         #expect(((list as? [String: Any])?["vehicles"] as? [[String: Any]])?.first?["connectivity"] as? String == "online")
         try await harness.engine.connectivity.sweep()
         await device.close()
-        try await Task.sleep(for: .milliseconds(300))
-        let (_, map) = try await harness.call("GET", "/api/map/gps", token: alice)
-        #expect(((map as? [String: Any])?["positions"] as? [[String: Any]])?.first?["connectivity"] as? String == "offline")
+        // The server notices the hang-up when its side of the socket closes: a moment, longer on a busy box.
+        var connectivity: String?
+        let hungUp = ContinuousClock.now + .seconds(10)
+        repeat {
+            try await Task.sleep(for: .milliseconds(100))
+            let (_, map) = try await harness.call("GET", "/api/map/gps", token: alice)
+            connectivity = ((map as? [String: Any])?["positions"] as? [[String: Any]])?.first?["connectivity"] as? String
+        } while connectivity == "online" && ContinuousClock.now < hungUp
+        #expect(connectivity == "offline")
         #expect(try await harness.engine.connectivity.sweep() == 1)
         let status = try await Self.events(harness, token: alice, query: "&type=fleet_status_change")
         #expect(status.compactMap { ($0["data"] as? [String: Any])?["to"] as? String } == ["online", "offline"])
