@@ -88,16 +88,24 @@ struct DealStore: Sendable {
             """, logger: logger)
     }
 
-    /// Sets the actual arrival on a deal's predictions; returns (checkpoint, error in seconds: actual − predicted).
-    static func recordArrival(cargoID: String, at time: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [(Int, Double)] {
+    /// Sets the actual arrival on a deal's predictions; returns each checkpoint's error.
+    static func recordArrival(cargoID: String, at time: Int64, on connection: PostgresConnection, logger: Logger) async throws -> [ETAError] {
         let rows = try await connection.query(
             """
             UPDATE eta_predictions SET actual_arrival = \(WallClock.date(milliseconds: time))
             WHERE cargo_id = \(cargoID) AND actual_arrival IS NULL
             RETURNING checkpoint::int8, extract(epoch FROM (actual_arrival - predicted_arrival))::float8
             """, logger: logger)
-        var out: [(Int, Double)] = []
-        for try await r in rows.decode((Int64, Double).self) { out.append((Int(r.0), r.1)) }
+        var out: [ETAError] = []
+        for try await r in rows.decode((Int64, Double).self) { out.append(ETAError(checkpoint: Int(r.0), seconds: r.1)) }
         return out
     }
+}
+
+/// How far one ETA prediction was from the arrival.
+struct ETAError: Sendable {
+    /// 0 at departure, 1–3 at each quarter of the way.
+    var checkpoint: Int
+    /// Actual − predicted, seconds (positive: later than predicted).
+    var seconds: Double
 }

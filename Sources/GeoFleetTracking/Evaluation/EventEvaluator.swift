@@ -124,16 +124,18 @@ public final class EventEvaluator: PositionTap, Sendable {
         let dealsToSave = Array(dealCopies.values)
         let fencesToSave = newFences
         let fencesToRemove = dealCopies.values.filter { !$0.active }.map(\.cargoID)
-        var arrivalErrors: [(Int, Double)] = []
-        let published = try await sink.commit(events) { connection in
+        let arrivalsToRecord = arrivals
+        let (published, arrivalErrors) = try await sink.commit(events) { connection -> [ETAError] in
             for fence in fencesToSave { try await GeofenceStore.save(fence, on: connection, logger: logger) }
             for cargo in fencesToRemove { try await GeofenceStore.deleteDealFences(cargoID: cargo, on: connection, logger: logger) }
             try await EvaluationStore.saveStates(changedStates, on: connection, logger: logger)
             for deal in dealsToSave { try await DealStore.saveMachine(deal, on: connection, logger: logger) }
-            for arrival in arrivals {
-                arrivalErrors += try await DealStore.recordArrival(cargoID: arrival.cargoID, at: arrival.time, on: connection, logger: logger)
+            var errors: [ETAError] = []
+            for arrival in arrivalsToRecord {
+                errors += try await DealStore.recordArrival(cargoID: arrival.cargoID, at: arrival.time, on: connection, logger: logger)
             }
             try await EvaluationStore.setWatermark(through, on: connection, logger: logger)
+            return errors
         }
         // Committed: the copies become the live state.
         states.withLock { live in
@@ -142,7 +144,7 @@ public final class EventEvaluator: PositionTap, Sendable {
         for fence in newFences { registry.upsert(fence) }
         for id in removedFences { registry.remove(id: id) }
         for deal in dealCopies.values { deals.install(deal, keepingProgress: true) }
-        for (checkpoint, error) in arrivalErrors where (0...3).contains(checkpoint) { etaError[checkpoint].record(error) }
+        for e in arrivalErrors where (0...3).contains(e.checkpoint) { etaError[e.checkpoint].record(e.seconds) }
         let publishedAt = WallClock.nowMilliseconds()
         for event in published {
             if let received = arrived[event.id], publishedAt >= received { eventDelay.recordMilliseconds(publishedAt - received) }

@@ -1,4 +1,5 @@
 import GeoFleetEvents
+import GeoFleetPlatform
 import GeoFleetLive
 import Logging
 import Metrics
@@ -21,18 +22,30 @@ public final class EventSink: Sendable {
         self.logger = logger
     }
 
+    /// How long one transaction may take before it is abandoned and retried on another connection.
+    static let transactionLimit: Duration = .seconds(30)
+
     /// Appends `events` and runs `work` in one transaction; publishes the events new to the log and
-    /// returns them.
+    /// returns them with what `work` returned.
     @discardableResult
-    func commit(_ events: [EventRecord], with work: (PostgresConnection) async throws -> Void = { _ in }) async throws -> [EventRecord] {
-        let logger = self.logger
-        let inserted = try await client.withTransaction(logger: logger) { connection in
-            let inserted = events.isEmpty ? [] : try await EventLog.append(events, on: connection, logger: logger)
-            try await work(connection)
-            return inserted
+    func commit<R: Sendable>(_ events: [EventRecord], with work: @escaping @Sendable (PostgresConnection) async throws -> R) async throws
+        -> (inserted: [EventRecord], result: R)
+    {
+        let (logger, client) = (self.logger, self.client)
+        let done = try await abandon(after: Self.transactionLimit) {
+            try await client.withTransaction(logger: logger) { connection in
+                let inserted = events.isEmpty ? [] : try await EventLog.append(events, on: connection, logger: logger)
+                return (inserted, try await work(connection))
+            }
         }
-        publish(inserted)
-        return inserted
+        publish(done.0)
+        return (done.0, done.1)
+    }
+
+    /// Appends `events` alone.
+    @discardableResult
+    func commit(_ events: [EventRecord]) async throws -> [EventRecord] {
+        try await commit(events) { _ in () }.inserted
     }
 
     /// Hands committed events to the live stream and wakes the webhook dispatcher.
