@@ -107,7 +107,13 @@ let package = Package(
         ),
         .target(
             name: "GeoFleetRedis",
-            dependencies: ["CHiredis"],
+            dependencies: [
+                "CHiredis",
+                // hiredis 0.14 has no TLS: `rediss://` runs through an in-process NIO TLS tunnel.
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Cargo ↔ vehicle matching rules and ranking: pure, no I/O.
@@ -154,6 +160,7 @@ let package = Package(
                 "GeoFleetLibPQ",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -166,6 +173,7 @@ let package = Package(
                 .embedInCode("Migrations/V006__deleted_vehicles.sql"),
                 .embedInCode("Migrations/V007__events_webhooks.sql"),
                 .embedInCode("Migrations/V008__geofences_deals.sql"),
+                .embedInCode("Migrations/V010__audit_and_device_claims.sql"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 
 /// The authenticated caller of an `/api/` request.
 public struct APIUser: Sendable, Hashable {
@@ -24,12 +25,20 @@ public struct APIRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var user: APIUser?
     public let webSocket: WebSocketHandlerReference<APIRequestContext>
+    /// Set by the audit middleware on a write: the handler describes its change there.
+    public var audit: AuditNote?
+    /// Kept to name the client's address on demand (the audit), not worked out on every request.
+    private let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         user = nil
         webSocket = .init()
+        channel = source.channel
     }
+
+    /// The client's IP address.
+    public var remoteAddress: String? { channel.remoteAddress?.ipAddress }
 
     /// Bodies are small JSON documents; anything bigger is refused with 413.
     public var maxUploadSize: Int { 64 * 1024 }

@@ -24,7 +24,9 @@ struct CargoRoutes: Sendable {
         let id = try Validate.reference(try context.parameters.require("cargoId"), field: "cargo id")
         let body = try await request.decodeStrict(CargoBody.self, context: context)
         let cargo = try body.validated(id: id, now: deps.now())
+        let before = deps.matching.cargo.cargo(id: id)
         try await deps.matching.put(cargo)
+        context.audit?.change(before: before.map(AuditSnapshot.init(cargo:)), after: AuditSnapshot(cargo: cargo))
         return JSONResponse.success { w in
             w.key("indexed")
             w.bool(cargo.isOpen)
@@ -34,7 +36,9 @@ struct CargoRoutes: Sendable {
     @Sendable func delete(request: Request, context: APIRequestContext) async throws -> Response {
         try Self.requireService(context)
         let id = try Validate.reference(try context.parameters.require("cargoId"), field: "cargo id")
+        let before = deps.matching.cargo.cargo(id: id)
         guard try await deps.matching.delete(cargoID: id) else { throw APIError.notFound("cargo not found") }
+        context.audit?.change(before: before.map(AuditSnapshot.init(cargo:)), after: nil)
         return JSONResponse.success()
     }
 }

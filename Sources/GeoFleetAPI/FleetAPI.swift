@@ -38,6 +38,10 @@ public struct FleetAPIDependencies: Sendable {
     public var tracking: Tracking?
     /// Vehicles' connectivity on the map and in the list; nil: not shown.
     public var connectivity: ConnectivityMonitor?
+    /// Where every write is recorded (`GET /api/audit` reads it); nil: nothing recorded, 503.
+    public var audit: AuditLog?
+    /// Device claim codes (binding a tracker needs its code); nil: bindings are not checked.
+    public var claims: DeviceClaims?
 
     public init(
         store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
@@ -82,6 +86,7 @@ public enum FleetAPI {
         let api = router.group("api")
             .add(middleware: AuthMiddleware(tokens: deps.tokens))
             .add(middleware: RateLimitMiddleware(limiter: deps.rateLimiter))
+            .add(middleware: AuditMiddleware(log: deps.audit))
         FleetRoutes(deps: deps).register(on: api)
         VehicleChangeRoutes(deps: deps).register(on: api)
         TrackRoutes(deps: deps).register(on: api)
@@ -97,6 +102,8 @@ public enum FleetAPI {
         TripRoutes(deps: deps).register(on: api)
         WebhookRoutes(deps: deps).register(on: api)
         EventRoutes(deps: deps).register(on: api)
+        AuditRoutes(deps: deps).register(on: api)
+        DeviceClaimRoutes(deps: deps).register(on: api)
         return router
     }
 }

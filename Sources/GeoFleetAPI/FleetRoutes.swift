@@ -23,7 +23,9 @@ struct FleetRoutes: Sendable {
         var driverId: String?
         var gpsDeviceId: String?
         var manualPosition: Manual?
-        static let allowedKeys: Set<String> = ["type", "licensePlate", "capacity", "driverId", "gpsDeviceId", "manualPosition"]
+        /// The device's claim code, when `gpsDeviceId` names one that needs it.
+        var claimCode: String?
+        static let allowedKeys: Set<String> = ["type", "licensePlate", "capacity", "driverId", "gpsDeviceId", "manualPosition", "claimCode"]
         static let nestedAllowedKeys: [String: Set<String>] = ["capacity": ["weight", "volume"], "manualPosition": ["lat", "long", "address"]]
     }
 
@@ -49,12 +51,20 @@ struct FleetRoutes: Sendable {
             driverID: try body.driverId.map { try Validate.reference($0, field: "driverId") },
             gpsDeviceID: try body.gpsDeviceId.map { try Validate.deviceID($0) },
             manualPosition: manual)
+        if let device = new.gpsDeviceID {
+            try await DeviceClaimRoutes.check(deps, device: device, code: body.claimCode, user: user.id)
+        } else if body.claimCode != nil {
+            throw APIError.badRequest("claimCode goes with gpsDeviceId")
+        }
         let vehicle: Vehicle
         do {
             vehicle = try await deps.store.addVehicle(new)
         } catch let error as FleetStoreError {
             throw APIError(.conflict, error.description)
         }
+        context.audit?.object("vehicle:\(vehicle.id.uuidString.lowercased())", account: vehicle.userID, vehicleKey: vehicle.key)
+        context.audit?.change(before: nil, after: AuditSnapshot(vehicle: vehicle))
+        if let device = vehicle.gpsDeviceID { try? await deps.claims?.claimed(device: device, by: user.id) }
         deps.catalog.insert(.init(vehicle))
         // The device may have been refused a moment ago and remembered as unknown: it works at once now.
         vehicle.gpsDeviceID.map(deps.directory.invalidate)

@@ -41,8 +41,10 @@ struct VehicleChangeRoutes: Sendable {
         var status: String?
         var currentCargoId: String??
         var currentCargo: Cargo??
+        /// The device's claim code, when `gpsDeviceId` binds one that needs it.
+        var claimCode: String?
         static let allowedKeys: Set<String> = [
-            "type", "licensePlate", "capacity", "driverId", "gpsDeviceId", "status", "currentCargoId", "currentCargo",
+            "type", "licensePlate", "capacity", "driverId", "gpsDeviceId", "status", "currentCargoId", "currentCargo", "claimCode",
         ]
         static let nestedAllowedKeys: [String: Set<String>] = [
             "capacity": ["weight", "volume"], "currentCargo": ["pickup", "delivery"],
@@ -50,7 +52,7 @@ struct VehicleChangeRoutes: Sendable {
         ]
 
         enum CodingKeys: String, CodingKey {
-            case type, licensePlate, capacity, driverId, gpsDeviceId, status, currentCargoId, currentCargo
+            case type, licensePlate, capacity, driverId, gpsDeviceId, status, currentCargoId, currentCargo, claimCode
         }
 
         init(from decoder: any Decoder) throws {
@@ -63,6 +65,7 @@ struct VehicleChangeRoutes: Sendable {
             gpsDeviceId = try Self.nullable(c, .gpsDeviceId)
             currentCargoId = try Self.nullable(c, .currentCargoId)
             currentCargo = try Self.nullable(c, .currentCargo)
+            claimCode = try c.decodeIfPresent(String.self, forKey: .claimCode)
         }
 
         /// nil when the key is absent, `.some(nil)` when it is `null`.
@@ -74,7 +77,7 @@ struct VehicleChangeRoutes: Sendable {
     }
 
     @Sendable func update(request: Request, context: APIRequestContext) async throws -> Success {
-        let user = try context.requireUser()
+        _ = try context.requireUser()
         let id = try Validate.uuid(try context.parameters.require("id"), field: "vehicle id")
         let body = try await request.decodeStrict(UpdateBody.self, context: context)
         var change = VehicleChange()
@@ -105,6 +108,23 @@ struct VehicleChangeRoutes: Sendable {
             throw APIError.badRequest("currentCargo needs currentCargoId in the same request")
         }
         guard !change.isEmpty else { throw APIError.badRequest("the body changes nothing: send at least one field") }
+        if body.claimCode != nil, case .none = change.gpsDeviceID { throw APIError.badRequest("claimCode goes with gpsDeviceId") }
+        try await apply(change, to: id, claimCode: body.claimCode, context: context)
+        return Success()
+    }
+
+    /// Applies a validated change to one of the caller's vehicles: the device claim check, the store,
+    /// the caches and the status event; the audit gets the fields before and after.
+    func apply(_ change: VehicleChange, to id: UUID, claimCode: String?, context: APIRequestContext) async throws {
+        let user = try context.requireUser()
+        if deps.claims != nil, case .some(.some(let device)) = change.gpsDeviceID {
+            // Only a device new to this vehicle is a claim; keeping the same one needs no code.
+            let current = try await deps.store.vehicle(id: id, userID: user.id)
+            guard let current else { throw APIError.notFound("vehicle not found") }
+            if current.gpsDeviceID != device {
+                try await DeviceClaimRoutes.check(deps, device: device, code: claimCode, user: user.id)
+            }
+        }
         let outcome: VehicleUpdateOutcome
         do {
             // Only the owner's own vehicle may close connections: another tenant's id gets its 404 untouched.
@@ -120,6 +140,11 @@ struct VehicleChangeRoutes: Sendable {
             throw APIError(.conflict, error.description)
         }
         guard case .updated(let before, let after) = outcome else { throw APIError.notFound("vehicle not found") }
+        context.audit?.object("vehicle:\(id.uuidString.lowercased())", account: after.userID, vehicleKey: after.key)
+        context.audit?.change(before: AuditSnapshot(vehicle: before), after: AuditSnapshot(vehicle: after))
+        if let device = after.gpsDeviceID, device != before.gpsDeviceID {
+            try? await deps.claims?.claimed(device: device, by: user.id)
+        }
         deps.catalog.insert(.init(after))
         if before.gpsDeviceID != after.gpsDeviceID {
             // The device now reports for another vehicle, or for none: forget the cached binding.
@@ -134,7 +159,6 @@ struct VehicleChangeRoutes: Sendable {
                     "vehicle": "\(id.uuidString.lowercased())", "from": "\(before.status)", "to": "\(after.status)",
                 ])
         }
-        return Success()
     }
 
     @Sendable func delete(request: Request, context: APIRequestContext) async throws -> Success {
@@ -152,6 +176,8 @@ struct VehicleChangeRoutes: Sendable {
         case .carriesCargo(let cargo):
             throw APIError(.conflict, "vehicle carries active cargo \(cargo); clear currentCargoId first")
         case .deleted(let vehicle):
+            context.audit?.object("vehicle:\(vehicle.id.uuidString.lowercased())", account: vehicle.userID, vehicleKey: vehicle.key)
+            context.audit?.change(before: AuditSnapshot(vehicle: vehicle), after: nil)
             deps.catalog.remove(key: vehicle.key)
             deps.hot.remove(vehicleKey: vehicle.key, owner: vehicle.userID)
             deps.pipeline.filter.forget(vehicleKey: vehicle.key)
@@ -195,6 +221,8 @@ struct VehicleChangeRoutes: Sendable {
             fixTime = t
         }
         guard let vehicle = try await deps.store.vehicle(id: id, userID: user.id) else { throw APIError.notFound("vehicle not found") }
+        context.audit?.object("vehicle:\(id.uuidString.lowercased())", account: vehicle.userID, vehicleKey: vehicle.key)
+        context.audit?.change(before: nil, after: AuditSnapshot(position: point))
         try await deps.store.setManualPosition(vehicleKey: vehicle.key, point)
         try await deps.pipeline.ingestManual(
             vehicleKey: vehicle.key, owner: vehicle.userID, latitude: point.lat, longitude: point.long,

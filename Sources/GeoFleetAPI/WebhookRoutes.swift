@@ -34,6 +34,7 @@ struct WebhookRoutes: Sendable {
             }
         }
         context.logger.info("webhook created", metadata: ["webhook": "\(id.apiText)"])
+        context.audit?.object("webhook:\(id.apiText)")
         var w = JSONWriter()
         w.beginObject()
         w.key("webhookId")

@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A blocking connection to one Redis server over hiredis 0.14 (RESP2, no TLS).
+/// A blocking connection to one Redis server over hiredis 0.14 (RESP2; TLS through ``TLSTunnel``).
 ///
 /// Sendable: the hiredis context is not thread-safe, so every call holds a `Mutex` for its whole
 /// round trip; concurrent callers are serialised. For parallelism open one connection per thread.
@@ -25,6 +25,18 @@ public final class RedisConnection: Sendable {
     public convenience init(host: String, port: Int, timeout: Duration = .seconds(5)) throws(RedisError) {
         let tv = Self.makeTimeval(timeout)
         try self.init(connected: redisConnectWithTimeout(host, Int32(clamping: port), tv), timeout: tv)
+    }
+
+    /// Connects over TLS (`rediss://`): hiredis talks to one end of a socket pair whose other end a
+    /// SwiftNIO TLS connection carries to the server.
+    public convenience init(host: String, port: Int, tls: RedisTLS, timeout: Duration = .seconds(5)) throws(RedisError) {
+        let tv = Self.makeTimeval(timeout)
+        let c = timeout.components
+        let fd = try TLSTunnel.open(host: host, port: port, tls: tls, timeout: .nanoseconds(c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000))
+        // hiredis owns the descriptor from here: redisFree closes it, and the tunnel follows.
+        let context = redisConnectFd(fd)
+        if context == nil { close(fd) }
+        try self.init(connected: context, timeout: tv)
     }
 
     /// Connects over a Unix domain socket.

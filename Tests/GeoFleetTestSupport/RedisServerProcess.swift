@@ -17,6 +17,8 @@ public final class RedisServerProcess: @unchecked Sendable {
     static let executable = "/usr/bin/redis-server"
 
     public private(set) var port = 0
+    /// The TLS port, when started with TLS files (0 otherwise).
+    public private(set) var tlsPort = 0
     public let directory: String
     public var unixSocket: String { directory + "/redis.sock" }
     /// The server's pid (0 once stopped).
@@ -30,7 +32,20 @@ public final class RedisServerProcess: @unchecked Sendable {
     private var watchdog: pid_t = 0
     private let lock = NSLock()
 
-    public init() throws {
+    /// TLS files for `--tls-port`: the server's certificate and key, and the CA its clients' certificates
+    /// must come from (`--tls-auth-clients optional`: a client without one is let in).
+    public struct TLSFiles: Sendable {
+        public var certificate: String
+        public var key: String
+        public var clientCA: String
+        public init(certificate: String, key: String, clientCA: String) {
+            self.certificate = certificate
+            self.key = key
+            self.clientCA = clientCA
+        }
+    }
+
+    public init(tls: TLSFiles? = nil) throws {
         directory = NSTemporaryDirectory() + "geofleet-redis-\(UUIDString.random())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Another process (or a parallel test) can grab the port between freePort() and redis's bind:
@@ -39,12 +54,20 @@ public final class RedisServerProcess: @unchecked Sendable {
         while true {
             attempt += 1
             port = freePort()
+            var tlsArguments: [String] = []
+            if let tls {
+                tlsPort = freePort()
+                tlsArguments = [
+                    "--tls-port", String(tlsPort), "--tls-cert-file", tls.certificate, "--tls-key-file", tls.key,
+                    "--tls-ca-cert-file", tls.clientCA, "--tls-auth-clients", "optional",
+                ]
+            }
             pid = try Self.spawn(
                 [
                     Self.executable, "--port", String(port), "--bind", "127.0.0.1", "--unixsocket", directory + "/redis.sock",
                     "--save", "", "--appendonly", "no", "--dir", directory, "--daemonize", "no", "--loglevel", "warning",
                     "--logfile", directory + "/redis.log",
-                ], output: directory + "/redis.out")
+                ] + tlsArguments, output: directory + "/redis.out")
             watchdog = try ServerLifeline.killGroupOnExit(pid)
             if waitUntilReady() { return }
             stop(removingDirectory: attempt == 3)

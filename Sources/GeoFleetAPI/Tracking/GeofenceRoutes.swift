@@ -43,6 +43,7 @@ struct GeofenceRoutes: Sendable {
         let fence = try await checkedFence(request, context: context, id: UUID(), owner: user.id, createdAt: nil)
         try await tracking.geofences.save(fence)
         tracking.registry.upsert(fence)
+        context.audit?.object("geofence:\(fence.id.uuidString.lowercased())")
         var w = JSONWriter()
         w.beginObject()
         w.key("geofenceId")

@@ -1,4 +1,5 @@
 import GeoFleetIngest
+import GeoFleetPostGIS
 import NIOCore
 
 /// What devices may do: register themselves, and how long and how much each connection may hold.
@@ -22,13 +23,21 @@ public struct DeviceSettings: Sendable, ConfigSection {
     public var unknownCacheSeconds = 60
     /// Seconds an OsmAnd connection has for each whole request.
     public var osmandRequestSeconds = 10
+    /// When binding a tracker needs its claim code (`issued` or `required`).
+    public var claimMode = DeviceClaimPolicy.issued.rawValue
 
     public init() {}
+
+    /// ``claimMode`` as a policy (validated when read).
+    public var claimPolicy: DeviceClaimPolicy { DeviceClaimPolicy(rawValue: claimMode) ?? .issued }
 
     static var variables: [ConfigVariable<Self>] {
         [
             .flag("GEOFLEET_AUTO_REGISTER", \.autoRegister, "`true`: a frame from an unknown IMEI creates a vehicle; `false`: it is refused"),
             .text("GEOFLEET_AUTO_REGISTER_OWNER", \.autoRegisterOwner, "the user who owns auto-registered vehicles"),
+            .choice(
+                "GEOFLEET_DEVICE_CLAIM", \.claimMode, DeviceClaimPolicy.allCases.map(\.rawValue),
+                "binding a tracker to a vehicle needs its claim code: `issued` for devices that were given one, `required` for all"),
             .integer(
                 "GEOFLEET_DEVICE_IDLE_SECONDS", 5...86_400, "a connection with no complete frame for this long is closed",
                 get: { Int($0.idleTimeoutSeconds) }, set: { $0.idleTimeoutSeconds = Int64($1) }),

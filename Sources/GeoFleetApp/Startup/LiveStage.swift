@@ -47,12 +47,9 @@ struct LiveStage: Sendable {
     static func redisRelay(_ configuration: GeoFleetConfiguration, logger: Logger) throws -> RedisEventRelay? {
         guard let url = configuration.storage.redisURL else { return nil }
         let target = try RedisTarget(url: url)
-        logger.info("fleet events go to Redis pub/sub", metadata: ["redis": "\(url)"])
+        logger.info("fleet events go to Redis pub/sub", metadata: ["redis": "\(target.redacted)"])
         return RedisEventRelay(logger: logger) {
-            switch target {
-            case .tcp(let host, let port): try RedisConnection(host: host, port: port)
-            case .unixSocket(let path): try RedisConnection(unixSocket: path)
-            }
+            try target.connect(timeout: .seconds(5))
         }
     }
 }

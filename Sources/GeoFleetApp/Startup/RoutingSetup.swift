@@ -44,10 +44,7 @@ enum RoutingSetup {
         if let url = configuration.storage.redisURL {
             let target = try RedisTarget(url: url)
             redisStore = RedisRouteStore(ttlSeconds: routing.cacheTTLSeconds, logger: logger) {
-                switch target {
-                case .tcp(let host, let port): try RedisConnection(host: host, port: port, timeout: .milliseconds(500))
-                case .unixSocket(let path): try RedisConnection(unixSocket: path, timeout: .milliseconds(500))
-                }
+                try target.connect(timeout: .milliseconds(500))
             }
         }
         let cache = RouteCache(

@@ -66,6 +66,8 @@ struct ServiceStage: Sendable {
             streamSlots: StreamSlots(perUser: configuration.apiLimits.streamsPerUser))
         apiDependencies.tracking = tracking
         apiDependencies.connectivity = connectivity
+        apiDependencies.audit = AuditLog(client: storage.client, logger: logger)
+        apiDependencies.claims = DeviceClaims(client: storage.client, policy: configuration.devices.claimPolicy, logger: logger)
         let archiveScheduler = ArchiveScheduler(
             archiver: PartitionArchiver(context: archiveContext, retentionDays: configuration.archive.retentionDays, now: now),
             everyHours: configuration.archive.everyHours, logger: logger)

@@ -93,6 +93,19 @@ public struct HistoryEraser: Sendable {
                 "DELETE FROM position_dead_letters WHERE vehicle_key = ANY(\(keys)::int8[]) AND fix_time_ms <= \(through)", logger: logger)
             // A manual placement is a position too.
             try await connection.query("UPDATE vehicles SET manual_position = NULL WHERE key = ANY(\(keys)::int8[])", logger: logger)
+            // The audit keeps who did what; the points it recorded go with the history.
+            try await AuditLog.scrubCoordinates(vehicleKeys: keys, on: connection, logger: logger)
+            if channel == "cli" {
+                // The API's erasures are recorded by its audit middleware, with the request.
+                for vehicle in vehicles {
+                    try await AuditLog.append(
+                        AuditEntry(
+                            account: subjectUser, actor: requestedBy, channel: channel, action: "history.erase",
+                            target: "vehicle:\(vehicle.id.uuidString.lowercased())", vehicleKey: vehicle.key,
+                            after: #"{"erasedThrough":"\#(UTCTime.iso8601(milliseconds: through))"}"#),
+                        on: connection, logger: logger)
+                }
+            }
             for try await id in try await connection.query(
                 """
                 INSERT INTO erasure_audit (subject_user, vehicle_ids, requested_by, channel, erased_through, live_rows_deleted)

@@ -39,4 +39,48 @@ import Testing
         #expect(messages.contains { $0.contains(#""room":"fleet_\#(id)""#) && $0.contains(#""to":"inactive""#) })
         try await harness.stop()
     }
+
+    @Test("rediss:// carries the relay over TLS (the CA from ssl_ca_certs, the host name checked); a bad TLS option stops the start")
+    func relayOverTLS() async throws {
+        let authority = try TestCertificateAuthority(name: "relay")
+        defer { authority.remove() }
+        let certificate = try authority.server("redis", names: ["localhost"])
+        let redis = try RedisServerProcess(
+            tls: .init(certificate: certificate.certificatePath, key: certificate.keyPath, clientCA: authority.rootPath))
+        defer { redis.stop() }
+        await #expect(throws: (any Error).self) {
+            _ = try await EngineHarness.start(tweak: {
+                $0.storage.redisURL = "rediss://localhost:\(redis.tlsPort)?ssl_cert_reqs=sometimes"
+            })
+        }
+        let harness = try await EngineHarness.start(tweak: {
+            $0.storage.redisURL = "rediss://localhost:\(redis.tlsPort)?ssl_ca_certs=\(authority.rootPath)"
+        })
+        let alice = try await harness.token("user_alice")
+        let id = try await harness.addVehicle(token: alice, plate: "B 71 TLS", imei: nil)
+        let port = redis.port
+        let subscriber = Task {
+            try await Blocking.run {
+                try ChildProcess.run("/usr/bin/timeout", ["4", "/usr/bin/redis-cli", "-p", "\(port)", "SUBSCRIBE", "fleet_\(id)"])
+            }
+        }
+        let connection = try redis.connect()
+        let deadline = ContinuousClock.now + .seconds(3)
+        while ContinuousClock.now < deadline {
+            let reply = try connection.command(["PUBSUB", "NUMSUB", "fleet_\(id)"])
+            if case .array(let items) = reply, items.count == 2, items[1] == .integer(1) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await harness.call("PUT", "/api/fleet/vehicles/\(id)", token: alice, body: ["status": "inactive"]).status == 200)
+        let output = try await subscriber.value.output
+        #expect(output.contains(#""to":"inactive""#), "the relay's message, sent over TLS: \(output)")
+        // The server counted a TLS client: its INFO lists the connection over the TLS port.
+        let clients = try connection.command(["CLIENT", "LIST"])
+        if case .string(let list) = clients {
+            #expect(list.split(separator: "\n").contains { $0.contains("laddr=127.0.0.1:\(redis.tlsPort)") })
+        } else {
+            Issue.record("CLIENT LIST answered \(clients)")
+        }
+        try await harness.stop()
+    }
 }
