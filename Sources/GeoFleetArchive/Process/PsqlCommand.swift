@@ -25,14 +25,13 @@ struct PsqlCommand {
         return env
     }
 
+    /// libpq's keywords for the endpoint, the TLS ones (`sslmode`, `sslrootcert`, `hostaddr`) included:
+    /// psql honours GEOFLEET_DATABASE_URL's `sslmode` as postgres-nio and the COPY paths do.
     var conninfo: String {
         func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'" }
-        switch endpoint.address {
-        case .tcp(let host, let port):
-            return "host=\(quote(host)) port=\(port) user=\(quote(endpoint.username)) dbname=\(quote(endpoint.database)) sslmode=disable"
-        case .unixSocket(let path):
-            let (dir, port) = DatabaseEndpoint.socketDirectoryAndPort(path)
-            return "host=\(quote(dir)) port=\(port) user=\(quote(endpoint.username)) dbname=\(quote(endpoint.database))"
-        }
+        return endpoint.libpqParameters(applicationName: "geofleet-psql")
+            .filter { $0.0 != "password" }
+            .map { "\($0.0)=\(quote($0.1))" }
+            .joined(separator: " ")
     }
 }

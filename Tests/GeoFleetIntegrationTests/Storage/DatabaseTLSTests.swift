@@ -1,4 +1,7 @@
 import Foundation
+@testable import GeoFleetArchive
+import GeoFleetLibPQ
+import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetTestSupport
 import NIOPosix
@@ -85,6 +88,45 @@ struct DatabaseTLSTests {
         await #expect(throws: (any Error).self) { _ = try await Self.sslInUse(DatabaseEndpoint(url: url("sslmode=verify-ca"))) }
         // The server only takes TLS on TCP: a plaintext client (the old behaviour) is turned away.
         await #expect(throws: (any Error).self) { _ = try await Self.sslInUse(DatabaseEndpoint(url: url("sslmode=disable"))) }
+        try server.cluster.stop()
+    }
+
+    /// Whether libpq (the binary COPY paths) reaches the endpoint encrypted.
+    static func libpqSSL(_ endpoint: DatabaseEndpoint) throws -> Bool {
+        let connection = try LibPQConnection(parameters: endpoint.libpqParameters(applicationName: "tls-test"), deadline: .now + .seconds(10))
+        defer { connection.close() }
+        let rows = try connection.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", deadline: .now + .seconds(10))
+        return rows.scalar == "t"
+    }
+
+    /// Whether psql (archive restore) reaches the endpoint encrypted: it exits 0 only over TLS.
+    static func psqlSSL(_ endpoint: DatabaseEndpoint) throws -> Bool {
+        let psql = PsqlCommand(endpoint: endpoint)
+        let check = """
+            DO $$ BEGIN IF NOT (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()) THEN RAISE EXCEPTION 'plaintext'; END IF; END $$
+            """
+        return try ChildProcess.run(PsqlCommand.executable, psql.arguments(check)).status == 0
+    }
+
+    @Test("libpq and psql honour the same sslmode: encrypted under verify-full, a wrong host name refused, plaintext refused")
+    func libpqAndPsql() async throws {
+        let server = try TLSTestCluster.start(name: "tls-libpq", certificateName: "localhost")
+        let user = server.cluster.endpoint().username
+        let root = server.certificatePath
+        func endpoint(_ query: String, host: String = "localhost") throws -> DatabaseEndpoint {
+            try DatabaseEndpoint(url: "postgres://\(user)@\(host):\(server.port)/postgres?\(query)")
+        }
+        let full = try endpoint("sslmode=verify-full&sslrootcert=\(root)")
+        #expect(try Self.libpqSSL(full))
+        #expect(try Self.psqlSSL(full))
+        #expect(try Self.libpqSSL(try endpoint("sslmode=require")))
+        #expect(try Self.psqlSSL(try endpoint("sslmode=require")))
+        let misnamed = try endpoint("sslmode=verify-full&sslrootcert=\(root)&hostaddr=127.0.0.1", host: "db.geofleet.test")
+        #expect(throws: (any Error).self) { _ = try Self.libpqSSL(misnamed) }
+        #expect(try Self.psqlSSL(misnamed) == false)
+        #expect(try Self.psqlSSL(try endpoint("sslmode=verify-ca&sslrootcert=\(root)&hostaddr=127.0.0.1", host: "db.geofleet.test")))
+        #expect(throws: (any Error).self) { _ = try Self.libpqSSL(try endpoint("sslmode=disable")) }
+        #expect(try Self.psqlSSL(try endpoint("sslmode=disable")) == false)
         try server.cluster.stop()
     }
 }
