@@ -110,6 +110,7 @@ let package = Package(
             dependencies: [
                 "CHiredis",
                 // hiredis 0.14 has no TLS: `rediss://` runs through an in-process NIO TLS tunnel.
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -285,6 +286,7 @@ let package = Package(
         .target(
             name: "GeoFleetAPI",
             dependencies: [
+                "GeoFleetPlatform",
                 "GeoFleetCore",
                 "GeoFleetGeometry",
                 "GeoFleetIngest",
