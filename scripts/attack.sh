@@ -3,13 +3,13 @@
 # ports on 127.0.0.1, short timeouts) attacked as a hostile device and a hostile pro user would:
 # poison values PostgreSQL refuses in every protocol's free text, boundary and huge numbers in every API
 # parameter and body field, slowloris on every port, a frame flood on one device connection, a rebinding
-# race, and a tampered archive manifest. After each attack: the daemon answers, another tenant's
+# race, a tampered archive manifest and claim-code guessing. After each attack: the daemon answers, another tenant's
 # positions still reach PostGIS, RSS stays under its bound, and nothing acknowledged is lost.
 # Quiet on success but for one line per attack; on failure says what broke and shows the daemon's log.
 #
 #   GEOFLEET_BIN=<dir>          a directory holding built geofleetd and geofleet (else: swift build, debug)
 #   GEOFLEET_ATTACK_RSS_MB=<n>  how far RSS may grow over its value after start-up (default 400)
-#   GEOFLEET_ATTACK_ONLY=<name> run one attack (poison, numbers, fences, slowloris, flood, rebind, archive)
+#   GEOFLEET_ATTACK_ONLY=<name> run one attack (poison, numbers, fences, slowloris, flood, rebind, archive, claim)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

@@ -546,6 +546,57 @@ def attack_archive():
     invariants("tampered archive manifest")
 
 
+def attack_claim():
+    """A guessed IMEI must not bind someone else's tracker: junk and guessed claim codes are refused (never a
+    server error), guessing locks the device, the code the operator printed works once the lock is lifted by
+    a new code, and the attempts are in the guesser's own audit log only."""
+    imei = "356307042440011"
+    env = dict(os.environ)
+    for pair in os.environ["ATTACK_CLI_ENV"].split():
+        key, value = pair.split("=", 1)
+        env[key] = value
+
+    def issue():
+        run = subprocess.run([os.path.join(BIN, "geofleet"), "device", "claim-code", imei], env=env, capture_output=True, text=True,
+                             timeout=120)
+        code = run.stdout.strip().splitlines()[-1] if run.returncode == 0 and run.stdout.strip() else ""
+        if run.returncode != 0 or len(code) != 14:
+            problem(f"claim: geofleet device claim-code answered {run.returncode}: {(run.stdout + run.stderr)[-200:]}")
+        return code
+
+    code = issue()
+    guesses = ["", "0000-0000-0000", code.lower()[:-1] + "x", "A" * 5000, "\u0000" * 12, "' OR 1=1 --", "ÄÖÜ-ß€Ł-ŁŁŁŁ", None]
+    statuses = []
+    for k, guess in enumerate(guesses):
+        body = {"type": "truck", "licensePlate": f"ATK-CLM-{k}", "capacity": {"weight": 1000, "volume": 10}, "gpsDeviceId": imei}
+        if guess is not None:
+            body["claimCode"] = guess
+        status, _ = api("POST", "/api/fleet/add", body, token=BOB)
+        statuses.append(status)
+        if status >= 500 or status in (200, 201):
+            problem(f"claim: guess {guess!r:.40} answered {status}")
+    if 429 not in statuses:
+        problem(f"claim: {len(guesses)} wrong codes never locked the device: {statuses}")
+    status, _ = api("POST", "/api/fleet/add", {"type": "truck", "licensePlate": "ATK-CLM-OK", "capacity": {"weight": 1000, "volume": 10},
+                                               "gpsDeviceId": imei, "claimCode": code}, token=ALICE)
+    if status != 429:
+        problem(f"claim: the right code during the lock answered {status}, not 429")
+    code = issue()
+    status, _ = api("POST", "/api/fleet/add", {"type": "truck", "licensePlate": "ATK-CLM-OK", "capacity": {"weight": 1000, "volume": 10},
+                                               "gpsDeviceId": imei, "claimCode": code}, token=ALICE)
+    if status != 201:
+        problem(f"claim: the re-issued code answered {status}, not 201")
+    status, audit = api("GET", "/api/audit?limit=5000", token=BOB)
+    mine = [e for e in (audit or {}).get("entries", []) if e.get("action") == "vehicle.create" and e.get("status") in (400, 403, 413, 429)]
+    if status != 200 or len(mine) < len(guesses) - 1:
+        problem(f"claim: bob's audit holds {len(mine)} refused claims of {len(guesses)} ({status})")
+    status, audit = api("GET", "/api/audit?limit=5000", token=ALICE)
+    if status != 200 or any(e.get("actor") != "attack_alice" for e in (audit or {}).get("entries", [])):
+        problem("claim: alice's audit shows another user's entries")
+    print(f"attack: claim: {len(guesses)} guesses refused ({sorted(set(statuses))}), the printed code bound the device")
+    invariants("claim guessing")
+
+
 def main():
     global canary_vehicle, baseline_rss
     canary_vehicle = add_vehicle(CANARY, "ATK-CANARY", CANARY_IMEI)
@@ -553,7 +604,7 @@ def main():
     baseline_rss = rss_mb()
     invariants("start")
     attacks = [("poison", attack_poison), ("numbers", attack_numbers), ("fences", attack_fences), ("slowloris", attack_slowloris),
-               ("flood", attack_flood), ("rebind", attack_rebind), ("archive", attack_archive)]
+               ("flood", attack_flood), ("rebind", attack_rebind), ("archive", attack_archive), ("claim", attack_claim)]
     for name, attack in attacks:
         if ONLY and ONLY != name:
             continue
