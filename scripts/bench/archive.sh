@@ -4,6 +4,8 @@
 # the partition and `positions` were locked, and insert latency of a concurrent ingest probe (before and
 # during the archive run). The anchor, measured in the same run on the same partition, is raw
 # `COPY … TO STDOUT (FORMAT binary) | zstd -3 -T0`.
+# ENCRYPTED=1 then archives a copy of the same partition again with GEOFLEET_ARCHIVE_KEY_FILE set and prints
+# the encrypted/plaintext run-time ratio (issue 17).
 # Usage: scripts/bench/archive.sh [ROWS=10000000] [VEHICLES=50000]   (CONFIG=debug for a debug build, SKIP_BUILD=1 to use the built binary)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -47,6 +49,11 @@ VACUUM (FREEZE, ANALYZE) $part;
 CHECKPOINT;
 SQL
 table_bytes=$(psql_ -At -c "SELECT pg_total_relation_size('$part')")
+if [ "${ENCRYPTED:-0}" = 1 ]; then
+    # The same rows in the same (arrival) order, attached again after the plaintext run.
+    psql_ -c "CREATE TABLE bench_copy (LIKE positions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)" \
+          -c "INSERT INTO bench_copy SELECT * FROM $part" -c "VACUUM (FREEZE, ANALYZE) bench_copy"
+fi
 actual_rows=$(psql_ -At -c "SELECT count(*) FROM $part")
 
 # Anchor: raw COPY BINARY piped through zstd, same partition, same run.
@@ -84,3 +91,26 @@ summary=$(grep '^summary:' "$work/run.log")
 python3 "$bench_lib_dir/archive_summary.py" "$summary" "$work/probe.before" "$work/probe.during" \
     "$table_bytes" "$actual_rows" "$anchor_bytes" "$anchor_seconds" "$run_seconds"
 echo "verify: $verify_line"
+
+if [ "${ENCRYPTED:-0}" = 1 ]; then
+    psql_ -c "ALTER TABLE bench_copy RENAME TO $part" \
+          -c "ALTER TABLE positions ATTACH PARTITION $part FOR VALUES FROM ('$day') TO ('$day'::date + 1)" \
+          -c "VACUUM (FREEZE, ANALYZE) $part" -c "CHECKPOINT"
+    (umask 077; "$geofleet" archive keygen bench > "$work/archive-keys")
+    export GEOFLEET_ARCHIVE_KEY_FILE="$work/archive-keys" GEOFLEET_ARCHIVE_DIR="$work/archive-encrypted"
+    start=$(date +%s.%N)
+    "$geofleet" archive run | tee "$work/run-encrypted.log"
+    end=$(date +%s.%N)
+    encrypted_seconds=$(elapsed_seconds "$start" "$end")
+    echo "verify (encrypted): $("$geofleet" archive verify | tail -1)"
+    enc_summary=$(grep '^summary:' "$work/run-encrypted.log")
+    field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
+    python3 - "$run_seconds" "$encrypted_seconds" "$(field export_seconds "$summary")" "$(field export_seconds "$enc_summary")" \
+        "$(field verify_seconds "$summary")" "$(field verify_seconds "$enc_summary")" "$(field bytes "$summary")" "$(field bytes "$enc_summary")" <<'PY'
+import sys
+run, enc, exp, enc_exp, ver, enc_ver, size, enc_size = map(float, sys.argv[1:])
+print(f"encryption: run {run:.2f} s plaintext, {enc:.2f} s encrypted = {enc / run:.3f}x; "
+      f"export {exp:.2f} -> {enc_exp:.2f} s ({enc_exp / exp:.3f}x); read-back {ver:.2f} -> {enc_ver:.2f} s ({enc_ver / ver:.3f}x); "
+      f"bytes {size:.0f} -> {enc_size:.0f} (+{(enc_size - size) / size * 100:.3f} %)")
+PY
+fi
