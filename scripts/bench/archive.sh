@@ -50,9 +50,12 @@ CHECKPOINT;
 SQL
 table_bytes=$(psql_ -At -c "SELECT pg_total_relation_size('$part')")
 if [ "${ENCRYPTED:-0}" = 1 ]; then
-    # The same rows in the same (arrival) order, attached again after the plaintext run.
-    psql_ -c "CREATE TABLE bench_copy (LIKE positions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)" \
-          -c "INSERT INTO bench_copy SELECT * FROM $part" -c "VACUUM (FREEZE, ANALYZE) bench_copy"
+    # Two copies of the same rows in the same (arrival) order, archived again after the first run
+    # (which has the ingest probe beside it): encrypted, then plaintext once more, both without the probe.
+    for copy in bench_copy1 bench_copy2; do
+        psql_ -c "CREATE TABLE $copy (LIKE positions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)" \
+              -c "INSERT INTO $copy SELECT * FROM $part" -c "VACUUM (FREEZE, ANALYZE) $copy"
+    done
 fi
 actual_rows=$(psql_ -At -c "SELECT count(*) FROM $part")
 
@@ -93,24 +96,33 @@ python3 "$bench_lib_dir/archive_summary.py" "$summary" "$work/probe.before" "$wo
 echo "verify: $verify_line"
 
 if [ "${ENCRYPTED:-0}" = 1 ]; then
-    psql_ -c "ALTER TABLE bench_copy RENAME TO $part" \
-          -c "ALTER TABLE positions ATTACH PARTITION $part FOR VALUES FROM ('$day') TO ('$day'::date + 1)" \
-          -c "VACUUM (FREEZE, ANALYZE) $part" -c "CHECKPOINT"
+    # Attaches copy $1 as the partition again and archives it into directory $2; prints the summary line
+    # and the run's seconds.
+    rerun() {
+        psql_ -c "ALTER TABLE $1 RENAME TO $part" \
+              -c "ALTER TABLE positions ATTACH PARTITION $part FOR VALUES FROM ('$day') TO ('$day'::date + 1)" \
+              -c "VACUUM (FREEZE, ANALYZE) $part" -c "CHECKPOINT"
+        local s e
+        s=$(date +%s.%N)
+        GEOFLEET_ARCHIVE_DIR="$2" "$geofleet" archive run > "$work/run-$1.log"
+        e=$(date +%s.%N)
+        [ "$(GEOFLEET_ARCHIVE_DIR="$2" "$geofleet" archive verify | tail -1 | sed -n 's/.* failed=\([0-9]*\).*/\1/p')" = 0 ] || { echo "verify failed" >&2; exit 1; }
+        echo "$(grep '^summary:' "$work/run-$1.log") run_seconds=$(elapsed_seconds "$s" "$e")"
+    }
     (umask 077; "$geofleet" archive keygen bench > "$work/archive-keys")
-    export GEOFLEET_ARCHIVE_KEY_FILE="$work/archive-keys" GEOFLEET_ARCHIVE_DIR="$work/archive-encrypted"
-    start=$(date +%s.%N)
-    "$geofleet" archive run | tee "$work/run-encrypted.log"
-    end=$(date +%s.%N)
-    encrypted_seconds=$(elapsed_seconds "$start" "$end")
-    echo "verify (encrypted): $("$geofleet" archive verify | tail -1)"
-    enc_summary=$(grep '^summary:' "$work/run-encrypted.log")
-    field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
-    python3 - "$run_seconds" "$encrypted_seconds" "$(field export_seconds "$summary")" "$(field export_seconds "$enc_summary")" \
-        "$(field verify_seconds "$summary")" "$(field verify_seconds "$enc_summary")" "$(field bytes "$summary")" "$(field bytes "$enc_summary")" <<'PY'
+    encrypted=$(GEOFLEET_ARCHIVE_KEY_FILE="$work/archive-keys" rerun bench_copy1 "$work/archive-encrypted")
+    plain2=$(rerun bench_copy2 "$work/archive-plain2")
+    echo "encrypted: $encrypted"
+    echo "plaintext (again): $plain2"
+    python3 - "$summary run_seconds=$run_seconds" "$plain2" "$encrypted" <<'PY'
 import sys
-run, enc, exp, enc_exp, ver, enc_ver, size, enc_size = map(float, sys.argv[1:])
-print(f"encryption: run {run:.2f} s plaintext, {enc:.2f} s encrypted = {enc / run:.3f}x; "
-      f"export {exp:.2f} -> {enc_exp:.2f} s ({enc_exp / exp:.3f}x); read-back {ver:.2f} -> {enc_ver:.2f} s ({enc_ver / ver:.3f}x); "
-      f"bytes {size:.0f} -> {enc_size:.0f} (+{(enc_size - size) / size * 100:.3f} %)")
+def fields(line):
+    return {k: float(v) for k, v in (f.split("=", 1) for f in line.split()[1:] if "=" in f)}
+p1, p2, e = (fields(a) for a in sys.argv[1:])
+# The first run had the ingest probe beside it; the ratio is against the second, which did not.
+def ratio(key):
+    return f"{key} plaintext {p2[key]:.2f} (first run {p1[key]:.2f}), encrypted {e[key]:.2f} = {e[key] / p2[key]:.3f}x"
+print("encryption: " + "; ".join(ratio(k) for k in ["run_seconds", "export_seconds", "verify_seconds"])
+      + f"; bytes {p1['bytes']:.0f} -> {e['bytes']:.0f} (+{(e['bytes'] - p1['bytes']) / p1['bytes'] * 100:.3f} %)")
 PY
 fi

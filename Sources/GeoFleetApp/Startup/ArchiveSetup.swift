@@ -16,6 +16,7 @@ public enum ArchiveSetup {
         return keys
     }
 
+    /// The archive context: directory, export streams and keys from `settings`.
     public static func context(_ settings: ArchiveSettings, endpoint: DatabaseEndpoint, logger: Logger) throws -> ArchiveContext {
         ArchiveContext(
             endpoint: endpoint, directory: settings.directory, exportStreams: settings.exportStreams, keys: try keyring(settings, logger: logger),
