@@ -1,6 +1,9 @@
 import Crypto
 import Foundation
 @testable import GeoFleetArchive
+import GeoFleetTestSupport
+import Logging
+import Synchronization
 import Testing
 
 /// The sealed chunk format without PostgreSQL: round trips at the chunk boundaries, and every kind
@@ -164,5 +167,46 @@ struct ArchiveCipherFormatTests {
         let keys = try ArchiveKeyring.parse(line, source: "keygen")
         #expect(keys.current?.id == "k9")
         #expect(ArchiveKeyring.newKeyLine(id: "k9") != line)
+    }
+
+    @Test("a key file others may read loads with a warning; a missing one is a clear error")
+    func keyFilePermissions() throws {
+        let directory = try TemporaryDirectory(prefix: "archive-keys")
+        defer { directory.remove() }
+        let path = try directory.write(Array(ArchiveKeyring.newKeyLine(id: "k1").utf8), to: "keys")
+        let warnings = CapturedWarnings()
+        let logger = Logger(label: "keys") { _ in warnings }
+        chmod(path, 0o600)
+        #expect(try ArchiveKeyring.load(path: path, logger: logger).current?.id == "k1")
+        #expect(warnings.messages.isEmpty)
+        chmod(path, 0o644)
+        #expect(try ArchiveKeyring.load(path: path, logger: logger).current?.id == "k1")
+        #expect(warnings.messages == ["the archive key file is readable by group or others; chmod 600 it"])
+        let missing = message { _ = try ArchiveKeyring.load(path: directory.path + "/none", logger: logger) }
+        #expect(missing.hasPrefix("GEOFLEET_ARCHIVE_KEY_FILE \(directory.path)/none: "))
+    }
+}
+
+/// A log handler that keeps the messages of warnings and worse.
+final class CapturedWarnings: LogHandler, Sendable {
+    private let captured = Mutex<[String]>([])
+    var messages: [String] { captured.withLock { $0 } }
+
+    func log(event: LogEvent) {
+        guard event.level >= .warning else { return }
+        captured.withLock { $0.append(event.message.description) }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { nil }
+        set {}
+    }
+    var metadata: Logger.Metadata {
+        get { [:] }
+        set {}
+    }
+    var logLevel: Logger.Level {
+        get { .trace }
+        set {}
     }
 }
