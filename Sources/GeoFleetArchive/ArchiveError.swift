@@ -8,6 +8,10 @@ public enum ArchiveError: Error, CustomStringConvertible {
     case mismatch(String)
     case injected(ArchiveStep)
     case notFound(String)
+    /// An unusable `GEOFLEET_ARCHIVE_KEY_FILE` (the message names the line, never key material).
+    case keyFile(String)
+    /// An encrypted archive whose key is not in the key file.
+    case missingKey(archive: String, keyID: String)
 
     public var description: String {
         switch self {
@@ -17,6 +21,9 @@ public enum ArchiveError: Error, CustomStringConvertible {
         case .mismatch(let detail): "archive does not match: \(detail)"
         case .injected(let step): "fault injected at \(step.rawValue)"
         case .notFound(let what): "\(what) not found"
+        case .keyFile(let detail): detail
+        case .missingKey(let archive, let keyID):
+            "archive \(archive) is encrypted with key '\(keyID)', which GEOFLEET_ARCHIVE_KEY_FILE does not hold"
         }
     }
 }

@@ -4,6 +4,8 @@
 # the partition and `positions` were locked, and insert latency of a concurrent ingest probe (before and
 # during the archive run). The anchor, measured in the same run on the same partition, is raw
 # `COPY … TO STDOUT (FORMAT binary) | zstd -3 -T0`.
+# ENCRYPTED=1 then archives a copy of the same partition again with GEOFLEET_ARCHIVE_KEY_FILE set and prints
+# the encrypted/plaintext run-time ratio (issue 17).
 # Usage: scripts/bench/archive.sh [ROWS=10000000] [VEHICLES=50000]   (CONFIG=debug for a debug build, SKIP_BUILD=1 to use the built binary)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -47,6 +49,14 @@ VACUUM (FREEZE, ANALYZE) $part;
 CHECKPOINT;
 SQL
 table_bytes=$(psql_ -At -c "SELECT pg_total_relation_size('$part')")
+if [ "${ENCRYPTED:-0}" = 1 ]; then
+    # Two copies of the same rows in the same (arrival) order, archived again after the first run
+    # (which has the ingest probe beside it): encrypted, then plaintext once more, both without the probe.
+    for copy in bench_copy1 bench_copy2; do
+        psql_ -c "CREATE TABLE $copy (LIKE positions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)" \
+              -c "INSERT INTO $copy SELECT * FROM $part" -c "VACUUM (FREEZE, ANALYZE) $copy"
+    done
+fi
 actual_rows=$(psql_ -At -c "SELECT count(*) FROM $part")
 
 # Anchor: raw COPY BINARY piped through zstd, same partition, same run.
@@ -84,3 +94,35 @@ summary=$(grep '^summary:' "$work/run.log")
 python3 "$bench_lib_dir/archive_summary.py" "$summary" "$work/probe.before" "$work/probe.during" \
     "$table_bytes" "$actual_rows" "$anchor_bytes" "$anchor_seconds" "$run_seconds"
 echo "verify: $verify_line"
+
+if [ "${ENCRYPTED:-0}" = 1 ]; then
+    # Attaches copy $1 as the partition again and archives it into directory $2; prints the summary line
+    # and the run's seconds.
+    rerun() {
+        psql_ -c "ALTER TABLE $1 RENAME TO $part" \
+              -c "ALTER TABLE positions ATTACH PARTITION $part FOR VALUES FROM ('$day') TO ('$day'::date + 1)" \
+              -c "VACUUM (FREEZE, ANALYZE) $part" -c "CHECKPOINT"
+        local s e
+        s=$(date +%s.%N)
+        GEOFLEET_ARCHIVE_DIR="$2" "$geofleet" archive run > "$work/run-$1.log"
+        e=$(date +%s.%N)
+        [ "$(GEOFLEET_ARCHIVE_DIR="$2" "$geofleet" archive verify | tail -1 | sed -n 's/.* failed=\([0-9]*\).*/\1/p')" = 0 ] || { echo "verify failed" >&2; exit 1; }
+        echo "$(grep '^summary:' "$work/run-$1.log") run_seconds=$(elapsed_seconds "$s" "$e")"
+    }
+    (umask 077; "$geofleet" archive keygen bench > "$work/archive-keys")
+    encrypted=$(GEOFLEET_ARCHIVE_KEY_FILE="$work/archive-keys" rerun bench_copy1 "$work/archive-encrypted")
+    plain2=$(rerun bench_copy2 "$work/archive-plain2")
+    echo "encrypted: $encrypted"
+    echo "plaintext (again): $plain2"
+    python3 - "$summary run_seconds=$run_seconds" "$plain2" "$encrypted" <<'PY'
+import sys
+def fields(line):
+    return {k: float(v) for k, v in (f.split("=", 1) for f in line.split()[1:] if "=" in f)}
+p1, p2, e = (fields(a) for a in sys.argv[1:])
+# The first run had the ingest probe beside it; the ratio is against the second, which did not.
+def ratio(key):
+    return f"{key} plaintext {p2[key]:.2f} (first run {p1[key]:.2f}), encrypted {e[key]:.2f} = {e[key] / p2[key]:.3f}x"
+print("encryption: " + "; ".join(ratio(k) for k in ["run_seconds", "export_seconds", "verify_seconds"])
+      + f"; bytes {p1['bytes']:.0f} -> {e['bytes']:.0f} (+{(e['bytes'] - p1['bytes']) / p1['bytes'] * 100:.3f} %)")
+PY
+fi

@@ -51,9 +51,7 @@ struct ServiceStage: Sendable {
         let matchingFeed = MatchingPositionFeed(batches: ingest.pipeline.storedBatches(bufferingNewest: storedBatchBuffer), matching: matching)
         let suggestionFeed = SuggestionFeed(service: matching, catalog: live.catalog, events: live.events, logger: logger)
         let forgetter = VehicleForgetter(hot: live.hot, catalog: live.catalog, events: live.events, matching: matching)
-        let archiveContext = ArchiveContext(
-            endpoint: storage.endpoint, directory: configuration.archive.directory, exportStreams: configuration.archive.exportStreams, logger: logger
-        )
+        let archiveContext = try ArchiveSetup.context(configuration.archive, endpoint: storage.endpoint, logger: logger)
         let dealProgress = tracking.progressService(hot: live.hot, routes: routes, now: now, logger: logger)
         let directory = listeners.directory
         let connectivity = try await tracking.connectivityMonitor(

@@ -164,6 +164,7 @@ public struct HistoryEraser: Sendable {
         if !erased.isEmpty {
             let erased = erased
             let directory = context.directory
+            let keys = context.keys
             let manifests = try await Blocking.onThreadPool { try directory.manifests() }
             let appliedAt = now()
             for manifest in manifests {
@@ -174,7 +175,7 @@ public struct HistoryEraser: Sendable {
                 }
                 guard hit else { continue }
                 let (next, removed) = try await Blocking.onThreadPool {
-                    try ArchiveRewriter.rewrite(manifest, erasing: erased, in: directory, appliedAt: appliedAt)
+                    try ArchiveRewriter.rewrite(manifest, erasing: erased, in: directory, keys: keys, appliedAt: appliedAt)
                 }
                 archives += 1
                 rows += removed

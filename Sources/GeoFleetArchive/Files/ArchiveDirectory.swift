@@ -115,8 +115,9 @@ public struct ArchiveDirectory: Sendable {
         let referenced = Set(try manifests().map(\.file))
         var removed: [String] = []
         for name in try FileManager.default.contentsOfDirectory(atPath: path) {
-            let orphanData = name.hasSuffix(".pgcopy.zst") && !referenced.contains(name)
-            if name.hasSuffix(".tmp") || orphanData {
+            let orphanData = (name.hasSuffix(".pgcopy.zst") || name.hasSuffix(".pgcopy.zst.aes")) && !referenced.contains(name)
+            // `.tmp.partN`: the per-stream parts of an interrupted export.
+            if name.hasSuffix(".tmp") || name.contains(".tmp.part") || orphanData {
                 try? FileManager.default.removeItem(atPath: file(name))
                 removed.append(name)
             }

@@ -36,47 +36,67 @@ public struct ArchiveStats: Sendable, Equatable {
     }
 }
 
-/// Reads archive files back: hashing the compressed bytes and decoding every tuple through `zstd -d`.
+/// Reads archive files back: every reader (verify, restore, erasure and rekey rewrites, exports)
+/// gets an archive's plaintext COPY stream through `scan`, which hashes the bytes on disk, opens
+/// sealed chunks and decodes every tuple in one pass through `zstd -d`.
 enum ArchiveReader {
     static let chunk = 1 << 20
 
-    /// SHA-256 (hex) and size of a file. Blocking.
-    static func sha256(_ path: String) throws -> (String, Int64) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ArchiveError.io("open \(path)", errno) }
-        defer { close(fd) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: chunk)
-        var total: Int64 = 0
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, chunk) }
-            if n < 0 { if errno == EINTR { continue }; throw ArchiveError.io("read \(path)", errno) }
-            if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            total += Int64(n)
-        }
-        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), total)
+    /// The archive `manifest` vouches for: `tuple` is called for every row (vehicle key, fix time
+    /// in ms, the tuple's binary COPY bytes); returns the COPY header. An encrypted archive whose key
+    /// `keys` lacks is `ArchiveError.missingKey`; a tampered or truncated one `ArchiveError.corrupt`.
+    /// Blocking.
+    static func scan(
+        manifest: ArchiveManifest, directory: ArchiveDirectory, keys: ArchiveKeyring,
+        tuple: (Int64, Int64, UnsafeRawBufferPointer) throws -> Void
+    ) throws -> [UInt8] {
+        try read(ArchiveSource(manifest: manifest, directory: directory), keys: keys, tuple: tuple).header
     }
 
-    /// Decompresses `path` and calls `tuple` for every row. Blocking.
-    static func scan(_ path: String, scratch: String, tuple: (Int64, Int64, UnsafeRawBufferPointer) throws -> Void) throws -> [UInt8] {
-        let (readEnd, writeEnd) = try PipedProcess.pipe()
-        let errPath = scratch + ".zstd-d.err"
+    /// Hash plus full decode of the archive `manifest` vouches for: the read-back check. Blocking.
+    static func stats(manifest: ArchiveManifest, directory: ArchiveDirectory, keys: ArchiveKeyring) throws -> ArchiveStats {
+        try stats(ArchiveSource(manifest: manifest, directory: directory), keys: keys)
+    }
+
+    /// Hash plus full decode of any archive file. Blocking.
+    static func stats(_ source: ArchiveSource, keys: ArchiveKeyring) throws -> ArchiveStats {
+        var stats = ArchiveStats()
+        (_, stats.sha256, stats.compressedBytes) = try read(source, keys: keys) { key, fix, _ in stats.add(vehicleKey: key, fixTime: fix) }
+        return stats
+    }
+
+    /// The one pass: file → (open) → `zstd -d` → COPY decoder. Blocking.
+    static func read(
+        _ source: ArchiveSource, keys: ArchiveKeyring, tuple: (Int64, Int64, UnsafeRawBufferPointer) throws -> Void
+    ) throws -> (header: [UInt8], sha256: String, bytes: Int64) {
+        let feed = try ArchiveFeed(source, keys: keys)
+        let (readEnd, writeEnd): (Int32, Int32)
+        do {
+            (readEnd, writeEnd) = try PipedProcess.pipe()
+        } catch {
+            close(feed.readEnd)
+            _ = feed.failure
+            throw error
+        }
+        let errPath = source.path + ".zstd-d.err"
         defer { unlink(errPath) }
         let process: PipedProcess
         do {
-            process = try PipedProcess.spawn("zstd", ["-d", "-c", "-q", path], stdin: .devNull, stdout: .fd(writeEnd), stderrPath: errPath)
+            process = try PipedProcess.spawn("zstd", ["-d", "-c", "-q"], stdin: .fd(feed.readEnd), stdout: .fd(writeEnd), stderrPath: errPath)
         } catch {
+            close(feed.readEnd)
             close(readEnd)
             close(writeEnd)
+            _ = feed.failure
             throw error
         }
+        close(feed.readEnd)
         close(writeEnd)
         var scanner = PGCopyBinaryScanner()
         var buffer = [UInt8](repeating: 0, count: chunk)
         var failure: (any Error)?
         while failure == nil {
-            let n = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress!, chunk) }
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(readEnd, $0.baseAddress!, chunk) }
             if n < 0 { if errno == EINTR { continue }; failure = ArchiveError.io("read zstd output", errno); break }
             if n == 0 { break }
             do {
@@ -87,19 +107,14 @@ enum ArchiveReader {
         }
         close(readEnd)
         let status = process.wait()
+        // The feed's own failure (authentication, missing key, truncation) explains zstd's.
+        if let fed = feed.failure { throw fed }
         if let failure { throw failure }
         if status != 0 {
             throw ArchiveError.corrupt("zstd -d exit \(status): \((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")")
         }
+        let (sha256, bytes) = try feed.finish()
         try scanner.finish()
-        return scanner.header
-    }
-
-    /// Hash plus full decode: the read-back check. Blocking.
-    static func stats(_ path: String) throws -> ArchiveStats {
-        var stats = ArchiveStats()
-        (stats.sha256, stats.compressedBytes) = try sha256(path)
-        _ = try scan(path, scratch: path) { key, fix, _ in stats.add(vehicleKey: key, fixTime: fix) }
-        return stats
+        return (scanner.header, sha256, bytes)
     }
 }

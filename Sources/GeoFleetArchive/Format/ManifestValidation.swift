@@ -21,7 +21,18 @@ extension ArchiveManifest {
     /// Throws `ArchiveError.corrupt` naming the first field that is not what the archiver writes.
     public func validate() throws {
         func refuse(_ why: String) -> ArchiveError { .corrupt("manifest of \(partition.debugDescription) refused: \(why)") }
-        guard format == Self.formatName, version == 1 else { throw refuse("unknown format \(format.debugDescription) version \(version)") }
+        guard format == Self.formatName, version == (encryption == nil ? Self.plaintextVersion : Self.encryptedVersion) else {
+            throw refuse("unknown format \(format.debugDescription) version \(version)" + (encryption == nil ? "" : " with encryption"))
+        }
+        if let encryption {
+            guard encryption.algorithm == ArchiveCipherFormat.algorithm else {
+                throw refuse("encryption algorithm \(encryption.algorithm.debugDescription) is not \(ArchiveCipherFormat.algorithm)")
+            }
+            guard ArchiveKeyring.isKeyID(encryption.keyId) else { throw refuse("encryption key id is not 1 to 64 of A-Z a-z 0-9 . _ -") }
+            guard ArchiveCipherFormat.chunkByteRange.contains(encryption.chunkBytes) else {
+                throw refuse("encryption chunk size \(encryption.chunkBytes) out of range")
+            }
+        }
         guard Self.isPartitionName(partition) else {
             throw refuse("partition name must be positions_pYYYYMMDD or positions_pYYYYMMDDHH")
         }
@@ -39,8 +50,9 @@ extension ArchiveManifest {
             throw refuse("range \(rangeStart) .. \(rangeEnd) belongs to \(scheme.name(start: start)), not to this partition")
         }
         guard (1...Self.maxGeneration).contains(generation) else { throw refuse("generation \(generation) out of range") }
-        guard !file.contains("/"), !file.hasPrefix("."), file == Self.dataFileName(partition: partition, generation: generation) else {
-            throw refuse("file \(file.debugDescription) is not \(Self.dataFileName(partition: partition, generation: generation))")
+        let expectedFile = Self.dataFileName(partition: partition, generation: generation, encrypted: encryption != nil)
+        guard !file.contains("/"), !file.hasPrefix("."), file == expectedFile else {
+            throw refuse("file \(file.debugDescription) is not \(expectedFile)")
         }
         guard (0...Self.maxRows).contains(rows), (0...Self.maxBytes).contains(compressedBytes), (0...Self.maxBytes).contains(tableBytes) else {
             throw refuse("rows or sizes out of range")

@@ -4,18 +4,21 @@ import Logging
 import NIOPosix
 import PostgresNIO
 
-/// What every archive operation needs: the database, the archive directory and a logger.
+/// What every archive operation needs: the database, the archive directory, the encryption keys and a logger.
 public struct ArchiveContext: Sendable {
     public var endpoint: DatabaseEndpoint
     public var directory: ArchiveDirectory
     public var logger: Logger
     /// Parallel COPY TO streams exporting one partition.
     public var exportStreams: Int
+    /// New archives and rewrites are sealed with its first key; every key opens archives.
+    public var keys: ArchiveKeyring
 
-    public init(endpoint: DatabaseEndpoint, directory: String, exportStreams: Int = 2, logger: Logger) {
+    public init(endpoint: DatabaseEndpoint, directory: String, exportStreams: Int = 2, keys: ArchiveKeyring = .none, logger: Logger) {
         self.endpoint = endpoint
         self.directory = ArchiveDirectory(path: directory)
         self.exportStreams = max(1, exportStreams)
+        self.keys = keys
         self.logger = logger
     }
 

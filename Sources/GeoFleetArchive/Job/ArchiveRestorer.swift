@@ -30,6 +30,7 @@ public struct ArchiveRestorer: Sendable {
     private func restoreLocked(from: Int64, to: Int64, on connection: PostgresConnection) async throws -> [(partition: String, rows: Int)] {
         let directory = context.directory
         let endpoint = context.endpoint
+        let keys = context.keys
         let manifests = try await Blocking.onThreadPool { try directory.manifests() }.filter { m in
             guard let start = UTCTime.parseISO8601(m.rangeStart), let end = UTCTime.parseISO8601(m.rangeEnd) else { return false }
             return start < to && end > from
@@ -46,14 +47,16 @@ public struct ArchiveRestorer: Sendable {
                 progress?("\(label): already in PostGIS, skipped")
                 continue
             }
-            let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(directory.file(manifest.file)) }
+            let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(manifest: manifest, directory: directory, keys: keys) }
             try stats.check(against: manifest)
             progress?("\(label): archive verified, loading \(manifest.rows) rows")
             // A standalone table first (a crash leaves no half-loaded partition visible), attached once loaded.
             try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE IF EXISTS \(table)"), logger: logger)
             try await connection.query(
                 PostgresQuery(unsafeSQL: "CREATE TABLE \(table) (LIKE positions INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"), logger: logger)
-            try await Blocking.onThreadPool { try ArchivePipelines.load(directory.file(manifest.file), into: name, endpoint: endpoint) }
+            try await Blocking.onThreadPool {
+                try ArchivePipelines.load(manifest: manifest, directory: directory, keys: keys, into: name, endpoint: endpoint)
+            }
             try await connection.query("BEGIN", logger: logger)
             // Erasures recorded after the archive was made (and not yet rewritten into it) still hold.
             var erased = 0

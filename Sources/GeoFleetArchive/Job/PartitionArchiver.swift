@@ -120,6 +120,7 @@ public struct PartitionArchiver: Sendable {
         logger[metadataKey: "partition"] = "\(partition.name)"
         let directory = context.directory
         let endpoint = context.endpoint
+        let keys = context.keys
         let name = partition.name
 
         if let manifest = try await Blocking.onThreadPool({ try directory.manifest(partition: name) }) {
@@ -127,7 +128,7 @@ public struct PartitionArchiver: Sendable {
             // if the partition still holds exactly those rows.
             report("\(label) \(name): archive exists from an interrupted run, re-verifying")
             let started = ContinuousClock.now
-            let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(directory.file(manifest.file)) }
+            let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(manifest: manifest, directory: directory, keys: keys) }
             try stats.check(against: manifest)
             let verifySeconds = (ContinuousClock.now - started).seconds
             guard let locks = try await drop(partition, expectedRows: manifest.rows, on: connection) else {
@@ -156,14 +157,15 @@ public struct PartitionArchiver: Sendable {
             rows = Int(count)
             tableBytes = size
         }
-        let dataName = ArchiveManifest.dataFileName(partition: name, generation: 1)
+        let key = keys.current
+        let dataName = ArchiveManifest.dataFileName(partition: name, generation: 1, encrypted: key != nil)
         let temporary = directory.file(dataName) + ".tmp"
-        report("\(label) \(name): exporting \(rows) rows")
+        report("\(label) \(name): exporting \(rows) rows" + (key.map { ", encrypted with key '\($0.id)'" } ?? ""))
         var started = ContinuousClock.now
         let streams = context.exportStreams
         let expected = rows
         try await Blocking.onThreadPool {
-            try ParallelExport.export(table: name, endpoint: endpoint, streams: streams, rows: expected, to: temporary)
+            try ParallelExport.export(table: name, endpoint: endpoint, streams: streams, rows: expected, to: temporary, sealWith: key)
         }
         let exportSeconds = (ContinuousClock.now - started).seconds
         metrics.export.record(duration: ContinuousClock.now - started)
@@ -171,7 +173,7 @@ public struct PartitionArchiver: Sendable {
 
         // 2. Read back: every tuple decoded, hashed, counted.
         started = ContinuousClock.now
-        let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(temporary) }
+        let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(ArchiveSource(written: temporary, label: name, key: key), keys: keys) }
         let verifySeconds = (ContinuousClock.now - started).seconds
         metrics.verify.record(duration: ContinuousClock.now - started)
         guard stats.rows == rows else {
@@ -183,13 +185,15 @@ public struct PartitionArchiver: Sendable {
         // 3. Publish the file, then the manifest that vouches for it.
         try await Blocking.onThreadPool { try directory.publish(temporary, as: directory.file(dataName)) }
         try faults?(.published, name)
-        let manifest = ArchiveManifest(
+        var manifest = ArchiveManifest(
             partition: name, rangeStart: UTCTime.iso8601(milliseconds: partition.start), rangeEnd: UTCTime.iso8601(milliseconds: partition.end),
             file: dataName, generation: 1, rows: stats.rows, vehicleCount: stats.vehicleKeys.count, vehicleKeys: stats.vehicleKeys.sorted(),
             minFixTime: stats.minFixTime.map(UTCTime.iso8601), maxFixTime: stats.maxFixTime.map(UTCTime.iso8601),
             compressedBytes: stats.compressedBytes, sha256: stats.sha256, tableBytes: tableBytes,
             createdAt: UTCTime.iso8601(milliseconds: WallClock.nowMilliseconds()))
-        try await Blocking.onThreadPool { try directory.write(manifest) }
+        manifest.setStorage(partition: name, generation: 1, key: key)
+        let published = manifest
+        try await Blocking.onThreadPool { try directory.write(published) }
         try faults?(.manifestWritten, name)
         report("\(label) \(name): archived \(stats.rows) rows, \(stats.compressedBytes) bytes (table \(tableBytes) bytes), verified")
 
@@ -277,13 +281,14 @@ public struct PartitionArchiver: Sendable {
             names.append(name)
         }
         let directory = context.directory
+        let keys = context.keys
         for name in names {
             guard let manifest = try await Blocking.onThreadPool({ try directory.manifest(partition: name) }) else {
                 logger.error("standalone history table without an archive; left for an operator", metadata: ["table": "\(name)"])
                 summary.needsAttention.append(name)
                 continue
             }
-            let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(directory.file(manifest.file)) }
+            let stats = try await Blocking.onThreadPool { try ArchiveReader.stats(manifest: manifest, directory: directory, keys: keys) }
             try stats.check(against: manifest)
             try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(QuotedIdentifier.sql(name))"), logger: logger)
             logger.info("dropped a detached table whose archive verifies", metadata: ["table": "\(name)"])

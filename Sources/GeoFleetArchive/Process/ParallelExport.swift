@@ -25,9 +25,10 @@ enum ParallelExport {
     static let sortMemory = "256MB"
 
     /// Exports `table` (about `rows` rows) to `output` over `streams` connections, at most about
-    /// `rowsPerSort` rows per COPY.
+    /// `rowsPerSort` rows per COPY; sealed with `key` when given (`ArchiveCipherFormat`).
     static func export(
-        table: String, endpoint: DatabaseEndpoint, streams: Int, rows: Int, rowsPerSort: Int = Self.rowsPerSort, to output: String
+        table: String, endpoint: DatabaseEndpoint, streams: Int, rows: Int, rowsPerSort: Int = Self.rowsPerSort, to output: String,
+        sealWith key: ArchiveKeyring.Entry? = nil
     ) throws {
         let parameters = endpoint.libpqParameters(applicationName: "geofleet-archive")
         let coordinator = try LibPQConnection(parameters: parameters, deadline: .now + .seconds(30))
@@ -46,6 +47,8 @@ enum ParallelExport {
         let all = keyRanges(min: bounds?[0].flatMap { Int64($0) }, max: bounds?[1].flatMap { Int64($0) }, streams: streams * perStream)
         let ranges = stride(from: 0, to: all.count, by: perStream).map { Array(all[$0..<min($0 + perStream, all.count)]) }
         let parts = ranges.indices.map { output + ".part\($0)" }
+        // Parts of an encrypted export are sealed too, with a key that lives only in this process.
+        let partKeys = key.map { _ in ArchiveKeyring.ephemeral() }
         defer { for part in parts { unlink(part) } }
 
         let failures = FirstFailure()
@@ -57,7 +60,7 @@ enum ParallelExport {
                 do {
                     try exportRanges(
                         table: table, ranges: range, snapshot: snapshot, parameters: parameters, to: parts[index],
-                        first: index == 0, last: index == ranges.count - 1)
+                        first: index == 0, last: index == ranges.count - 1, sealWith: partKeys?.current)
                 } catch {
                     failures.record(error)
                 }
@@ -66,7 +69,7 @@ enum ParallelExport {
         done.wait()
         try coordinator.execute("COMMIT", deadline: .now + .seconds(30))
         if let failure = failures.first { throw failure }
-        try concatenate(parts, into: output)
+        try concatenate(parts, into: output, partKeys: partKeys, sealWith: key)
     }
 
     /// `streams` consecutive key ranges splitting [min, max] evenly (keys are dense identities); one
@@ -94,7 +97,7 @@ enum ParallelExport {
     /// last COPY its trailer.
     private static func exportRanges(
         table: String, ranges: [ClosedRange<Int64>], snapshot: String, parameters: [(String, String)], to part: String,
-        first: Bool, last: Bool
+        first: Bool, last: Bool, sealWith key: ArchiveKeyring.Entry?
     ) throws {
         let connection = try LibPQConnection(parameters: parameters, deadline: .now + .seconds(30))
         defer { connection.close() }
@@ -102,7 +105,7 @@ enum ParallelExport {
         try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", deadline: deadline)
         try connection.execute("SET TRANSACTION SNAPSHOT '\(snapshot.filter { $0.isLetter || $0.isNumber || $0 == "-" })'", deadline: deadline)
         try connection.execute("SET LOCAL work_mem = '\(sortMemory)'", deadline: deadline)
-        let zstd = try ZstdCompressor(output: part)
+        let zstd = try ZstdCompressor(output: part, sealWith: key)
         var failure: (any Error)?
         do {
             for (index, range) in ranges.enumerated() {
@@ -124,13 +127,22 @@ enum ParallelExport {
         try zstd.finish(after: failure)
     }
 
-    /// Appends the parts, in order, into `output` (created private).
-    private static func concatenate(_ parts: [String], into output: String) throws {
+    /// Appends the parts, in order, into `output` (created private); sealed parts are opened with
+    /// `partKeys` and the whole is sealed again with `key`.
+    private static func concatenate(_ parts: [String], into output: String, partKeys: ArchiveKeyring?, sealWith key: ArchiveKeyring.Entry?)
+        throws
+    {
         let out = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard out >= 0 else { throw ArchiveError.io("create \(output)", errno) }
         defer { close(out) }
+        var sealer = key.map { ArchiveSealer(keyID: $0.id, key: $0.key) }
+        let emit: (UnsafeRawBufferPointer) throws -> Void = { try writeAll(out, $0, to: output) }
+        let forward: (UnsafeRawBufferPointer) throws -> Void = { bytes in
+            if sealer != nil { try sealer!.write(bytes, emit: emit) } else { try emit(bytes) }
+        }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        for part in parts {
+        for (index, part) in parts.enumerated() {
+            var opener = partKeys.map { ArchiveOpener(label: "export part \(index)", keys: $0) }
             let input = open(part, O_RDONLY | O_CLOEXEC)
             guard input >= 0 else { throw ArchiveError.io("open \(part)", errno) }
             defer { close(input) }
@@ -141,9 +153,14 @@ enum ParallelExport {
                     throw ArchiveError.io("read \(part)", errno)
                 }
                 if n == 0 { break }
-                try buffer.withUnsafeBytes { try writeAll(out, UnsafeRawBufferPointer(rebasing: $0[0..<n]), to: output) }
+                try buffer.withUnsafeBytes { raw in
+                    let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<n])
+                    if opener != nil { try opener!.consume(bytes, plaintext: forward) } else { try forward(bytes) }
+                }
             }
+            try opener?.finish(plaintext: forward)
         }
+        try sealer?.finish(emit: emit)
     }
 }
 

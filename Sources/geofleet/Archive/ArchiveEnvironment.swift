@@ -16,8 +16,7 @@ struct ArchiveEnvironment {
         let endpoint = try await OperatorDatabase.endpoint(configuration, logger: logger)
         return ArchiveEnvironment(
             configuration: configuration,
-            context: ArchiveContext(
-                endpoint: endpoint, directory: configuration.archive.directory, exportStreams: configuration.archive.exportStreams, logger: logger))
+            context: try ArchiveSetup.context(configuration.archive, endpoint: endpoint, logger: logger))
     }
 
     /// Prints a progress line at once (the CLI's output is often piped).

@@ -18,7 +18,7 @@ struct ArchiveListCommand: AsyncParsableCommand {
             let restored = overview.restored.contains(m.partition) ? "  [restored]" : ""
             ArchiveEnvironment.say(
                 "archived  \(m.partition)  \(m.rangeStart) .. \(m.rangeEnd)  rows=\(m.rows) vehicles=\(m.vehicleCount) "
-                    + "bytes=\(m.compressedBytes) table=\(m.tableBytes) gen=\(m.generation)\(restored)")
+                    + "bytes=\(m.compressedBytes) table=\(m.tableBytes) gen=\(m.generation) key=\(m.encryption?.keyId ?? "-")\(restored)")
         }
         for p in overview.due {
             ArchiveEnvironment.say("due       \(p.name)  \(UTCTime.iso8601(milliseconds: p.start)) .. \(UTCTime.iso8601(milliseconds: p.end))")

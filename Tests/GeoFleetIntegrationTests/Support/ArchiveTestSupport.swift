@@ -30,6 +30,8 @@ struct ArchiveFixture {
     let archiveDirectory: String
     /// Midnight UTC of the newest day written.
     let today: Int64
+    /// The archive keys of `context` (none: plaintext archives).
+    var keys: ArchiveKeyring = .none
 
     static let day: Int64 = 86_400_000
 
@@ -69,7 +71,7 @@ struct ArchiveFixture {
     var context: ArchiveContext { context(exportStreams: 2) }
 
     func context(exportStreams: Int) -> ArchiveContext {
-        ArchiveContext(endpoint: endpoint, directory: archiveDirectory, exportStreams: exportStreams, logger: testLogger("archive"))
+        ArchiveContext(endpoint: endpoint, directory: archiveDirectory, exportStreams: exportStreams, keys: keys, logger: testLogger("archive"))
     }
 
     /// An archiver whose clock stands at `today` (retention 30 days: the old days are due).
