@@ -38,6 +38,8 @@ public struct FleetAPIDependencies: Sendable {
     public var tracking: Tracking?
     /// Vehicles' connectivity on the map and in the list; nil: not shown.
     public var connectivity: ConnectivityMonitor?
+    /// Service tokens only over TLS with a verified client certificate (`GEOFLEET_SERVICE_CLIENT_CERT=required`).
+    public var serviceNeedsClientCertificate = false
 
     public init(
         store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
@@ -80,7 +82,7 @@ public enum FleetAPI {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: deps.metricsText())))
         }
         let api = router.group("api")
-            .add(middleware: AuthMiddleware(tokens: deps.tokens))
+            .add(middleware: AuthMiddleware(tokens: deps.tokens, serviceNeedsClientCertificate: deps.serviceNeedsClientCertificate))
             .add(middleware: RateLimitMiddleware(limiter: deps.rateLimiter))
         FleetRoutes(deps: deps).register(on: api)
         VehicleChangeRoutes(deps: deps).register(on: api)
