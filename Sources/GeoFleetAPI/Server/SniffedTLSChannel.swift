@@ -38,10 +38,14 @@ struct SniffedTLSChannel: ServerChildChannel {
         let sniffer = TLSSniffer(negotiated: negotiated) { context, isTLS in
             isTLS ? startTLS(context, logger: logger) : startPlain(context, logger: logger)
         }
-        return channel.eventLoop.makeCompletedFuture {
+        do {
             try channel.pipeline.syncOperations.addHandler(sniffer, position: ChannelPipeline.SynchronousOperations.Position.first)
-            return Value(channel: channel, negotiated: negotiated.futureResult)
+        } catch {
+            // The sniffer never got to answer the promise: nothing may be left waiting on it.
+            negotiated.fail(error)
+            return channel.eventLoop.makeFailedFuture(error)
         }
+        return channel.eventLoop.makeSucceededFuture(Value(channel: channel, negotiated: negotiated.futureResult))
     }
 
     private func startPlain(_ context: ChannelHandlerContext, logger: Logger) -> EventLoopFuture<Negotiated>? {
