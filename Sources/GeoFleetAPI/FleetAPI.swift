@@ -42,6 +42,8 @@ public struct FleetAPIDependencies: Sendable {
     public var audit: AuditLog?
     /// Device claim codes (binding a tracker needs its code); nil: bindings are not checked.
     public var claims: DeviceClaims?
+    /// Service tokens only over TLS with a verified client certificate (`GEOFLEET_SERVICE_CLIENT_CERT=required`).
+    public var serviceNeedsClientCertificate = false
 
     public init(
         store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
@@ -84,7 +86,7 @@ public enum FleetAPI {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: deps.metricsText())))
         }
         let api = router.group("api")
-            .add(middleware: AuthMiddleware(tokens: deps.tokens))
+            .add(middleware: AuthMiddleware(tokens: deps.tokens, serviceNeedsClientCertificate: deps.serviceNeedsClientCertificate))
             .add(middleware: RateLimitMiddleware(limiter: deps.rateLimiter))
             .add(middleware: AuditMiddleware(log: deps.audit))
         FleetRoutes(deps: deps).register(on: api)

@@ -8,6 +8,7 @@ import GeoFleetMatchService
 import GeoFleetPlatform
 import GeoFleetPostGIS
 import GeoFleetSpool
+import GeoFleetTLS
 import GeoFleetTracking
 import Logging
 import ServiceLifecycle
@@ -47,6 +48,13 @@ public final class GeoFleetEngine: Sendable {
     public var gt06Server: DeviceServer { listeners.gt06 }
     public var ruptelaServer: DeviceServer { listeners.ruptela }
     public var osmandServer: OsmAndServer { listeners.osmand }
+    /// TLS listeners beside the plain ones (nil: no TLS port configured for that protocol).
+    public var teltonikaTLSServer: DeviceServer? { listeners.teltonikaTLS }
+    public var gt06TLSServer: DeviceServer? { listeners.gt06TLS }
+    public var ruptelaTLSServer: DeviceServer? { listeners.ruptelaTLS }
+    public var osmandTLSServer: OsmAndServer? { listeners.osmandTLS }
+    /// The certificate every TLS listener uses, when TLS is on.
+    public var tlsCredentials: TLSCredentials? { listeners.tls }
     /// Cargo ↔ vehicle matching and its live suggestion feed.
     public var matching: MatchService { services.matching }
     /// Geofences, deals and the events made from positions.
@@ -112,29 +120,30 @@ public final class GeoFleetEngine: Sendable {
     /// stops the embedded database.
     public func run(handleSignals: Bool = false) async throws {
         // A group stops its services in reverse: the API first, the history queue last.
+        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: ingest.queue),
+            .init(service: storage.maintainer),
+            .init(service: services.archiveScheduler),
+            .init(service: services.erasureWatcher),
+            .init(service: services.dealProgress),
+            .init(service: services.connectivity),
+            // Stops after the API and the listeners; rows not yet delivered wait in the database for the next start.
+            .init(service: services.webhooks),
+            // Stops after every listener: matching follows positions for as long as devices can send them.
+            .init(service: services.matchingFeed),
+            .init(service: listeners.teltonikaTCP),
+            .init(service: listeners.teltonikaUDP),
+            .init(service: listeners.gt06),
+            .init(service: listeners.ruptela),
+            .init(service: listeners.osmand),
+        ]
+        members += tlsServices(handleSignals: handleSignals)
+        members += [
+            .init(service: services.suggestionFeed),
+            .init(service: services.application),
+        ]
         let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: ingest.queue),
-                    .init(service: storage.maintainer),
-                    .init(service: services.archiveScheduler),
-                    .init(service: services.erasureWatcher),
-                    .init(service: services.dealProgress),
-                    .init(service: services.connectivity),
-                    // Stops after the API and the listeners; rows not yet delivered wait in the database for the next start.
-                    .init(service: services.webhooks),
-                    // Stops after every listener: matching follows positions for as long as devices can send them.
-                    .init(service: services.matchingFeed),
-                    .init(service: listeners.teltonikaTCP),
-                    .init(service: listeners.teltonikaUDP),
-                    .init(service: listeners.gt06),
-                    .init(service: listeners.ruptela),
-                    .init(service: listeners.osmand),
-                    .init(service: services.suggestionFeed),
-                    .init(service: services.application),
-                ],
-                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-                logger: logger))
+            configuration: .init(services: members, gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
         serviceGroup.withLock { $0 = group }
         defer { serviceGroup.withLock { $0 = nil } }
         do {
@@ -144,6 +153,27 @@ public final class GeoFleetEngine: Sendable {
             throw error
         }
         await stopDatabase()
+    }
+
+    /// The TLS listeners, and with `handleSignals` the SIGHUP reloader.
+    private func tlsServices(handleSignals: Bool) -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        for server in [listeners.teltonikaTLS, listeners.gt06TLS, listeners.ruptelaTLS] {
+            if let server { services.append(.init(service: server)) }
+        }
+        if let osmand = listeners.osmandTLS { services.append(.init(service: osmand)) }
+        if handleSignals, let tls = listeners.tls {
+            services.append(.init(service: TLSReloadOnHangup(credentials: tls, logger: logger)))
+        }
+        return services
+    }
+
+    /// Reads the TLS certificate, key and client CA again (what SIGHUP does); false when TLS is off or a
+    /// file is bad (then the old certificate stays).
+    @discardableResult
+    public func reloadTLS() async -> Bool {
+        guard let tls = listeners.tls else { return false }
+        return await Task.detached { tls.reload() }.value
     }
 
     /// Begins a graceful shutdown of `run()`.

@@ -5,6 +5,7 @@ import GeoFleetPlatform
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// `geofleet-bench simulate`: N Teltonika devices over TCP against a running geofleetd; reports acknowledged
 /// positions/s and ACK latency. Optionally measures raw COPY into `positions` afterwards (the anchor).
@@ -33,6 +34,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("copy-anchor-streams"), help: "Parallel psql \\copy streams of the second anchor (the daemon's GEOFLEET_WRITER_STREAMS).")
     var copyAnchorStreams: Int = 2
+    @Flag(help: "Speak TLS to the port (a GEOFLEET_TELTONIKA_TLS_PORT); TCP devices only.") var tls = false
+    @Option(help: "With --tls: PEM of the CA to trust (default: the system's roots).") var ca: String?
+    @Option(
+        name: .customLong("tls-server-name"),
+        help: "With --tls: the name the server certificate must carry (also sent as SNI); unset: the chain is checked, not the name.")
+    var tlsServerName: String?
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1...65535") }
@@ -48,6 +55,8 @@ struct SimulateCommand: AsyncParsableCommand {
         guard connectConcurrency > 0 else { throw ValidationError("--connect-concurrency must be positive") }
         guard copyAnchor >= 0 else { throw ValidationError("--copy-anchor must be >= 0") }
         guard (1...64).contains(copyAnchorStreams) else { throw ValidationError("--copy-anchor-streams must be 1...64") }
+        guard !tls || udpDevices == 0 else { throw ValidationError("--tls is for TCP devices: --udp-devices must be 0") }
+        guard tls || (ca == nil && tlsServerName == nil) else { throw ValidationError("--ca and --tls-server-name need --tls") }
     }
 
     func run() async throws {
@@ -59,13 +68,14 @@ struct SimulateCommand: AsyncParsableCommand {
         let fixTimeStart = WallClock.nowMilliseconds() - 600_000
         let runStartDate = Date()
 
+        let tlsContext: NIOSSLContext? = try tls ? makeTLSContext() : nil
         say(
-            "simulate: \(devices) devices -> \(host):\(port), \(Int(rate)) positions/s offered, \(recordsPerPacket) records/packet, "
+            "simulate: \(devices) devices -> \(host):\(port)\(tls ? " (TLS)" : ""), \(Int(rate)) positions/s offered, \(recordsPerPacket) records/packet, "
                 + "one packet per device every \(String(format: "%.3f", intervalSeconds)) s, \(duration) s")
 
         // 1. Connect and hand-shake every device, a bounded number at a time.
         let connectStarted = ContinuousClock.now
-        let channels = await connectAll(stats: stats, group: group, interval: interval, fixTimeStart: fixTimeStart)
+        let channels = await connectAll(stats: stats, group: group, interval: interval, fixTimeStart: fixTimeStart, tls: tlsContext)
         let connectSeconds = (ContinuousClock.now - connectStarted).seconds
         say(
             "connected \(channels.count)/\(devices) devices in \(String(format: "%.1f", connectSeconds)) s "
@@ -96,6 +106,7 @@ struct SimulateCommand: AsyncParsableCommand {
         let h = stats.latencyMicros
         var summary: [(String, String)] = [
             ("devices", "\(devices)"),
+            ("transport", tls ? "tls" : "tcp"),
             ("connected_devices", "\(channels.count)"),
             ("refused_devices", "\(stats.refusedDevices.value)"),
             ("failed_connections", "\(stats.failedConnections.value)"),
@@ -140,8 +151,19 @@ struct SimulateCommand: AsyncParsableCommand {
         if anchorFailed { throw ExitCode(2) }
     }
 
-    private func connectAll(stats: SimulationStats, group: any EventLoopGroup, interval: TimeAmount, fixTimeStart: Int64) async -> [any Channel] {
+    /// The client side of `--tls`: `--ca` trusted, the name checked only with `--tls-server-name`.
+    private func makeTLSContext() throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let ca { configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(ca)) }
+        if tlsServerName == nil { configuration.certificateVerification = .noHostnameVerification }
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    private func connectAll(
+        stats: SimulationStats, group: any EventLoopGroup, interval: TimeAmount, fixTimeStart: Int64, tls: NIOSSLContext?
+    ) async -> [any Channel] {
         let host = host, port = port, k = recordsPerPacket, imeiBase = imeiBase, firstUDP = devices - udpDevices
+        let serverName = tlsServerName
         return await withTaskGroup(of: (any Channel)?.self) { tasks in
             var channels: [any Channel] = []
             channels.reserveCapacity(devices)
@@ -153,7 +175,7 @@ struct SimulateCommand: AsyncParsableCommand {
                     await Self.connect(
                         index: index, imei: String(imeiBase + index), transport: index >= firstUDP ? .udp : .tcp,
                         host: host, port: port, recordsPerPacket: k,
-                        interval: interval, fixTimeStart: fixTimeStart, stats: stats, group: group)
+                        interval: interval, fixTimeStart: fixTimeStart, stats: stats, group: group, tls: tls, serverName: serverName)
                 }
             }
             while next < min(devices, connectConcurrency) { add() }
@@ -168,7 +190,7 @@ struct SimulateCommand: AsyncParsableCommand {
     /// One device's connection and IMEI handshake; nil when refused or failed.
     private static func connect(
         index: Int, imei: String, transport: SimulatedTransport, host: String, port: Int, recordsPerPacket: Int, interval: TimeAmount,
-        fixTimeStart: Int64, stats: SimulationStats, group: any EventLoopGroup
+        fixTimeStart: Int64, stats: SimulationStats, group: any EventLoopGroup, tls: NIOSSLContext?, serverName: String?
     ) async -> (any Channel)? {
         let loop = group.next()
         let handshake = loop.makePromise(of: Bool.self)
@@ -194,6 +216,9 @@ struct SimulateCommand: AsyncParsableCommand {
                     .connectTimeout(.seconds(10))
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
+                            if let tls {
+                                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                            }
                             try channel.pipeline.syncOperations.addHandler(
                                 SimulatedDeviceHandler(
                                     index: index, imei: imei, recordsPerPacket: recordsPerPacket, interval: interval,

@@ -30,13 +30,7 @@ public struct TLSTestCluster: Sendable {
         let data = cluster.directory + "/data"
         let key = data + "/server.key"
         let certificate = data + "/server.crt"
-        try check(
-            ChildProcess.run(
-                "/usr/bin/openssl",
-                [
-                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", key, "-out", certificate,
-                    "-subj", "/CN=\(certificateName)", "-addext", "subjectAltName=DNS:\(certificateName)",
-                ]), "openssl")
+        try TestCertificates.selfSigned(name: certificateName, key: key, certificate: certificate, rsa: true)
         if geteuid() == 0 {
             try check(ChildProcess.run("/bin/chown", ["postgres:postgres", key, certificate]), "chown")
         }

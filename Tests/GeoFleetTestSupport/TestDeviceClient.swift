@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A device's side of a TCP connection, for tests: send bytes, read exactly n bytes with a timeout.
@@ -32,15 +33,35 @@ public final class TestDeviceClient: Sendable {
         self.collector = collector
     }
 
-    public static func connect(host: String = "127.0.0.1", port: Int) async throws -> TestDeviceClient {
+    /// With `tls`, the connection speaks TLS to a server named `serverHostname` (a failed handshake closes it).
+    public static func connect(
+        host: String = "127.0.0.1", port: Int, tls: NIOSSLContext? = nil, serverHostname: String = "localhost"
+    ) async throws -> TestDeviceClient {
         let collector = Collector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(collector)
+                }
             }
             .connect(host: host, port: port)
             .get()
         return TestDeviceClient(channel: channel, collector: collector)
+    }
+
+    /// The serial number of the server's certificate (TLS connections), once the handshake is done; nil if
+    /// it did not finish within `timeout`.
+    public func peerCertificateSerial(timeout: Duration = .seconds(10)) async throws -> [UInt8]? {
+        let deadline = ContinuousClock.now + timeout
+        repeat {
+            if let certificate = try await channel.nioSSL_peerCertificate().get() { return certificate.serialNumber }
+            if collector.state.withLock({ $0.closed }) { return nil }
+            try await Task.sleep(for: .milliseconds(10))
+        } while ContinuousClock.now < deadline
+        return nil
     }
 
     public func send(_ bytes: [UInt8]) async throws {

@@ -8,6 +8,7 @@ import json
 import math
 import os
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -22,6 +23,8 @@ TELTONIKA = int(os.environ["ATTACK_TELTONIKA"])
 GT06 = int(os.environ["ATTACK_GT06"])
 OSMAND = int(os.environ["ATTACK_OSMAND"])
 RUPTELA = int(os.environ["ATTACK_RUPTELA"])
+TELTONIKA_TLS = int(os.environ["ATTACK_TELTONIKA_TLS"])
+CA = os.environ["ATTACK_CA"]
 PID = int(os.environ["ATTACK_PID"])
 ALICE, BOB, CANARY = os.environ["ATTACK_TOKEN_A"], os.environ["ATTACK_TOKEN_B"], os.environ["ATTACK_TOKEN_C"]
 WORK, BIN = os.environ["ATTACK_WORK"], os.environ["ATTACK_BIN"]
@@ -597,6 +600,64 @@ def attack_claim():
     invariants("claim guessing")
 
 
+def tls_handshake_failures():
+    with urllib.request.urlopen(f"http://127.0.0.1:{HTTP}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith("geofleet_tls_handshake_failures_total{"))
+
+
+def attack_tls():
+    """Plain bytes, garbage and stalled half handshakes on TLS ports are closed within the deadline and
+    counted; a real TLS client still gets through on both the device port and the API port."""
+    before = tls_handshake_failures()
+    hello = b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"  # a ClientHello's start, then nothing
+    probes = {
+        "teltonika-plain": (TELTONIKA_TLS, teltonika_login("356307042441013") + teltonika_frame([(now_ms() - 5000, 46.77, 23.59, 50)])),
+        "teltonika-garbage": (TELTONIKA_TLS, os.urandom(512)),
+        "teltonika-stalled-handshake": (TELTONIKA_TLS, hello),
+        "api-stalled-handshake": (HTTP, hello),
+    }
+    for name, (port, payload) in probes.items():
+        s = socket.create_connection(("127.0.0.1", port), timeout=2)
+        started = time.time()
+        s.sendall(payload)
+        s.settimeout(SLOW_CLOSE_SECONDS + 5)
+        answer = b""
+        closed_after = None
+        try:
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    closed_after = time.time() - started
+                    break
+                answer += chunk
+        except socket.timeout:
+            pass
+        except OSError:
+            closed_after = time.time() - started
+        s.close()
+        if closed_after is None:
+            problem(f"tls: {name}: the connection was still open after {SLOW_CLOSE_SECONDS + 5} s")
+        elif closed_after > SLOW_CLOSE_SECONDS:
+            problem(f"tls: {name}: held {closed_after:.1f} s (the handshake deadline is 3 s here)")
+        elif name.startswith("teltonika") and answer[:1] == b"\x01":
+            problem(f"tls: {name}: plain bytes on the TLS port got a Teltonika answer")
+        else:
+            print(f"attack: tls {name}: closed after {closed_after:.1f} s")
+    after = tls_handshake_failures()
+    if after - before < 3:
+        problem(f"tls: geofleet_tls_handshake_failures_total grew by {after - before:.0f}, expected at least 3")
+    context = ssl.create_default_context(cafile=CA)
+    with socket.create_connection(("127.0.0.1", TELTONIKA_TLS), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname="localhost") as device:
+            device.sendall(teltonika_login("356307042441013"))
+            device.recv(1)  # 0x00 or 0x01: what matters is that the session answered over TLS
+    with urllib.request.urlopen(f"https://localhost:{HTTP}/healthz", context=context, timeout=10) as response:
+        if response.status != 200 or response.headers.get("Strict-Transport-Security") is None:
+            problem("tls: HTTPS /healthz did not answer 200 with HSTS")
+    invariants("tls")
+
+
 def main():
     global canary_vehicle, baseline_rss
     canary_vehicle = add_vehicle(CANARY, "ATK-CANARY", CANARY_IMEI)
@@ -604,7 +665,8 @@ def main():
     baseline_rss = rss_mb()
     invariants("start")
     attacks = [("poison", attack_poison), ("numbers", attack_numbers), ("fences", attack_fences), ("slowloris", attack_slowloris),
-               ("flood", attack_flood), ("rebind", attack_rebind), ("archive", attack_archive), ("claim", attack_claim)]
+               ("flood", attack_flood), ("rebind", attack_rebind), ("archive", attack_archive), ("claim", attack_claim),
+               ("tls", attack_tls)]
     for name, attack in attacks:
         if ONLY and ONLY != name:
             continue

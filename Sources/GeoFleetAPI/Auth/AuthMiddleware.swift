@@ -7,12 +7,17 @@ import Hummingbird
 /// 401 `{"error": …}` with `WWW-Authenticate: Bearer` for a missing, malformed or refused token (the
 /// message says why: expired, bad signature, unknown key, ...); 403 for a valid token on the trial plan
 /// (a token without a `plan` claim counts as trial). On success `context.user` is set.
+///
+/// With `serviceNeedsClientCertificate` (`GEOFLEET_SERVICE_CLIENT_CERT=required`) a service token only counts
+/// on a request that came over TLS from a client with a verified certificate (see ``ClientCertificateMark``).
 public struct AuthMiddleware: RouterMiddleware {
     public typealias Context = APIRequestContext
     let tokens: TokenAuthority
+    let serviceNeedsClientCertificate: Bool
 
-    public init(tokens: TokenAuthority) {
+    public init(tokens: TokenAuthority, serviceNeedsClientCertificate: Bool = false) {
         self.tokens = tokens
+        self.serviceNeedsClientCertificate = serviceNeedsClientCertificate
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -31,6 +36,11 @@ public struct AuthMiddleware: RouterMiddleware {
         }
         guard !claims.sub.value.isEmpty else {
             throw APIError(.unauthorized, "token has no subject", headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
+        }
+        if claims.role == "service" && serviceNeedsClientCertificate && !ClientCertificateMark.isVerified(request.headers) {
+            throw APIError(
+                .unauthorized, "service tokens require TLS with a verified client certificate (GEOFLEET_SERVICE_CLIENT_CERT=required)",
+                headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""])
         }
         guard claims.plan == "pro" || claims.role == "service" else {
             throw APIError(.forbidden, Self.planMessage(claims.plan))

@@ -1,7 +1,9 @@
 import GeoFleetIngest
+import GeoFleetTLS
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import HummingbirdHTTP2
 import HummingbirdWebSocket
 import Logging
 import Metrics
@@ -9,11 +11,25 @@ import NIOCore
 
 /// The API's HTTP/1.1 + WebSocket listener with its limits: connection caps (in all and per address,
 /// the same ``ConnectionLimiter`` the device listeners use) and a header deadline on every connection
-/// before any HTTP parsing, a body deadline and an idle timeout after it.
+/// before any HTTP parsing, a body deadline and an idle timeout after it. With TLS, the same port also
+/// speaks HTTPS (HTTP/2 and HTTP/1.1 by ALPN) behind the same guards.
 public enum GuardedHTTPServer {
-    /// Builds Hummingbird's HTTP/1 + WebSocket-upgrade channel wrapped in the guards of `limits`.
+    /// TLS on the API port.
+    public struct TLS: Sendable {
+        public var credentials: TLSCredentials
+        /// Whether plain HTTP connections are still served (`GEOFLEET_HTTP_PLAIN`).
+        public var plainHTTP: Bool
+
+        public init(credentials: TLSCredentials, plainHTTP: Bool) {
+            self.credentials = credentials
+            self.plainHTTP = plainHTTP
+        }
+    }
+
+    /// Builds Hummingbird's HTTP/1 + WebSocket-upgrade channel wrapped in the guards of `limits`; with
+    /// `tls`, HTTPS and HTTP/2 on the same port.
     public static func http1WebSocketUpgrade<WSResponderBuilder: HTTPResponderBuilder>(
-        webSocketRouter: WSResponderBuilder, limits: APIServerLimits
+        webSocketRouter: WSResponderBuilder, limits: APIServerLimits, tls: TLS? = nil
     ) -> HTTPServerBuilder where WSResponderBuilder.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
         let limiter = ConnectionLimiter(maxConnections: limits.maxConnections, maxPerIP: limits.maxConnectionsPerIP)
@@ -22,19 +38,34 @@ public enum GuardedHTTPServer {
         let bodyExpired = Counter(label: "geofleet_http_timeouts_total", dimensions: [("phase", "body")])
         let bodyTimeout = TimeAmount.seconds(Int64(limits.bodyTimeoutSeconds))
         let deadlineLogger = Logger(label: "geofleet.api")
+        let headerTimeout = TimeAmount.seconds(Int64(limits.headerTimeoutSeconds))
         return HTTPServerBuilder { responder in
-            let inner = HTTP1WebSocketUpgradeChannel(
+            let http1 = HTTP1WebSocketUpgradeChannel(
                 responder: responder, webSocketResponder: webSocketResponder,
                 configuration: .init(
                     http1: .init(
                         additionalChannelHandlers: [
-                            RequestDeadlineHandler(timeout: bodyTimeout, start: .requestHead, closed: bodyExpired, logger: deadlineLogger)
+                            RequestDeadlineHandler(timeout: bodyTimeout, start: .requestHead, closed: bodyExpired, logger: deadlineLogger),
+                            TransportMarkHandler(inStream: false),
                         ],
                         idleTimeout: .seconds(Int64(limits.idleTimeoutSeconds))),
                     ws: .init()))
+            guard let tls else {
+                return GuardedChildChannel(
+                    inner: http1, limiter: limiter, refused: refused, headerTimeout: headerTimeout, headerExpired: headerExpired)
+            }
+            let http2 = HTTP2Channel(
+                responder: responder,
+                configuration: .init(
+                    idleTimeout: .seconds(limits.idleTimeoutSeconds),
+                    streamConfiguration: .init(additionalChannelHandlers: [
+                        RequestDeadlineHandler(timeout: bodyTimeout, start: .requestHead, closed: bodyExpired, logger: deadlineLogger),
+                        TransportMarkHandler(inStream: true),
+                    ])))
+            let inner = SniffedTLSChannel(
+                http1: http1, http2: http2, credentials: tls.credentials, plainHTTP: tls.plainHTTP, handshakeTimeout: headerTimeout)
             return GuardedChildChannel(
-                inner: inner, limiter: limiter, refused: refused, headerTimeout: .seconds(Int64(limits.headerTimeoutSeconds)),
-                headerExpired: headerExpired)
+                inner: inner, limiter: limiter, refused: refused, headerTimeout: headerTimeout, headerExpired: headerExpired)
         }
     }
 }

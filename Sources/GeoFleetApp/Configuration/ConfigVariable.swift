@@ -27,6 +27,20 @@ extension ConfigVariable where Section: ConfigSection {
         }
     }
 
+    /// An integer in `range`, or unset (nil); empty is the same as unset.
+    static func optionalInteger(_ name: String, _ field: WritableKeyPath<Section, Int?>, _ range: ClosedRange<Int>, _ meaning: String) -> Self {
+        ConfigVariable(name: name, defaultText: "unset", meaning: meaning) { section, raw in
+            guard !raw.isEmpty else {
+                section[keyPath: field] = nil
+                return
+            }
+            guard let value = Int(raw), range.contains(value) else {
+                throw ConfigurationError(variable: name, expected: "an integer from \(range.lowerBound) to \(range.upperBound)", got: raw)
+            }
+            section[keyPath: field] = value
+        }
+    }
+
     /// An integer field in `range`; empty keeps the default.
     static func integer(_ name: String, _ field: WritableKeyPath<Section, Int>, _ range: ClosedRange<Int>, _ meaning: String) -> Self {
         integer(name, range, meaning, get: { $0[keyPath: field] }, set: { $0[keyPath: field] = $1 })

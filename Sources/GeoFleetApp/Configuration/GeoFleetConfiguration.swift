@@ -26,6 +26,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var tracking: TrackingConfiguration
     /// The event log and webhook deliveries.
     public var events: EventSettings
+    /// TLS on the device ports and the API.
+    public var tls: TLSSettings
 
     /// The defaults, with everything under `dataDirectory`.
     public init(dataDirectory: String = "./.geofleet") {
@@ -44,6 +46,7 @@ public struct GeoFleetConfiguration: Sendable {
         matching = MatchConfiguration()
         tracking = TrackingConfiguration()
         events = EventSettings()
+        tls = TLSSettings()
     }
 
     /// Reads the `GEOFLEET_*` variables; an unusable value is a ``ConfigurationError`` naming the variable.
@@ -65,6 +68,8 @@ public struct GeoFleetConfiguration: Sendable {
         try c.matching.read(env)
         try c.tracking.read(env)
         try c.events.read(env)
+        try c.tls.read(env)
+        try c.tls.validate()
         return c
     }
 
@@ -73,7 +78,7 @@ public struct GeoFleetConfiguration: Sendable {
         StorageSettings.tableRows + ListenerSettings.tableRows + DeviceSettings.tableRows + FilterRules.tableRows
             + WriterSettings.tableRows + AuthSettings.tableRows + RateLimitSettings.tableRows + APIServerLimits.tableRows
             + ArchiveSettings.tableRows + RoutingSettings.tableRows + MatchConfiguration.tableRows + TrackingConfiguration.tableRows
-            + EventSettings.tableRows
+            + EventSettings.tableRows + TLSSettings.tableRows
     }
 
     /// The README's configuration table (Markdown): variable, default, meaning.

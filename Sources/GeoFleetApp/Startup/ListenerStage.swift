@@ -3,6 +3,7 @@ import GeoFleetAPI
 import GeoFleetIngest
 import GeoFleetLive
 import GeoFleetPostGIS
+import GeoFleetTLS
 import Logging
 
 /// Start-up, fourth: API tokens and rate limits, device bindings, and every device listener bound.
@@ -17,6 +18,13 @@ struct ListenerStage: Sendable {
     let gt06: DeviceServer
     let ruptela: DeviceServer
     let osmand: OsmAndServer
+    /// The certificate of every TLS listener, when TLS is on.
+    let tls: TLSCredentials?
+    /// TLS listeners beside the plain ones, for the protocols that have a TLS port configured.
+    let teltonikaTLS: DeviceServer?
+    let gt06TLS: DeviceServer?
+    let ruptelaTLS: DeviceServer?
+    let osmandTLS: OsmAndServer?
 
     static func bind(
         _ configuration: GeoFleetConfiguration, store: FleetStore, catalog: VehicleCatalog, pipeline: IngestPipeline, logger: Logger
@@ -44,9 +52,28 @@ struct ListenerStage: Sendable {
         let osmand = OsmAndServer(
             host: host, port: ports.osmandPort, directory: directory, pipeline: pipeline,
             requestTimeout: .seconds(Int64(devices.osmandRequestSeconds)), connections: limits.connections, logger: logger)
+        try configuration.tls.validate()
+        let tlsSettings = configuration.tls
+        let tls = try tlsSettings.files.map { try TLSCredentials(files: $0, logger: logger) }
+        func bindTLS(_ deviceProtocol: TCPDeviceProtocol, _ port: Int?) async throws -> DeviceServer? {
+            guard let tls, let port else { return nil }
+            return try await DeviceServer.bind(
+                deviceProtocol, host: host, port: port, directory: directory, pipeline: pipeline, limits: limits, tls: tls, logger: logger)
+        }
+        let teltonikaTLS = try await bindTLS(.teltonika, tlsSettings.teltonikaPort)
+        let gt06TLS = try await bindTLS(.gt06, tlsSettings.gt06Port)
+        let ruptelaTLS = try await bindTLS(.ruptela, tlsSettings.ruptelaPort)
+        let osmandTLS = tlsSettings.osmandPort.flatMap { port in
+            tls.map { tls in
+                OsmAndServer(
+                    host: host, port: port, directory: directory, pipeline: pipeline,
+                    requestTimeout: .seconds(Int64(devices.osmandRequestSeconds)), connections: limits.connections, tls: tls, logger: logger)
+            }
+        }
         return ListenerStage(
             tokens: tokens, rateLimiter: rateLimiter, directory: directory, teltonikaTCP: teltonikaTCP,
-            teltonikaUDP: teltonikaUDP, gt06: gt06, ruptela: ruptela, osmand: osmand)
+            teltonikaUDP: teltonikaUDP, gt06: gt06, ruptela: ruptela, osmand: osmand, tls: tls, teltonikaTLS: teltonikaTLS,
+            gt06TLS: gt06TLS, ruptelaTLS: ruptelaTLS, osmandTLS: osmandTLS)
     }
 
     /// Teltonika's TCP and UDP listeners on one port. With port 0 (tests) the kernel picks a TCP

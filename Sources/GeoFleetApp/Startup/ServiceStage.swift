@@ -66,6 +66,7 @@ struct ServiceStage: Sendable {
         apiDependencies.connectivity = connectivity
         apiDependencies.audit = AuditLog(client: storage.client, logger: logger)
         apiDependencies.claims = DeviceClaims(client: storage.client, policy: configuration.devices.claimPolicy, logger: logger)
+        apiDependencies.serviceNeedsClientCertificate = configuration.tls.serviceClientCert == "required"
         let archiveScheduler = ArchiveScheduler(
             archiver: PartitionArchiver(context: archiveContext, retentionDays: configuration.archive.retentionDays, now: now),
             everyHours: configuration.archive.everyHours, logger: logger)
@@ -80,7 +81,9 @@ struct ServiceStage: Sendable {
         let router = FleetAPI.router(apiDependencies)
         let application = Application(
             router: router,
-            server: GuardedHTTPServer.http1WebSocketUpgrade(webSocketRouter: router, limits: configuration.apiLimits),
+            server: GuardedHTTPServer.http1WebSocketUpgrade(
+                webSocketRouter: router, limits: configuration.apiLimits,
+                tls: listeners.tls.map { GuardedHTTPServer.TLS(credentials: $0, plainHTTP: configuration.tls.httpPlain == "on") }),
             configuration: .init(
                 address: .hostname(configuration.listeners.bindHost, port: configuration.listeners.httpPort), serverName: "geofleet"),
             onServerRunning: { channel in portSignal.set(channel.localAddress?.port ?? 0) },

@@ -1,4 +1,5 @@
 import GeoFleetProtocols
+import GeoFleetTLS
 import Logging
 import NIOCore
 import NIOPosix
@@ -11,10 +12,10 @@ public enum TCPDeviceProtocol: String, Sendable, CaseIterable {
 }
 
 extension DeviceServer {
-    /// Binds the TCP listener of one device protocol.
+    /// Binds the TCP listener of one device protocol; with `tls`, a TLS listener.
     public static func bind(
         _ deviceProtocol: TCPDeviceProtocol, host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline,
-        limits: DeviceListenerLimits = DeviceListenerLimits(), logger: Logger,
+        limits: DeviceListenerLimits = DeviceListenerLimits(), tls: TLSCredentials? = nil, logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> DeviceServer {
         let name = deviceProtocol.rawValue
@@ -26,15 +27,15 @@ extension DeviceServer {
                 admit: { message in
                     if case .packet(let packet) = message { try TeltonikaLimits.check(packet, maxIOElementsPerRecord: maxIO) }
                 },
-                session: TeltonikaSession(), directory: directory, pipeline: pipeline, limits: limits, logger: logger, group: group)
+                session: TeltonikaSession(), directory: directory, pipeline: pipeline, limits: limits, tls: tls, logger: logger, group: group)
         case .gt06:
             return try await bind(
                 protocolName: name, host: host, port: port, decoder: { GT06FrameDecoder() }, maxFrameLength: GT06.maxFrameLength + 10,
-                session: GT06Session(), directory: directory, pipeline: pipeline, limits: limits, logger: logger, group: group)
+                session: GT06Session(), directory: directory, pipeline: pipeline, limits: limits, tls: tls, logger: logger, group: group)
         case .ruptela:
             return try await bind(
                 protocolName: name, host: host, port: port, decoder: { RuptelaFrameDecoder() }, maxFrameLength: Ruptela.maxFrameLength + 4,
-                session: RuptelaSession(), directory: directory, pipeline: pipeline, limits: limits, logger: logger, group: group)
+                session: RuptelaSession(), directory: directory, pipeline: pipeline, limits: limits, tls: tls, logger: logger, group: group)
         }
     }
 }

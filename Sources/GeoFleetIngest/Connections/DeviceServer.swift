@@ -1,3 +1,4 @@
+import GeoFleetTLS
 import Logging
 import NIOCore
 import NIOPosix
@@ -19,12 +20,14 @@ public final class DeviceServer: Service, Sendable {
     /// `limits.idleTimeout` counts from the last complete frame, not the last byte: the idle handler sits
     /// after the decoder, so a silent device and one trickling a frame byte by byte are both cut off.
     /// `maxFrameLength` bounds what the decoder may accumulate: a frame and one read beyond it.
+    /// With `tls`, the listener speaks TLS: the handshake comes first, with its own deadline (the device handshake
+    /// timeout, at most ``TLSCredentials/handshakeTimeout``); the rest is the same.
     static func bind<Decoder: ByteToMessageDecoder & Sendable, Session: DeviceSession>(
         protocolName: String, host: String, port: Int,
         decoder: @escaping @Sendable () -> Decoder, maxFrameLength: Int,
         admit: @escaping @Sendable (Session.Frame) throws -> Void = { _ in }, session: Session,
         directory: DeviceDirectory, pipeline: IngestPipeline,
-        limits: DeviceListenerLimits, logger: Logger, group: any EventLoopGroup
+        limits: DeviceListenerLimits, tls: TLSCredentials?, logger: Logger, group: any EventLoopGroup
     ) async throws -> DeviceServer where Decoder.InboundOut == Session.Frame {
         let metrics = DeviceMetrics(protocolName: protocolName)
         let backlog = DeviceBacklog(protocolName: protocolName)
@@ -45,8 +48,15 @@ public final class DeviceServer: Service, Sendable {
                     let gate = ReadGate(limit: limits.frameBuffer, backlog: backlog)
                     let queue = DeviceFrameQueue<Session.Frame>(
                         gate: gate, maxFramesPerSecond: limits.maxFramesPerSecond, admit: admit, metrics: metrics, logger: logger)
+                    try channel.pipeline.syncOperations.addHandler(
+                        ConnectionCapHandler(limiter: limits.connections, protocolName: protocolName, sampler: refusals, logger: logger))
+                    if let tls {
+                        // After the cap: a refused connection costs no handshake.
+                        try channel.pipeline.syncOperations.addHandlers(
+                            tls.serverHandlers(
+                                listener: "\(protocolName)_tls", timeout: min(limits.handshakeTimeout, TLSCredentials.handshakeTimeout)))
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
-                        ConnectionCapHandler(limiter: limits.connections, protocolName: protocolName, sampler: refusals, logger: logger),
                         gate,
                         ByteToMessageHandler(GatedFrameDecoder(decoder(), gate: gate), maximumBufferSize: maximumBufferSize),
                         IdleStateHandler(readTimeout: limits.idleTimeout),
@@ -62,7 +72,7 @@ public final class DeviceServer: Service, Sendable {
         logger.info(
             "device listener ready",
             metadata: [
-                "protocol": "\(protocolName)", "transport": "tcp",
+                "protocol": "\(protocolName)", "transport": "\(tls == nil ? "tcp" : "tls")",
                 "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
             ])
         return DeviceServer(protocolName: protocolName, channel: channel, backlog: backlog, logger: logger)

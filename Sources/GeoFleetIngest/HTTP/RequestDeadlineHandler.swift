@@ -76,7 +76,8 @@ public final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChanne
 
     private func arm(_ context: ChannelHandlerContext) {
         deadline?.cancel()
-        let remote = context.remoteAddress.map { "\($0)" } ?? "?"
+        // The channel's, not the context's: an HTTP/2 stream has no socket of its own and traps when asked.
+        let remote = context.channel.remoteAddress.map { "\($0)" } ?? "?"
         let closed = self.closed
         let logger = self.logger
         let timeout = self.timeout

@@ -1,7 +1,9 @@
 import GeoFleetCore
 import GeoFleetProtocols
+import GeoFleetTLS
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
 import NIOCore
@@ -85,9 +87,11 @@ public final class OsmAndServer: Service, Sendable {
     ///   - requestTimeout: a connection must deliver each whole request within this long of opening or of
     ///     the previous response (`GEOFLEET_OSMAND_REQUEST_SECONDS`): slowloris and idle keep-alive are cut.
     ///   - connections: the connection caps shared with the other device listeners.
+    ///   - tls: set, the listener speaks HTTPS with its current certificate.
     public init(
         host: String, port: Int, directory: DeviceDirectory, pipeline: IngestPipeline,
-        requestTimeout: TimeAmount = .seconds(10), connections: ConnectionLimiter = ConnectionLimiter(), logger: Logger
+        requestTimeout: TimeAmount = .seconds(10), connections: ConnectionLimiter = ConnectionLimiter(), tls: TLSCredentials? = nil,
+        logger: Logger
     ) {
         let metrics = DeviceMetrics(protocolName: "osmand")
         let signal = PortSignal()
@@ -95,22 +99,29 @@ public final class OsmAndServer: Service, Sendable {
         let refusals = LogSampler()
         application = Application(
             responder: OsmAndResponder(directory: directory, pipeline: pipeline, metrics: metrics, logger: logger),
-            server: .http1(
-                configuration: .init(additionalChannelHandlers: [
-                    ConnectionCapHandler(limiter: connections, protocolName: "osmand", sampler: refusals, logger: logger),
-                    RequestDeadlineHandler(
-                        timeout: requestTimeout, start: .connectionAndResponse,
-                        closed: Counter(
-                            label: "geofleet_device_connections_closed_total", dimensions: [("protocol", "osmand"), ("reason", "request_timeout")]),
-                        logger: logger),
-                ])),
+            server: HTTPServerBuilder { responder in
+                let http1 = HTTP1Channel(
+                    responder: responder,
+                    configuration: .init(additionalChannelHandlers: [
+                        ConnectionCapHandler(limiter: connections, protocolName: "osmand", sampler: refusals, logger: logger),
+                        RequestDeadlineHandler(
+                            timeout: requestTimeout, start: .connectionAndResponse,
+                            closed: Counter(
+                                label: "geofleet_device_connections_closed_total",
+                                dimensions: [("protocol", "osmand"), ("reason", "request_timeout")]),
+                            logger: logger),
+                    ]))
+                guard let tls else { return http1 }
+                return TLSChildChannel(http1, credentials: tls, listener: "osmand_tls")
+            },
             configuration: .init(address: .hostname(host, port: port), serverName: "geofleet-osmand"),
             onServerRunning: { channel in
                 signal.set(channel.localAddress?.port ?? 0)
                 logger.info(
                     "device listener ready",
                     metadata: [
-                        "protocol": "osmand", "transport": "http", "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
+                        "protocol": "osmand", "transport": "\(tls == nil ? "http" : "tls")",
+                        "address": "\(channel.localAddress.map { "\($0)" } ?? "?")",
                     ])
             },
             logger: logger)

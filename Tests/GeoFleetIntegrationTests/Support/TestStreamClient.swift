@@ -3,6 +3,7 @@ import GeoFleetTestSupport
 import HTTPTypes
 import HummingbirdWSClient
 import Logging
+import NIOSSL
 import Synchronization
 
 /// A WebSocket client of `/api/stream` for tests: collects every text message it receives.
@@ -17,15 +18,16 @@ final class TestStreamClient: Sendable {
     private let shared = Shared()
     private let task: Task<Void, any Error>
 
-    init(port: Int, query: String = "", token: String) {
+    /// With `tls`, the stream is opened over `wss://localhost` with that client configuration.
+    init(port: Int, query: String = "", token: String, tls: TLSConfiguration? = nil) {
         var configuration = WebSocketClientConfiguration()
         configuration.additionalHeaders = [.authorization: "Bearer \(token)"]
         let shared = self.shared
         task = Task {
             defer { shared.ended.withLock { $0 = true } }
             try await WebSocketClient.connect(
-                url: "ws://127.0.0.1:\(port)/api/stream\(query.isEmpty ? "" : "?" + query)", configuration: configuration,
-                logger: testLogger("ws-client")
+                url: "\(tls == nil ? "ws://127.0.0.1" : "wss://localhost"):\(port)/api/stream\(query.isEmpty ? "" : "?" + query)",
+                configuration: configuration, tlsConfiguration: tls, logger: testLogger("ws-client")
             ) { inbound, outbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
