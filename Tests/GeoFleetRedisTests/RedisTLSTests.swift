@@ -7,29 +7,26 @@ import Testing
 /// certificates made by the test.
 @Suite("Redis over TLS against a real redis-server", .serialized)
 final class RedisTLSTests {
-    let authority: TestCertificateAuthority
-    let stranger: TestCertificateAuthority
+    let certificates: TestCertificates
     let server: RedisServerProcess
 
     init() throws {
-        authority = try TestCertificateAuthority(name: "redis")
-        stranger = try TestCertificateAuthority(name: "stranger")
-        // A DNS name only: SwiftNIO SSL also accepts an IP SAN matching the socket's address, which would
-        // make the host-name check below pass for any name.
-        let certificate = try authority.server("redis-server", names: ["localhost"])
-        server = try RedisServerProcess(
-            tls: .init(certificate: certificate.certificatePath, key: certificate.keyPath, clientCA: authority.rootPath))
+        certificates = try TestCertificates.make()
+        // A DNS name only: an IP SAN would let the host-name check below pass for any name.
+        let certificate = certificates.directory.path + "/redis.crt"
+        let key = certificates.directory.path + "/redis.key"
+        try certificates.issueServerCertificate(certificate: certificate, key: key, san: "DNS:localhost")
+        server = try RedisServerProcess(tls: .init(certificate: certificate, key: key, clientCA: certificates.caCertificate))
     }
 
     deinit {
         server.stop()
-        authority.remove()
-        stranger.remove()
+        certificates.directory.remove()
     }
 
     @Test("commands, pipelines and replies travel through the tunnel, with the host name checked")
     func roundTrip() throws {
-        let tls = try RedisTLS(serverName: "localhost", caFile: authority.rootPath)
+        let tls = try RedisTLS(serverName: "localhost", caFile: certificates.caCertificate)
         let redis = try RedisConnection(host: "127.0.0.1", port: server.tlsPort, tls: tls)
         #expect(try redis.command(["PING"]) == .status("PONG"))
         let big = String(repeating: "Cluj-Napoca → Zürich ", count: 20_000)
@@ -44,22 +41,22 @@ final class RedisTLSTests {
 
     @Test("a client certificate from the trusted CA is accepted")
     func clientCertificate() throws {
-        let client = try authority.client("redis-client", commonName: "geofleet")
         let tls = try RedisTLS(
-            serverName: "localhost", caFile: authority.rootPath, certificateFile: client.certificatePath, keyFile: client.keyPath)
+            serverName: "localhost", caFile: certificates.caCertificate, certificateFile: certificates.clientCertificate,
+            keyFile: certificates.clientKey)
         let redis = try RedisConnection(host: "127.0.0.1", port: server.tlsPort, tls: tls)
         #expect(try redis.command(["PING"]) == .status("PONG"))
     }
 
     @Test("a server whose certificate the client does not trust, or naming another host, is refused cleanly")
     func refusals() throws {
-        let untrusted = try RedisTLS(serverName: "localhost", caFile: stranger.rootPath)
+        let untrusted = try RedisTLS(serverName: "localhost", caFile: certificates.rogueCA)
         let error = #expect(throws: RedisError.self) {
             _ = try RedisConnection(host: "127.0.0.1", port: self.server.tlsPort, tls: untrusted, timeout: .seconds(3))
         }
         if case .connectionFailed(let message) = error { #expect(message.contains("TLS handshake failed")) } else { Issue.record("\(String(describing: error))") }
 
-        let wrongName = try RedisTLS(serverName: "redis.example.org", caFile: authority.rootPath)
+        let wrongName = try RedisTLS(serverName: "redis.example.org", caFile: certificates.caCertificate)
         #expect(throws: RedisError.self) {
             _ = try RedisConnection(host: "127.0.0.1", port: self.server.tlsPort, tls: wrongName, timeout: .seconds(3))
         }
@@ -68,13 +65,13 @@ final class RedisTLSTests {
         // reply it cannot use; either way never PONG.)
         let plainReply = try? RedisConnection(host: "127.0.0.1", port: server.tlsPort, timeout: .seconds(1)).command(["PING"])
         #expect(plainReply != .status("PONG"), "plain PING on the TLS port answered \(String(describing: plainReply))")
-        let tls = try RedisTLS(serverName: "localhost", caFile: authority.rootPath)
+        let tls = try RedisTLS(serverName: "localhost", caFile: certificates.caCertificate)
         #expect(try RedisConnection(host: "127.0.0.1", port: server.tlsPort, tls: tls).command(["PING"]) == .status("PONG"))
     }
 
     @Test("the tunnel closes with the connection, and a server that goes away breaks the connection instead of hanging")
     func closing() throws {
-        let tls = try RedisTLS(serverName: "localhost", caFile: authority.rootPath)
+        let tls = try RedisTLS(serverName: "localhost", caFile: certificates.caCertificate)
         for _ in 0..<20 {
             let redis = try RedisConnection(host: "127.0.0.1", port: server.tlsPort, tls: tls)
             #expect(try redis.command(["PING"]) == .status("PONG"))

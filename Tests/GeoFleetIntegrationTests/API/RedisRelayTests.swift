@@ -42,11 +42,10 @@ import Testing
 
     @Test("rediss:// carries the relay over TLS (the CA from ssl_ca_certs, the host name checked); a bad TLS option stops the start")
     func relayOverTLS() async throws {
-        let authority = try TestCertificateAuthority(name: "relay")
-        defer { authority.remove() }
-        let certificate = try authority.server("redis", names: ["localhost"])
+        let certificates = try TestCertificates.make()
+        defer { certificates.directory.remove() }
         let redis = try RedisServerProcess(
-            tls: .init(certificate: certificate.certificatePath, key: certificate.keyPath, clientCA: authority.rootPath))
+            tls: .init(certificate: certificates.serverCertificate, key: certificates.serverKey, clientCA: certificates.caCertificate))
         defer { redis.stop() }
         await #expect(throws: (any Error).self) {
             _ = try await EngineHarness.start(tweak: {
@@ -54,7 +53,7 @@ import Testing
             })
         }
         let harness = try await EngineHarness.start(tweak: {
-            $0.storage.redisURL = "rediss://localhost:\(redis.tlsPort)?ssl_ca_certs=\(authority.rootPath)"
+            $0.storage.redisURL = "rediss://localhost:\(redis.tlsPort)?ssl_ca_certs=\(certificates.caCertificate)"
         })
         let alice = try await harness.token("user_alice")
         let id = try await harness.addVehicle(token: alice, plate: "B 71 TLS", imei: nil)
