@@ -166,6 +166,7 @@ let package = Package(
                 .embedInCode("Migrations/V006__deleted_vehicles.sql"),
                 .embedInCode("Migrations/V007__events_webhooks.sql"),
                 .embedInCode("Migrations/V008__geofences_deals.sql"),
+                .embedInCode("Migrations/V009__privacy_exports.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -182,6 +183,22 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // GDPR exports: positions streamed from PostGIS and from archive files into JSON, CSV, GPX or GeoJSON; the export jobs.
+        .target(
+            name: "GeoFleetExport",
+            dependencies: [
+                "GeoFleetPlatform",
+                "GeoFleetCore",
+                "GeoFleetPostGIS",
+                "GeoFleetLibPQ",
+                "GeoFleetArchive",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -290,6 +307,7 @@ let package = Package(
                 "GeoFleetEvents",
                 "GeoFleetFences",
                 "GeoFleetTracking",
+                "GeoFleetExport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -305,6 +323,7 @@ let package = Package(
             name: "GeoFleetApp",
             dependencies: [
                 "GeoFleetPlatform",
+                "GeoFleetExport",
                 "GeoFleetCore",
                 "GeoFleetGeometry",
                 "GeoFleetRedis",
@@ -359,6 +378,7 @@ let package = Package(
                 "GeoFleetAPI",
                 "GeoFleetArchive",
                 "GeoFleetCore",
+                "GeoFleetExport",
                 "GeoFleetFuzz",
                 "GeoFleetRouting",
                 "GeoFleetPostGIS",
@@ -374,6 +394,8 @@ let package = Package(
             name: "geofleet-bench",
             dependencies: [
                 "GeoFleetLibPQ",
+                "GeoFleetArchive",
+                "GeoFleetExport",
                 "GeoFleetCommandLine",
                 "GeoFleetPlatform",
                 "GeoFleetApp",
@@ -470,6 +492,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GeoFleetExportTests",
+            dependencies: ["GeoFleetExport", "GeoFleetArchive"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GeoFleetAppTests",
             dependencies: ["GeoFleetApp", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
@@ -532,6 +559,7 @@ let package = Package(
                 "GeoFleetPlatform",
                 "GeoFleetApp",
                 "GeoFleetArchive",
+                "GeoFleetExport",
                 "GeoFleetSpool",
                 "GeoFleetTestSupport",
                 "GeoFleetPostGIS",

@@ -1,3 +1,4 @@
+import GeoFleetExport
 import GeoFleetGeometry
 import GeoFleetHotIndex
 import GeoFleetIngest
@@ -38,6 +39,8 @@ public struct FleetAPIDependencies: Sendable {
     public var tracking: Tracking?
     /// Vehicles' connectivity on the map and in the list; nil: not shown.
     public var connectivity: ConnectivityMonitor?
+    /// GDPR export jobs (`/api/privacy/exports`); nil: those routes answer 503.
+    public var exports: ExportService?
 
     public init(
         store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
@@ -97,6 +100,7 @@ public enum FleetAPI {
         TripRoutes(deps: deps).register(on: api)
         WebhookRoutes(deps: deps).register(on: api)
         EventRoutes(deps: deps).register(on: api)
+        PrivacyExportRoutes(deps: deps).register(on: api)
         return router
     }
 }

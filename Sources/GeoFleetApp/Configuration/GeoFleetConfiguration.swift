@@ -26,6 +26,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var tracking: TrackingConfiguration
     /// The event log and webhook deliveries.
     public var events: EventSettings
+    /// GDPR exports.
+    public var exports: ExportSettings
 
     /// The defaults, with everything under `dataDirectory`.
     public init(dataDirectory: String = "./.geofleet") {
@@ -44,6 +46,7 @@ public struct GeoFleetConfiguration: Sendable {
         matching = MatchConfiguration()
         tracking = TrackingConfiguration()
         events = EventSettings()
+        exports = ExportSettings()
     }
 
     /// Reads the `GEOFLEET_*` variables; an unusable value is a ``ConfigurationError`` naming the variable.
@@ -65,6 +68,7 @@ public struct GeoFleetConfiguration: Sendable {
         try c.matching.read(env)
         try c.tracking.read(env)
         try c.events.read(env)
+        try c.exports.read(env)
         return c
     }
 
@@ -73,7 +77,7 @@ public struct GeoFleetConfiguration: Sendable {
         StorageSettings.tableRows + ListenerSettings.tableRows + DeviceSettings.tableRows + FilterRules.tableRows
             + WriterSettings.tableRows + AuthSettings.tableRows + RateLimitSettings.tableRows + APIServerLimits.tableRows
             + ArchiveSettings.tableRows + RoutingSettings.tableRows + MatchConfiguration.tableRows + TrackingConfiguration.tableRows
-            + EventSettings.tableRows
+            + EventSettings.tableRows + ExportSettings.tableRows
     }
 
     /// The README's configuration table (Markdown): variable, default, meaning.
