@@ -134,23 +134,26 @@ struct ExportBenchCommand: AsyncParsableCommand {
         return ExportVehicle(key: key, id: id, licensePlate: "BENCH")
     }
 
-    /// The same rows as raw binary COPY, read and discarded: the floor an export is measured against.
+    /// The same rows as raw binary COPY through libpq, bytes counted and discarded (nothing decoded):
+    /// the floor an export is measured against.
     static func anchor(endpoint: DatabaseEndpoint, key: Int64, from: Int64, to: Int64) throws -> ExportSummary {
-        let started = ContinuousClock.now
         let connection = try LibPQConnection(parameters: endpoint.libpqParameters(applicationName: "geofleet-bench"), deadline: .now + .seconds(30))
         defer { connection.close() }
+        let range = "fix_time >= '\(UTCTime.iso8601(milliseconds: from))' AND fix_time < '\(UTCTime.iso8601(milliseconds: to))'"
+        let rows =
+            Int64(
+                try connection.execute(
+                    "SELECT count(*) FROM positions WHERE vehicle_key = \(key) AND \(range)", deadline: .now + .seconds(300)
+                ).scalar ?? "") ?? 0
+        let started = ContinuousClock.now
         var bytes: Int64 = 0
-        var decoder = PositionCopyDecoder()
-        var rows: Int64 = 0
         _ = try connection.copyOut(
             """
-            COPY (SELECT \(ArchiveColumns.sqlList) FROM positions WHERE vehicle_key = \(key)
-                  AND fix_time >= '\(UTCTime.iso8601(milliseconds: from))' AND fix_time < '\(UTCTime.iso8601(milliseconds: to))'
+            COPY (SELECT \(ArchiveColumns.sqlList) FROM positions WHERE vehicle_key = \(key) AND \(range)
                   ORDER BY fix_time) TO STDOUT (FORMAT binary)
             """, idleTimeout: .seconds(120)
         ) { chunk in
             bytes += Int64(chunk.count)
-            try decoder.consume(chunk) { _, _, _ in rows += 1 }
         }
         let elapsed = ContinuousClock.now - started
         return ExportSummary(

@@ -256,6 +256,50 @@ import FoundationNetworking
         try await harness.stop()
     }
 
+    @Test func oneRunningPerUserQueueLimitAndRestartMarksRunningFailed() async throws {
+        let harness = try await EngineHarness.start(tweak: { $0.archive.everyHours = 0 })
+        let alice = try await harness.token("user_alice")
+        _ = try await harness.addVehicle(token: alice, plate: "M EX 5", imei: nil)
+        // An export of Alice's that a previous process was writing: hers wait behind it.
+        let stale = "5b0e0d55-7d1c-4c5e-9d3e-2f4a0d6c9a01"
+        #expect(
+            try await harness.count(
+                """
+                WITH i AS (INSERT INTO privacy_exports (id, owner, vehicle_keys, from_time, to_time, format, status, started_at)
+                           VALUES ('\(stale)', 'user_alice', '{}', now() - interval '1 day', now(), 'json', 'running', now()) RETURNING 1)
+                SELECT count(*) FROM i
+                """) == 1)
+        let body: [String: Any] = ["from": "2026-10-01T00:00:00Z", "to": "2026-10-02T00:00:00Z", "format": "csv"]
+        var queued: [String] = []
+        for _ in 0..<5 {
+            let (status, json) = try await harness.call("POST", "/api/privacy/exports", token: alice, body: body)
+            #expect(status == 202)
+            queued.append(try #require((json as? [String: Any])?["exportId"] as? String))
+        }
+        try await Task.sleep(for: .seconds(2))
+        let (_, first) = try await harness.call("GET", "/api/privacy/exports/\(queued[0])", token: alice)
+        #expect((first as? [String: Any])?["status"] as? String == "queued")
+        #expect(try await harness.call("POST", "/api/privacy/exports", token: alice, body: body).status == 429)
+        let (notReady, _, _) = try await ExportTestSupport.download(harness, "/api/privacy/exports/\(queued[0])/download", token: alice)
+        #expect(notReady == 409)
+
+        // A restart fails the interrupted export (never re-run, never half a file); the queue moves on.
+        try await harness.stop()
+        let restarted = try await EngineHarness.start(
+            endpoint: harness.endpoint, dataDirectory: harness.dataDirectory, tweak: { $0.archive.everyHours = 0 })
+        #expect(
+            try await restarted.waitForCount("SELECT count(*) FROM privacy_exports WHERE id = '\(stale)' AND status = 'failed'", equals: 1) == 1)
+        let (_, staleJob) = try await restarted.call("GET", "/api/privacy/exports/\(stale)", token: alice)
+        let job = try #require(staleJob as? [String: Any])
+        #expect(job["status"] as? String == "failed")
+        #expect((job["error"] as? String)?.contains("restart") == true)
+        #expect(job["downloadUrl"] == nil)
+        #expect(
+            try await restarted.waitForCount("SELECT count(*) FROM privacy_exports WHERE status = 'done'", equals: 5, timeout: Duration.seconds(60))
+                == 5)
+        try await restarted.stop()
+    }
+
     /// The last fix time of Alice's first archived day (read from the archive's manifest: nothing restored).
     func firstArchivedDayEnd(_ fleet: Fleet) async throws -> Int64 {
         let manifests = try fleet.context.directory.manifests().filter { $0.vehicleKeys.contains(Int64(fleet.aliceKey)) }.sorted {
