@@ -2,18 +2,18 @@ import Foundation
 
 /// A vehicle whose history is exported: its internal key, public id and plate.
 public struct ExportVehicle: Sendable, Hashable {
-    public var key: Int64
-    public var id: UUID
-    public var licensePlate: String
+    public let key: Int64
+    public let id: UUID
+    public let licensePlate: String
+    /// The id as the API shows it, made once: every row of the vehicle carries it.
+    let idText: String
 
     public init(key: Int64, id: UUID, licensePlate: String) {
         self.key = key
         self.id = id
         self.licensePlate = licensePlate
+        self.idText = id.uuidString.lowercased()
     }
-
-    /// The id as the API shows it.
-    var idText: String { id.uuidString.lowercased() }
 }
 
 /// What to export: vehicles (written in this order), an inclusive time range in ms, a format.

@@ -97,8 +97,8 @@ public struct PositionExporter: Sendable {
 
     /// Opens the export's transaction (one snapshot for every vehicle's live rows) and holds ACCESS SHARE
     /// on every live partition until it ends, so that none is archived and dropped between the plan and
-    /// its read (an archive run meanwhile times out on such a partition and takes it next run). Returns
-    /// the live partitions' names; a partition dropped between listing and locking means a retry.
+    /// its read (an archive run meanwhile stops at such a partition after its lock timeout; the next run
+    /// finishes it). Returns the live partitions' names; one dropped between listing and locking means a retry.
     static func lockLivePartitions(on connection: LibPQConnection) throws -> Set<String> {
         var attempt = 0
         while true {
