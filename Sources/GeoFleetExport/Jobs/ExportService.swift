@@ -98,7 +98,7 @@ public final class ExportService: Service, Sendable {
                 group.addTask {
                     // A poll besides the wakes: another process may have queued a job, or a user's running one ended.
                     while !Task.isCancelled && !self.stopping.load(ordering: .relaxed) {
-                        try? await Task.sleep(for: .seconds(1))
+                        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
                         self.wake.yield()
                     }
                 }
@@ -206,7 +206,8 @@ public final class ExportService: Service, Sendable {
             } catch {
                 logger.error("export purge failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: purgeInterval)
+            // Ends at once on shutdown rather than after a whole interval.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.purgeInterval) }
         }
     }
 
