@@ -174,6 +174,7 @@ let package = Package(
                 .embedInCode("Migrations/V006__deleted_vehicles.sql"),
                 .embedInCode("Migrations/V007__events_webhooks.sql"),
                 .embedInCode("Migrations/V008__geofences_deals.sql"),
+                .embedInCode("Migrations/V009__privacy_exports.sql"),
                 .embedInCode("Migrations/V010__audit_and_device_claims.sql"),
             ],
             swiftSettings: swiftSettings
@@ -191,6 +192,22 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // GDPR exports: positions streamed from PostGIS and from archive files into JSON, CSV, GPX or GeoJSON; the export jobs.
+        .target(
+            name: "GeoFleetExport",
+            dependencies: [
+                "GeoFleetPlatform",
+                "GeoFleetCore",
+                "GeoFleetPostGIS",
+                "GeoFleetLibPQ",
+                "GeoFleetArchive",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -316,6 +333,7 @@ let package = Package(
                 "GeoFleetFences",
                 "GeoFleetTracking",
                 "GeoFleetTLS",
+                "GeoFleetExport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -335,6 +353,7 @@ let package = Package(
             name: "GeoFleetApp",
             dependencies: [
                 "GeoFleetPlatform",
+                "GeoFleetExport",
                 "GeoFleetCore",
                 "GeoFleetGeometry",
                 "GeoFleetRedis",
@@ -391,6 +410,7 @@ let package = Package(
                 "GeoFleetAPI",
                 "GeoFleetArchive",
                 "GeoFleetCore",
+                "GeoFleetExport",
                 "GeoFleetFuzz",
                 "GeoFleetRouting",
                 "GeoFleetPostGIS",
@@ -406,6 +426,8 @@ let package = Package(
             name: "geofleet-bench",
             dependencies: [
                 "GeoFleetLibPQ",
+                "GeoFleetArchive",
+                "GeoFleetExport",
                 "GeoFleetCommandLine",
                 "GeoFleetPlatform",
                 "GeoFleetApp",
@@ -504,6 +526,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GeoFleetExportTests",
+            dependencies: ["GeoFleetExport", "GeoFleetArchive"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GeoFleetAppTests",
             dependencies: ["GeoFleetApp", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
@@ -566,6 +593,7 @@ let package = Package(
                 "GeoFleetPlatform",
                 "GeoFleetApp",
                 "GeoFleetArchive",
+                "GeoFleetExport",
                 "GeoFleetSpool",
                 "GeoFleetTestSupport",
                 "GeoFleetPostGIS",

@@ -1,3 +1,4 @@
+import GeoFleetExport
 import GeoFleetGeometry
 import GeoFleetHotIndex
 import GeoFleetIngest
@@ -44,6 +45,8 @@ public struct FleetAPIDependencies: Sendable {
     public var claims: DeviceClaims?
     /// Service tokens only over TLS with a verified client certificate (`GEOFLEET_SERVICE_CLIENT_CERT=required`).
     public var serviceNeedsClientCertificate = false
+    /// GDPR export jobs (`/api/privacy/exports`); nil: those routes answer 503.
+    public var exports: ExportService?
 
     public init(
         store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
@@ -106,6 +109,7 @@ public enum FleetAPI {
         EventRoutes(deps: deps).register(on: api)
         AuditRoutes(deps: deps).register(on: api)
         DeviceClaimRoutes(deps: deps).register(on: api)
+        PrivacyExportRoutes(deps: deps).register(on: api)
         return router
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GeoFleetAPI
 import GeoFleetEvents
+import GeoFleetExport
 import GeoFleetHotIndex
 import GeoFleetIngest
 import GeoFleetLive
@@ -65,6 +66,8 @@ public final class GeoFleetEngine: Sendable {
     public var connectivity: ConnectivityMonitor { services.connectivity }
     /// Webhook deliveries: the event producer calls `wake()` after appending to the event log.
     public var webhooks: WebhookDispatcher { services.webhooks }
+    /// GDPR export jobs.
+    public var exports: ExportService { services.exports }
 
     /// Starts everything up to the point of serving: database ready and migrated, spool replayed,
     /// hot index rebuilt, device ports bound. Call `run()` next.
@@ -129,6 +132,8 @@ public final class GeoFleetEngine: Sendable {
             .init(service: services.connectivity),
             // Stops after the API and the listeners; rows not yet delivered wait in the database for the next start.
             .init(service: services.webhooks),
+            // Stops after the API: running exports end and are marked failed.
+            .init(service: services.exports),
             // Stops after every listener: matching follows positions for as long as devices can send them.
             .init(service: services.matchingFeed),
             .init(service: listeners.teltonikaTCP),

@@ -7,7 +7,9 @@ struct GeoFleetBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geofleet-bench",
         abstract: "GeoFleet load generator and benchmarks.",
-        subcommands: [SimulateCommand.self, RoutingBenchCommand.self, MatchBenchCommand.self, FencesBenchCommand.self])
+        subcommands: [
+            SimulateCommand.self, RoutingBenchCommand.self, MatchBenchCommand.self, FencesBenchCommand.self, ExportBenchCommand.self,
+        ])
 
     static func main() async {
         await runPrivately()

@@ -4,7 +4,6 @@ import GeoFleetApp
 import GeoFleetPostGIS
 import GeoFleetTracking
 import Logging
-import PostgresNIO
 
 /// `geofleet eta-report`: the deals' predicted arrivals against the actual ones, by distance band.
 struct ETAReportCommand: AsyncParsableCommand {
@@ -17,10 +16,9 @@ struct ETAReportCommand: AsyncParsableCommand {
         var logger = Logger(label: "geofleet.eta-report")
         logger.logLevel = .warning
         let endpoint = try await OperatorDatabase.endpoint(configuration, logger: logger)
-        let client = PostgresClient(configuration: endpoint.clientConfiguration, backgroundLogger: logger)
-        let task = await client.runInBackground()
-        defer { task.cancel() }
-        let rows = try await ETAReport.rows(client: client, logger: logger)
+        let rows = try await OperatorDatabase.withClient(endpoint, logger: logger) { client in
+            try await ETAReport.rows(client: client, logger: logger)
+        }
         print("band          predictions  bias_min  mean_abs_min  p50_abs_min  p90_abs_min")
         for r in rows {
             print(

@@ -9,7 +9,7 @@ struct GeoFleetCommand: AsyncParsableCommand {
         abstract: "GeoFleet operator tools.",
         subcommands: [
             TokenCommand.self, FuzzCommand.self, RoutingCommand.self, ArchiveCommand.self, EraseCommand.self, ConfigCommand.self,
-            ETAReportCommand.self, DeviceCommand.self,
+            ETAReportCommand.self, DeviceCommand.self, ExportCommand.self,
         ])
 
     static func main() async {

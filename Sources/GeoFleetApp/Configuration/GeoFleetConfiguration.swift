@@ -28,6 +28,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var events: EventSettings
     /// TLS on the device ports and the API.
     public var tls: TLSSettings
+    /// GDPR exports.
+    public var exports: ExportSettings
 
     /// The defaults, with everything under `dataDirectory`.
     public init(dataDirectory: String = "./.geofleet") {
@@ -47,6 +49,7 @@ public struct GeoFleetConfiguration: Sendable {
         tracking = TrackingConfiguration()
         events = EventSettings()
         tls = TLSSettings()
+        exports = ExportSettings()
     }
 
     /// Reads the `GEOFLEET_*` variables; an unusable value is a ``ConfigurationError`` naming the variable.
@@ -70,6 +73,7 @@ public struct GeoFleetConfiguration: Sendable {
         try c.events.read(env)
         try c.tls.read(env)
         try c.tls.validate()
+        try c.exports.read(env)
         return c
     }
 
@@ -78,7 +82,7 @@ public struct GeoFleetConfiguration: Sendable {
         StorageSettings.tableRows + ListenerSettings.tableRows + DeviceSettings.tableRows + FilterRules.tableRows
             + WriterSettings.tableRows + AuthSettings.tableRows + RateLimitSettings.tableRows + APIServerLimits.tableRows
             + ArchiveSettings.tableRows + RoutingSettings.tableRows + MatchConfiguration.tableRows + TrackingConfiguration.tableRows
-            + EventSettings.tableRows + TLSSettings.tableRows
+            + EventSettings.tableRows + TLSSettings.tableRows + ExportSettings.tableRows
     }
 
     /// The README's configuration table (Markdown): variable, default, meaning.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import GeoFleetAPI
 import GeoFleetArchive
 import GeoFleetEvents
+import GeoFleetExport
 import GeoFleetGeometry
 import GeoFleetIngest
 import GeoFleetMatchService
@@ -30,6 +31,8 @@ struct ServiceStage: Sendable {
     let webhooks: WebhookDispatcher
     /// The dispatcher's own HTTP client (no redirects), shut down with the engine.
     let webhookHTTPClient: HTTPClient
+    /// GDPR export jobs and the purge of their files.
+    let exports: ExportService
     let application: Application<RouterResponder<APIRequestContext>>
 
     /// Stored batches waiting for matching, at most (the oldest go first, see `IngestPipeline.storedBatches`):
@@ -67,6 +70,8 @@ struct ServiceStage: Sendable {
         apiDependencies.audit = AuditLog(client: storage.client, logger: logger)
         apiDependencies.claims = DeviceClaims(client: storage.client, policy: configuration.devices.claimPolicy, logger: logger)
         apiDependencies.serviceNeedsClientCertificate = configuration.tls.serviceClientCert == "required"
+        let exports = exportService(configuration, storage: storage, keys: archiveContext.keys, now: now, logger: logger)
+        apiDependencies.exports = exports
         let archiveScheduler = ArchiveScheduler(
             archiver: PartitionArchiver(context: archiveContext, retentionDays: configuration.archive.retentionDays, now: now),
             everyHours: configuration.archive.everyHours, logger: logger)
@@ -91,8 +96,23 @@ struct ServiceStage: Sendable {
         return ServiceStage(
             routeHTTPClient: routeHTTPClient, matching: matching, matchingFeed: matchingFeed, suggestionFeed: suggestionFeed,
             archiveScheduler: archiveScheduler, erasureWatcher: erasureWatcher, dealProgress: dealProgress, connectivity: connectivity,
-            webhooks: webhooks, webhookHTTPClient: webhookHTTPClient,
+            webhooks: webhooks, webhookHTTPClient: webhookHTTPClient, exports: exports,
             application: application)
+    }
+
+    /// Export jobs writing under `<data dir>/exports`, reading archives where `geofleet archive` puts them.
+    static func exportService(
+        _ configuration: GeoFleetConfiguration, storage: StorageStage, keys: ArchiveKeyring, now: @escaping @Sendable () -> Int64,
+        logger: Logger
+    ) -> ExportService {
+        let directory = configuration.storage.dataDirectory + "/exports"
+        let exporter = PositionExporter(
+            endpoint: storage.endpoint, archiveDirectory: configuration.archive.directory, keys: keys, logger: logger)
+        return ExportService(
+            client: storage.client, exporter: exporter,
+            settings: ExportServiceSettings(
+                directory: directory, retentionHours: configuration.exports.retentionHours, workers: configuration.exports.workers),
+            now: now, logger: logger)
     }
 
     /// The projection for track simplification; without it the API answers 503 to `simplify`.

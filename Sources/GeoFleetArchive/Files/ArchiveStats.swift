@@ -78,7 +78,8 @@ enum ArchiveReader {
             _ = feed.failure
             throw error
         }
-        let errPath = source.path + ".zstd-d.err"
+        // Unique: an export and a verify may read the same archive at once.
+        let errPath = source.path + ".zstd-d.\(UInt32.random(in: 0...UInt32.max)).err"
         defer { unlink(errPath) }
         let process: PipedProcess
         do {

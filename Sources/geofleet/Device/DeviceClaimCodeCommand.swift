@@ -3,7 +3,6 @@ import Foundation
 import GeoFleetApp
 import GeoFleetPostGIS
 import Logging
-import PostgresNIO
 
 /// `geofleet device claim-code IMEI`: issues a tracker's claim code and prints it, the only time it is shown.
 struct DeviceClaimCodeCommand: AsyncParsableCommand {
@@ -26,13 +25,14 @@ struct DeviceClaimCodeCommand: AsyncParsableCommand {
         var logger = Logger(label: "geofleet.device")
         logger.logLevel = .warning
         let endpoint = try await OperatorDatabase.endpoint(configuration, logger: logger)
-        let client = PostgresClient(configuration: endpoint.clientConfiguration, backgroundLogger: logger)
-        let task = await client.runInBackground()
-        defer { task.cancel() }
-        let claims = DeviceClaims(client: client, policy: configuration.devices.claimPolicy, logger: logger)
-        let code = try await claims.issue(device: imei, issuedBy: issuedBy)
-        try await AuditLog(client: client, logger: logger).append(
-            AuditEntry(account: issuedBy, actor: issuedBy, channel: "cli", action: "device.claim_code", target: "device:\(imei)"))
+        let (imei, issuedBy) = (imei, issuedBy)
+        let code = try await OperatorDatabase.withClient(endpoint, logger: logger) { client in
+            let code = try await DeviceClaims(client: client, policy: configuration.devices.claimPolicy, logger: logger)
+                .issue(device: imei, issuedBy: issuedBy)
+            try await AuditLog(client: client, logger: logger).append(
+                AuditEntry(account: issuedBy, actor: issuedBy, channel: "cli", action: "device.claim_code", target: "device:\(imei)"))
+            return code
+        }
         print(code)
     }
 }
