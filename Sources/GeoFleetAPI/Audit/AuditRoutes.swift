@@ -21,7 +21,8 @@ struct AuditRoutes: Sendable {
         let user = try context.requireUser()
         guard let log = deps.audit else { throw APIError(.serviceUnavailable, "the audit log is not available") }
         let q = request.uri.queryParameters
-        let now = deps.now()
+        // Entries carry PostgreSQL's clock, not the engine's (which tests may move): the window is by the wall clock.
+        let now = WallClock.nowMilliseconds()
         let to = try q.get("to").map { try Validate.time($0, field: "to") } ?? now + 1
         let from = try q.get("from").map { try Validate.time($0, field: "from") } ?? max(0, to - Self.defaultWindowMs)
         guard from <= to else { throw APIError.badRequest("from must not be after to") }

@@ -242,6 +242,12 @@ import FoundationNetworking
         // The first archived day (20 fixes) is erased; the second day (10) and the live ones (15) remain.
         #expect(rows.count == 25)
         #expect(rows.allSatisfy { (UTCTime.parseISO8601($0.time) ?? 0) > cutoff })
+        // The request and the download are on record in Alice's audit log, with what was asked.
+        let audit = try await AuditLogTests.entries(harness, token: fleet.alice).filter { ($0["target"] as? String) == "export:\(id)" }
+        #expect(audit.map { $0["action"] as? String } == ["export.create", "export.download"])
+        #expect((audit.first?["after"] as? [String: Any])?["format"] as? String == "json")
+        #expect((audit.first?["after"] as? [String: Any])?["vehicleCount"] as? Int == 1)
+        #expect(audit.first?["status"] as? Int == 202 && audit.last?["status"] as? Int == 200)
 
         // Past the retention the file and the job are gone.
         let path = harness.dataDirectory + "/exports/\(id).json"
