@@ -21,7 +21,8 @@ public enum Migrations {
         Migration(version: 7, name: "events_webhooks", sql: String(decoding: PackageResources.V007__events_webhooks_sql, as: UTF8.self)),
         Migration(version: 8, name: "geofences_deals", sql: String(decoding: PackageResources.V008__geofences_deals_sql, as: UTF8.self)),
         Migration(version: 9, name: "privacy_exports", sql: String(decoding: PackageResources.V009__privacy_exports_sql, as: UTF8.self)),
-        Migration(version: 10, name: "audit_and_device_claims", sql: String(decoding: PackageResources.V010__audit_and_device_claims_sql, as: UTF8.self)),
+        Migration(
+            version: 10, name: "audit_and_device_claims", sql: String(decoding: PackageResources.V010__audit_and_device_claims_sql, as: UTF8.self)),
     ]
 
     /// Arbitrary but fixed: two daemons starting together serialise on it.

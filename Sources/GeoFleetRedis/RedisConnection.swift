@@ -32,7 +32,8 @@ public final class RedisConnection: Sendable {
     public convenience init(host: String, port: Int, tls: RedisTLS, timeout: Duration = .seconds(5)) throws(RedisError) {
         let tv = Self.makeTimeval(timeout)
         let c = timeout.components
-        let fd = try TLSTunnel.open(host: host, port: port, tls: tls, timeout: .nanoseconds(c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000))
+        let fd = try TLSTunnel.open(
+            host: host, port: port, tls: tls, timeout: .nanoseconds(c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000))
         // hiredis owns the descriptor from here: redisFree closes it, and the tunnel follows.
         let context = redisConnectFd(fd)
         if context == nil { close(fd) }

@@ -59,7 +59,8 @@ struct ExportCommand: AsyncParsableCommand {
                 Self.say("progress: \(percent)% rows=\(progress.rows)")
             }
         }
-        try await Self.audit(ids: ids, endpoint: endpoint, requestedBy: requestedBy, format: format, from: fromMs, to: toMs, rows: summary.rows, logger: logger)
+        try await Self.audit(
+            ids: ids, endpoint: endpoint, requestedBy: requestedBy, format: format, from: fromMs, to: toMs, rows: summary.rows, logger: logger)
         Self.say(
             "summary: rows=\(summary.rows) archivedRows=\(summary.archivedRows) bytes=\(summary.bytes) "
                 + "seconds=\(String(format: "%.3f", summary.seconds)) rowsPerSecond=\(Int(Double(summary.rows) / max(summary.seconds, 1e-9)))")
@@ -78,7 +79,9 @@ struct ExportCommand: AsyncParsableCommand {
                     AuditEntry(
                         account: owner, actor: requestedBy, channel: "cli", action: "export.create", target: "vehicle:\(id.uuidString.lowercased())",
                         vehicleKey: key,
-                        after: #"{"format":"\#(format)","from":"\#(UTCTime.iso8601(milliseconds: from))","to":"\#(UTCTime.iso8601(milliseconds: to))","rows":\#(rows)}"#))
+                        after:
+                            #"{"format":"\#(format)","from":"\#(UTCTime.iso8601(milliseconds: from))","to":"\#(UTCTime.iso8601(milliseconds: to))","rows":\#(rows)}"#
+                    ))
             }
         }
     }

@@ -54,7 +54,11 @@ final class RedisTLSTests {
         let error = #expect(throws: RedisError.self) {
             _ = try RedisConnection(host: "127.0.0.1", port: self.server.tlsPort, tls: untrusted, timeout: .seconds(3))
         }
-        if case .connectionFailed(let message) = error { #expect(message.contains("TLS handshake failed")) } else { Issue.record("\(String(describing: error))") }
+        if case .connectionFailed(let message) = error {
+            #expect(message.contains("TLS handshake failed"))
+        } else {
+            Issue.record("\(String(describing: error))")
+        }
 
         let wrongName = try RedisTLS(serverName: "redis.example.org", caFile: certificates.caCertificate)
         #expect(throws: RedisError.self) {

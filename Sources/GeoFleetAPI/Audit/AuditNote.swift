@@ -34,7 +34,8 @@ public final class AuditNote: Sendable {
             var points: [String: String] = [:]
             if let p = before?.coordinatesJSON { points["before"] = p }
             if let p = after?.coordinatesJSON { points["after"] = p }
-            $0.coordinates = points.isEmpty ? nil : "{" + points.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+            $0.coordinates =
+                points.isEmpty ? nil : "{" + points.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
         }
     }
 

@@ -38,9 +38,10 @@ struct AuditLogTests {
         #expect(status == 200)
 
         let entries = try await Self.entries(harness, token: alice)
-        #expect(entries.map { $0["action"] as? String } == [
-            "vehicle.create", "vehicle.update", "vehicle.position", "vehicle.update", "vehicle.create", "vehicle.delete",
-        ])
+        #expect(
+            entries.map { $0["action"] as? String } == [
+                "vehicle.create", "vehicle.update", "vehicle.position", "vehicle.update", "vehicle.create", "vehicle.delete",
+            ])
         for entry in entries {
             #expect(entry["actor"] as? String == "user_alice")
             #expect(entry["channel"] as? String == "api")

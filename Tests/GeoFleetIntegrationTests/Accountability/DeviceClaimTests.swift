@@ -89,12 +89,19 @@ struct DeviceClaimTests {
         let second = try await harness.addVehicle(token: alice, plate: "CJ 03 CLM", imei: nil)
         let bobs = try await harness.addVehicle(token: bob, plate: "B 02 CLM", imei: nil)
         // Bob's vehicle is none of Alice's business: 404, as for a missing one.
-        #expect(try await harness.call("POST", "/api/devices/claim", token: alice, body: ["imei": imei, "claimCode": code, "vehicleId": bobs]).status == 404)
+        #expect(
+            try await harness.call("POST", "/api/devices/claim", token: alice, body: ["imei": imei, "claimCode": code, "vehicleId": bobs]).status
+                == 404)
         #expect(try await harness.call("POST", "/api/devices/claim", token: alice, body: ["imei": imei, "vehicleId": first]).status == 400)
-        #expect(try await harness.call("POST", "/api/devices/claim", token: alice, body: ["imei": imei, "claimCode": code, "vehicleId": first]).status == 200)
-        #expect(try await harness.count("SELECT count(*) FROM devices d JOIN vehicles v ON v.key = d.vehicle_key WHERE d.unique_id = '\(imei)' AND v.id = '\(first)'") == 1)
+        #expect(
+            try await harness.call("POST", "/api/devices/claim", token: alice, body: ["imei": imei, "claimCode": code, "vehicleId": first]).status
+                == 200)
+        #expect(
+            try await harness.count(
+                "SELECT count(*) FROM devices d JOIN vehicles v ON v.key = d.vehicle_key WHERE d.unique_id = '\(imei)' AND v.id = '\(first)'") == 1)
         // Bob, even with the code, cannot take a device bound to Alice's truck.
-        #expect(try await harness.call("PUT", "/api/fleet/vehicles/\(bobs)", token: bob, body: ["gpsDeviceId": imei, "claimCode": code]).status == 409)
+        #expect(
+            try await harness.call("PUT", "/api/fleet/vehicles/\(bobs)", token: bob, body: ["gpsDeviceId": imei, "claimCode": code]).status == 409)
         // Alice moves it to her other truck: hers already, no code needed.
         #expect(try await harness.call("PUT", "/api/fleet/vehicles/\(first)", token: alice, body: ["gpsDeviceId": NSNull()]).status == 200)
         #expect(try await harness.call("PUT", "/api/fleet/vehicles/\(second)", token: alice, body: ["gpsDeviceId": imei]).status == 200)
