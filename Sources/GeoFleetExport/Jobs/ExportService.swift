@@ -63,8 +63,8 @@ public final class ExportService: Service, Sendable {
 
     var retentionMilliseconds: Int64 { Int64(settings.retentionHours) * 3_600_000 }
 
-    /// Queues an export of `vehicleKeys` (the owner's, already checked) and returns its id. Where an
-    /// export is requested: the place to audit it.
+    /// Queues an export of `vehicleKeys` (the owner's, already checked) and returns its id (the API's
+    /// audit entry for the request names it).
     public func create(owner: String, vehicleKeys: [Int64], from: Int64, to: Int64, format: ExportFormat) async throws -> UUID {
         let id = UUID()
         do {
@@ -160,7 +160,6 @@ public final class ExportService: Service, Sendable {
             }
             cell.finished = true
             try await store.finish(id: job.id, rows: summary.rows, bytes: summary.bytes, path: path, expiresAt: now() + retentionMilliseconds)
-            // Where an export finished: the place to audit it.
             logger.info(
                 "export done",
                 metadata: ["export": "\(id)", "rows": "\(summary.rows)", "bytes": "\(summary.bytes)", "seconds": "\(summary.seconds)"])
