@@ -415,7 +415,6 @@ let package = Package(
                 "GeoFleetRouting",
                 "GeoFleetPostGIS",
                 "GeoFleetTracking",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -51,8 +51,9 @@ struct FleetRoutes: Sendable {
             driverID: try body.driverId.map { try Validate.reference($0, field: "driverId") },
             gpsDeviceID: try body.gpsDeviceId.map { try Validate.deviceID($0) },
             manualPosition: manual)
+        var hasClaimCode = false
         if let device = new.gpsDeviceID {
-            try await DeviceClaimRoutes.check(deps, device: device, code: body.claimCode, user: user.id)
+            hasClaimCode = try await DeviceClaimRoutes.check(deps, device: device, code: body.claimCode, user: user.id)
         } else if body.claimCode != nil {
             throw APIError.badRequest("claimCode goes with gpsDeviceId")
         }
@@ -64,7 +65,7 @@ struct FleetRoutes: Sendable {
         }
         context.audit?.object("vehicle:\(vehicle.id.uuidString.lowercased())", account: vehicle.userID, vehicleKey: vehicle.key)
         context.audit?.change(before: nil, after: AuditSnapshot(vehicle: vehicle))
-        if let device = vehicle.gpsDeviceID { try? await deps.claims?.claimed(device: device, by: user.id) }
+        if hasClaimCode, let device = vehicle.gpsDeviceID { try? await deps.claims?.claimed(device: device, by: user.id) }
         deps.catalog.insert(.init(vehicle))
         // The device may have been refused a moment ago and remembered as unknown: it works at once now.
         vehicle.gpsDeviceID.map(deps.directory.invalidate)

@@ -117,12 +117,13 @@ struct VehicleChangeRoutes: Sendable {
     /// the caches and the status event; the audit gets the fields before and after.
     func apply(_ change: VehicleChange, to id: UUID, claimCode: String?, context: APIRequestContext) async throws {
         let user = try context.requireUser()
+        var hasClaimCode = false
         if deps.claims != nil, case .some(.some(let device)) = change.gpsDeviceID {
             // Only a device new to this vehicle is a claim; keeping the same one needs no code.
             let current = try await deps.store.vehicle(id: id, userID: user.id)
             guard let current else { throw APIError.notFound("vehicle not found") }
             if current.gpsDeviceID != device {
-                try await DeviceClaimRoutes.check(deps, device: device, code: claimCode, user: user.id)
+                hasClaimCode = try await DeviceClaimRoutes.check(deps, device: device, code: claimCode, user: user.id)
             }
         }
         let outcome: VehicleUpdateOutcome
@@ -142,7 +143,7 @@ struct VehicleChangeRoutes: Sendable {
         guard case .updated(let before, let after) = outcome else { throw APIError.notFound("vehicle not found") }
         context.audit?.object("vehicle:\(id.uuidString.lowercased())", account: after.userID, vehicleKey: after.key)
         context.audit?.change(before: AuditSnapshot(vehicle: before), after: AuditSnapshot(vehicle: after))
-        if let device = after.gpsDeviceID, device != before.gpsDeviceID {
+        if hasClaimCode, let device = after.gpsDeviceID, device != before.gpsDeviceID {
             try? await deps.claims?.claimed(device: device, by: user.id)
         }
         deps.catalog.insert(.init(after))

@@ -10,16 +10,18 @@ public struct TLSChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     let base: Base
     let credentials: TLSCredentials
     let listener: String
+    let handshakeTimeout: TimeAmount
 
-    public init(_ base: Base, credentials: TLSCredentials, listener: String) {
+    public init(_ base: Base, credentials: TLSCredentials, listener: String, handshakeTimeout: TimeAmount = TLSCredentials.handshakeTimeout) {
         self.base = base
         self.credentials = credentials
         self.listener = listener
+        self.handshakeTimeout = handshakeTimeout
     }
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandlers(credentials.serverHandlers(listener: listener))
+            try channel.pipeline.syncOperations.addHandlers(credentials.serverHandlers(listener: listener, timeout: handshakeTimeout))
         }.flatMap {
             base.setup(channel: channel, logger: logger)
         }

@@ -6,7 +6,6 @@ import GeoFleetExport
 import GeoFleetPlatform
 import GeoFleetPostGIS
 import Logging
-import PostgresNIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,10 +46,9 @@ struct ExportCommand: AsyncParsableCommand {
             endpoint: endpoint, archiveDirectory: configuration.archive.directory,
             keys: try ArchiveSetup.keyring(configuration.archive, logger: logger), logger: logger)
         let formatName = format
+        let vehicles = try await Blocking.onOwnThread(name: "export") { try ExportVehicleLookup.vehicles(ids: ids, endpoint: endpoint) }
         let summary = try await Blocking.onOwnThread(name: "export") {
-            let request = ExportRequest(
-                vehicles: try ExportVehicleLookup.vehicles(ids: ids, endpoint: endpoint), from: fromMs, to: toMs,
-                format: ExportFormat(rawValue: formatName)!)
+            let request = ExportRequest(vehicles: vehicles, from: fromMs, to: toMs, format: ExportFormat(rawValue: formatName)!)
             var lastPercent = -1
             return try exporter.export(request, to: ExportSink(fd: STDOUT_FILENO)) { progress in
                 let percent = Int(progress.fraction * 100)
@@ -60,7 +58,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
         }
         try await Self.audit(
-            ids: ids, endpoint: endpoint, requestedBy: requestedBy, format: format, from: fromMs, to: toMs, rows: summary.rows, logger: logger)
+            vehicles, endpoint: endpoint, requestedBy: requestedBy, format: format, from: fromMs, to: toMs, rows: summary.rows, logger: logger)
         Self.say(
             "summary: rows=\(summary.rows) archivedRows=\(summary.archivedRows) bytes=\(summary.bytes) "
                 + "seconds=\(String(format: "%.3f", summary.seconds)) rowsPerSecond=\(Int(Double(summary.rows) / max(summary.seconds, 1e-9)))")
@@ -68,20 +66,18 @@ struct ExportCommand: AsyncParsableCommand {
 
     /// One audit entry per exported vehicle, in its owner's account: the operator took its history.
     static func audit(
-        ids: [UUID], endpoint: DatabaseEndpoint, requestedBy: String, format: String, from: Int64, to: Int64, rows: Int64, logger: Logger
+        _ vehicles: [ExportVehicle], endpoint: DatabaseEndpoint, requestedBy: String, format: String, from: Int64, to: Int64, rows: Int64,
+        logger: Logger
     ) async throws {
+        let asked =
+            #"{"format":"\#(format)","from":"\#(UTCTime.iso8601(milliseconds: from))","to":"\#(UTCTime.iso8601(milliseconds: to))","rows":\#(rows)}"#
         try await OperatorDatabase.withClient(endpoint, logger: logger) { client in
             let log = AuditLog(client: client, logger: logger)
-            for try await (id, key, owner) in try await client.query(
-                "SELECT id, key, user_id FROM vehicles WHERE id = ANY(\(ids))", logger: logger
-            ).decode((UUID, Int64, String).self) {
+            for vehicle in vehicles {
                 try await log.append(
                     AuditEntry(
-                        account: owner, actor: requestedBy, channel: "cli", action: "export.create", target: "vehicle:\(id.uuidString.lowercased())",
-                        vehicleKey: key,
-                        after:
-                            #"{"format":"\#(format)","from":"\#(UTCTime.iso8601(milliseconds: from))","to":"\#(UTCTime.iso8601(milliseconds: to))","rows":\#(rows)}"#
-                    ))
+                        account: vehicle.owner, actor: requestedBy, channel: "cli", action: "export.create",
+                        target: "vehicle:\(vehicle.id.uuidString.lowercased())", vehicleKey: vehicle.key, after: asked))
             }
         }
     }

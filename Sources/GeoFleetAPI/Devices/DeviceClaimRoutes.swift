@@ -54,10 +54,11 @@ struct DeviceClaimRoutes: Sendable {
     }
 
     /// Checks a binding of `device` by `user` against its claim code; the refusal as the API answers it.
-    static func check(_ deps: FleetAPIDependencies, device: String, code: String?, user: String) async throws {
-        guard let claims = deps.claims else { return }
+    /// Returns whether the device has a claim code (its claim is recorded once the binding stands).
+    static func check(_ deps: FleetAPIDependencies, device: String, code: String?, user: String) async throws -> Bool {
+        guard let claims = deps.claims else { return false }
         do {
-            try await claims.verify(device: device, code: code, user: user)
+            return try await claims.verify(device: device, code: code, user: user)
         } catch let refusal as DeviceClaimRefusal {
             switch refusal {
             case .codeRequired, .wrongCode: throw APIError(.forbidden, refusal.description)

@@ -1,17 +1,20 @@
 import Foundation
 
-/// A vehicle whose history is exported: its internal key, public id and plate.
+/// A vehicle whose history is exported: its internal key, public id, plate and owner.
 public struct ExportVehicle: Sendable, Hashable {
     public let key: Int64
     public let id: UUID
     public let licensePlate: String
+    /// The user whose vehicle it is (whose audit log records an operator's export).
+    public let owner: String
     /// The id as the API shows it, made once: every row of the vehicle carries it.
     let idText: String
 
-    public init(key: Int64, id: UUID, licensePlate: String) {
+    public init(key: Int64, id: UUID, licensePlate: String, owner: String) {
         self.key = key
         self.id = id
         self.licensePlate = licensePlate
+        self.owner = owner
         self.idText = id.uuidString.lowercased()
     }
 }

@@ -10,12 +10,12 @@ public enum ExportVehicleLookup {
         defer { connection.close() }
         return try ids.map { id in
             let rows = try connection.execute(
-                "SELECT key, license_plate FROM vehicles WHERE id = $1::uuid", [id.uuidString.lowercased()], deadline: .now + .seconds(30)
+                "SELECT key, license_plate, user_id FROM vehicles WHERE id = $1::uuid", [id.uuidString.lowercased()], deadline: .now + .seconds(30)
             ).rows
             guard let row = rows.first, let key = row[0].flatMap({ Int64($0) }) else {
                 throw ExportError.database("no vehicle \(id.uuidString.lowercased())")
             }
-            return ExportVehicle(key: key, id: id, licensePlate: row[1] ?? "")
+            return ExportVehicle(key: key, id: id, licensePlate: row[1] ?? "", owner: row[2] ?? "")
         }
     }
 }

@@ -139,7 +139,7 @@ struct ExportJobStore: Sendable {
             ORDER BY array_position(\(keys)::int8[], key)
             """, logger: logger
         ).decode((Int64, UUID, String).self) {
-            out.append(ExportVehicle(key: key, id: id, licensePlate: plate))
+            out.append(ExportVehicle(key: key, id: id, licensePlate: plate, owner: owner))
         }
         return out
     }

@@ -112,7 +112,9 @@ public final class OsmAndServer: Service, Sendable {
                             logger: logger),
                     ]))
                 guard let tls else { return http1 }
-                return TLSChildChannel(http1, credentials: tls, listener: "osmand_tls")
+                // The handshake counts against the request deadline, as on the device ports.
+                return TLSChildChannel(
+                    http1, credentials: tls, listener: "osmand_tls", handshakeTimeout: min(requestTimeout, TLSCredentials.handshakeTimeout))
             },
             configuration: .init(address: .hostname(host, port: port), serverName: "geofleet-osmand"),
             onServerRunning: { channel in

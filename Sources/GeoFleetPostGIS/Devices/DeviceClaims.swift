@@ -60,7 +60,9 @@ public struct DeviceClaims: Sendable {
 
     /// Checks that `user` may bind `device` with `code`; throws a ``DeviceClaimRefusal`` otherwise.
     /// Wrong codes are counted (and lock the device for a while) outside any caller's transaction.
-    public func verify(device: String, code: String?, user: String) async throws {
+    /// Returns whether the device has a code (then ``claimed(device:by:)`` records the binding).
+    @discardableResult
+    public func verify(device: String, code: String?, user: String) async throws -> Bool {
         var row: (Data, String?, Int, Date?)?
         for try await r in try await client.query(
             "SELECT code_hash, claimed_by, failed_attempts, last_failure_at FROM device_claim_codes WHERE unique_id = \(device)",
@@ -71,9 +73,9 @@ public struct DeviceClaims: Sendable {
         guard let (stored, claimedBy, failures, lastFailure) = row else {
             if code != nil { throw DeviceClaimRefusal.wrongCode(device) }
             if policy == .required { throw DeviceClaimRefusal.codeRequired(device) }
-            return
+            return false
         }
-        if code == nil, claimedBy == user { return }
+        if code == nil, claimedBy == user { return true }
         guard let code else { throw DeviceClaimRefusal.codeRequired(device) }
         if failures >= Self.maxFailures, let lastFailure {
             let left = Self.lockSeconds - Int(Date().timeIntervalSince(lastFailure))
@@ -91,6 +93,7 @@ public struct DeviceClaims: Sendable {
             logger.warning("wrong device claim code", metadata: ["device": "\(device)", "user": "\(user)"])
             throw DeviceClaimRefusal.wrongCode(device)
         }
+        return true
     }
 
     /// Records that `user` holds `device` now (after the binding committed).

@@ -132,7 +132,7 @@ struct ExportBenchCommand: AsyncParsableCommand {
             CROSS JOIN LATERAL (SELECT '\(start)'::timestamptz + i * interval '\(interval) s' AS t) x
             """, deadline: deadline)
         try connection.execute("ANALYZE positions", deadline: deadline)
-        return ExportVehicle(key: key, id: id, licensePlate: "BENCH")
+        return ExportVehicle(key: key, id: id, licensePlate: "BENCH", owner: "bench")
     }
 
     /// The same rows as raw binary COPY through libpq, bytes counted and discarded (nothing decoded):
