@@ -19,12 +19,17 @@ public final class Spool: Sendable {
 
     /// Opens (or creates) the spool; scans existing segments, verifies checksums, truncates a torn
     /// tail in the last segment; the next sequence is > every sequence found and > `sequencesAfter`.
-    public init(configuration: SpoolConfiguration, sequencesAfter: UInt64, logger: Logger) throws {
+    /// - Parameters:
+    ///   - sequencesAfter: new sequences lie above it (the highest any consumer has seen).
+    ///   - committedThrough: what every consumer has committed (the lowest of their watermarks): only
+    ///     records at or below it may be dropped. nil: `sequencesAfter` (a single consumer).
+    public init(configuration: SpoolConfiguration, sequencesAfter: UInt64, committedThrough: UInt64? = nil, logger: Logger) throws {
         var logger = logger
         logger[metadataKey: "spool"] = "\(configuration.directory)"
         let metrics = SpoolMetrics()
         let state = try SpoolRecovery.recover(
-            configuration: configuration, sequencesAfter: sequencesAfter, metrics: metrics, logger: logger)
+            configuration: configuration, sequencesAfter: sequencesAfter,
+            committedThrough: min(committedThrough ?? sequencesAfter, sequencesAfter), metrics: metrics, logger: logger)
         self.recoveredThrough = state.lastSequence
         self.writer = GroupCommitWriter(state: state, configuration: configuration, metrics: metrics, logger: logger)
         self.directory = configuration.directory

@@ -5,7 +5,7 @@ import Logging
 /// next sequence and opens the active segment.
 enum SpoolRecovery {
     static func recover(
-        configuration: SpoolConfiguration, sequencesAfter: UInt64, metrics: SpoolMetrics, logger: Logger
+        configuration: SpoolConfiguration, sequencesAfter: UInt64, committedThrough: UInt64, metrics: SpoolMetrics, logger: Logger
     ) throws -> SpoolState {
         let directory = configuration.directory
         try POSIXFile.makeDirectories(directory)
@@ -18,7 +18,8 @@ enum SpoolRecovery {
             guard let bytes = try POSIXFile.readAll(segment.path) else { continue }
             let result = bytes.withUnsafeBytes { raw in
                 scanner.scan(raw, firstSequence: segment.firstSequence) { sequence, payload in
-                    if sequence > sequencesAfter {
+                    // Pending until every consumer committed it (numbering alone may run ahead of that).
+                    if sequence > committedThrough {
                         ledger.add(lastSequence: sequence, bytes: Int64(RecordCodec.recordBytes(payloadCount: payload.count)))
                     }
                 }
@@ -75,8 +76,8 @@ enum SpoolRecovery {
             ledger: ledger, segments: segments,
             active: ActiveSegment(fd: fd, firstSequence: next, path: path, length: 0),
             nextSequence: next, lastSequence: next - 1)
-        // Segments holding only what PostGIS already committed are not needed any more.
-        for released in state.takeReleasableSegments(upTo: sequencesAfter) {
+        // Segments holding only what every consumer committed are not needed any more.
+        for released in state.takeReleasableSegments(upTo: committedThrough) {
             do { try POSIXFile.unlink(released.path) } catch {
                 logger.warning("spool cannot delete committed segment", metadata: ["error": "\(error)"])
             }

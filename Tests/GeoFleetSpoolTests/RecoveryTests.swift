@@ -32,6 +32,24 @@ import Testing
         }
     }
 
+    /// One consumer (the event tap) ahead of another (a writer stream) at the crash: numbering goes on
+    /// after the one ahead, but nothing the one behind has not committed may be dropped at open.
+    @Test func recordsAConsumerHasNotCommittedSurviveAnOpenAfterAnotherConsumersWatermark() async throws {
+        try await withTemporaryDirectory(prefix: "spool") { dir in
+            try await fill(dir, count: 5, segmentBytes: 2 * recordSize(32))
+            let spool = try openSpool(dir, after: 5, committed: 2, segmentBytes: 2 * recordSize(32))
+            #expect(try spool.records(after: 2).map(\.sequence) == [3, 4, 5])
+            #expect(spool.pendingBytes == 3 * Int64(recordSize(32)))
+            #expect(try await spool.append(payload(9)) == 6)
+            spool.close()
+            // Once both committed through 5, the old segments go.
+            let later = try openSpool(dir, after: 6, committed: 5, segmentBytes: 2 * recordSize(32))
+            defer { later.close() }
+            #expect(try later.records(after: 5).map(\.sequence) == [6])
+            #expect(try later.records(after: 0).map(\.sequence).allSatisfy { $0 >= 5 })
+        }
+    }
+
     @Test func garbageAfterLastRecordIsTruncated() async throws {
         try await withTemporaryDirectory(prefix: "spool") { dir in
             try await fill(dir, count: 3)

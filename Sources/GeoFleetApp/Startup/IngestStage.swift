@@ -24,7 +24,10 @@ struct IngestStage: Sendable {
             configuration: SpoolConfiguration(
                 directory: configuration.storage.dataDirectory + "/spool",
                 maxPendingBytes: configuration.storage.spoolMaxBytes),
-            sequencesAfter: max(layout.watermarks.max() ?? 0, tap?.handledThrough ?? 0), logger: logger)
+            sequencesAfter: max(layout.watermarks.max() ?? 0, tap?.handledThrough ?? 0),
+            // Only what every writer stream and the tap committed may go: the tap (events) commits far
+            // sooner than the writers' batches, and a stream may lag behind the others.
+            committedThrough: min(layout.committedThrough, tap?.handledThrough ?? .max), logger: logger)
         // What the spool holds that PostGIS has not committed (under the layout it was written with) or
         // the tap has not handled; the queue hands each record only where it is still wanted.
         // Positions of vehicles erased while they were still pending in the spool are not replayed.

@@ -6,11 +6,11 @@ import Logging
 let quietLogger = Logger(label: "spool-test", factory: { _ in SwiftLogNoOpLogHandler() })
 
 func openSpool(
-    _ directory: String, after: UInt64 = 0, maxPendingBytes: Int64 = 1 << 30, segmentBytes: Int = 64 << 20
+    _ directory: String, after: UInt64 = 0, committed: UInt64? = nil, maxPendingBytes: Int64 = 1 << 30, segmentBytes: Int = 64 << 20
 ) throws -> Spool {
     try Spool(
         configuration: SpoolConfiguration(directory: directory, maxPendingBytes: maxPendingBytes, segmentBytes: segmentBytes),
-        sequencesAfter: after, logger: quietLogger)
+        sequencesAfter: after, committedThrough: committed, logger: quietLogger)
 }
 
 /// Deterministic payload of `size` bytes, different per `seed`.
