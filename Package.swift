@@ -109,6 +109,7 @@ let package = Package(
             name: "GeoFleetRedis",
             dependencies: [
                 "CHiredis",
+                .product(name: "Logging", package: "swift-log"),
                 // hiredis 0.14 has no TLS: `rediss://` runs through an in-process NIO TLS tunnel.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -176,6 +177,7 @@ let package = Package(
                 .embedInCode("Migrations/V008__geofences_deals.sql"),
                 .embedInCode("Migrations/V009__privacy_exports.sql"),
                 .embedInCode("Migrations/V010__audit_and_device_claims.sql"),
+                .embedInCode("Migrations/V011__cluster_nodes.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -217,6 +219,17 @@ let package = Package(
             dependencies: [
                 "GeoFleetCore",
                 "GeoFleetPostGIS",
+                "GeoFleetRedis",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Cluster mode's channel between nodes over Redis pub/sub: durable positions, live events, cache changes.
+        .target(
+            name: "GeoFleetCluster",
+            dependencies: [
+                "GeoFleetCore",
                 "GeoFleetRedis",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -357,6 +370,7 @@ let package = Package(
                 "GeoFleetCore",
                 "GeoFleetGeometry",
                 "GeoFleetRedis",
+                "GeoFleetCluster",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 "GeoFleetIngest",
                 "GeoFleetLive",
@@ -379,6 +393,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -464,6 +479,11 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Tests/GeoFleetTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetClusterTests",
+            dependencies: ["GeoFleetCluster", "GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

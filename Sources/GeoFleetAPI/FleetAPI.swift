@@ -1,3 +1,4 @@
+import GeoFleetCore
 import GeoFleetExport
 import GeoFleetGeometry
 import GeoFleetHotIndex
@@ -47,6 +48,8 @@ public struct FleetAPIDependencies: Sendable {
     public var serviceNeedsClientCertificate = false
     /// GDPR export jobs (`/api/privacy/exports`); nil: those routes answer 503.
     public var exports: ExportService?
+    /// Cluster mode: tells the other nodes that cached data changed; nil: a single node.
+    public var announceChange: (@Sendable (CacheChange) -> Void)?
 
     public init(
         store: FleetStore, hot: HotPositions, catalog: VehicleCatalog, pipeline: IngestPipeline, directory: DeviceDirectory,
@@ -92,6 +95,7 @@ public enum FleetAPI {
             .add(middleware: AuthMiddleware(tokens: deps.tokens, serviceNeedsClientCertificate: deps.serviceNeedsClientCertificate))
             .add(middleware: RateLimitMiddleware(limiter: deps.rateLimiter))
             .add(middleware: AuditMiddleware(log: deps.audit))
+            .add(middleware: ChangeAnnouncementMiddleware(announce: deps.announceChange))
         FleetRoutes(deps: deps).register(on: api)
         VehicleChangeRoutes(deps: deps).register(on: api)
         TrackRoutes(deps: deps).register(on: api)

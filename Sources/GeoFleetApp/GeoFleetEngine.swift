@@ -125,13 +125,13 @@ public final class GeoFleetEngine: Sendable {
         // A group stops its services in reverse: the API first, the history queue last.
         var members: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ingest.queue),
-            .init(service: storage.maintainer),
-            .init(service: services.archiveScheduler),
+            .init(service: onceOnly("partitions", storage.maintainer)),
+            .init(service: onceOnly("archive", services.archiveScheduler)),
             .init(service: services.erasureWatcher),
-            .init(service: services.dealProgress),
-            .init(service: services.connectivity),
+            .init(service: onceOnly("deal-progress", services.dealProgress)),
+            .init(service: onceOnly("connectivity", services.connectivity)),
             // Stops after the API and the listeners; rows not yet delivered wait in the database for the next start.
-            .init(service: services.webhooks),
+            .init(service: onceOnly("webhooks", services.webhooks)),
             // Stops after the API: running exports end and are marked failed.
             .init(service: services.exports),
             // Stops after every listener: matching follows positions for as long as devices can send them.
@@ -149,6 +149,7 @@ public final class GeoFleetEngine: Sendable {
         ]
         let group = ServiceGroup(
             configuration: .init(services: members, gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+        live.cluster?.bus.start()
         serviceGroup.withLock { $0 = group }
         defer { serviceGroup.withLock { $0 = nil } }
         do {
@@ -158,6 +159,13 @@ public final class GeoFleetEngine: Sendable {
             throw error
         }
         await stopDatabase()
+    }
+
+    /// A job that must run on one node at a time: in cluster mode it runs where its lock is held.
+    private func onceOnly(_ name: String, _ job: any Service) -> any Service {
+        guard configuration.cluster.nodeID != nil else { return job }
+        return ElectedService(
+            name: name, endpoint: storage.endpoint, retry: .seconds(configuration.cluster.jobRetrySeconds), job: job, logger: logger)
     }
 
     /// The TLS listeners, and with `handleSignals` the SIGHUP reloader.
@@ -193,6 +201,7 @@ public final class GeoFleetEngine: Sendable {
     }
 
     private func stopDatabase() async {
+        await live.cluster?.bus.stop()
         await services.stop()
         await ingest.stop()
         await storage.stop(logger: logger)

@@ -74,6 +74,26 @@ public final class MatchService: Sendable {
             ])
     }
 
+    /// Reads open cargo, cost settings and preferences again (another cluster node changed them):
+    /// cargo no longer open leaves the index, changed cargo is indexed anew.
+    public func refresh() async throws {
+        guard let store else { return }
+        let open = try await store.openCargo()
+        let ids = Set(open.map(\.id))
+        for c in cargo.all() where !ids.contains(c.id) {
+            _ = cargo.remove(id: c.id)
+            legs.forget(cargo: c.id)
+        }
+        for c in open where cargo.cargo(id: c.id) != c {
+            legs.forget(cargo: c.id)
+            if cargo.upsert(c) { trigger.yield(.cargoAdded(c.id)) }
+        }
+        let loadedCosts = try await store.allCostSettings()
+        costs.withLock { $0 = loadedCosts }
+        let loadedPreferences = try await store.allPreferences()
+        preferences.withLock { $0 = loadedPreferences }
+    }
+
     /// Stops the trigger stream (the feed's loop ends).
     public func finish() { trigger.finish() }
 

@@ -214,4 +214,12 @@ extension FleetStore {
         for try await r in rows.decode(VehicleRow.self) { out.append(Self.vehicle(r)) }
         return out
     }
+
+    /// Every vehicle of one user (a cluster node refreshing its catalog after another node's change).
+    public func allVehicles(userID: String) async throws -> [Vehicle] {
+        var out: [Vehicle] = []
+        let rows = try await client.query("SELECT \(unescaped: Self.vehicleColumns) FROM vehicles WHERE user_id = \(userID)", logger: logger)
+        for try await r in rows.decode(VehicleRow.self) { out.append(Self.vehicle(r)) }
+        return out
+    }
 }

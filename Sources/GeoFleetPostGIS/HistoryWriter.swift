@@ -25,6 +25,11 @@ public struct SequencedPositions: Sendable {
 public actor HistoryWriter {
     /// This writer's row in `ingest_watermark`.
     public nonisolated let stream: Int
+    /// The cluster node whose spool this writer drains (`""`: a single node).
+    public nonisolated let node: String
+    /// Spool sequences up to here were replayed at start: their positions may already be in PostGIS
+    /// (sent again by a device to another node after a crash), so they are checked before the COPY.
+    private let dedupeThrough: UInt64
     private nonisolated let thread: SerialThread
     public nonisolated var unownedExecutor: UnownedSerialExecutor { thread.asUnownedSerialExecutor() }
 
@@ -40,12 +45,20 @@ public actor HistoryWriter {
     private let batchesSkipped: Counter
     private let timeouts: Counter
     private let deadLetters: Counter
+    private let replayDuplicates: Counter
     private let commitTimer: Metrics.Timer
 
     /// - Parameter writeTimeout: how long one batch may take before its connection is closed and
     ///   the write fails (the caller retries on a new connection).
-    public init(stream: Int = 0, endpoint: DatabaseEndpoint, scheme: PartitionScheme, writeTimeout: Duration = .seconds(30), logger: Logger) {
+    ///   - node: the cluster node whose watermark rows this writer keeps (`""`: a single node).
+    ///   - dedupeThrough: replayed spool sequences, written only where PostGIS does not hold them yet.
+    public init(
+        stream: Int = 0, node: String = "", endpoint: DatabaseEndpoint, scheme: PartitionScheme, writeTimeout: Duration = .seconds(30),
+        dedupeThrough: UInt64 = 0, logger: Logger
+    ) {
         self.stream = stream
+        self.node = node
+        self.dedupeThrough = dedupeThrough
         self.thread = SerialThread(name: "geofleet-writer-\(stream)")
         self.endpoint = endpoint
         self.writeTimeout = writeTimeout
@@ -59,6 +72,7 @@ public actor HistoryWriter {
         batchesSkipped = Counter(label: "geofleet_history_batches_already_committed_total", dimensions: dimensions)
         timeouts = Counter(label: "geofleet_history_write_timeouts_total", dimensions: dimensions)
         deadLetters = Counter(label: "geofleet_history_dead_letters_total", dimensions: dimensions)
+        replayDuplicates = Counter(label: "geofleet_history_replay_duplicates_total", dimensions: dimensions)
         commitTimer = Metrics.Timer(label: "geofleet_history_commit_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
     }
 
@@ -107,7 +121,10 @@ public actor HistoryWriter {
         var keys = Set<Int64>()
         for batch in batches { for p in batch.positions { keys.insert(p.vehicleKey) } }
         let erased = try erasedThrough(keys: keys, on: connection, deadline: deadline)
-        let fresh = ErasureLedger.filter(batches.filter { $0.sequence > UInt64(max(0, watermark)) }, erased: erased).batches
+        var fresh = ErasureLedger.filter(batches.filter { $0.sequence > UInt64(max(0, watermark)) }, erased: erased).batches
+        if let first = fresh.first, first.sequence <= dedupeThrough {
+            fresh = try withoutStored(fresh, on: connection, deadline: deadline)
+        }
         if fresh.isEmpty {
             try connection.execute("ROLLBACK", deadline: deadline)
             batchesSkipped.increment(by: batches.count)
@@ -145,7 +162,8 @@ public actor HistoryWriter {
         }
         if !refused.isEmpty { try insertDeadLetters(refused, on: connection, deadline: deadline) }
         try connection.execute(
-            "UPDATE ingest_watermark SET sequence = $1 WHERE stream = $2", [String(maxSequence), String(stream)], deadline: deadline)
+            "UPDATE ingest_watermark SET sequence = $1 WHERE node = $3 AND stream = $2", [String(maxSequence), String(stream), node],
+            deadline: deadline)
         try connection.execute("COMMIT", deadline: deadline)
         rowsCommitted.increment(by: accepted.count)
         batchesCommitted.increment()
@@ -206,10 +224,46 @@ public actor HistoryWriter {
     }
 
     private func watermark(on connection: LibPQConnection, lock: Bool, deadline: ContinuousClock.Instant) throws -> Int64 {
-        let sql = "SELECT sequence FROM ingest_watermark WHERE stream = $1" + (lock ? " FOR UPDATE" : "")
-        let rows = try connection.execute(sql, [String(stream)], deadline: deadline)
+        let sql = "SELECT sequence FROM ingest_watermark WHERE node = $2 AND stream = $1" + (lock ? " FOR UPDATE" : "")
+        let rows = try connection.execute(sql, [String(stream), node], deadline: deadline)
         guard let text = rows.scalar, let value = Int64(text) else { throw WatermarkMissing(stream: stream) }
         return value
+    }
+
+    /// `batches` without the replayed positions PostGIS already holds (same vehicle and fix time): the
+    /// anti-join of the replay path. Live batches never come here, so the live COPY keeps its speed.
+    private func withoutStored(_ batches: [SequencedPositions], on connection: LibPQConnection, deadline: ContinuousClock.Instant) throws
+        -> [SequencedPositions]
+    {
+        var keys: [Int64] = []
+        var times: [Int64] = []
+        for batch in batches where batch.sequence <= dedupeThrough {
+            for p in batch.positions {
+                keys.append(p.vehicleKey)
+                times.append(p.fixTime)
+            }
+        }
+        if keys.isEmpty { return batches }
+        let rows = try connection.execute(
+            """
+            SELECT u.k, u.t FROM unnest($1::int8[], $2::int8[]) AS u(k, t)
+            WHERE EXISTS (SELECT 1 FROM positions p WHERE p.vehicle_key = u.k AND p.fix_time = timestamptz 'epoch' + u.t * interval '1 millisecond')
+            """, [PostgresArrayText.integers(keys), PostgresArrayText.integers(times)], deadline: deadline)
+        var stored = Set<PositionIdentity>()
+        for row in rows.rows {
+            if let key = row[0].flatMap({ Int64($0) }), let time = row[1].flatMap({ Int64($0) }) {
+                stored.insert(PositionIdentity(vehicleKey: key, fixTime: time))
+            }
+        }
+        if stored.isEmpty { return batches }
+        replayDuplicates.increment(by: stored.count)
+        logger.info("replayed positions already in PostGIS were skipped", metadata: ["positions": "\(stored.count)"])
+        return batches.map { batch in
+            guard batch.sequence <= dedupeThrough else { return batch }
+            var kept = batch
+            kept.positions.removeAll { stored.contains(PositionIdentity(vehicleKey: $0.vehicleKey, fixTime: $0.fixTime)) }
+            return kept
+        }
     }
 
     private func erasedThrough(keys: Set<Int64>, on connection: LibPQConnection, deadline: ContinuousClock.Instant) throws -> [Int64: Int64] {
@@ -259,4 +313,10 @@ public struct HistoryWriteTimeout: Error, CustomStringConvertible {
 public struct WatermarkMissing: Error, CustomStringConvertible {
     public let stream: Int
     public var description: String { "ingest_watermark has no row for writer stream \(stream)" }
+}
+
+/// A position as the history knows it apart from others: its vehicle and its fix time (ms).
+struct PositionIdentity: Hashable {
+    var vehicleKey: Int64
+    var fixTime: Int64
 }

@@ -23,6 +23,7 @@ public enum Migrations {
         Migration(version: 9, name: "privacy_exports", sql: String(decoding: PackageResources.V009__privacy_exports_sql, as: UTF8.self)),
         Migration(
             version: 10, name: "audit_and_device_claims", sql: String(decoding: PackageResources.V010__audit_and_device_claims_sql, as: UTF8.self)),
+        Migration(version: 11, name: "cluster_nodes", sql: String(decoding: PackageResources.V011__cluster_nodes_sql, as: UTF8.self)),
     ]
 
     /// Arbitrary but fixed: two daemons starting together serialise on it.

@@ -20,6 +20,8 @@ public final class RedisConnection: Sendable {
     }
 
     private let state: Mutex<State>
+    /// The socket, kept apart from the context so ``interrupt()`` can reach it while a read holds the lock.
+    private let descriptor: Int32
 
     /// Connects over TCP. `timeout` bounds the connect and, afterwards, each socket read and write.
     public convenience init(host: String, port: Int, timeout: Duration = .seconds(5)) throws(RedisError) {
@@ -55,6 +57,7 @@ public final class RedisConnection: Sendable {
         }
         // The connect timeout only covers connect(); apply it to reads and writes too.
         _ = redisSetTimeout(context, timeout)
+        descriptor = context.pointee.fd
         state = Mutex(State(context: context))
     }
 
@@ -105,6 +108,59 @@ public final class RedisConnection: Sendable {
             }
             return replies
         }
+    }
+
+    /// Turns this connection into a subscriber: sends `SUBSCRIBE` for `channels` and reads each
+    /// confirmation. Reads no longer time out (a quiet channel is not a failure); TCP keepalive finds a
+    /// dead peer, and ``interrupt()`` ends a waiting read.
+    public func subscribe(_ channels: [String]) throws(RedisError) {
+        guard !channels.isEmpty else { throw .invalidCommand("no channels") }
+        try state.withLock { (state: inout State) throws(RedisError) in
+            let context = state.context
+            try Self.checkUsable(context)
+            let status = CommandArguments.withArgv(["SUBSCRIBE"] + channels) { argc, argv, lengths in
+                redisAppendCommandArgv(context, argc, argv, lengths)
+            }
+            guard status == REDIS_OK else { throw .connectionBroken(Self.errorMessage(context)) }
+            for _ in channels {
+                let reply = try Self.readReply(context)
+                guard case .array(let items) = reply, items.first == .string("subscribe") else {
+                    throw .connectionBroken("unexpected answer to SUBSCRIBE: \(reply)")
+                }
+            }
+            _ = redisEnableKeepAlive(context)
+            _ = redisSetTimeout(context, timeval())
+        }
+    }
+
+    /// The next message of a subscribed connection: `(channel, payload)`; blocks until one arrives.
+    /// Throws when the connection breaks or is interrupted.
+    public func nextMessage() throws(RedisError) -> (channel: String, payload: String) {
+        try state.withLock { (state: inout State) throws(RedisError) -> (channel: String, payload: String) in
+            while true {
+                let reply = try Self.readReply(state.context)
+                if case .array(let items) = reply, items.count == 3, items[0] == .string("message"),
+                    case .string(let channel) = items[1], case .string(let payload) = items[2]
+                {
+                    return (channel, payload)
+                }
+            }
+        }
+    }
+
+    /// Ends a read blocked in ``nextMessage()`` from another thread: the connection is broken afterwards.
+    public func interrupt() {
+        _ = shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
+    private static func readReply(_ context: UnsafeMutablePointer<redisContext>) throws(RedisError) -> RedisReply {
+        try checkUsable(context)
+        var raw: UnsafeMutableRawPointer? = nil
+        guard redisGetReply(context, &raw) == REDIS_OK, let reply = raw else {
+            throw .connectionBroken(Self.errorMessage(context))
+        }
+        defer { freeReplyObject(reply) }
+        return RedisReply(copying: reply.assumingMemoryBound(to: redisReply.self))
     }
 
     private static func checkUsable(_ context: UnsafeMutablePointer<redisContext>) throws(RedisError) {

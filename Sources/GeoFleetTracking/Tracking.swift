@@ -30,10 +30,12 @@ public final class Tracking: Sendable {
     let dealStore: DealStore
     private let wakeTarget: WakeTarget
 
-    /// - Parameter initialWatermark: where a first start's evaluation begins (the writers' highest watermark).
+    /// - Parameters:
+    ///   - initialWatermark: where a first start's evaluation begins (the writers' highest watermark).
+    ///   - node: the cluster node whose spool the evaluation follows (`""`: a single node).
     public init(
         client: PostgresClient, catalog: VehicleCatalog, hub: FleetEventHub, configuration: TrackingConfiguration, initialWatermark: UInt64,
-        logger: Logger
+        node: String = "", logger: Logger
     ) async throws {
         self.configuration = configuration
         registry = GeofenceRegistry()
@@ -45,8 +47,8 @@ public final class Tracking: Sendable {
         self.wakeTarget = wakeTarget
         sink = EventSink(client: client, hub: hub, wake: { wakeTarget.fire() }, logger: logger)
         evaluator = EventEvaluator(
-            handledThrough: try await EvaluationStore.watermark(client: client, initial: initialWatermark, logger: logger),
-            states: try await EvaluationStore.states(client: client, logger: logger), registry: registry, deals: deals, catalog: catalog,
+            handledThrough: try await EvaluationStore.watermark(client: client, node: node, initial: initialWatermark, logger: logger),
+            node: node, states: try await EvaluationStore.states(client: client, logger: logger), registry: registry, deals: deals, catalog: catalog,
             sink: sink, rules: configuration.deals, logger: logger)
         logger.info(
             "tracking loaded",
@@ -57,6 +59,14 @@ public final class Tracking: Sendable {
     }
 
     /// Who to tell when events were stored (the webhook dispatcher).
+    /// Reads `owner`'s geofences again (another cluster node changed them).
+    public func refreshGeofences(owner: String) async throws {
+        let stored = try await geofences.all().filter { $0.owner == owner }
+        let ids = Set(stored.map(\.id))
+        for g in registry.all(owner: owner) where !ids.contains(g.id) { registry.remove(id: g.id) }
+        for g in stored { registry.upsert(g) }
+    }
+
     public func onEventsStored(_ wake: @escaping @Sendable () -> Void) {
         wakeTarget.set(wake)
     }

@@ -30,6 +30,7 @@ public final class RedisServerProcess: @unchecked Sendable {
     private var pid: pid_t = 0
     /// Kills the server if the test process dies first (``ServerLifeline``).
     private var watchdog: pid_t = 0
+    private var launchArguments: [String] = []
     private let lock = NSLock()
 
     /// TLS files for `--tls-port`: the server's certificate and key, and the CA its clients' certificates
@@ -62,12 +63,13 @@ public final class RedisServerProcess: @unchecked Sendable {
                     "--tls-ca-cert-file", tls.clientCA, "--tls-auth-clients", "optional",
                 ]
             }
-            pid = try Self.spawn(
+            launchArguments =
                 [
                     Self.executable, "--port", String(port), "--bind", "127.0.0.1", "--unixsocket", directory + "/redis.sock",
                     "--save", "", "--appendonly", "no", "--dir", directory, "--daemonize", "no", "--loglevel", "warning",
                     "--logfile", directory + "/redis.log",
-                ] + tlsArguments, output: directory + "/redis.out")
+                ] + tlsArguments
+            pid = try Self.spawn(launchArguments, output: directory + "/redis.out")
             watchdog = try ServerLifeline.killGroupOnExit(pid)
             if waitUntilReady() { return }
             stop(removingDirectory: attempt == 3)
@@ -82,6 +84,15 @@ public final class RedisServerProcess: @unchecked Sendable {
     }
 
     public func stop() { stop(removingDirectory: true) }
+
+    /// Stops the server, keeps it down for `downFor`, and starts it again on the same port (empty).
+    public func restart(downFor: TimeInterval = 1) throws {
+        stop(removingDirectory: false)
+        Thread.sleep(forTimeInterval: downFor)
+        pid = try Self.spawn(launchArguments, output: directory + "/redis.out")
+        watchdog = try ServerLifeline.killGroupOnExit(pid)
+        guard waitUntilReady() else { throw RedisError.connectionFailed("redis-server did not restart on port \(port)") }
+    }
 
     private func stop(removingDirectory: Bool) {
         lock.lock()

@@ -14,10 +14,11 @@ root=$(cd "$bench_lib_dir/../.." && pwd)
 cd "$root"
 # shellcheck source-path=SCRIPTDIR source=../lib/daemon.sh
 . "$root/scripts/lib/daemon.sh"
+# shellcheck source-path=SCRIPTDIR source=../lib/services.sh
+. "$root/scripts/lib/services.sh"
 
 SCRATCH=${SCRATCH:-.build-release}
 config=${CONFIG:-release}
-pg_bin=/usr/lib/postgresql/15/bin
 bench_started=$(date +%s)
 
 work=""
@@ -33,7 +34,7 @@ bench_cleanup() {
     done
     stop_daemon_process "$daemon_pid"
     if [[ -n $work ]]; then stop_embedded_cluster "$work/data"; fi
-    if [[ -n $cluster_dir ]]; then as_pg "$pg_bin/pg_ctl" -D "$cluster_dir/data" -m fast -w stop >/dev/null || true; fi
+    if [[ -n $cluster_dir ]]; then stop_pg_cluster "$cluster_dir/data"; fi
     if [[ -z $work ]]; then return 0; fi
     if [[ -n "${KEEP_DATA:-}" ]]; then echo "data kept in $work"; else rm -rf "$work"; fi
 }
@@ -67,17 +68,11 @@ build_products() {
     done
 }
 
-# Runs a command as the postgres user when we are root (PostgreSQL refuses to run as root).
-as_pg() {
-    if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
 # A PostgreSQL cluster of our own in $work/data, on a unix socket in $work only; the arguments are more
 # server settings (`-c name=value`). Stopped on exit.
 start_private_cluster() {
     [[ $(id -u) -ne 0 ]] || chown postgres "$work"
-    as_pg "$pg_bin/initdb" -D "$work/data" -U postgres --auth=trust >/dev/null
-    as_pg "$pg_bin/pg_ctl" -D "$work/data" -o "-k $work -c listen_addresses='' $*" -l "$work/log" -w start >/dev/null
+    start_pg_cluster "$work/data" "$work" "$work/log" "$@"
     cluster_dir=$work
 }
 

@@ -6,24 +6,19 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-REDIS_SERVER=${REDIS_SERVER:-/usr/bin/redis-server}
 make_work_dir bench
 port=$(free_ports 1)
-"$REDIS_SERVER" --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" \
-    --daemonize no --loglevel warning --logfile "$work/redis.log" &
-helper_pids+=("$!")
-
-for _ in $(seq 100); do
-    redis-cli -p "$port" ping >/dev/null 2>&1 && break
-    sleep 0.1
-done
-redis-cli -p "$port" ping >/dev/null
+redis_pid=""
+redis_up=0
+start_redis "$work" "$port" && redis_up=1
+helper_pids+=("$redis_pid")
+[[ $redis_up -eq 1 ]] || { echo "redis-server did not start:" >&2; tail -20 "$work/redis.log" >&2; exit 1; }
 
 export GEOFLEET_BENCH_REDIS_PORT=$port
 export GEOFLEET_BENCH_RESULTS=$work/results.tsv
 : > "$GEOFLEET_BENCH_RESULTS"
 
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr), redis $("$REDIS_SERVER" --version | awk '{print $3}')"
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr), redis $("$redis_server" --version | awk '{print $3}')"
 echo "# ENABLE_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark $*"
 ENABLE_BENCHMARKS=1 swift package --scratch-path .build-bench benchmark "$@"
 

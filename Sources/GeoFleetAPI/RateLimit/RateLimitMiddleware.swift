@@ -26,7 +26,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !limiter.limitsNothing, let user = context.user, !(user.role.map(limiter.configuration.exemptRoles.contains) ?? false),
             let group = limiter.configuration.classify(request.method, context.endpointPath ?? request.uri.path),
-            let decision = limiter.check(user: user.id, group: group)
+            let decision = await limiter.decide(user: user.id, group: group)
         else {
             return try await next(request, context)
         }

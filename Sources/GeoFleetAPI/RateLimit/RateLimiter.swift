@@ -19,7 +19,7 @@ public struct RateLimitDecision: Sendable, Equatable {
     }
 }
 
-/// Per-user, per-endpoint-group request limits, in memory (one process; no Redis).
+/// Per-user, per-endpoint-group request limits, in memory, or in Redis when the nodes of a cluster share them.
 ///
 /// GCRA (the generic cell rate algorithm, a token bucket kept as one timestamp): for `limit` requests per
 /// `period`, each request moves the user's "theoretical arrival time" (TAT) `period / limit` ahead; a
@@ -72,6 +72,12 @@ public final class RateLimiter: Sendable {
         }
     }
 
+    /// A bucket all cluster nodes share (GCRA kept in Redis): `key`, the group's interval and period in
+    /// nanoseconds → allowed, and how far the bucket's theoretical arrival time now lies ahead of the
+    /// store's clock; nil when the store cannot answer (then this process's own bucket decides).
+    public typealias SharedBucket = @Sendable (_ key: String, _ interval: Int64, _ period: Int64) async -> (allowed: Bool, ahead: Int64)?
+
+    private let shared: SharedBucket?
     private let groups: [Group]
     private let groupIndex: [String: Int]
     private let shards: [Shard]
@@ -88,12 +94,15 @@ public final class RateLimiter: Sendable {
     ///   - metricsFactory: where `geofleet_api_rate_limited_total{group}` goes; nil: the bootstrapped
     ///     `MetricsSystem` (create the limiter after bootstrapping).
     ///   - now: a monotonic clock, as the time since any fixed origin; nil: `ContinuousClock`.
+    ///   - shared: cluster mode's bucket shared by every node; nil: the limits hold per process.
     public init(
         configuration: RateLimitConfiguration = RateLimitConfiguration(),
         metricsFactory: (any MetricsFactory)? = nil,
-        now: (@Sendable () -> Duration)? = nil
+        now: (@Sendable () -> Duration)? = nil,
+        shared: SharedBucket? = nil
     ) {
         self.configuration = configuration
+        self.shared = shared
         var groups: [Group] = []
         var index: [String: Int] = [:]
         for (name, limit) in configuration.limits.sorted(by: { $0.key < $1.key }) {
@@ -152,6 +161,22 @@ public final class RateLimiter: Sendable {
         return RateLimitDecision(
             allowed: false, group: spec.name, limit: spec.limit, remaining: 0,
             retryAfter: .nanoseconds(tat - spec.period - now))
+    }
+
+    /// ``check(user:group:)`` against the bucket every node shares, when there is one and it answers;
+    /// otherwise this process's own.
+    public func decide(user: String, group: String) async -> RateLimitDecision? {
+        guard let shared, let g = groupIndex[group] else { return check(user: user, group: group) }
+        let spec = groups[g]
+        guard let answer = await shared("\(group):\(user)", spec.interval, spec.period) else { return check(user: user, group: group) }
+        if answer.allowed {
+            return RateLimitDecision(
+                allowed: true, group: spec.name, limit: spec.limit, remaining: Int(max(0, spec.period - answer.ahead) / spec.interval),
+                retryAfter: .zero)
+        }
+        spec.refused.increment()
+        return RateLimitDecision(
+            allowed: false, group: spec.name, limit: spec.limit, remaining: 0, retryAfter: .nanoseconds(max(0, answer.ahead - spec.period)))
     }
 
     /// True when no group has a limit (every limit 0): requests need not even be classified.

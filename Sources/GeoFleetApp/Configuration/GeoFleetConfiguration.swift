@@ -30,6 +30,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var tls: TLSSettings
     /// GDPR exports.
     public var exports: ExportSettings
+    /// Cluster mode.
+    public var cluster: ClusterSettings
 
     /// The defaults, with everything under `dataDirectory`.
     public init(dataDirectory: String = "./.geofleet") {
@@ -50,6 +52,7 @@ public struct GeoFleetConfiguration: Sendable {
         events = EventSettings()
         tls = TLSSettings()
         exports = ExportSettings()
+        cluster = ClusterSettings()
     }
 
     /// Reads the `GEOFLEET_*` variables; an unusable value is a ``ConfigurationError`` naming the variable.
@@ -74,6 +77,8 @@ public struct GeoFleetConfiguration: Sendable {
         try c.tls.read(env)
         try c.tls.validate()
         try c.exports.read(env)
+        try c.cluster.read(env)
+        try c.cluster.validate(storage: c.storage)
         return c
     }
 
@@ -82,7 +87,7 @@ public struct GeoFleetConfiguration: Sendable {
         StorageSettings.tableRows + ListenerSettings.tableRows + DeviceSettings.tableRows + FilterRules.tableRows
             + WriterSettings.tableRows + AuthSettings.tableRows + RateLimitSettings.tableRows + APIServerLimits.tableRows
             + ArchiveSettings.tableRows + RoutingSettings.tableRows + MatchConfiguration.tableRows + TrackingConfiguration.tableRows
-            + EventSettings.tableRows + TLSSettings.tableRows + ExportSettings.tableRows
+            + EventSettings.tableRows + TLSSettings.tableRows + ExportSettings.tableRows + ClusterSettings.tableRows
     }
 
     /// The README's configuration table (Markdown): variable, default, meaning.

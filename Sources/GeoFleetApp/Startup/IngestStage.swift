@@ -18,7 +18,8 @@ struct IngestStage: Sendable {
         _ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, tap: (any PositionTap)?,
         now: @escaping @Sendable () -> Int64, logger: Logger
     ) async throws -> IngestStage {
-        var layout = try await WriterStreams.read(client: storage.client, logger: logger)
+        let node = configuration.cluster.nodeID ?? ""
+        var layout = try await WriterStreams.read(node: node, client: storage.client, logger: logger)
         // New sequences must lie above every stream's watermark and the tap's, even if the spool's files were lost.
         let spool = try Spool(
             configuration: SpoolConfiguration(
@@ -48,7 +49,7 @@ struct IngestStage: Sendable {
             if !uncommitted && (tap == nil || replay.allSatisfy(\.positions.isEmpty)) {
                 // Nothing uncommitted: every stream can start at the same point, vehicles may move.
                 let through = max(layout.watermarks.max() ?? 0, spool.recoveredThrough)
-                try await WriterStreams.relayout(count: wanted, through: through, client: storage.client, logger: logger)
+                try await WriterStreams.relayout(node: node, count: wanted, through: through, client: storage.client, logger: logger)
                 logger.info("writer streams laid out", metadata: ["from": "\(layout.count)", "to": "\(wanted)", "through": "\(through)"])
                 layout = WriterStreams(watermarks: Array(repeating: through, count: wanted))
                 replay = []
@@ -59,8 +60,13 @@ struct IngestStage: Sendable {
                     metadata: ["streams": "\(layout.count)", "configured": "\(wanted)"])
             }
         }
+        // In a cluster, a device whose frames this node made durable but did not acknowledge before a
+        // crash may have sent them again to another node: the replay writes only what PostGIS lacks.
+        let dedupeThrough = configuration.cluster.nodeID == nil ? 0 : spool.recoveredThrough
         let writers = (0..<layout.count).map {
-            HistoryWriter(stream: $0, endpoint: storage.endpoint, scheme: storage.scheme, writeTimeout: configuration.writer.timeout, logger: logger)
+            HistoryWriter(
+                stream: $0, node: node, endpoint: storage.endpoint, scheme: storage.scheme, writeTimeout: configuration.writer.timeout,
+                dedupeThrough: dedupeThrough, logger: logger)
         }
         let queue = HistoryQueue(
             writers: writers, watermarks: layout.watermarks, tap: tap, spool: spool, maxRows: configuration.writer.batchRows,
@@ -68,7 +74,9 @@ struct IngestStage: Sendable {
         let catalog = live.catalog
         let pipeline = IngestPipeline(
             spool: spool, queue: queue, hot: live.hot, recent: live.recent, filter: configuration.filters,
-            events: live.events, vehicleIDs: { catalog.entry(key: $0)?.id }, now: now, logger: logger)
+            events: live.events, vehicleIDs: { catalog.entry(key: $0)?.id },
+            onDurable: onDurable(live.cluster),
+            now: now, logger: logger)
         var replayed = 0
         for record in replay {
             // Empty records are handed over too: the queue takes sequences only as a contiguous run.
@@ -78,6 +86,12 @@ struct IngestStage: Sendable {
         // Only now may the queue pass over sequences the replay did not find (damaged records).
         queue.replayFinished()
         return IngestStage(writers: writers, spool: spool, queue: queue, pipeline: pipeline, replayedPositions: replayed)
+    }
+
+    /// Cluster mode: every durable batch goes to the other nodes' hot index.
+    static func onDurable(_ cluster: ClusterNode?) -> (@Sendable ([Position], String) -> Void)? {
+        guard let bus = cluster?.bus else { return nil }
+        return { positions, owner in bus.publish(positions: positions, owner: owner) }
     }
 
     /// Closes the writers' connections and the spool (after the queue stopped).

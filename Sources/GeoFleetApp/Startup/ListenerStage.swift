@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetAPI
+import GeoFleetCluster
 import GeoFleetIngest
 import GeoFleetLive
 import GeoFleetPostGIS
@@ -35,7 +36,7 @@ struct ListenerStage: Sendable {
         let tokens = try await TokenAuthority(
             secret: try configuration.resolvedJWTSecret(), jwksFile: auth.jwksFile,
             options: .init(leeway: TimeInterval(auth.leewaySeconds), issuer: auth.issuer, authorizedParties: auth.authorizedParties))
-        let rateLimiter = RateLimiter(configuration: configuration.rateLimits.limiter)
+        let rateLimiter = RateLimiter(configuration: configuration.rateLimits.limiter, shared: try sharedBuckets(configuration, logger: logger))
         let devices = configuration.devices
         let directory = DeviceDirectory(
             store: store, autoRegisterOwner: devices.autoRegister ? devices.autoRegisterOwner : nil, catalog: catalog,
@@ -96,5 +97,13 @@ struct ListenerStage: Sendable {
                 guard port == 0, attempt < 20 else { throw error }
             }
         }
+    }
+
+    /// Cluster mode: the rate limits' buckets live in Redis, shared by every node.
+    static func sharedBuckets(_ configuration: GeoFleetConfiguration, logger: Logger) throws -> RateLimiter.SharedBucket? {
+        guard configuration.cluster.nodeID != nil, let url = configuration.storage.redisURL else { return nil }
+        let target = try RedisTarget(url: url)
+        let buckets = SharedRateBuckets(logger: logger) { try target.connect(timeout: .seconds(1)) }
+        return { key, interval, period in await buckets.take(key: key, interval: interval, period: period) }
     }
 }

@@ -5,6 +5,7 @@ import GeoFleetLive
 import GeoFleetPostGIS
 import GeoFleetRedis
 import Logging
+import Synchronization
 
 /// Start-up, second: what the engine keeps in memory, loaded from PostGIS (vehicles, latest positions,
 /// recent fix times), and the hub of live events (relayed to Redis when configured).
@@ -14,6 +15,8 @@ struct LiveStage: Sendable {
     /// Recent fix times per vehicle: the duplicate check.
     let recent: RecentFixes
     let events: FleetEventHub
+    /// Cluster mode's bus and receiver; nil on a single node.
+    let cluster: ClusterNode?
 
     static func load(
         _ configuration: GeoFleetConfiguration, store: FleetStore, now: @escaping @Sendable () -> Int64,
@@ -37,10 +40,20 @@ struct LiveStage: Sendable {
             recent.seed(vehicleKey: key, fixTimes: times)
         }
         let relay = try redisRelay(configuration, logger: logger)
+        // The hub exists before the cluster bus (whose receiver feeds the hub): the bus is bound late.
+        let clusterSlot = Mutex<ClusterNode?>(nil)
         var relayEvent: (@Sendable (FleetEvent) -> Void)?
-        if let relay { relayEvent = { relay.relay($0) } }
+        if relay != nil || configuration.cluster.nodeID != nil {
+            relayEvent = { event in
+                relay?.relay(event)
+                clusterSlot.withLock { $0 }?.relay(event)
+            }
+        }
         let events = FleetEventHub(now: now, relay: relayEvent)
-        return LiveStage(catalog: catalog, hot: hot, recent: recent, events: events)
+        let cluster = try ClusterNode.make(
+            configuration, live: .init(hot: hot, catalog: catalog, recent: recent, events: events), store: store, now: now, logger: logger)
+        clusterSlot.withLock { $0 = cluster }
+        return LiveStage(catalog: catalog, hot: hot, recent: recent, events: events, cluster: cluster)
     }
 
     /// Publishes fleet events to Redis when `GEOFLEET_REDIS_URL` is set (`redis://host:port` or `unix:///path`).

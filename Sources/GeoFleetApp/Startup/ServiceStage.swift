@@ -70,6 +70,10 @@ struct ServiceStage: Sendable {
         apiDependencies.audit = AuditLog(client: storage.client, logger: logger)
         apiDependencies.claims = DeviceClaims(client: storage.client, policy: configuration.devices.claimPolicy, logger: logger)
         apiDependencies.serviceNeedsClientCertificate = configuration.tls.serviceClientCert == "required"
+        if let cluster = live.cluster {
+            cluster.receiver.attach(directory: listeners.directory, tracking: tracking, matching: matching)
+            apiDependencies.announceChange = { cluster.bus.publish(change: $0) }
+        }
         let exports = exportService(configuration, storage: storage, keys: archiveContext.keys, now: now, logger: logger)
         apiDependencies.exports = exports
         let archiveScheduler = ArchiveScheduler(

@@ -8,9 +8,10 @@ enum TrackingStage {
     static func load(_ configuration: GeoFleetConfiguration, storage: StorageStage, live: LiveStage, logger: Logger) async throws -> Tracking {
         // A first start evaluates from the newest committed position on: history older than the
         // evaluator itself is not turned into events.
-        let layout = try await WriterStreams.read(client: storage.client, logger: logger)
+        let node = configuration.cluster.nodeID ?? ""
+        let layout = try await WriterStreams.read(node: node, client: storage.client, logger: logger)
         return try await Tracking(
             client: storage.client, catalog: live.catalog, hub: live.events, configuration: configuration.tracking,
-            initialWatermark: layout.watermarks.max() ?? 0, logger: logger)
+            initialWatermark: layout.watermarks.max() ?? 0, node: node, logger: logger)
     }
 }

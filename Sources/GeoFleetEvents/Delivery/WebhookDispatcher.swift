@@ -53,6 +53,8 @@ public final class WebhookDispatcher: Service, Sendable {
     }
 
     public func run() async throws {
+        // Run again after a cancellation (cluster mode hands the job to a node, takes it back, and runs it again).
+        stopping.withLock { $0 = false }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 // Shutdown stops new claims; deliveries in flight finish (bounded by requestTimeout).

@@ -213,6 +213,26 @@ public final class DeviceDirectory: Sendable {
 
     /// Drops what is remembered of a device (bound or unknown) and closes its open connections: its
     /// binding changed outside `whileChanging` (a new vehicle bound it).
+    /// Another cluster node changed `owner`'s vehicles: forgets (and disconnects) every binding held
+    /// here that `current` (the owner's devices now: unique id → vehicle key) no longer holds, and
+    /// every device remembered as unknown or as someone else's that is the owner's now.
+    public func reconcile(owner: String, current: [String: Int64]) {
+        let stale = state.withLock { s -> Set<String> in
+            var stale = Set<String>()
+            for (id, binding) in s.cache where binding.owner == owner && current[id] != binding.vehicleKey { stale.insert(id) }
+            for lease in s.leases.values where lease.binding.owner == owner && current[lease.binding.uniqueID] != lease.binding.vehicleKey {
+                stale.insert(lease.binding.uniqueID)
+            }
+            for (id, key) in current {
+                if s.unknown[id] != nil { stale.insert(id) }
+                if let binding = s.cache[id], binding.vehicleKey != key { stale.insert(id) }
+                if s.leases.values.contains(where: { $0.binding.uniqueID == id && $0.binding.vehicleKey != key }) { stale.insert(id) }
+            }
+            return stale
+        }
+        for id in stale { invalidate(id) }
+    }
+
     public func invalidate(_ uniqueID: String) {
         let revoked = state.withLock { s -> [@Sendable () -> Void] in
             s.epoch &+= 1

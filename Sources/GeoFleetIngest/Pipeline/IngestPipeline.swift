@@ -34,6 +34,8 @@ public final class IngestPipeline: Sendable {
     /// The live stream: each vehicle's new latest position is published here.
     private let events: FleetEventHub?
     private let vehicleIDs: @Sendable (Int64) -> UUID?
+    /// Told of every durable batch with its owner (cluster mode: the other nodes' hot index).
+    private let onDurable: (@Sendable ([Position], String) -> Void)?
     /// The stream of ``storedBatches(bufferingNewest:)`` while someone follows it.
     private let storedFollower = Mutex<AsyncStream<StoredBatch>.Continuation?>(nil)
 
@@ -44,9 +46,10 @@ public final class IngestPipeline: Sendable {
     public init(
         spool: Spool, queue: HistoryQueue, hot: HotPositions, recent: RecentFixes, filter: FilterRules = FilterRules(),
         events: FleetEventHub? = nil, vehicleIDs: @escaping @Sendable (Int64) -> UUID? = { _ in nil },
-        now: @escaping @Sendable () -> Int64, logger: Logger
+        onDurable: (@Sendable ([Position], String) -> Void)? = nil, now: @escaping @Sendable () -> Int64, logger: Logger
     ) {
         self.events = events
+        self.onDurable = onDurable
         self.vehicleIDs = vehicleIDs
         self.spool = spool
         self.queue = queue
@@ -122,6 +125,7 @@ public final class IngestPipeline: Sendable {
             throw error
         }
         queue.enqueue(SequencedPositions(sequence: sequence, positions: positions))
+        onDurable?(positions, owner)
         storedCounter.increment(by: positions.count)
         if let newest = positions.max(by: { $0.fixTime < $1.fixTime }), hot.update(HotFix(newest), owner: owner),
             let events, let vehicleID = vehicleIDs(newest.vehicleKey)

@@ -57,9 +57,11 @@ public final class FleetEventHub: Sendable {
     }
 
     /// Publishes an event to the user's subscribers (and the vehicle's), and keeps it for resumes.
+    /// `relayed: false` for an event another cluster node made and relayed already.
     @discardableResult
     public func publish(
-        _ kind: FleetEvent.Kind, userID: String, vehicleID: UUID, data: String, eventID: UUID? = nil, cargoID: String? = nil
+        _ kind: FleetEvent.Kind, userID: String, vehicleID: UUID, data: String, eventID: UUID? = nil, cargoID: String? = nil,
+        relayed: Bool = true
     ) -> FleetEvent {
         let time = now()
         let (event, cutOff) = state.withLock { s -> (FleetEvent, [AsyncStream<FleetEvent>.Continuation]) in
@@ -86,13 +88,15 @@ public final class FleetEventHub: Sendable {
             dropped.increment()
         }
         published.increment()
-        relay?(event)
+        if relayed { relay?(event) }
         return event
     }
 
     /// A GPS update from a stored position.
-    public func publishPosition(_ position: Position, userID: String, vehicleID: UUID) {
-        publish(.gpsUpdate, userID: userID, vehicleID: vehicleID, data: FleetEvent.gpsData(vehicleID: vehicleID, position: position))
+    public func publishPosition(_ position: Position, userID: String, vehicleID: UUID, relayed: Bool = true) {
+        publish(
+            .gpsUpdate, userID: userID, vehicleID: vehicleID, data: FleetEvent.gpsData(vehicleID: vehicleID, position: position),
+            relayed: relayed)
     }
 
     /// A status change.

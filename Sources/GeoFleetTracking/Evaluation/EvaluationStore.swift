@@ -7,18 +7,18 @@ import PostgresNIO
 enum EvaluationStore {
     /// The watermark; a first start takes `initial` (the writers' highest watermark: nothing the spool
     /// released before events existed is evaluated).
-    static func watermark(client: PostgresClient, initial: UInt64, logger: Logger) async throws -> UInt64 {
+    static func watermark(client: PostgresClient, node: String, initial: UInt64, logger: Logger) async throws -> UInt64 {
         let rows = try await client.query(
             """
-            INSERT INTO event_watermark (id, through) VALUES (1, \(Int64(clamping: initial)))
-            ON CONFLICT (id) DO UPDATE SET through = event_watermark.through RETURNING through
+            INSERT INTO event_watermark (node, through) VALUES (\(node), \(Int64(clamping: initial)))
+            ON CONFLICT (node) DO UPDATE SET through = event_watermark.through RETURNING through
             """, logger: logger)
         for try await through in rows.decode(Int64.self) { return UInt64(max(0, through)) }
         return initial
     }
 
-    static func setWatermark(_ through: UInt64, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("UPDATE event_watermark SET through = \(Int64(clamping: through)) WHERE id = 1", logger: logger)
+    static func setWatermark(_ through: UInt64, node: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("UPDATE event_watermark SET through = \(Int64(clamping: through)) WHERE node = \(node)", logger: logger)
     }
 
     static func states(client: PostgresClient, logger: Logger) async throws -> [Int64: VehicleFenceState] {

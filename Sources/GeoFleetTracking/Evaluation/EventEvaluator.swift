@@ -20,6 +20,8 @@ import Synchronization
 /// not passed, with the states as they were then, so the same events come out with the same ids.
 public final class EventEvaluator: PositionTap, Sendable {
     public let handledThrough: UInt64
+    /// The cluster node whose spool this evaluator follows (`""`: a single node).
+    private let node: String
     private let registry: GeofenceRegistry
     private let deals: DealBook
     private let catalog: VehicleCatalog
@@ -37,10 +39,11 @@ public final class EventEvaluator: PositionTap, Sendable {
     }
 
     init(
-        handledThrough: UInt64, states: [Int64: VehicleFenceState], registry: GeofenceRegistry, deals: DealBook, catalog: VehicleCatalog,
-        sink: EventSink, rules: DealRules, logger: Logger
+        handledThrough: UInt64, node: String, states: [Int64: VehicleFenceState], registry: GeofenceRegistry, deals: DealBook,
+        catalog: VehicleCatalog, sink: EventSink, rules: DealRules, logger: Logger
     ) {
         self.handledThrough = handledThrough
+        self.node = node
         self.states = Mutex(states)
         self.registry = registry
         self.deals = deals
@@ -121,6 +124,7 @@ public final class EventEvaluator: PositionTap, Sendable {
         }
         let changedStates = working.filter { changed.contains($0.key) }
         let logger = self.logger
+        let node = self.node
         let dealsToSave = Array(dealCopies.values)
         let fencesToSave = newFences
         let fencesToRemove = dealCopies.values.filter { !$0.active }.map(\.cargoID)
@@ -134,7 +138,7 @@ public final class EventEvaluator: PositionTap, Sendable {
             for arrival in arrivalsToRecord {
                 errors += try await DealStore.recordArrival(cargoID: arrival.cargoID, at: arrival.time, on: connection, logger: logger)
             }
-            try await EvaluationStore.setWatermark(through, on: connection, logger: logger)
+            try await EvaluationStore.setWatermark(through, node: node, on: connection, logger: logger)
             return errors
         }
         // Committed: the copies become the live state.
