@@ -597,7 +597,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetRedisTests",
-            dependencies: ["GeoFleetRedis", "GeoFleetTestSupport"],
+            dependencies: ["GeoFleetRedis", "GeoFleetTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -22,11 +22,13 @@ public final class RedisConnection: Sendable {
     private let state: Mutex<State>
     /// The socket, kept apart from the context so ``interrupt()`` can reach it while a read holds the lock.
     private let descriptor: Int32
+    /// A TCP socket of our own (not a Unix socket, not the TLS tunnel's socket pair): TCP keepalive applies.
+    private let overTCP: Bool
 
     /// Connects over TCP. `timeout` bounds the connect and, afterwards, each socket read and write.
     public convenience init(host: String, port: Int, timeout: Duration = .seconds(5)) throws(RedisError) {
         let tv = Self.makeTimeval(timeout)
-        try self.init(connected: redisConnectWithTimeout(host, Int32(clamping: port), tv), timeout: tv)
+        try self.init(connected: redisConnectWithTimeout(host, Int32(clamping: port), tv), timeout: tv, overTCP: true)
     }
 
     /// Connects over TLS (`rediss://`): hiredis talks to one end of a socket pair whose other end a
@@ -48,7 +50,8 @@ public final class RedisConnection: Sendable {
         try self.init(connected: redisConnectUnixWithTimeout(path, tv), timeout: tv)
     }
 
-    private init(connected context: UnsafeMutablePointer<redisContext>?, timeout: timeval) throws(RedisError) {
+    private init(connected context: UnsafeMutablePointer<redisContext>?, timeout: timeval, overTCP: Bool = false) throws(RedisError) {
+        self.overTCP = overTCP
         guard let context else { throw .connectionFailed("cannot allocate redis context") }
         if context.pointee.err != 0 {
             let message = Self.errorMessage(context)
@@ -128,7 +131,9 @@ public final class RedisConnection: Sendable {
                     throw .connectionBroken("unexpected answer to SUBSCRIBE: \(reply)")
                 }
             }
-            _ = redisEnableKeepAlive(context)
+            // hiredis marks the context failed when keepalive does not apply (a Unix socket, the TLS
+            // tunnel's socket pair): only a TCP socket gets it.
+            if overTCP { _ = redisEnableKeepAlive(context) }
             _ = redisSetTimeout(context, timeval())
         }
     }

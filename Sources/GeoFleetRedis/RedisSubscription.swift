@@ -67,7 +67,10 @@ public final class RedisSubscription: Sendable {
                 logger.info("Redis subscription open", metadata: ["channels": "\(channels.joined(separator: ","))"])
                 onSubscribed(subscribedBefore)
                 subscribedBefore = true
-                delay = 0.1
+                // The backoff starts over only once the subscription has held a while: one that breaks
+                // at once must not reconnect (and make its owner resync) ten times a second.
+                let opened = ContinuousClock.now
+                defer { if ContinuousClock.now - opened > .seconds(5) { delay = 0.1 } }
                 while true {
                     let (channel, payload) = try connection.nextMessage()
                     onMessage(channel, payload)

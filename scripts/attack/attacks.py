@@ -18,6 +18,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+sys.dont_write_bytecode = True  # nothing to leave in scripts/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from teltonika_frames import crc16_ibm, teltonika_frame, teltonika_login  # noqa: E402,F401
+
 HTTP = int(os.environ["ATTACK_HTTP"])
 TELTONIKA = int(os.environ["ATTACK_TELTONIKA"])
 GT06 = int(os.environ["ATTACK_GT06"])
@@ -74,29 +78,6 @@ def iso(ms):
 
 
 # --- device frames -------------------------------------------------------------------------------
-
-def crc16_ibm(data):
-    crc = 0
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-    return crc
-
-
-def teltonika_login(imei):
-    return struct.pack(">H", len(imei)) + imei.encode()
-
-
-def teltonika_frame(records):
-    """Codec 8 AVL frame; records are (ms, lat, lon, speed)."""
-    body = bytes([0x08, len(records)])
-    for ms, lat, lon, speed in records:
-        body += struct.pack(">QBiiHHBHBBBBBB", ms, 0, int(round(lon * 1e7)), int(round(lat * 1e7)), 100, 90, 9, speed,
-                            0, 0, 0, 0, 0, 0)
-    body += bytes([len(records)])
-    return b"\x00\x00\x00\x00" + struct.pack(">I", len(body)) + body + struct.pack(">I", crc16_ibm(body))
-
 
 class Device:
     """A Teltonika TCP device: logs in, sends frames, reads the 4-byte ACK of each."""

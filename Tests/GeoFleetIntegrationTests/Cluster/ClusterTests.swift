@@ -185,17 +185,62 @@ struct ClusterTests {
     func nodeCrashThroughHAProxy() async throws {
         let cluster = try await ClusterFixture(nodes: 3)
         defer { cluster.stopAll() }
+        let run = try await Self.streamFleet(through: cluster, devices: 9, imeiBase: 352_093_081_130_000) {
+            await cluster.kill(node: 1)
+            try await Task.sleep(for: .seconds(12))
+            try await cluster.start(node: 1)
+        }
+        let outageTimes = run.outages.withLock { $0 }
+        #expect(!outageTimes.isEmpty, "no device was on the killed node")
+        #expect(outageTimes.allSatisfy { $0 < .seconds(10) }, "reconnections took \(outageTimes)")
+        let calls = run.apiCalls.load(ordering: .relaxed), ok = run.apiOK.load(ordering: .relaxed)
+        #expect(Double(ok) >= 0.99 * Double(calls), "the API answered \(ok) of \(calls)")
+        try await Self.expectStoredOnce(run, cluster: cluster, node: 1)
+        await cluster.shutdown()
+    }
+
+    @Test("a node stopped for good: its spool directory handed to a new node with the same id loses nothing")
+    func spoolHandedToANewNode() async throws {
+        let cluster = try await ClusterFixture(nodes: 3)
+        defer { cluster.stopAll() }
+        let run = try await Self.streamFleet(through: cluster, devices: 6, imeiBase: 352_093_081_140_000) {
+            await cluster.kill(node: 2)
+            // Another machine: the dead node's spool moves to a new place, the node comes up there on new ports.
+            try await Task.sleep(for: .seconds(3))
+            try cluster.relocate(node: 2)
+            try await cluster.start(node: 2)
+        }
+        #expect(!run.outages.withLock { $0 }.isEmpty, "no device was on the stopped node")
+        try await Self.expectStoredOnce(run, cluster: cluster, node: 2)
+        await cluster.shutdown()
+    }
+
+    /// Every acknowledged position is in `positions`, and none twice.
+    static func expectStoredOnce(_ run: StreamRun, cluster: ClusterFixture, node: Int) async throws {
+        let expected = run.acked.withLock { $0.count }
+        let stored = try await EngineHarness.waitForCount(
+            "SELECT count(*) FROM positions", endpoint: cluster.endpoint, equals: expected, timeout: .seconds(30))
+        #expect(stored == expected, "stored \(stored) of \(expected) acknowledged:\n\(cluster.log(node: node))")
+        #expect(
+            try await EngineHarness.count(
+                "SELECT count(*) FROM (SELECT vehicle_key, fix_time FROM positions GROUP BY 1, 2 HAVING count(*) > 1) d",
+                endpoint: cluster.endpoint) == 0)
+    }
+
+    /// `devices` trackers bound to vehicles stream 5-record frames through HAProxy (reconnecting and
+    /// resending after a lost connection) while an API client reads the map through it; `scenario` runs
+    /// after 3 s, the stream goes on 3 s after it.
+    static func streamFleet(
+        through cluster: ClusterFixture, devices: Int, imeiBase: Int, scenario: @escaping @Sendable () async throws -> Void
+    ) async throws -> StreamRun {
         let token = try await Self.token()
-        let devices = 9
-        let imeis = (0..<devices).map { String(352_093_081_130_000 + $0) }
+        let imeis = (0..<devices).map { String(imeiBase + $0) }
         for (i, imei) in imeis.enumerated() {
             _ = try await Self.addVehicle(port: cluster.apiPort, token: token, imei: imei, plate: "CJ \(10 + i) CRS")
         }
         let base = WallClock.nowMilliseconds() - 3_600_000
         let run = StreamRun()
-
-        // Each device streams 5-record frames through HAProxy; on a lost connection it reconnects and resends.
-        @Sendable func stream(_ d: Int, run: StreamRun) async {
+        @Sendable func stream(_ d: Int) async {
             var frame = 0
             var device: TestDeviceClient?
             var lostAt: ContinuousClock.Instant?
@@ -233,7 +278,7 @@ struct ClusterTests {
             await device?.close()
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for d in 0..<devices { group.addTask { await stream(d, run: run) } }
+            for d in 0..<devices { group.addTask { await stream(d) } }
             group.addTask {
                 while !run.stop.load(ordering: .relaxed) {
                     run.apiCalls.add(1, ordering: .relaxed)
@@ -247,28 +292,12 @@ struct ClusterTests {
                 }
             }
             try await Task.sleep(for: .seconds(3))
-            await cluster.kill(node: 1)
-            try await Task.sleep(for: .seconds(12))
-            try await cluster.start(node: 1)
+            try await scenario()
             try await Task.sleep(for: .seconds(3))
             run.stop.store(true, ordering: .relaxed)
             try await group.waitForAll()
         }
-        let outageTimes = run.outages.withLock { $0 }
-        #expect(!outageTimes.isEmpty, "no device was on the killed node")
-        #expect(outageTimes.allSatisfy { $0 < .seconds(10) }, "reconnections took \(outageTimes)")
-        let calls = run.apiCalls.load(ordering: .relaxed), ok = run.apiOK.load(ordering: .relaxed)
-        #expect(Double(ok) >= 0.99 * Double(calls), "the API answered \(ok) of \(calls)")
-
-        let expected = run.acked.withLock { $0.count }
-        let stored = try await EngineHarness.waitForCount(
-            "SELECT count(*) FROM positions", endpoint: cluster.endpoint, equals: expected, timeout: .seconds(30))
-        #expect(stored == expected, "stored \(stored) of \(expected) acknowledged:\n\(cluster.log(node: 1))")
-        #expect(
-            try await EngineHarness.count(
-                "SELECT count(*) FROM (SELECT vehicle_key, fix_time FROM positions GROUP BY 1, 2 HAVING count(*) > 1) d",
-                endpoint: cluster.endpoint) == 0)
-        await cluster.shutdown()
+        return run
     }
 }
 

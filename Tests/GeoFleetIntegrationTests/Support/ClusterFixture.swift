@@ -88,6 +88,19 @@ final class ClusterFixture: @unchecked Sendable {
         nodes[i].process = nil
     }
 
+    /// Node `i`'s data directory moves elsewhere and the node gets new ports (HAProxy does not know
+    /// them): what handing a dead node's spool to a new machine looks like. The node must be stopped.
+    func relocate(node i: Int) throws {
+        precondition(nodes[i].process == nil, "stop the node first")
+        let moved = directory + "/\(nodes[i].id)-moved"
+        let oldLog = nodes[i].dataDir + ".log"
+        try FileManager.default.moveItem(atPath: nodes[i].dataDir, toPath: moved)
+        try? FileManager.default.moveItem(atPath: oldLog, toPath: moved + ".log")
+        nodes[i].dataDir = moved
+        nodes[i].httpPort = freePort()
+        nodes[i].teltonikaPort = freePort()
+    }
+
     func log(node i: Int) -> String { nodes[i].process?.log ?? ((try? String(contentsOfFile: nodes[i].dataDir + ".log", encoding: .utf8)) ?? "") }
 
     private func startHAProxy() throws {
