@@ -25,13 +25,7 @@ fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 make_work_dir cluster-ingest
-export GEOFLEET_CLUSTER_DIR=$work/cluster
-cluster() { "$root/scripts/cluster.sh" "$@"; }
-trap 'cluster down >/dev/null 2>&1 || true; bench_cleanup' EXIT
-export GEOFLEET_CLUSTER_NODE_PORT_BASE=$PORT_BASE
-export GEOFLEET_CLUSTER_API_PORT=$((PORT_BASE + 990)) GEOFLEET_CLUSTER_TELTONIKA_PORT=$((PORT_BASE + 991)) \
-    GEOFLEET_CLUSTER_GT06_PORT=$((PORT_BASE + 992)) GEOFLEET_CLUSTER_OSMAND_PORT=$((PORT_BASE + 993)) \
-    GEOFLEET_CLUSTER_RUPTELA_PORT=$((PORT_BASE + 994))
+use_bench_cluster "$PORT_BASE"
 export GEOFLEET_AUTO_REGISTER=true
 
 value() { sed -n "s/^$1: //p" "$2" | tail -1; }

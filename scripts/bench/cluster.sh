@@ -35,16 +35,9 @@ done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 make_work_dir cluster-bench
-export GEOFLEET_CLUSTER_DIR=$work/cluster
-cluster() { "$root/scripts/cluster.sh" "$@"; }
-# The cluster first (its processes are not children of this script), then lib.sh's cleanup.
-trap 'cluster down >/dev/null 2>&1 || true; bench_cleanup' EXIT
+use_bench_cluster "$PORT_BASE"
 
 step "cluster of 2 nodes (dir $GEOFLEET_CLUSTER_DIR)"
-export GEOFLEET_CLUSTER_NODE_PORT_BASE=$PORT_BASE
-export GEOFLEET_CLUSTER_API_PORT=$((PORT_BASE + 990)) GEOFLEET_CLUSTER_TELTONIKA_PORT=$((PORT_BASE + 991)) \
-    GEOFLEET_CLUSTER_GT06_PORT=$((PORT_BASE + 992)) GEOFLEET_CLUSTER_OSMAND_PORT=$((PORT_BASE + 993)) \
-    GEOFLEET_CLUSTER_RUPTELA_PORT=$((PORT_BASE + 994))
 # The load's IMEIs register themselves; the probe polls far more often than the API limit allows.
 export GEOFLEET_AUTO_REGISTER=true GEOFLEET_RATE_LIMIT_API_PER_MINUTE=0 GEOFLEET_RATE_LIMIT_FLEET_WRITES_PER_HOUR=0
 GEOFLEET_BIN=$bin cluster up 2

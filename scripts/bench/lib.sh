@@ -105,3 +105,16 @@ elapsed_seconds() {
 step() {
     printf '\n== [%s, +%ss] %s\n' "$(date -u +%H:%M:%S)" "$(($(date +%s) - bench_started))" "$*"
 }
+
+# A benchmark's own cluster from scripts/cluster.sh (call after make_work_dir): under the work dir, node i
+# on $1+100*i+{80 API, 27 Teltonika, …}, HAProxy on $1+990…994; taken down on exit before the rest of
+# the cleanup (its processes are not this script's children). `cluster …` runs scripts/cluster.sh.
+cluster() { "$root/scripts/cluster.sh" "$@"; }
+use_bench_cluster() {
+    local base=$1
+    export GEOFLEET_CLUSTER_DIR=$work/cluster GEOFLEET_CLUSTER_NODE_PORT_BASE=$base
+    export GEOFLEET_CLUSTER_API_PORT=$((base + 990)) GEOFLEET_CLUSTER_TELTONIKA_PORT=$((base + 991)) \
+        GEOFLEET_CLUSTER_GT06_PORT=$((base + 992)) GEOFLEET_CLUSTER_OSMAND_PORT=$((base + 993)) \
+        GEOFLEET_CLUSTER_RUPTELA_PORT=$((base + 994))
+    trap 'cluster down >/dev/null 2>&1 || true; bench_cleanup' EXIT
+}
