@@ -483,7 +483,9 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetClusterTests",
-            dependencies: ["GeoFleetCluster", "GeoFleetCore"],
+            dependencies: [
+                "GeoFleetCluster", "GeoFleetCore", "GeoFleetRedis", "GeoFleetTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
