@@ -48,8 +48,9 @@ public actor HistoryWriter {
     private let replayDuplicates: Counter
     private let commitTimer: Metrics.Timer
 
-    /// - Parameter writeTimeout: how long one batch may take before its connection is closed and
-    ///   the write fails (the caller retries on a new connection).
+    /// - Parameters:
+    ///   - writeTimeout: how long one batch may take before its connection is closed and the write
+    ///     fails (the caller retries on a new connection).
     ///   - node: the cluster node whose watermark rows this writer keeps (`""`: a single node).
     ///   - dedupeThrough: replayed spool sequences, written only where PostGIS does not hold them yet.
     public init(
