@@ -131,9 +131,7 @@ final class ClusterReceiver: Sendable {
             var updated = 0
             let loadedAt = now()
             for p in try await store.latestPositions() {
-                let fix = HotFix(
-                    vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime, speedKmh: p.speedKmh,
-                    heading: p.heading, source: PositionSource(name: p.source) ?? .device, receivedTime: loadedAt)
+                let fix = HotFix(p, receivedTime: loadedAt)
                 guard hot.update(fix, owner: p.owner) else { continue }
                 updated += 1
                 if let id = catalog.entry(key: p.vehicleKey)?.id {

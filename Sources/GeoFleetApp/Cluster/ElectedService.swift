@@ -1,7 +1,6 @@
 import GeoFleetPostGIS
 import Logging
 import Metrics
-import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
 
@@ -48,9 +47,7 @@ struct ElectedService: Service {
     private func takeLock(logger: Logger) async -> PostgresConnection? {
         let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(
-                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration,
-                id: Int.random(in: 1...Int(Int32.max)), logger: logger)
+            connection = try await endpoint.connectSession(logger: logger)
         } catch {
             logger.warning("cannot reach PostgreSQL to take the job's lock", metadata: ["error": "\(error)"])
             return nil

@@ -28,12 +28,7 @@ struct LiveStage: Sendable {
         // A stored latest fix dated in the future was received by now at the latest: later real fixes beat it.
         let loadedAt = now()
         for p in try await store.latestPositions() {
-            hot.update(
-                HotFix(
-                    vehicleKey: p.vehicleKey, latitude: p.latitude, longitude: p.longitude, fixTime: p.fixTime,
-                    speedKmh: p.speedKmh, heading: p.heading, source: PositionSource(name: p.source) ?? .device,
-                    receivedTime: loadedAt),
-                owner: p.owner)
+            hot.update(HotFix(p, receivedTime: loadedAt), owner: p.owner)
         }
         let recent = RecentFixes()
         for (key, times) in try await store.recentFixTimes(perVehicle: 64, since: now() - 2 * 86_400_000) {

@@ -1,7 +1,6 @@
 import Foundation
 import GeoFleetPostGIS
 import Logging
-import NIOPosix
 import PostgresNIO
 
 /// What every archive operation needs: the database, the archive directory, the encryption keys and a logger.
@@ -24,9 +23,7 @@ public struct ArchiveContext: Sendable {
 
     /// A dedicated connection (advisory locks belong to a session, so no pool).
     func connect() async throws -> PostgresConnection {
-        try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration,
-            id: Int.random(in: 1...Int(Int32.max)), logger: logger)
+        try await endpoint.connectSession(logger: logger)
     }
 
     /// Runs `body` with a connection holding the archive lock; nil when another holder has it.

@@ -4,7 +4,7 @@ import GeoFleetCore
 /// A FeatureCollection of Point features ([long, lat]) with the other fields as properties; the
 /// vehicles travel as a foreign member.
 struct GeoJSONExportWriter: ExportRowWriter {
-    private var first = true
+    private var items = JSONArrayItems()
 
     mutating func begin(_ request: ExportRequest, sink: ExportSink) throws {
         var w = JSONWriter(capacity: 256)
@@ -39,9 +39,7 @@ struct GeoJSONExportWriter: ExportRowWriter {
         JSONFields.measurements(p, withPosition: false, into: &w)
         w.endObject()
         w.endObject()
-        if !first { try sink.write(",\n") }
-        first = false
-        try sink.write(w.bytes)
+        try items.append(w.bytes, to: sink)
     }
 
     mutating func end(sink: ExportSink) throws {

@@ -3,7 +3,7 @@ import GeoFleetCore
 
 /// `{"format", "from", "to", "vehicles": [...], "positions": [{vehicleId, time, lat, long, speed, ...}]}`.
 struct JSONExportWriter: ExportRowWriter {
-    private var first = true
+    private var items = JSONArrayItems()
 
     mutating func begin(_ request: ExportRequest, sink: ExportSink) throws {
         var w = JSONWriter(capacity: 256)
@@ -29,9 +29,7 @@ struct JSONExportWriter: ExportRowWriter {
         w.string(vehicle.idText)
         JSONFields.measurements(p, withPosition: true, into: &w)
         w.endObject()
-        if !first { try sink.write(",\n") }
-        first = false
-        try sink.write(w.bytes)
+        try items.append(w.bytes, to: sink)
     }
 
     mutating func end(sink: ExportSink) throws {

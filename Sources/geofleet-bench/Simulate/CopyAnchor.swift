@@ -6,7 +6,6 @@ import GeoFleetPlatform
 import GeoFleetPostGIS
 import Logging
 import NIOCore
-import NIOPosix
 import PostgresNIO
 
 /// The raw-COPY anchors: the rate at which PostgreSQL takes `positions` rows from `psql \copy …
@@ -26,8 +25,7 @@ struct CopyAnchor {
     }
 
     func connect() async throws -> PostgresConnection {
-        try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: endpoint.connectionConfiguration, id: 1, logger: logger)
+        try await endpoint.connectSession(logger: logger)
     }
 
     /// Waits until the daemon's ingest watermark stops moving (its history queue is drained);

@@ -74,12 +74,7 @@ final class ClusterFixture: @unchecked Sendable {
             executable: try DaemonProcess.executable("geofleetd"), environment: environment(nodes[i]),
             logPath: nodes[i].dataDir + ".log")
         nodes[i].process = process
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let (status, _) = try? await EngineHarness.call(port: nodes[i].httpPort, "GET", "/healthz", token: nil), status == 200 { return }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw HarnessError("node \(nodes[i].id) did not become healthy:\n\(process.log)")
+        try await DurabilityTests.waitForHealth(port: nodes[i].httpPort, daemon: process)
     }
 
     /// kill -9 of node `i`.
