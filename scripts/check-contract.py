@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Fails when docs/contract.md and schemas/openapi.yaml disagree.
 
-Checked: the two list the same operations (method and path), and every top-level field the contract
+Checked: the two list the same operations (method and path), every top-level field the contract
 names in an answer (`{a, b:…, c?}` in the "answer" column) is a property of that operation's success
-response in the OpenAPI document. Needs PyYAML (Debian's python3-yaml).
+response in the OpenAPI document, and every operation that takes a body documents the 413 the
+server's body cap answers with (schemathesis fails on an undocumented status). Needs PyYAML (Debian's python3-yaml).
 """
 import re
 import sys
@@ -94,6 +95,9 @@ def main():
         problems.append(f"{key[0]} {key[1]}: in schemas/openapi.yaml, missing from docs/contract.md")
     for key in sorted(set(rows) - set(operations)):
         problems.append(f"{key[0]} {key[1]}: in docs/contract.md, missing from schemas/openapi.yaml")
+    for key, operation in sorted(operations.items()):
+        if "requestBody" in operation and "413" not in {str(code) for code in operation.get("responses", {})}:
+            problems.append(f"{key[0]} {key[1]}: takes a body but does not document 413 (body cap)")
     for key, answer in sorted(rows.items()):
         if key not in operations:
             continue
