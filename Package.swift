@@ -124,6 +124,13 @@ let package = Package(
             dependencies: ["GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
+        // Trip costing and quoting: itemised costs from the road legs and the carrier's settings, toll
+        // tables, the lane market and the suggested price; pure, decimal money arithmetic, no I/O.
+        .target(
+            name: "GeoFleetPricing",
+            dependencies: ["GeoFleetCore", "GeoFleetMatching", "GeoFleetRouting"],
+            swiftSettings: swiftSettings
+        ),
         // Geofences: validated areas, a grid index over them, per-vehicle enter/exit/dwell/overspeed evaluation; pure, no I/O.
         .target(
             name: "GeoFleetFences",
@@ -179,6 +186,7 @@ let package = Package(
                 .embedInCode("Migrations/V009__privacy_exports.sql"),
                 .embedInCode("Migrations/V010__audit_and_device_claims.sql"),
                 .embedInCode("Migrations/V011__cluster_nodes.sql"),
+                .embedInCode("Migrations/V012__market_deals.sql"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -328,6 +336,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Cost analysis and quote suggestions over matching, the router and the accepted deals in PostGIS.
+        .target(
+            name: "GeoFleetPricingService",
+            dependencies: [
+                "GeoFleetCore",
+                "GeoFleetMatching",
+                "GeoFleetMatchService",
+                "GeoFleetPricing",
+                "GeoFleetRouteService",
+                "GeoFleetRouting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "GeoFleetAPI",
             dependencies: [
@@ -342,6 +366,8 @@ let package = Package(
                 "GeoFleetRouteService",
                 "GeoFleetMatching",
                 "GeoFleetMatchService",
+                "GeoFleetPricing",
+                "GeoFleetPricingService",
                 "GeoFleetEvents",
                 "GeoFleetFences",
                 "GeoFleetTracking",
@@ -382,6 +408,7 @@ let package = Package(
                 "GeoFleetRouting",
                 "GeoFleetRouteService",
                 "GeoFleetMatchService",
+                "GeoFleetPricingService",
                 "GeoFleetEvents",
                 "GeoFleetTracking",
                 "GeoFleetTLS",
@@ -450,6 +477,7 @@ let package = Package(
                 "GeoFleetHotIndex",
                 "GeoFleetLive",
                 "GeoFleetMatchService",
+                "GeoFleetPricingService",
                 "GeoFleetMatching",
                 "GeoFleetPostGIS",
                 "GeoFleetProtocols",
@@ -569,6 +597,11 @@ let package = Package(
         .testTarget(
             name: "GeoFleetMatchingTests",
             dependencies: ["GeoFleetMatching", "GeoFleetCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetPricingTests",
+            dependencies: ["GeoFleetPricing", "GeoFleetMatching", "GeoFleetRouting", "GeoFleetCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -44,7 +44,8 @@ export ATTACK_PID=$server_pid ATTACK_HTTP=$http_port ATTACK_TELTONIKA=$teltonika
 ATTACK_TOKEN_A=$(private_token attack_alice --plan pro)
 ATTACK_TOKEN_B=$(private_token attack_bob --plan pro)
 ATTACK_TOKEN_C=$(private_token attack_canary --plan pro)
-export ATTACK_TOKEN_A ATTACK_TOKEN_B ATTACK_TOKEN_C
+ATTACK_TOKEN_S=$(private_token attack_marketplace --plan pro --role service)
+export ATTACK_TOKEN_A ATTACK_TOKEN_B ATTACK_TOKEN_C ATTACK_TOKEN_S
 # The archive attack runs the operator CLI against the daemon's own database.
 export ATTACK_CLI_ENV="GEOFLEET_DATA_DIR=$work/data GEOFLEET_JWT_SECRET=$secret"
 "$python" "$root/scripts/attack/attacks.py" || fail "an attack broke an invariant (see above)"

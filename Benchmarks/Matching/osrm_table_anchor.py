@@ -8,25 +8,18 @@ anchor.json (written by `geofleet-bench match --anchor-points`) holds, per timed
 vehicles, destination = the pickup; durations and distances), timed in this process with osrm-bindings on
 one pinned CPU. OSRM's profile is car.lua (GeoFleet's run uses its 40 t articulated profile).
 """
-import argparse
 import json
 import os
+import sys
 import time
+
+sys.dont_write_bytecode = True  # nothing to leave beside the scripts
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from osrm_anchor import engine_and_queries, percentiles  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--osrm", required=True, help="the .osrm base path of the extract (CH)")
-    ap.add_argument("--queries", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--cpu", type=int, default=1)
-    args = ap.parse_args()
-    import osrm
-
-    cpus = os.sched_getaffinity(0)
-    os.sched_setaffinity(0, {args.cpu if args.cpu in cpus else min(cpus)})
-    engine = osrm.OSRM(storage_config=args.osrm, algorithm="CH", use_shared_memory=False)
-    queries = json.load(open(args.queries))
+    engine, queries, out = engine_and_queries(__doc__)
     times, nulls = [], 0
     for q in queries[:100]:  # warm-up
         run(engine, q)
@@ -35,15 +28,9 @@ def main():
         res = run(engine, q)
         times.append((time.perf_counter() - t0) * 1000)
         nulls += sum(1 for row in res["durations"] for v in row if v is None)
-    times.sort()
-
-    def p(q):
-        return times[min(len(times) - 1, int(len(times) * q))]
-
-    result = {"tableMs": {"p50": p(0.5), "p90": p(0.9), "p99": p(0.99), "max": times[-1], "count": len(times)},
-              "unreachableCells": nulls}
-    json.dump(result, open(args.out, "w"), indent=2)
-    print(f"osrm table {len(queries[0]['sources'])}x1: p50 {p(0.5):.3f} ms p99 {p(0.99):.3f} ms over {len(times)} queries")
+    stats = percentiles(times)
+    json.dump({"tableMs": stats, "unreachableCells": nulls}, open(out, "w"), indent=2)
+    print(f"osrm table {len(queries[0]['sources'])}x1: p50 {stats['p50']:.3f} ms p99 {stats['p99']:.3f} ms over {stats['count']} queries")
 
 
 def run(engine, q):

@@ -642,6 +642,8 @@ class Generator:
         ids = []
         for a, b, is_bridge in pieces:
             tags = [("highway", cls)] + base_tags
+            if cls == "motorway":
+                tags.append(("toll", "yes"))  # tolled motorways, as in Hungary or France (cost analysis)
             if is_bridge:
                 tags += [("bridge", "yes"), ("layer", "1")]
                 if rng.random() < 0.6:

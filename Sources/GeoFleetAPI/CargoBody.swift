@@ -22,10 +22,12 @@ struct CargoBody: StrictBody {
     var totalPrice: Double?
     var status: String?
     var shipperId: String?
+    var fromCountry: String?
+    var toCountry: String?
 
     static let allowedKeys: Set<String> = [
         "pickup", "delivery", "weight", "volume", "vehicleType", "loadingDate", "loadingDateEnd", "deliveryDate",
-        "totalPrice", "status", "shipperId",
+        "totalPrice", "status", "shipperId", "fromCountry", "toCountry",
     ]
     static let nestedAllowedKeys: [String: Set<String>] = ["pickup": ["lat", "long", "address"], "delivery": ["lat", "long", "address"]]
 
@@ -71,6 +73,7 @@ struct CargoBody: StrictBody {
             id: id, shipperID: try shipperId.map { try Validate.reference($0, field: "\(prefix)shipperId") },
             pickup: try point(pickup, "pickup"), delivery: try point(delivery, "delivery"), weightKg: weight, volumeM3: volume,
             vehicleType: vehicleType, loadingFrom: from, loadingTo: to, deliveryBy: deliveryBy, totalPrice: totalPrice,
-            status: status, updatedAt: now)
+            status: status, updatedAt: now, fromCountry: try fromCountry.map { try Validate.country($0, field: "\(prefix)fromCountry") },
+            toCountry: try toCountry.map { try Validate.country($0, field: "\(prefix)toCountry") })
     }
 }

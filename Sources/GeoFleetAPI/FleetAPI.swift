@@ -6,6 +6,7 @@ import GeoFleetIngest
 import GeoFleetLive
 import GeoFleetMatchService
 import GeoFleetPostGIS
+import GeoFleetPricingService
 import GeoFleetRouteService
 import GeoFleetTracking
 import Hummingbird
@@ -48,6 +49,8 @@ public struct FleetAPIDependencies: Sendable {
     public var serviceNeedsClientCertificate = false
     /// GDPR export jobs (`/api/privacy/exports`); nil: those routes answer 503.
     public var exports: ExportService?
+    /// Cost analysis, quote suggestions and the accepted deals they read; nil: those routes answer 503.
+    public var pricing: CostAnalysisService?
     /// Cluster mode: tells the other nodes that cached data changed; nil: a single node.
     public var announceChange: (@Sendable (CacheChange) -> Void)?
 
@@ -106,6 +109,8 @@ public enum FleetAPI {
         CargoRoutes(deps: deps).register(on: api)
         MatchRoutes(deps: deps).register(on: api)
         CostSettingsRoutes(deps: deps).register(on: api)
+        CostAnalysisRoutes(deps: deps).register(on: api)
+        MarketDealRoutes(deps: deps).register(on: api)
         GeofenceRoutes(deps: deps).register(on: api)
         DealRoutes(deps: deps).register(on: api)
         TripRoutes(deps: deps).register(on: api)

@@ -41,6 +41,15 @@ enum Validate {
         return value
     }
 
+    /// An ISO 3166-1 alpha-2 country code, upper-cased (`ro` → `RO`).
+    static func country(_ value: String, field: String) throws -> String {
+        let upper = value.uppercased()
+        guard upper.count == 2, upper.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
+            throw APIError.badRequest("\(field) must be a two-letter ISO 3166 country code (RO, HU, …)")
+        }
+        return upper
+    }
+
     static func capacity(_ value: Double, field: String, max: Double) throws -> Double {
         guard value.isFinite, value >= 0, value <= max else { throw APIError.badRequest("\(field) must be between 0 and \(Int(max))") }
         return value

@@ -23,17 +23,19 @@ public struct MatchStore: Sendable {
         try await client.query(
             """
             INSERT INTO cargo (id, shipper_id, pickup, delivery, weight_kg, volume_m3, vehicle_type,
-                               loading_from, loading_to, delivery_by, total_price, status, updated_at)
+                               loading_from, loading_to, delivery_by, total_price, status, updated_at, from_country, to_country)
             VALUES (\(c.id), \(c.shipperID),
                     ST_SetSRID(ST_MakePoint(\(c.pickup.longitude), \(c.pickup.latitude)), 4326)::geography,
                     ST_SetSRID(ST_MakePoint(\(c.delivery.longitude), \(c.delivery.latitude)), 4326)::geography,
                     \(c.weightKg), \(c.volumeM3), \(c.vehicleType), \(Self.date(c.loadingFrom)), \(Self.date(c.loadingTo)),
-                    \(c.deliveryBy.map(Self.date)), \(c.totalPrice), \(c.status), \(Self.date(c.updatedAt)))
+                    \(c.deliveryBy.map(Self.date)), \(c.totalPrice), \(c.status), \(Self.date(c.updatedAt)),
+                    \(c.fromCountry), \(c.toCountry))
             ON CONFLICT (id) DO UPDATE SET
                 shipper_id = EXCLUDED.shipper_id, pickup = EXCLUDED.pickup, delivery = EXCLUDED.delivery,
                 weight_kg = EXCLUDED.weight_kg, volume_m3 = EXCLUDED.volume_m3, vehicle_type = EXCLUDED.vehicle_type,
                 loading_from = EXCLUDED.loading_from, loading_to = EXCLUDED.loading_to, delivery_by = EXCLUDED.delivery_by,
-                total_price = EXCLUDED.total_price, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+                total_price = EXCLUDED.total_price, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+                from_country = EXCLUDED.from_country, to_country = EXCLUDED.to_country
             """, logger: logger)
     }
 
@@ -49,18 +51,21 @@ public struct MatchStore: Sendable {
         let rows = try await client.query(
             """
             SELECT id, shipper_id, ST_Y(pickup::geometry), ST_X(pickup::geometry), ST_Y(delivery::geometry), ST_X(delivery::geometry),
-                   weight_kg, volume_m3, vehicle_type, loading_from, loading_to, delivery_by, total_price, status, updated_at
+                   weight_kg, volume_m3, vehicle_type, loading_from, loading_to, delivery_by, total_price, status, updated_at,
+                   from_country, to_country
             FROM cargo WHERE status = 'open'
             """, logger: logger)
         var out: [Cargo] = []
         for try await r in rows.decode(
-            (String, String?, Double, Double, Double, Double, Double, Double?, String?, Date, Date, Date?, Double?, String, Date).self)
+            (String, String?, Double, Double, Double, Double, Double, Double?, String?, Date, Date, Date?, Double?, String, Date, String?, String?)
+                .self)
         {
             out.append(
                 Cargo(
                     id: r.0, shipperID: r.1, pickup: GeoPoint(latitude: r.2, longitude: r.3), delivery: GeoPoint(latitude: r.4, longitude: r.5),
                     weightKg: r.6, volumeM3: r.7, vehicleType: r.8, loadingFrom: Self.ms(r.9), loadingTo: Self.ms(r.10),
-                    deliveryBy: r.11.map(Self.ms), totalPrice: r.12, status: r.13, updatedAt: Self.ms(r.14)))
+                    deliveryBy: r.11.map(Self.ms), totalPrice: r.12, status: r.13, updatedAt: Self.ms(r.14), fromCountry: r.15,
+                    toCountry: r.16))
         }
         return out
     }

@@ -24,6 +24,7 @@ public enum Migrations {
         Migration(
             version: 10, name: "audit_and_device_claims", sql: String(decoding: PackageResources.V010__audit_and_device_claims_sql, as: UTF8.self)),
         Migration(version: 11, name: "cluster_nodes", sql: String(decoding: PackageResources.V011__cluster_nodes_sql, as: UTF8.self)),
+        Migration(version: 12, name: "market_deals", sql: String(decoding: PackageResources.V012__market_deals_sql, as: UTF8.self)),
     ]
 
     /// Arbitrary but fixed: two daemons starting together serialise on it.

@@ -31,6 +31,7 @@ TELTONIKA_TLS = int(os.environ["ATTACK_TELTONIKA_TLS"])
 CA = os.environ["ATTACK_CA"]
 PID = int(os.environ["ATTACK_PID"])
 ALICE, BOB, CANARY = os.environ["ATTACK_TOKEN_A"], os.environ["ATTACK_TOKEN_B"], os.environ["ATTACK_TOKEN_C"]
+SERVICE = os.environ["ATTACK_TOKEN_S"]
 WORK, BIN = os.environ["ATTACK_WORK"], os.environ["ATTACK_BIN"]
 RSS_BOUND_MB = int(os.environ.get("GEOFLEET_ATTACK_RSS_MB", "400"))
 ONLY = os.environ.get("GEOFLEET_ATTACK_ONLY", "")
@@ -358,6 +359,57 @@ def attack_fences():
     invariants("hostile geofences and webhooks")
 
 
+def attack_pricing():
+    """Hostile cost settings, loads at the ends of the earth, a flood of market deals and analyses."""
+    good = {"driverPay": 15, "fuel": 0.4, "maintenance": 0.1, "tolls": 0.2, "insurance": 3}
+    hostile = [
+        {"driverPay": 1e308}, {"fuelPricePerLitre": -1}, {"perDiemPerNight": 1e12}, {"currency": "\u20ac"},
+        {"tollRates": {f"A{chr(65 + i % 26)}{i}": {"van": 1} for i in range(61)}}, {"tollRates": {"R\u0000": {"van": 1}}},
+        {"tollRates": {"RO": {"van": float("inf")}}}, {"fuelConsumption": {"van": {"empty": {"deep": [1]}, "loaded": 1}}},
+        {"fuelConsumption": {"van": {"empty": 0, "loaded": 0}}}, {"eurToRon": 0},
+    ]
+    for change in hostile:
+        body = dict(good, **change)
+        raw = json.dumps(body, allow_nan=True).encode()
+        status, _ = api("PUT", "/api/settings/costs", raw=raw, token=BOB)
+        if status not in (400, 413):
+            problem(f"pricing: settings {str(change)[:60]} answered {status}, not 400")
+    status, _ = api("PUT", "/api/settings/costs", raw=b'{"driverPay": NaN, "fuel": 1, "maintenance": 1, "tolls": 1, "insurance": 1}', token=BOB)
+    if status != 400:
+        problem(f"pricing: NaN in settings answered {status}, not 400")
+    for path in ("/api/cargo/" + "x" * 65 + "/cost-analysis", "/api/cargo/a%00b/cost-analysis", "/api/cargo/ok/cost-analysis?vehicleId=';--"):
+        status, _ = api("GET", path, token=BOB)
+        if status not in (400, 404):
+            problem(f"pricing: {path[:50]} answered {status}, not 400/404")
+    # A load from one end of the earth to the other: no graph, the heuristic; days of driving, rests and nights.
+    cargo = {"pickup": {"lat": 89.9, "long": 179.9}, "delivery": {"lat": -89.9, "long": -179.9}, "weight": 100000,
+             "loadingDate": iso(now_ms() + 3_600_000), "totalPrice": 10_000_000}
+    status, _ = api("PUT", "/api/cargo/attack-far", body=cargo, token=SERVICE)
+    if status != 200:
+        problem(f"pricing: the far load answered {status}")
+    status, answer = api("GET", "/api/cargo/attack-far/cost-analysis", token=BOB)
+    if status not in (200, 422):
+        problem(f"pricing: the far load's analysis answered {status} {str(answer)[:120]}")
+    # Deals: a flood (rate limits may answer 429), then a quote over them.
+    codes = {}
+    for i in range(400):
+        deal = {"id": f"atk-{i}", "origin": {"lat": 44.4, "long": 26.1, "country": "RO"}, "destination": {"lat": 46.7, "long": 23.6},
+                "date": iso(now_ms())[:10], "weight": 1000 + i, "price": 100 + i}
+        status, _ = api("POST", "/api/market/deals", body=deal, token=SERVICE)
+        codes[status] = codes.get(status, 0) + 1
+    if set(codes) - {201, 429}:
+        problem(f"pricing: deals answered {codes}")
+    status, _ = api("POST", "/api/market/deals", body={"origin": {"lat": 1, "long": 1}}, token=BOB)
+    if status not in (400, 403):
+        problem(f"pricing: a carrier's deal answered {status}, not 403")
+    status, answer = api("POST", "/api/cargo/attack-far/quote-suggestion", token=BOB)
+    if status not in (200, 422, 429):
+        problem(f"pricing: the quote answered {status} {str(answer)[:120]}")
+    for i in range(300):
+        api("GET", f"/api/cargo/attack-far/cost-analysis?vehicleId=00000000-0000-0000-0000-{i:012d}", token=BOB)
+    invariants("hostile pricing")
+
+
 def attack_slowloris():
     """Connections that send a valid prefix a byte a second on every port must be closed, not kept forever."""
     imei = b"356307042441013"
@@ -645,7 +697,8 @@ def main():
     time.sleep(0.5)
     baseline_rss = rss_mb()
     invariants("start")
-    attacks = [("poison", attack_poison), ("numbers", attack_numbers), ("fences", attack_fences), ("slowloris", attack_slowloris),
+    attacks = [("poison", attack_poison), ("numbers", attack_numbers), ("fences", attack_fences), ("pricing", attack_pricing),
+               ("slowloris", attack_slowloris),
                ("flood", attack_flood), ("rebind", attack_rebind), ("archive", attack_archive), ("claim", attack_claim),
                ("tls", attack_tls)]
     for name, attack in attacks:

@@ -7,6 +7,7 @@ import GeoFleetGeometry
 import GeoFleetIngest
 import GeoFleetMatchService
 import GeoFleetPostGIS
+import GeoFleetPricingService
 import GeoFleetTracking
 import Hummingbird
 import HummingbirdWebSocket
@@ -66,6 +67,8 @@ struct ServiceStage: Sendable {
             eraseHistory: APIHistoryEraser.function(context: archiveContext, forgetter: forgetter, now: now),
             streamSlots: StreamSlots(perUser: configuration.apiLimits.streamsPerUser))
         apiDependencies.tracking = tracking
+        apiDependencies.pricing = CostAnalysisService(
+            matching: matching, routes: routes, deals: MarketDealStore(client: storage.client, logger: logger), now: now, logger: logger)
         apiDependencies.connectivity = connectivity
         apiDependencies.audit = AuditLog(client: storage.client, logger: logger)
         apiDependencies.claims = DeviceClaims(client: storage.client, policy: configuration.devices.claimPolicy, logger: logger)

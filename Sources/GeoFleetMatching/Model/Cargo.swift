@@ -7,6 +7,9 @@ public struct Cargo: Sendable, Equatable {
     public var shipperID: String?
     public var pickup: GeoPoint
     public var delivery: GeoPoint
+    /// ISO 3166-1 alpha-2 of the pickup and delivery countries (the seed's `fromCountry`/`toCountry`), when known.
+    public var fromCountry: String?
+    public var toCountry: String?
     public var weightKg: Double
     public var volumeM3: Double?
     /// A vehicle type the load needs (`refrigerated`, `flatbed`...); nil: any.
@@ -25,8 +28,10 @@ public struct Cargo: Sendable, Equatable {
     public init(
         id: String, shipperID: String? = nil, pickup: GeoPoint, delivery: GeoPoint, weightKg: Double, volumeM3: Double? = nil,
         vehicleType: String? = nil, loadingFrom: Int64, loadingTo: Int64, deliveryBy: Int64? = nil,
-        totalPrice: Double? = nil, status: String = "open", updatedAt: Int64 = 0
+        totalPrice: Double? = nil, status: String = "open", updatedAt: Int64 = 0, fromCountry: String? = nil, toCountry: String? = nil
     ) {
+        self.fromCountry = fromCountry
+        self.toCountry = toCountry
         self.id = id
         self.shipperID = shipperID
         self.pickup = pickup

@@ -10,11 +10,24 @@ public struct RouteComposition: Sendable, Equatable {
         public var meters: Double
         /// A point of the stretch (its first edge's middle vertex), to tell which country tolls it.
         public var point: GeoPoint
+
+        public init(wayID: Int64, ref: String?, name: String?, meters: Double, point: GeoPoint) {
+            self.wayID = wayID
+            self.ref = ref
+            self.name = name
+            self.meters = meters
+            self.point = point
+        }
     }
 
     /// Metres driven on each class (links count with their road).
     public var metersByClass: [RoadClass: Double]
     public var tollStretches: [TollStretch]
+
+    public init(metersByClass: [RoadClass: Double], tollStretches: [TollStretch]) {
+        self.metersByClass = metersByClass
+        self.tollStretches = tollStretches
+    }
 
     public var tollMeters: Double { tollStretches.reduce(0) { $0 + $1.meters } }
     public var totalMeters: Double { metersByClass.values.reduce(0, +) }

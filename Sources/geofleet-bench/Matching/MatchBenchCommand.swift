@@ -7,12 +7,14 @@ import GeoFleetLive
 import GeoFleetMatchService
 import GeoFleetMatching
 import GeoFleetPlatform
+import GeoFleetPricingService
 import GeoFleetRouteService
 import GeoFleetRouting
 import Logging
 
-/// `geofleet-bench match`: `match/cargo` (road ETAs for the top candidates) over a big fleet and
-/// `match/fleet` for a small one, with open loads, against anchors measured in the same run on the
+/// `geofleet-bench match`: `match/cargo` (road ETAs for the top candidates) over a big fleet,
+/// `match/fleet` for a small one, and `cost-analysis` (best candidate, both legs routed with their
+/// composition, itemised costs), with open loads, against anchors measured in the same run on the
 /// same points: the bare road matrix of the same candidates and the straight-line nearest search.
 struct MatchBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +32,7 @@ struct MatchBenchCommand: AsyncParsableCommand {
     @Option(help: "Seed.") var seed: UInt64 = 1
     @Option(help: "Output JSON.") var out: String
     @Option(help: "Write the candidates of each timed match/cargo query here, for the OSRM table anchor.") var anchorPoints: String?
+    @Option(help: "Write each timed cost analysis's vehicle, pickup and delivery here, for the OSRM route anchor.") var costAnchorPoints: String?
 
     struct PairsFile: Decodable {
         var pairs: [[Double]]
@@ -118,6 +121,36 @@ struct MatchBenchCommand: AsyncParsableCommand {
                 anchor.append(["sources": sources.map { [$0.latitude, $0.longitude] }, "destination": [c.pickup.latitude, c.pickup.longitude]])
             }
         }
+        // Cost analyses: the big carrier's best truck for each load, cold (the first analysis of a load) and
+        // cached (the same again). The best candidate comes from match/cargo, as the API does it.
+        let pricing = CostAnalysisService(
+            matching: service, routes: routes, deals: MarketDealStore(client: nil, logger: Logger(label: "bench")), now: { now },
+            logger: Logger(label: "bench"))
+        var costColdMs: [Double] = []
+        var costCachedMs: [Double] = []
+        var costAnchor: [[String: Any]] = []
+        var costFailures = 0
+        var seen: Set<String> = []
+        for c in picks where seen.insert(c.id).inserted {
+            var start = ContinuousClock.now
+            let report: CostAnalysisService.Report
+            do {
+                report = try await pricing.analyse(cargoID: c.id, user: "big", vehicleID: nil)
+            } catch {
+                costFailures += 1
+                continue
+            }
+            costColdMs.append((ContinuousClock.now - start).milliseconds)
+            start = ContinuousClock.now
+            _ = try? await pricing.analyse(cargoID: c.id, user: "big", vehicleID: nil)
+            costCachedMs.append((ContinuousClock.now - start).milliseconds)
+            if costAnchorPoints != nil, let id = report.vehicleID, let v = service.vehicle(id: id, user: "big"), let at = v.position {
+                costAnchor.append([
+                    "vehicle": [at.latitude, at.longitude], "pickup": [c.pickup.latitude, c.pickup.longitude],
+                    "delivery": [c.delivery.latitude, c.delivery.longitude],
+                ])
+            }
+        }
         var fleetMs: [Double] = []
         var suggestions = 0
         for _ in 0..<fleetRuns {
@@ -135,6 +168,7 @@ struct MatchBenchCommand: AsyncParsableCommand {
             "vehicles": vehicles, "fleet": fleet, "cargo": cargo, "roadVertices": graph.summary.roadVertices,
             "matchCargoMs": stats(cargoMs), "bareMatrix50x1Ms": stats(matrixMs), "straightNearest200Ms": stats(nearestMs),
             "matchFleetMs": stats(fleetMs), "fleetSuggestions": suggestions,
+            "costAnalysisColdMs": stats(costColdMs), "costAnalysisCachedMs": stats(costCachedMs), "costAnalysisFailures": costFailures,
             "roadCandidatesPerQuery": Double(roadCounted) / Double(max(1, picks.count)),
             "peakRSSMiB": peakRSSMiB(),
         ]
@@ -142,12 +176,20 @@ struct MatchBenchCommand: AsyncParsableCommand {
         if let anchorPoints {
             try JSONSerialization.data(withJSONObject: anchor).write(to: URL(fileURLWithPath: anchorPoints))
         }
+        if let costAnchorPoints {
+            try JSONSerialization.data(withJSONObject: costAnchor).write(to: URL(fileURLWithPath: costAnchorPoints))
+        }
         let c = stats(cargoMs), m = stats(matrixMs), f = stats(fleetMs)
         print(
             String(
                 format: "match/cargo p50 %.2f ms p99 %.2f ms (bare 50x1 matrix p50 %.2f p99 %.2f; %.1f road candidates/query)",
                 c["p50"]!, c["p99"]!, m["p50"]!, m["p99"]!, Double(roadCounted) / Double(max(1, picks.count))))
         print(String(format: "match/fleet (%d trucks) p50 %.1f ms p99 %.1f ms, %d suggestions", fleet, f["p50"]!, f["p99"]!, suggestions))
+        let cold = stats(costColdMs), cached = stats(costCachedMs)
+        print(
+            String(
+                format: "cost-analysis cold p50 %.2f ms p99 %.2f ms, cached p50 %.3f ms p99 %.3f ms (%d loads, %d without a road answer)",
+                cold["p50"]!, cold["p99"]!, cached["p50"]!, cached["p99"]!, costColdMs.count, costFailures))
     }
 }
 
