@@ -23,9 +23,10 @@ struct ChangeAnnouncementMiddleware: RouterMiddleware {
     static func scope(endpoint: String?) -> CacheChange.Scope? {
         guard let endpoint else { return nil }
         let path = endpoint.hasPrefix("/") ? String(endpoint.dropFirst()) : endpoint
-        if path == "api/fleet/cost-settings" || path == "api/match/marketplace" { return .settings }
+        if path == "api/fleet/cost-settings" || path == "api/settings/costs" || path == "api/match/marketplace" { return .settings }
         if path.hasPrefix("api/fleet/") || path.hasPrefix("api/devices/") { return .vehicles }
-        if path.hasPrefix("api/cargo/") { return .cargo }
+        // A quote suggestion is a POST that writes nothing.
+        if path.hasPrefix("api/cargo/") { return path.hasSuffix("/quote-suggestion") ? nil : .cargo }
         if path.hasPrefix("api/geofences") { return .geofences }
         return nil
     }
