@@ -46,6 +46,8 @@ public final class VehicleCatalog: Sendable {
         var entries: [Int64: Entry] = [:]
         /// Keys by owner, for "all of this user's vehicles" without a scan.
         var byOwner: [String: Set<Int64>] = [:]
+        /// Keys by vehicle id, for an API call naming one vehicle.
+        var byID: [UUID: Int64] = [:]
     }
 
     private let state = Mutex(State())
@@ -55,8 +57,10 @@ public final class VehicleCatalog: Sendable {
     public func insert(_ entry: Entry) {
         state.withLock { s in
             if let old = s.entries[entry.key], old.owner != entry.owner { Self.unlink(old, from: &s) }
+            if let old = s.entries[entry.key], old.id != entry.id, s.byID[old.id] == old.key { s.byID[old.id] = nil }
             s.entries[entry.key] = entry
             s.byOwner[entry.owner, default: []].insert(entry.key)
+            s.byID[entry.id] = entry.key
         }
     }
 
@@ -69,10 +73,16 @@ public final class VehicleCatalog: Sendable {
     private static func unlink(_ entry: Entry, from s: inout State) {
         s.byOwner[entry.owner]?.remove(entry.key)
         if s.byOwner[entry.owner]?.isEmpty == true { s.byOwner[entry.owner] = nil }
+        if s.byID[entry.id] == entry.key { s.byID[entry.id] = nil }
     }
 
     public func entry(key: Int64) -> Entry? {
         state.withLock { $0.entries[key] }
+    }
+
+    /// The entry of the vehicle with this id.
+    public func entry(id: UUID) -> Entry? {
+        state.withLock { s in s.byID[id].flatMap { s.entries[$0] } }
     }
 
     /// What `view` takes from the entry of each of `keys`, in their order (nil where a key is unknown or
