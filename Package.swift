@@ -85,6 +85,31 @@ let package = Package(
             dependencies: ["GeoFleetCore", "GeoFleetOSM"],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // The console's base map: tile math, road styles, the cairo renderer over a road source, memory and disk caches.
+        .target(
+            name: "GeoFleetTiles",
+            dependencies: [
+                "CCairo",
+                "GeoFleetPlatform",
+                "GeoFleetCore",
+                "GeoFleetRouting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The operator's console: its page, script and style compiled in, and Leaflet from Debian's libjs-leaflet.
+        .target(
+            name: "GeoFleetConsole",
+            dependencies: ["GeoFleetCore"],
+            resources: [
+                .embedInCode("Assets/console.html"),
+                .embedInCode("Assets/console.js"),
+                .embedInCode("Assets/console.css"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(
             name: "CHiredis",
             pkgConfig: "hiredis",
@@ -347,6 +372,8 @@ let package = Package(
                 "GeoFleetTracking",
                 "GeoFleetTLS",
                 "GeoFleetExport",
+                "GeoFleetTiles",
+                "GeoFleetConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -385,6 +412,8 @@ let package = Package(
                 "GeoFleetEvents",
                 "GeoFleetTracking",
                 "GeoFleetTLS",
+                "GeoFleetTiles",
+                "GeoFleetConsole",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -486,6 +515,11 @@ let package = Package(
             dependencies: [
                 "GeoFleetCluster", "GeoFleetCore", "GeoFleetRedis", "GeoFleetTestSupport", .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GeoFleetTilesTests",
+            dependencies: ["GeoFleetTiles", "GeoFleetCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,35 @@
+import GeoFleetCore
+
+/// A road as the renderer sees it: its class, flags, name and polyline.
+public struct TileRoad: Sendable, Equatable {
+    public var kind: RoadKind
+    /// A motorway or trunk ramp: drawn thinner, in its class's colour.
+    public var isLink: Bool
+    /// Tagged with a weight, height, width or length limit, or `hgv=no` (the truck layer draws it).
+    public var truckRestricted: Bool
+    public var name: String?
+    public var points: [GeoPoint]
+
+    public init(kind: RoadKind, isLink: Bool = false, truckRestricted: Bool = false, name: String? = nil, points: [GeoPoint]) {
+        self.kind = kind
+        self.isLink = isLink
+        self.truckRestricted = truckRestricted
+        self.name = name
+        self.points = points
+    }
+}
+
+/// Road classes from the biggest to the smallest (OSM `highway=*`); the order is the drawing order, reversed.
+public enum RoadKind: Int, Sendable, CaseIterable, Comparable {
+    case motorway, trunk, primary, secondary, tertiary, unclassified, residential, livingStreet, service
+
+    public static func < (a: RoadKind, b: RoadKind) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Where a tile's roads come from: the loaded road graph, or a fixed list in tests.
+public protocol TileRoadSource: Sendable {
+    /// Names the data, so that ETags and disk-cached tiles change when it does.
+    var identity: String { get }
+    /// Roads of at least `minimum` class whose bounding box meets `box`.
+    func roads(in box: GeoBox, minimum: RoadKind) -> [TileRoad]
+}
