@@ -572,6 +572,9 @@ let package = Package(
             dependencies: [
                 "GeoFleetPlatform",
                 "GeoFleetAPI",
+                "GeoFleetConsole",
+                "GeoFleetTiles",
+                .product(name: "Logging", package: "swift-log"),
                 "GeoFleetTestSupport",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
