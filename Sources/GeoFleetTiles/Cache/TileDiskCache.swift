@@ -27,7 +27,10 @@ public final class TileDiskCache: Sendable {
         var total = 0
         if let files = manager.enumerator(atPath: directory) {
             while let file = files.nextObject() as? String {
-                total += ((try? manager.attributesOfItem(atPath: directory + "/" + file))?[.size] as? Int) ?? 0
+                guard let attributes = try? manager.attributesOfItem(atPath: directory + "/" + file),
+                    attributes[.type] as? FileAttributeType == .typeRegular
+                else { continue }
+                total += attributes[.size] as? Int ?? 0
             }
         }
         used = Mutex(total)

@@ -93,8 +93,11 @@ public struct TileRenderer: Sendable {
     private func drawGrid(_ canvas: TileCanvas) {
         let size = Double(canvas.size)
         for step in stride(from: 0.0, through: size, by: size / 4) {
-            canvas.stroke([(step, 0), (step, size)], width: step == 0 || step == size ? 2 : 1, colour: RoadStyle.grid)
-            canvas.stroke([(0, step), (size, step)], width: step == 0 || step == size ? 2 : 1, colour: RoadStyle.grid)
+            // Edges 2 px wide (one on each tile); inner lines 1 px on a pixel's centre, so they stay sharp.
+            let edge = step == 0 || step == size
+            let at = edge ? step : step + 0.5
+            canvas.stroke([(at, 0), (at, size)], width: edge ? 2 : 1, colour: RoadStyle.grid)
+            canvas.stroke([(0, at), (size, at)], width: edge ? 2 : 1, colour: RoadStyle.grid)
         }
     }
 
