@@ -23,6 +23,8 @@ public struct RouteEstimate: Sendable {
     public var from: SnappedPoint?
     public var to: SnappedPoint?
     public var geometry: [GeoPoint]?
+    /// Metres per road class and tolled stretches (built-in router, with the geometry).
+    public var composition: RouteComposition?
     /// The heuristic's range, when `source` is `heuristic`.
     public var errorBand: RouteHeuristic.Estimate?
     /// Why no router answered, when `source` is `heuristic`.

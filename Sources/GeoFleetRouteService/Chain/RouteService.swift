@@ -76,7 +76,8 @@ public final class RouteService: Sendable {
                     return .success(
                         RouteEstimate(
                             distanceMeters: route.distanceMeters, durationSeconds: route.durationSeconds, source: .road,
-                            provider: "builtin", profile: profile, from: route.from, to: route.to, geometry: route.geometry
+                            provider: "builtin", profile: profile, from: route.from, to: route.to, geometry: route.geometry,
+                            composition: route.composition
                         ))
                 } catch RoutingError.noRoadNearby(let point, let limit) {
                     return .failure(.noRoadNearby("no road usable by the \(profile.name) profile within \(Int(limit)) m of '\(point)'"))

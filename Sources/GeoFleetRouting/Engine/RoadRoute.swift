@@ -41,6 +41,8 @@ public struct RoadRoute: Sendable {
     public var geometry: [GeoPoint]?
     /// The OSM ways driven, in order (consecutive repeats merged), when the geometry was asked for.
     public var wayIDs: [Int64]?
+    /// Metres per road class and the tolled stretches, when the geometry was asked for.
+    public var composition: RouteComposition?
 }
 
 /// A many-to-many answer; a nil cell has no route, a nil point did not snap.

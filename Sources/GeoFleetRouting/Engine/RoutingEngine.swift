@@ -102,6 +102,7 @@ public final class RoutingEngine: Sendable {
             let line = self.line(nodes: nodes, from: source, to: target)
             route.geometry = line.points
             route.wayIDs = line.ways
+            route.composition = composition(nodes: nodes, from: source, to: target)
         }
         return route
     }

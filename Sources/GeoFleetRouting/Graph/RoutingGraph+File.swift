@@ -22,7 +22,8 @@ public enum RoutingGraphFileError: Error, Equatable, CustomStringConvertible {
 
 extension RoutingGraph {
     static let magic: [UInt8] = Array("GFROUTE\u{1}".utf8)
-    static let formatVersion: UInt32 = 1
+    /// 2: per-edge class, flags, name and ref (`EdgeAttributeTable`).
+    static let formatVersion: UInt32 = 2
 
     /// The file's bytes: magic, version, profile, source, summary, then the arrays and the hierarchy.
     public func serialized() -> [UInt8] {
@@ -43,6 +44,11 @@ extension RoutingGraph {
         writer.write(array: lonE7)
         writer.write(array: pointOffset)
         writer.write(array: wayIDs)
+        writer.write(array: attributes.flags)
+        writer.write(array: attributes.nameIndex)
+        writer.write(array: attributes.refIndex)
+        writer.write(UInt64(attributes.strings.count))
+        for string in attributes.strings { writer.write(string) }
         writer.write(array: nodeWeight)
         writer.write(array: nodeDuration)
         writer.write(array: nodeDistance)
@@ -77,6 +83,16 @@ extension RoutingGraph {
         let lonE7 = try reader.readArray(Int32.self)
         let pointOffset = try reader.readArray(UInt32.self)
         let wayIDs = try reader.readArray(Int64.self)
+        let flags = try reader.readArray(UInt16.self)
+        let nameIndex = try reader.readArray(UInt32.self)
+        let refIndex = try reader.readArray(UInt32.self)
+        let stringCount = try reader.read(UInt64.self)
+        // Each string takes at least its length word: a count beyond the bytes left is a corrupt file.
+        guard stringCount <= UInt64(bytes.count) / 4 else { throw RoutingGraphFileError.inconsistent("name table") }
+        var strings: [String] = []
+        strings.reserveCapacity(Int(stringCount))
+        for _ in 0..<stringCount { strings.append(try reader.readString()) }
+        let attributes = EdgeAttributeTable(flags: flags, nameIndex: nameIndex, refIndex: refIndex, strings: strings)
         let nodeWeight = try reader.readArray(UInt32.self)
         let nodeDuration = try reader.readArray(UInt32.self)
         let nodeDistance = try reader.readArray(UInt32.self)
@@ -88,7 +104,7 @@ extension RoutingGraph {
         let hierarchy = try ContractedGraph(serialized: try reader.readArray(UInt8.self))
         let edges = wayIDs.count
         guard geometryStart.count == edges + 1, Int(geometryStart.last ?? 0) == latE7.count,
-            lonE7.count == latE7.count, pointOffset.count == latE7.count,
+            lonE7.count == latE7.count, pointOffset.count == latE7.count, attributes.isConsistent(edges: edges),
             nodeWeight.count == edges * 2, nodeDuration.count == edges * 2, nodeDistance.count == edges * 2,
             inBigComponent.count == edges * 2, arcStart.count == edges * 2 + 1, Int(arcStart.last ?? 0) == arcTarget.count,
             arcWeight.count == arcTarget.count, arcDuration.count == arcTarget.count,
@@ -99,7 +115,7 @@ extension RoutingGraph {
         self.init(
             profile: profile, source: source, summary: summary,
             geometryStart: geometryStart, latE7: latE7, lonE7: lonE7, pointOffset: pointOffset, wayIDs: wayIDs,
-            nodeWeight: nodeWeight, nodeDuration: nodeDuration, nodeDistance: nodeDistance, inBigComponent: inBigComponent,
+            attributes: attributes, nodeWeight: nodeWeight, nodeDuration: nodeDuration, nodeDistance: nodeDistance, inBigComponent: inBigComponent,
             arcStart: arcStart, arcTarget: arcTarget, arcWeight: arcWeight, arcDuration: arcDuration, hierarchy: hierarchy
         )
     }

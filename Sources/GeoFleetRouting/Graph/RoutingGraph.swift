@@ -36,6 +36,10 @@ public struct RoutingGraph: Sendable {
     /// Decimetres from the start of the point's edge.
     let pointOffset: [UInt32]
     let wayIDs: [Int64]
+    /// Class, flags and names per edge.
+    let attributes: EdgeAttributeTable
+    /// Edges by area, for map tiles; built on first use.
+    let edgeGrid = EdgeGrid()
     /// Per directed node; `unreachable` when the profile cannot drive it.
     let nodeWeight: [UInt32]
     let nodeDuration: [UInt32]
@@ -54,7 +58,7 @@ public struct RoutingGraph: Sendable {
     init(
         profile: VehicleProfile, source: Source, summary: Summary,
         geometryStart: [UInt32], latE7: [Int32], lonE7: [Int32], pointOffset: [UInt32], wayIDs: [Int64],
-        nodeWeight: [UInt32], nodeDuration: [UInt32], nodeDistance: [UInt32], inBigComponent: [UInt8],
+        attributes: EdgeAttributeTable, nodeWeight: [UInt32], nodeDuration: [UInt32], nodeDistance: [UInt32], inBigComponent: [UInt8],
         arcStart: [UInt32], arcTarget: [UInt32], arcWeight: [UInt32], arcDuration: [UInt32], hierarchy: ContractedGraph
     ) {
         self.profile = profile
@@ -65,6 +69,7 @@ public struct RoutingGraph: Sendable {
         self.lonE7 = lonE7
         self.pointOffset = pointOffset
         self.wayIDs = wayIDs
+        self.attributes = attributes
         self.nodeWeight = nodeWeight
         self.nodeDuration = nodeDuration
         self.nodeDistance = nodeDistance
@@ -84,6 +89,6 @@ public struct RoutingGraph: Sendable {
     /// Approximate memory held by the graph's arrays.
     public var memoryBytes: Int {
         geometryStart.count * 4 + latE7.count * 8 + pointOffset.count * 4 + wayIDs.count * 8
-            + nodeWeight.count * 13 + arcStart.count * 4 + arcTarget.count * 12 + hierarchy.memoryBytes
+            + attributes.flags.count * 10 + nodeWeight.count * 13 + arcStart.count * 4 + arcTarget.count * 12 + hierarchy.memoryBytes
     }
 }

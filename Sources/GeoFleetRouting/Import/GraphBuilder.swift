@@ -233,10 +233,11 @@ public enum GraphBuilder {
             shortcuts: hierarchy.shortcutCount, restrictionsApplied: applied,
             restrictionsSkipped: network.skippedRestrictions, bigComponentNodes: bigNodes
         )
+        let attributes = EdgeAttributeTable(ways: network.ways, uses: uses, rules: rules, edgeWays: edges.map(\.way))
         return RoutingGraph(
             profile: profile, source: source, summary: summary,
             geometryStart: geometryStart, latE7: latE7, lonE7: lonE7, pointOffset: pointOffset,
-            wayIDs: edges.map { network.ways[Int($0.way)].id },
+            wayIDs: edges.map { network.ways[Int($0.way)].id }, attributes: attributes,
             nodeWeight: nodeWeight, nodeDuration: nodeDuration, nodeDistance: nodeDistance, inBigComponent: inBigComponent,
             arcStart: arcStart, arcTarget: arcTarget, arcWeight: arcWeight, arcDuration: arcDuration, hierarchy: hierarchy
         )
