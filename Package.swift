@@ -519,7 +519,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeoFleetTilesTests",
-            dependencies: ["GeoFleetTiles", "GeoFleetCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["GeoFleetTiles", "GeoFleetCore", "GeoFleetRouting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import GeoFleetRouting
 import GeoFleetTiles
 import Synchronization
 
@@ -8,7 +9,7 @@ final class BlockingRoads: TileRoadSource {
     let release = Mutex(false)
     var identity: String { "blocking" }
 
-    func roads(in box: GeoBox, minimum: RoadKind) -> [TileRoad] {
+    func roads(in box: GeoBox, minimum: RoadClass) -> [TileRoad] {
         entered.withLock { $0 = true }
         while !release.withLock({ $0 }) { usleep(1000) }
         return []

@@ -1,4 +1,5 @@
 import GeoFleetCore
+import GeoFleetRouting
 import GeoFleetTiles
 import Testing
 
@@ -7,12 +8,12 @@ struct FixedRoads: TileRoadSource {
     var roads: [TileRoad]
     var identity: String { "fixed-\(roads.count)" }
 
-    func roads(in box: GeoBox, minimum: RoadKind) -> [TileRoad] {
+    func roads(in box: GeoBox, minimum: RoadClass) -> [TileRoad] {
         // The graph's index answers by bounding box; so does this.
         roads.filter { road in
             let lats = road.points.map(\.latitude)
             let lons = road.points.map(\.longitude)
-            return road.kind <= minimum && lats.min()! <= box.north && lats.max()! >= box.south && lons.min()! <= box.east
+            return road.roadClass.rawValue <= minimum.rawValue && lats.min()! <= box.north && lats.max()! >= box.south && lons.min()! <= box.east
                 && lons.max()! >= box.west
         }
     }
@@ -31,10 +32,10 @@ struct TileRendererTests {
         let b = address.bounds
         return FixedRoads(roads: [
             TileRoad(
-                kind: .primary, name: "Boulevard Albert 1er",
+                roadClass: .primary, name: "Boulevard Albert 1er",
                 points: [GeoPoint(latitude: middle.latitude, longitude: b.west - 0.01), GeoPoint(latitude: middle.latitude, longitude: b.east + 0.01)]),
             TileRoad(
-                kind: .residential, truckRestricted: true,
+                roadClass: .residential, truckRestricted: true,
                 points: [GeoPoint(latitude: b.north + 0.01, longitude: middle.longitude), GeoPoint(latitude: b.south - 0.01, longitude: middle.longitude)]),
         ])
     }
@@ -64,7 +65,7 @@ struct TileRendererTests {
 
     @Test("below a class's zoom it is not drawn: residential streets vanish at zoom 10")
     func classByZoom() throws {
-        let source = FixedRoads(roads: roads.roads.filter { $0.kind == .residential })
+        let source = FixedRoads(roads: roads.roads.filter { $0.roadClass == .residential })
         let tile = try #require(TileAddress(z: 10, x: address.x >> 6, y: address.y >> 6))
         let canvas = try #require(TileRenderer(source: source).draw(tile, layer: .roads))
         let drawn = (0..<256).flatMap { y in (0..<256).map { x in canvas.pixel(x: x, y: y).colour } }.filter { $0 != RoadStyle.background }

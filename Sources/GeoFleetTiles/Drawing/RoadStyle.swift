@@ -1,3 +1,5 @@
+import GeoFleetRouting
+
 /// How roads look: OSM-Carto-like colours per class, widths growing with zoom, the zoom each class appears at.
 public enum RoadStyle {
     /// Bumped whenever drawing changes, so that browsers and the disk cache drop old tiles.
@@ -10,7 +12,7 @@ public enum RoadStyle {
     /// Truck-restricted roads on the restrictions layer.
     public static let restriction = RGB(0xD7263D)
 
-    public static func fill(_ kind: RoadKind) -> RGB {
+    public static func fill(_ kind: RoadClass) -> RGB {
         switch kind {
         case .motorway: RGB(0xE892A2)
         case .trunk: RGB(0xF9B29C)
@@ -21,7 +23,7 @@ public enum RoadStyle {
     }
 
     /// The least zoom a class is drawn at; below it the tile would be a grey smear.
-    public static func minimumZoom(_ kind: RoadKind) -> Int {
+    public static func minimumZoom(_ kind: RoadClass) -> Int {
         switch kind {
         case .motorway, .trunk: 5
         case .primary: 8
@@ -33,12 +35,12 @@ public enum RoadStyle {
     }
 
     /// The smallest class drawn at `zoom`.
-    public static func minimumKind(atZoom zoom: Int) -> RoadKind? {
-        RoadKind.allCases.last { minimumZoom($0) <= zoom }
+    public static func minimumKind(atZoom zoom: Int) -> RoadClass? {
+        RoadClass.allCases.last { minimumZoom($0) <= zoom }
     }
 
     /// The fill width in pixels.
-    public static func width(_ kind: RoadKind, isLink: Bool, zoom: Int) -> Double {
+    public static func width(_ kind: RoadClass, isLink: Bool, zoom: Int) -> Double {
         let base: Double =
             switch kind {
             case .motorway, .trunk: 3

@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetCore
+import GeoFleetRouting
 
 /// The tile layers: the base map, and the truck restrictions drawn over it on their own (a toggle in the console).
 public enum TileLayer: String, Sendable, CaseIterable {
@@ -40,25 +41,25 @@ public struct TileRenderer: Sendable {
     private func drawRoads(_ source: any TileRoadSource, _ address: TileAddress, _ canvas: TileCanvas) {
         guard let minimum = RoadStyle.minimumKind(atZoom: address.z) else { return }
         // Biggest last, so that motorways lie over the streets they cross.
-        let roads = source.roads(in: address.bounds(paddedBy: 16), minimum: minimum).sorted { $0.kind > $1.kind }
+        let roads = source.roads(in: address.bounds(paddedBy: 16), minimum: minimum).sorted { $0.roadClass.rawValue > $1.roadClass.rawValue }
         let projected = roads.map { project($0.points, address) }
         let casings = address.z >= 12
         if casings {
             for (road, line) in zip(roads, projected) {
-                let width = RoadStyle.width(road.kind, isLink: road.isLink, zoom: address.z)
+                let width = RoadStyle.width(road.roadClass, isLink: road.isLink, zoom: address.z)
                 canvas.stroke(line, width: width + 2, colour: RoadStyle.casing)
             }
         }
         for (road, line) in zip(roads, projected) {
-            canvas.stroke(line, width: RoadStyle.width(road.kind, isLink: road.isLink, zoom: address.z), colour: RoadStyle.fill(road.kind))
+            canvas.stroke(line, width: RoadStyle.width(road.roadClass, isLink: road.isLink, zoom: address.z), colour: RoadStyle.fill(road.roadClass))
         }
         if address.z >= RoadStyle.labelZoom { drawLabels(roads, projected, canvas) }
     }
 
     private func drawRestrictions(_ source: any TileRoadSource, _ address: TileAddress, _ canvas: TileCanvas) {
-        let minimum = address.z >= 12 ? RoadKind.service : (RoadStyle.minimumKind(atZoom: address.z) ?? .motorway)
+        let minimum = address.z >= 12 ? RoadClass.service : (RoadStyle.minimumKind(atZoom: address.z) ?? .motorway)
         for road in source.roads(in: address.bounds(paddedBy: 16), minimum: minimum) where road.truckRestricted {
-            let width = RoadStyle.width(road.kind, isLink: road.isLink, zoom: address.z) + 2
+            let width = RoadStyle.width(road.roadClass, isLink: road.isLink, zoom: address.z) + 2
             canvas.stroke(project(road.points, address), width: width, colour: RoadStyle.restriction, alpha: 0.85, dash: [width * 2, width * 1.5])
         }
     }

@@ -13,8 +13,14 @@ public struct GraphTileRoads: TileRoadSource {
         "\(graph.source.name)/\(graph.source.bytes)/\(graph.source.modified)/\(graph.profile.name)/\(graph.edgeCount)"
     }
 
-    public func roads(in box: GeoBox, minimum: RoadKind) -> [TileRoad] {
-        // STUB until the graph's per-edge road class lands on main.
-        []
+    public func roads(in box: GeoBox, minimum: RoadClass) -> [TileRoad] {
+        // The class is checked before the line is read: at low zoom most edges in the box are small streets.
+        graph.edges(south: box.south, west: box.west, north: box.north, east: box.east).compactMap { edge in
+            let info = graph.edgeInfo(edge)
+            guard info.roadClass.isAtLeast(minimum) else { return nil }
+            return TileRoad(
+                roadClass: info.roadClass, isLink: info.isLink, truckRestricted: info.truckRestricted, name: info.name ?? info.ref,
+                points: graph.edgePoints(edge))
+        }
     }
 }
