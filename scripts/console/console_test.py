@@ -103,11 +103,19 @@ feeder.start()
 
 options = Options()
 options.binary_location = "/usr/bin/chromium"
-for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,720",
+for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900",
             "--force-device-scale-factor=1", "--hide-scrollbars"):
     options.add_argument(arg)
 driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
 driver.set_page_load_timeout(30)
+
+
+def viewport(width, height, mobile=False):
+    """The page's own size (the window's includes what headless chromium keeps for its frame)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+
+
+viewport(1280, 720)
 shot = lambda name: driver.save_screenshot(f"{outdir}/{name}.png")  # noqa: E731
 
 
@@ -271,7 +279,7 @@ try:
 
     # 11. A phone's width: the page still lays out (no horizontal scroll), the map and list visible.
     driver.find_element(By.ID, "tab-map").click()
-    driver.set_window_size(390, 800)
+    viewport(390, 800, mobile=True)
     time.sleep(0.8)
     overflow = driver.execute_script("return document.documentElement.scrollWidth > window.innerWidth + 1")
     if overflow or not driver.find_element(By.ID, "map").is_displayed():
