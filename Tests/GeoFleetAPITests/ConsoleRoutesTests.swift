@@ -38,8 +38,10 @@ struct ConsoleRoutesTests {
 
     @Test(
         "out-of-range, non-numeric or wrongly suffixed tile paths and unknown layers are 400 with a JSON message",
-        arguments: ["/tiles/21/0/0.png", "/tiles/3/8/0.png", "/tiles/3/0/8.png", "/tiles/x/0/0.png", "/tiles/3/-1/0.png",
-            "/tiles/99999999999999999999/0/0.png", "/tiles/3/0/0", "/tiles/3/0/0.jpg", "/tiles/3/0/0.png?layer=secret"])
+        arguments: [
+            "/tiles/21/0/0.png", "/tiles/3/8/0.png", "/tiles/3/0/8.png", "/tiles/x/0/0.png", "/tiles/3/-1/0.png",
+            "/tiles/99999999999999999999/0/0.png", "/tiles/3/0/0", "/tiles/3/0/0.jpg", "/tiles/3/0/0.png?layer=secret",
+        ])
     func badPaths(uri: String) async throws {
         try await application(tiles: gridTiles).test(.router) { client in
             let response = try await client.execute(uri: uri, method: .get)

@@ -13,7 +13,7 @@ struct TileCacheTests {
         cache.put(key(1), [UInt8](repeating: 1, count: 100))
         cache.put(key(2), [UInt8](repeating: 2, count: 100))
         cache.put(key(3), [UInt8](repeating: 3, count: 100))
-        #expect(cache.get(key(1)) != nil)  // 1 is now the most recent; 2 the least
+        #expect(cache.get(key(1)) != nil) // 1 is now the most recent; 2 the least
         cache.put(key(4), [UInt8](repeating: 4, count: 100))
         #expect(cache.get(key(2)) == nil)
         #expect(cache.get(key(1)) != nil && cache.get(key(3)) != nil && cache.get(key(4)) != nil)

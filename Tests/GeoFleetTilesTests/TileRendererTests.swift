@@ -33,10 +33,14 @@ struct TileRendererTests {
         return FixedRoads(roads: [
             TileRoad(
                 roadClass: .primary, name: "Boulevard Albert 1er",
-                points: [GeoPoint(latitude: middle.latitude, longitude: b.west - 0.01), GeoPoint(latitude: middle.latitude, longitude: b.east + 0.01)]),
+                points: [
+                    GeoPoint(latitude: middle.latitude, longitude: b.west - 0.01), GeoPoint(latitude: middle.latitude, longitude: b.east + 0.01),
+                ]),
             TileRoad(
                 roadClass: .residential, truckRestricted: true,
-                points: [GeoPoint(latitude: b.north + 0.01, longitude: middle.longitude), GeoPoint(latitude: b.south - 0.01, longitude: middle.longitude)]),
+                points: [
+                    GeoPoint(latitude: b.north + 0.01, longitude: middle.longitude), GeoPoint(latitude: b.south - 0.01, longitude: middle.longitude),
+                ]),
         ])
     }
 

@@ -3,7 +3,7 @@ import GeoFleetCore
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Encoded tiles under the data dir (`<data dir>/tiles/<data id>/layer/z/x/y.png`), private to the user,
