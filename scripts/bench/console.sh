@@ -31,9 +31,16 @@ if [ ! -s "$pbf" ]; then
         || fail "generate_network.py failed: $(tail -5 "$work/generate.log")"
     mv "$pbf.tmp.osm.pbf" "$pbf"
 fi
+# The car graph is built once beside the extract (geofleetd waits for no build then); the daemon's data dir is
+# fresh, so no tile is cached and the first fetches are cold.
+graphs=$out/graph-$vertices
+if [ ! -s "$graphs/routing/generated-$vertices/car.graph" ]; then
+    echo "console-bench: building the car graph"
+    "$bin/geofleet" routing build "$pbf" --profiles car --data-dir "$graphs" --quiet >"$work/graph.log" 2>&1 \
+        || fail "geofleet routing build failed: $(tail -5 "$work/graph.log")"
+fi
 daemon_extra_env() {
-    # The data dir is fresh: graphs are built, and no tile is cached, so the first fetches are cold.
-    export GEOFLEET_OSM=$pbf GEOFLEET_ROUTING_PROFILES=car GEOFLEET_ROUTING_DEFAULT_PROFILE=car \
+    export GEOFLEET_OSM=$graphs/routing/generated-$vertices GEOFLEET_ROUTING_PROFILES=car GEOFLEET_ROUTING_DEFAULT_PROFILE=car \
         GEOFLEET_AUTO_REGISTER=true GEOFLEET_AUTO_REGISTER_OWNER=console_bench
 }
 start=$(date +%s)
