@@ -75,3 +75,17 @@ struct ConsoleRoutesTests {
         }
     }
 }
+
+/// The console's WebSocket carries its token as a subprotocol; only that exact offer on an upgrade counts.
+struct WebSocketTokenTests {
+    @Test("`geofleet.bearer, <token>` on a WebSocket upgrade yields the token; anything else yields nothing")
+    func subprotocolToken() {
+        let upgrade: HTTPFields = [.upgrade: "websocket", .secWebSocketProtocol: "geofleet.bearer, abc.def.ghi"]
+        #expect(AuthMiddleware.webSocketToken(upgrade) == "abc.def.ghi")
+        #expect(AuthMiddleware.webSocketToken([.secWebSocketProtocol: "geofleet.bearer, abc"]) == nil)
+        #expect(AuthMiddleware.webSocketToken([.upgrade: "websocket", .secWebSocketProtocol: "chat, abc"]) == nil)
+        #expect(AuthMiddleware.webSocketToken([.upgrade: "websocket", .secWebSocketProtocol: "geofleet.bearer"]) == nil)
+        #expect(AuthMiddleware.webSocketToken([.upgrade: "websocket", .secWebSocketProtocol: "geofleet.bearer, a, b"]) == nil)
+        #expect(AuthMiddleware.webSocketToken([.upgrade: "websocket", .secWebSocketProtocol: "geofleet.bearer, "]) == nil)
+    }
+}

@@ -86,13 +86,15 @@ wait("three positions in /api/map/gps", lambda: len(api("GET", "/api/map/gps")["
 
 # Positions keep arriving while the browser works, so that the dashboard's ingest rate is not zero.
 feeding = threading.Event()
+paused = threading.Event()  # set while the test reads or presses list items (each update redraws the list)
 
 
 def feed():
     k = 0
     while not feeding.is_set():
-        k += 1
-        osmand(trucks["MC-THREE"][0], 43.74380 - k * 1e-5, 7.43050, 25.0, 200.0)
+        if not paused.is_set():
+            k += 1
+            osmand(trucks["MC-THREE"][0], 43.74380 - k * 1e-5, 7.43050, 25.0, 200.0)
         time.sleep(0.5)
 
 
@@ -153,6 +155,7 @@ try:
     driver.find_element(By.ID, "signin-button").send_keys(Keys.ENTER)
     wait("three vehicles drawn", lambda: driver.execute_script("return window.geofleetConsole.drawnVehicles") >= 3)
     wait("three vehicles listed", lambda: len(driver.find_elements(By.CSS_SELECTOR, "#vehicles button")) >= 3)
+    wait("the live stream open", lambda: driver.execute_script("return window.geofleetConsole.stream") == "open", 10)
     if driver.find_element(By.ID, "error").is_displayed():
         problem("an error shows after a good sign-in: " + driver.find_element(By.ID, "error").text)
 
@@ -207,16 +210,25 @@ try:
     bad = vehicle_pixels_ok(positions)
     if bad:
         problem(f"vehicles not drawn where the API puts them: {bad}")
-    listed = {b.get_attribute("data-id"): float(b.get_attribute("data-lat")) for b in driver.find_elements(By.CSS_SELECTOR, "#vehicles button")}
+    listed = dict(driver.execute_script(
+        "return Array.from(document.querySelectorAll('#vehicles button'), b => [b.dataset.id, Number(b.dataset.lat)])"))
     for p in positions:
         if abs(listed.get(p["vehicleId"], 999) - p["lat"]) > 1e-6:
             problem(f"the list's latitude of {p['vehicleId'][:8]} is {listed.get(p['vehicleId'])}, the API's {p['lat']}")
 
     # 5. A new position moves the vehicle: list and map follow.
     one = ids["MC-ONE"]
+    # With the stream open the page polls every 10 s only: a move within 5 s came through /api/stream.
+    updates = driver.execute_script("return window.geofleetConsole.streamUpdates")
+    sent = time.time()
     osmand(trucks["MC-ONE"][0], 43.73700, 7.42100, 20.0, 270.0)
-    wait("MC-ONE moves in the list", lambda: abs(float(driver.find_element(
-        By.CSS_SELECTOR, f'#vehicles button[data-id="{one}"]').get_attribute("data-lat")) - 43.73700) < 1e-6, 15)
+    wait("MC-ONE moves in the list", lambda: abs(driver.execute_script(
+        "return Number(document.querySelector('#vehicles button[data-id=\"' + arguments[0] + '\"]').dataset.lat)", one) - 43.73700) < 1e-6, 15)
+    took = time.time() - sent
+    streamed = driver.execute_script("return window.geofleetConsole.streamUpdates") - updates
+    print(f"console-test: a new position moved its vehicle on the page {took * 1000:.0f} ms after it was sent ({streamed} stream updates)")
+    if took > 5 or streamed < 1:
+        problem(f"the move took {took:.1f} s with {streamed} stream updates: not live from /api/stream")
     moved = [p for p in api("GET", "/api/map/gps")["positions"] if p["vehicleId"] == one]
     time.sleep(0.3)
     bad = vehicle_pixels_ok(moved)
@@ -224,8 +236,11 @@ try:
         problem(f"the moved vehicle is not drawn at its new position: {bad}")
 
     # 6. Details of a vehicle, opened from the list by keyboard.
+    paused.set()
+    time.sleep(1)
     button = driver.find_element(By.CSS_SELECTOR, f'#vehicles button[data-id="{one}"]')
     button.send_keys(Keys.ENTER)
+    paused.clear()
     wait("details shown", lambda: driver.find_element(By.ID, "details").is_displayed() and "MC-ONE" in driver.find_element(By.ID, "details").text)
 
     # 7. A route between two clicked points: the label carries the API's distance for the same points.

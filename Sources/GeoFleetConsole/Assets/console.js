@@ -21,7 +21,7 @@
   };
   // What tests and benchmarks read: when the first vehicle was drawn (ms since navigation), how many are drawn,
   // how long the last redraw took.
-  const probe = { firstVehicleMs: null, drawnVehicles: 0, polls: 0, redrawMs: 0 };
+  const probe = { firstVehicleMs: null, drawnVehicles: 0, polls: 0, redrawMs: 0, stream: 'closed', streamUpdates: 0 };
   window.geofleetConsole = probe;
 
   // ---- API ----------------------------------------------------------------------------------------------
@@ -84,6 +84,7 @@
   }
 
   function showSignIn() {
+    closeStream();
     state.timers.forEach(clearInterval);
     state.timers = [];
     $('signin').hidden = false;
@@ -256,7 +257,66 @@
 
   // ---- The fleet -----------------------------------------------------------------------------------------
 
+  // Positions arrive on /api/stream (a WebSocket; the token rides as a subprotocol, since a browser cannot set
+  // Authorization on one). /api/map/gps is polled every 2 s while the stream is down, every 10 s while it is up
+  // (for connectivity changes and removed vehicles).
+  let stream = null;
+  let lastPoll = 0;
+  let redrawPending = false;
+
+  function openStream() {
+    if (!state.token || !('WebSocket' in window)) return;
+    const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    const resume = probe.resume ? '?resume=' + probe.resume : '';
+    const ws = new WebSocket(scheme + location.host + '/api/stream' + resume, ['geofleet.bearer', state.token]);
+    stream = ws;
+    ws.onopen = () => { probe.stream = 'open'; };
+    ws.onmessage = (message) => {
+      let m;
+      try { m = JSON.parse(message.data); } catch (e) { return; }
+      if (m.resume) probe.resume = m.resume;
+      if (m.event === 'fleet_gps_update' && m.data) applyUpdate(m.data);
+    };
+    ws.onclose = () => {
+      if (stream !== ws) return;
+      probe.stream = 'closed';
+      stream = null;
+      if (state.token) setTimeout(openStream, 3000);
+    };
+  }
+
+  function closeStream() {
+    const ws = stream;
+    stream = null;
+    probe.stream = 'closed';
+    if (ws) ws.close();
+  }
+
+  function applyUpdate(p) {
+    const known = state.vehicles.get(p.vehicleId);
+    state.vehicles.set(p.vehicleId, {
+      id: p.vehicleId, lat: p.lat, lon: p.long, speed: p.speed || 0, heading: p.heading || 0, timestamp: p.timestamp,
+      connectivity: known ? known.connectivity : 'online',
+    });
+    probe.streamUpdates += 1;
+    // Many updates a second at fleet scale: one redraw and one list per frame.
+    if (redrawPending) return;
+    redrawPending = true;
+    requestAnimationFrame(() => {
+      redrawPending = false;
+      if (fleetLayer) fleetLayer.redraw();
+      renderList();
+      if (state.selected) renderDetails();
+    });
+  }
+
+  function pollTick() {
+    const every = probe.stream === 'open' ? 10000 : POLL_MS;
+    if (performance.now() - lastPoll >= every - 100) poll();
+  }
+
   async function poll() {
+    lastPoll = performance.now();
     let data;
     try {
       data = await api('/api/map/gps');
@@ -652,7 +712,8 @@
     loadPlates();
     loadFences();
     pollMetrics();
-    state.timers.push(setInterval(poll, POLL_MS), setInterval(pollMetrics, METRICS_MS));
+    openStream();
+    state.timers.push(setInterval(pollTick, POLL_MS), setInterval(pollMetrics, METRICS_MS));
   }
 
   function wire() {
