@@ -1,4 +1,5 @@
 import GeoFleetConsole
+import GeoFleetPlatform
 import GeoFleetRouteService
 import GeoFleetRouting
 import GeoFleetTiles
@@ -26,7 +27,12 @@ enum ConsoleSetup {
         settings.maxQueuedRenders = c.tileQueue
         let engine = routes.engines[.car] ?? routes.engines.values.max { $0.graph.edgeCount < $1.graph.edgeCount }
         let source = engine.map { GraphTileRoads(graph: $0.graph) }
-        if source == nil { logger.info("no road graph: /tiles draws a plain grid") }
+        if let source {
+            // The edge grid is built in the background, so the first tile does not wait for it.
+            Task { await Blocking.run { source.prepare() } }
+        } else {
+            logger.info("no road graph: /tiles draws a plain grid")
+        }
         return TileService(source: source, settings: settings, logger: logger)
     }
 }

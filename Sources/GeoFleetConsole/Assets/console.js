@@ -202,7 +202,7 @@
     for (const c of cells.values()) {
       const x = c.x / c.n;
       const y = c.y / c.n;
-      const r = 10 + Math.min(18, Math.log2(c.n) * 2.5);
+      const r = 10 + Math.min(15, Math.log2(c.n) * 2.2); // at most 25: neighbours in 56 px cells do not overlap much
       ctx.beginPath();
       ctx.arc(x, y, r, 0, 2 * Math.PI);
       ctx.fillStyle = c.online * 2 >= c.n ? 'rgba(26,127,55,0.85)' : 'rgba(125,125,125,0.85)';

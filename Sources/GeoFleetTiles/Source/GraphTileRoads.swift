@@ -13,6 +13,13 @@ public struct GraphTileRoads: TileRoadSource {
         "\(graph.source.name)/\(graph.source.bytes)/\(graph.source.modified)/\(graph.profile.name)/\(graph.edgeCount)"
     }
 
+    /// Builds the graph's edge grid now (it is built on first use: on a country network that is the first tile's
+    /// second or so); call it off the event loop.
+    public func prepare() {
+        guard graph.edgeCount > 0, let point = graph.edgePoints(0).first else { return }
+        _ = graph.edges(south: point.latitude, west: point.longitude, north: point.latitude + 1e-6, east: point.longitude + 1e-6)
+    }
+
     public func roads(in box: GeoBox, minimum: RoadClass) -> [TileRoad] {
         // The class is checked before the line is read: at low zoom most edges in the box are small streets.
         graph.edges(south: box.south, west: box.west, north: box.north, east: box.east).compactMap { edge in
