@@ -29,8 +29,10 @@ daemon_extra_env() {
 start_private_daemon
 token=$(private_token console_operator --plan pro)
 [ -n "$token" ] || fail "geofleet token printed nothing"
+# The marketplace's service token, to put an open load up for the candidate-truck heat.
+service_token=$(private_token console_market --plan pro --role service)
 mkdir -p "$out"
 # Selenium must not fetch a driver: the machine reaches Debian and PyPI only, and Debian's chromedriver is given.
-SE_OFFLINE=true "$venv/bin/python" "$root/scripts/console/console_test.py" "$base" "$osmand_port" "$token" "$out" \
+SE_OFFLINE=true "$venv/bin/python" "$root/scripts/console/console_test.py" "$base" "$osmand_port" "$token" "$out" "$service_token" \
     || fail "the console test failed (screenshots in $out)"
 kill -0 "$server_pid" 2>/dev/null || fail "geofleetd died during the console test"

@@ -5,7 +5,7 @@ appear where the API says and move when a new position arrives; a route's label 
 a drawn polygon becomes a fence; the dashboard shows a non-zero ingest rate. Screenshots go to the output folder.
 Called by scripts/console-test.sh.
 
-    console_test.py BASE OSMAND_PORT TOKEN OUTDIR
+    console_test.py BASE OSMAND_PORT TOKEN OUTDIR SERVICE_TOKEN
 """
 import io
 import json
@@ -24,7 +24,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-base, osmand_port, token, outdir = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+base, osmand_port, token, outdir, service_token = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 problems = []
 COLOURS = {"online": (0x1A, 0x7F, 0x37), "unknown": (0xB5, 0x81, 0x05), "offline": (0x7D, 0x7D, 0x7D)}
 
@@ -34,10 +34,10 @@ def problem(text):
     print("  FAIL " + text, file=sys.stderr)
 
 
-def api(method, path, body=None, expect=200):
+def api(method, path, body=None, expect=200, bearer=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(base + path, data=data, method=method, headers={
-        "Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        "Authorization": "Bearer " + (bearer or token), "Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             status, text = response.status, response.read()
@@ -83,6 +83,12 @@ for plate, (imei, lat, lon, knots, bearing) in trucks.items():
     if osmand(imei, lat, lon, knots, bearing) != 200:
         raise SystemExit(f"OsmAnd refused {plate}'s position")
 wait("three positions in /api/map/gps", lambda: len(api("GET", "/api/map/gps")["positions"]) >= 3)
+# An open load in Monaco, from the marketplace (service token), for the candidate-truck heat.
+stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+later = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() + 8 * 3600))
+api("PUT", "/api/cargo/cargo_console_1", {"pickup": {"lat": 43.7310, "long": 7.4200}, "delivery": {"lat": 43.7450, "long": 7.4260},
+                                          "weight": 8000, "totalPrice": 400, "loadingDate": stamp, "loadingDateEnd": later},
+    bearer=service_token)
 
 # Positions keep arriving while the browser works, so that the dashboard's ingest rate is not zero.
 feeding = threading.Event()
@@ -278,6 +284,18 @@ try:
     fences = [f for f in api("GET", "/api/geofences")["geofences"] if f["name"] == "Console test yard"]
     if len(fences) != 1 or fences[0]["area"]["type"] != "polygon" or len(fences[0]["area"]["coordinates"][0]) != 5:
         problem(f"the drawn polygon did not become one fence of 4 corners: {fences}")
+
+    # 8b. A load's candidate trucks: as many as the API ranks, each drawn in its score's colour.
+    expected_candidates = api("POST", "/api/match/cargo", {"cargoId": "cargo_console_1", "limit": 50})["candidates"]
+    driver.find_element(By.ID, "load-id").send_keys("cargo_console_1" + Keys.ENTER)
+    heat = wait("the load's candidates", lambda: "candidate trucks" in driver.find_element(By.ID, "load-label").text
+                and driver.find_element(By.ID, "load-label").text, 20)
+    print(f"console-test: load label: {heat!r}; API: {len(expected_candidates)} candidates")
+    if f"{len(expected_candidates)} candidate trucks" not in heat or not expected_candidates:
+        problem(f"the load label {heat!r} does not show the API's {len(expected_candidates)} candidates")
+    rings = driver.execute_script("return window.geofleetConsole.candidatesDrawn")
+    if rings < len(expected_candidates):
+        problem(f"{rings} shapes drawn for {len(expected_candidates)} candidates")
 
     # 9. Truck restrictions toggle: an overlay tile layer appears.
     driver.find_element(By.ID, "layer-restrictions").click()

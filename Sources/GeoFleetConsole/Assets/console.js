@@ -296,7 +296,7 @@
     const known = state.vehicles.get(p.vehicleId);
     state.vehicles.set(p.vehicleId, {
       id: p.vehicleId, lat: p.lat, lon: p.long, speed: p.speed || 0, heading: p.heading || 0, timestamp: p.timestamp,
-      connectivity: known ? known.connectivity : 'online',
+      connectivity: known ? known.connectivity : 'online', cargo: known ? known.cargo : null,
     });
     probe.streamUpdates += 1;
     // Many updates a second at fleet scale: one redraw and one list per frame.
@@ -330,7 +330,7 @@
       seen.add(p.vehicleId);
       state.vehicles.set(p.vehicleId, {
         id: p.vehicleId, lat: p.lat, lon: p.long, speed: p.speed || 0, heading: p.heading || 0, timestamp: p.timestamp,
-        connectivity: p.connectivity || 'unknown',
+        connectivity: p.connectivity || 'unknown', cargo: p.cargo || null,
       });
     }
     for (const id of Array.from(state.vehicles.keys())) if (!seen.has(id)) state.vehicles.delete(id);
@@ -435,7 +435,15 @@
     const out = document.createElement('p');
     out.id = 'track-summary';
     out.textContent = box.querySelector('#track-summary') ? box.querySelector('#track-summary').textContent : '';
-    box.replaceChildren(heading, dl, track, out);
+    const parts = [heading, dl, track];
+    if (v.cargo && v.cargo.id) {
+      const deal = document.createElement('button');
+      deal.type = 'button';
+      deal.textContent = 'Load ' + v.cargo.id + ': progress';
+      deal.addEventListener('click', () => showDeal(v.cargo.id));
+      parts.push(deal);
+    }
+    box.replaceChildren(...parts, out);
   }
 
   async function showTrack(id) {
@@ -558,6 +566,58 @@
       else if (a.type === 'polygon') shape = L.polygon(a.coordinates.map((ring) => ring.map((c) => [c[1], c[0]])), style);
       else if (a.type === 'corridor') shape = L.polyline(a.line.map((c) => [c[1], c[0]]), Object.assign({}, style, { weight: 6, opacity: 0.5 }));
       if (shape) shape.bindTooltip(f.name).addTo(fenceLayer);
+    }
+  }
+
+  // ---- Loads: candidate trucks and deal progress ------------------------------------------------------------
+
+  /** Red (0) through amber to green (1). */
+  function scoreColour(score) {
+    const t = Math.max(0, Math.min(1, score));
+    return 'hsl(' + Math.round(t * 120) + ', 75%, 38%)';
+  }
+
+  async function matchLoad(cargoId) {
+    if (!cargoId) return;
+    $('load-label').textContent = 'Matching ' + cargoId + '…';
+    try {
+      const r = await api('/api/match/cargo', { method: 'POST', body: { cargoId, limit: 50 } });
+      toolLayer && toolLayer.clearLayers();
+      const candidates = r.candidates || [];
+      const top = Math.max(1e-9, ...candidates.map((c) => c.score || 0));
+      // The answer names no pickup; an assigned load's comes with its vehicle on /api/map/gps. Without one the
+      // candidates get rings in their score's colour instead of lines to the pickup.
+      const carrier = Array.from(state.vehicles.values()).find((v) => v.cargo && v.cargo.id === cargoId && v.cargo.pickup);
+      const pickup = carrier ? carrier.cargo.pickup : null;
+      for (const c of candidates) {
+        const v = state.vehicles.get(c.vehicleId);
+        if (!v || !map) continue;
+        const to = pickup ? [pickup.lat, pickup.long] : null;
+        const line = to ? [[v.lat, v.lon], to] : null;
+        if (line) {
+          L.polyline(line, { color: scoreColour((c.score || 0) / top), weight: 3, opacity: 0.85 })
+            .bindTooltip(label(v) + ': score ' + (c.score || 0).toFixed(2) + ', ' + c.roadDistanceKm + ' km, ETA ' + c.etaMinutes + ' min')
+            .addTo(toolLayer);
+        } else {
+          L.circleMarker([v.lat, v.lon], { radius: 12, color: scoreColour((c.score || 0) / top), weight: 4, fill: false }).addTo(toolLayer);
+        }
+      }
+      probe.candidatesDrawn = toolLayer ? toolLayer.getLayers().length : 0;
+      const best = candidates[0];
+      $('load-label').textContent = 'Load ' + cargoId + ': ' + candidates.length + ' candidate trucks' +
+        (best ? '; best ' + label(state.vehicles.get(best.vehicleId) || { id: best.vehicleId }) + ' (score ' + (best.score || 0).toFixed(2) + ')' : '');
+    } catch (e) {
+      $('load-label').textContent = 'No match for ' + cargoId + ': ' + e.message;
+    }
+  }
+
+  async function showDeal(cargoId) {
+    try {
+      const d = await api('/api/deals/' + encodeURIComponent(cargoId) + '/progress');
+      $('load-label').textContent = 'Load ' + cargoId + ': ' + d.state + ', ' + d.progress + ' %' +
+        (d.etaDelivery ? ', delivery ETA ' + d.etaDelivery : '') + (d.routeDistanceMeters ? ', ' + (d.routeDistanceMeters / 1000).toFixed(1) + ' km' : '');
+    } catch (e) {
+      $('load-label').textContent = 'No deal progress for ' + cargoId + ': ' + e.message;
     }
   }
 
@@ -729,11 +789,14 @@
     $('fence-corridor').addEventListener('click', () => {
       if (state.lastRoute && state.lastRoute.geometry) saveFence({ type: 'corridor', line: state.lastRoute.geometry.coordinates, widthMeters: 200 });
     });
+    $('load-match').addEventListener('click', () => matchLoad($('load-id').value.trim()));
+    $('load-id').addEventListener('keydown', (e) => { if (e.key === 'Enter') matchLoad($('load-id').value.trim()); });
     $('tool-clear').addEventListener('click', () => {
       setTool(null);
       toolLayer && toolLayer.clearLayers();
       trackLayer && trackLayer.clearLayers();
       $('route-label').textContent = '';
+      $('load-label').textContent = '';
     });
     $('layer-restrictions').addEventListener('change', (e) => {
       if (!map) return;
