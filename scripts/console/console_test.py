@@ -285,6 +285,17 @@ try:
     if len(fences) != 1 or fences[0]["area"]["type"] != "polygon" or len(fences[0]["area"]["coordinates"][0]) != 5:
         problem(f"the drawn polygon did not become one fence of 4 corners: {fences}")
 
+    # 8a. Renaming it from its popup (a click inside it, no tool active) goes through the API too.
+    centre = ((corners[0][0] + corners[2][0]) / 2 - 0.5, (corners[0][1] + corners[2][1]) / 2 - 0.5)
+    ActionChains(driver).move_to_element_with_offset(map_element, int(centre[0] * size["width"]), int(centre[1] * size["height"])).click().perform()
+    field = wait("the fence popup", lambda: driver.find_element(By.CSS_SELECTOR, ".leaflet-popup input"), 10)
+    field.clear()
+    field.send_keys("Console test yard, renamed")
+    driver.find_element(By.XPATH, "//div[contains(@class,'leaflet-popup')]//button[text()='Rename']").click()
+    wait("the fence renamed", lambda: "Fence renamed" in driver.find_element(By.ID, "tool-status").text, 10)
+    if not [f for f in api("GET", "/api/geofences")["geofences"] if f["name"] == "Console test yard, renamed"]:
+        problem("renaming the fence in its popup did not reach the API")
+
     # 8b. A load's candidate trucks: as many as the API ranks, each drawn in its score's colour.
     expected_candidates = api("POST", "/api/match/cargo", {"cargoId": "cargo_console_1", "limit": 50})["candidates"]
     driver.find_element(By.ID, "load-id").send_keys("cargo_console_1" + Keys.ENTER)

@@ -229,6 +229,12 @@
     toolLayer = L.featureGroup().addTo(map);
     fleetLayer = new (makeFleetLayer())().addTo(map);
     map.on('click', onMapClick);
+    // By keyboard: arrows pan (Leaflet), Enter puts a tool's point at the map's centre.
+    map.on('keydown', (e) => {
+      if (e.originalEvent.key !== 'Enter' || !state.tool) return;
+      const centre = map.getCenter();
+      onMapClick({ latlng: centre, containerPoint: map.latLngToContainerPoint(centre) });
+    });
     probe.map = map;
   }
 
@@ -553,6 +559,32 @@
     return saveFence({ type: 'polygon', coordinates: [ring] });
   }
 
+  /** A fence's popup: rename or delete it (a deal's own fences are the deal's to change, so they get none). */
+  function fencePopup(f) {
+    const box = document.createElement('div');
+    const name = document.createElement('input');
+    name.value = f.name;
+    name.setAttribute('aria-label', 'Fence name');
+    const rename = document.createElement('button');
+    rename.type = 'button';
+    rename.textContent = 'Rename';
+    rename.addEventListener('click', async () => {
+      const body = { name: name.value.trim() || f.name, area: f.area };
+      for (const k of ['speedLimitKmh', 'dwellMinutes', 'schedule']) if (f[k] !== undefined) body[k] = f[k];
+      try { await api('/api/geofences/' + f.id, { method: 'PUT', body }); $('tool-status').textContent = 'Fence renamed'; loadFences(); }
+      catch (e) { $('tool-status').textContent = 'Rename refused: ' + e.message; }
+    });
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = 'Delete';
+    remove.addEventListener('click', async () => {
+      try { await api('/api/geofences/' + f.id, { method: 'DELETE' }); $('tool-status').textContent = 'Fence deleted'; loadFences(); }
+      catch (e) { $('tool-status').textContent = 'Delete refused: ' + e.message; }
+    });
+    box.append(name, rename, remove);
+    return box;
+  }
+
   async function loadFences() {
     if (!fenceLayer) return;
     let data;
@@ -565,7 +597,10 @@
       if (a.type === 'circle') shape = L.circle([a.center.lat, a.center.long], Object.assign({ radius: a.radiusMeters }, style));
       else if (a.type === 'polygon') shape = L.polygon(a.coordinates.map((ring) => ring.map((c) => [c[1], c[0]])), style);
       else if (a.type === 'corridor') shape = L.polyline(a.line.map((c) => [c[1], c[0]]), Object.assign({}, style, { weight: 6, opacity: 0.5 }));
-      if (shape) shape.bindTooltip(f.name).addTo(fenceLayer);
+      if (!shape) continue;
+      shape.bindTooltip(f.name).addTo(fenceLayer);
+      // While a tool draws, a click on a fence is a point of the drawing, not a request to edit it.
+      if (!f.cargoId) shape.on('click', (e) => { if (!state.tool) L.popup().setLatLng(e.latlng).setContent(fencePopup(f)).openOn(map); });
     }
   }
 
