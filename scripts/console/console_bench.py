@@ -70,10 +70,11 @@ print("\n".join(rows))
 
 # 10,000 vehicles, spread over the network's box, each an auto-registered OsmAnd device.
 now = int(time.time())
+shift = 0.0  # degrees north added to every vehicle's place (the second round moves them)
 
 
 def send(k):
-    query = urllib.parse.urlencode({"id": f"{990000000000000 + k}", "lat": f"{generator_k(k)[0]:.6f}", "lon": f"{generator_k(k)[1]:.6f}",
+    query = urllib.parse.urlencode({"id": f"{990000000000000 + k}", "lat": f"{generator_k(k)[0] + shift:.6f}", "lon": f"{generator_k(k)[1]:.6f}",
                                     "timestamp": str(now), "speed": "30", "bearing": str(k % 360)})
     for _ in range(5):
         try:
@@ -127,6 +128,23 @@ try:
                 "const m = window.geofleetConsole.map; m.panBy([5, 0], {animate: false}); return window.geofleetConsole.redrawMs;"))
         drawn = driver.execute_script("return window.geofleetConsole.drawnVehicles")
         runs.append({"first_vehicle_ms": first, "first_paint_ms": paint, "redraw_p50_ms": quantile(redraws, 0.5), "drawn": drawn})
+    # Every vehicle moves once more while the page is open (updates through /api/stream): the page's long tasks
+    # (main thread busy > 50 ms) show whether the tab stalls.
+    driver.execute_script("window.__long = []; new PerformanceObserver(l => l.getEntries().forEach(e => window.__long.push(e.duration)))"
+                          ".observe({type: 'longtask', buffered: false}); window.__updates0 = window.geofleetConsole.streamUpdates;")
+    now = int(time.time()) + 1
+    shift = 0.002
+    moved_started = time.time()
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        list(pool.map(send, range(vehicles)))
+    moved_seconds = time.time() - moved_started
+    time.sleep(3)
+    longs = driver.execute_script("return window.__long")
+    streamed = driver.execute_script("return window.geofleetConsole.streamUpdates - window.__updates0")
+    results["live"] = {"updates_sent": vehicles, "seconds": moved_seconds, "updates_received": streamed,
+                       "long_tasks": len(longs), "longest_task_ms": max(longs) if longs else 0}
+    print(f"console-bench: {vehicles} moves in {moved_seconds:.0f} s reached the page as {streamed} stream updates; "
+          f"long tasks: {len(longs)}, longest {max(longs) if longs else 0:.0f} ms")
     driver.save_screenshot(f"{outdir}/console-10k.png")
 finally:
     driver.quit()

@@ -269,6 +269,8 @@
   let stream = null;
   let lastPoll = 0;
   let redrawPending = false;
+  let lastList = 0;
+  let listTimer = null;
 
   function openStream() {
     if (!state.token || !('WebSocket' in window)) return;
@@ -305,15 +307,22 @@
       connectivity: known ? known.connectivity : 'online', cargo: known ? known.cargo : null,
     });
     probe.streamUpdates += 1;
-    // Many updates a second at fleet scale: one redraw and one list per frame.
+    // Thousands of updates a second at fleet scale: one map redraw per frame, the list (a sort of the whole
+    // fleet) at most once a second.
     if (redrawPending) return;
     redrawPending = true;
     requestAnimationFrame(() => {
       redrawPending = false;
       if (fleetLayer) fleetLayer.redraw();
-      renderList();
-      if (state.selected) renderDetails();
+      if (!listTimer) listTimer = setTimeout(refreshList, Math.max(0, 1000 - (performance.now() - lastList)));
     });
+  }
+
+  function refreshList() {
+    listTimer = null;
+    lastList = performance.now();
+    renderList();
+    if (state.selected) renderDetails();
   }
 
   function pollTick() {
