@@ -382,7 +382,9 @@
     const list = $('vehicles');
     const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
     const shown = Array.from(state.vehicles.values()).filter(matchesFilter);
-    shown.sort((a, b) => label(a).localeCompare(label(b)));
+    // Plain comparison of precomputed labels: localeCompare over 10,000 vehicles held the tab ~100 ms a second.
+    const keys = new Map(shown.map((v) => [v, label(v)]));
+    shown.sort((a, b) => { const x = keys.get(a); const y = keys.get(b); return x < y ? -1 : x > y ? 1 : 0; });
     const fragment = document.createDocumentFragment();
     for (const v of shown.slice(0, LIST_MAX)) {
       const li = document.createElement('li');
