@@ -689,9 +689,11 @@ def attack_tiles():
             path = f"/tiles/{z}/{generator.randrange(1 << z)}/{generator.randrange(1 << z)}.png"
             if generator.random() < 0.3:
                 path += "?layer=restrictions"
-            status, _, _ = tile_get(path, timeout=30)
+            status, _, headers = tile_get(path, timeout=30)
             with lock:
                 counts[status] = counts.get(status, 0) + 1
+                if status == 503 and not headers.get("Retry-After"):
+                    counts["503 without Retry-After"] = counts.get("503 without Retry-After", 0) + 1
 
     threads = [threading.Thread(target=flood, args=(k,)) for k in range(16)]
     for t in threads:
@@ -706,6 +708,8 @@ def attack_tiles():
         problem(f"tiles: the flood got answers other than 200 and 503: {counts}")
     if served == 0:
         problem("tiles: the flood was never served")
+    if counts.get(503, 0) == 0:
+        problem("tiles: 16 clients against one render slot and a queue of two were never refused (503)")
     if peak[0] > baseline_rss + RSS_BOUND_MB:
         problem(f"tiles: RSS peaked at {peak[0]:.0f} MB, over {baseline_rss:.0f} + {RSS_BOUND_MB} MB")
     status, _, _ = tile_get("/tiles/2/1/1.png")
