@@ -85,6 +85,31 @@ let package = Package(
             dependencies: ["GeoFleetCore", "GeoFleetOSM"],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // The console's base map: tile math, road styles, the cairo renderer over a road source, memory and disk caches.
+        .target(
+            name: "GeoFleetTiles",
+            dependencies: [
+                "CCairo",
+                "GeoFleetPlatform",
+                "GeoFleetCore",
+                "GeoFleetRouting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The operator's console: its page, script and style compiled in, and Leaflet from Debian's libjs-leaflet.
+        .target(
+            name: "GeoFleetConsole",
+            dependencies: ["GeoFleetCore"],
+            resources: [
+                .embedInCode("Assets/console.html"),
+                .embedInCode("Assets/console.js"),
+                .embedInCode("Assets/console.css"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(
             name: "CHiredis",
             pkgConfig: "hiredis",
@@ -373,6 +398,8 @@ let package = Package(
                 "GeoFleetTracking",
                 "GeoFleetTLS",
                 "GeoFleetExport",
+                "GeoFleetTiles",
+                "GeoFleetConsole",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -412,6 +439,8 @@ let package = Package(
                 "GeoFleetEvents",
                 "GeoFleetTracking",
                 "GeoFleetTLS",
+                "GeoFleetTiles",
+                "GeoFleetConsole",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -517,6 +546,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GeoFleetTilesTests",
+            dependencies: ["GeoFleetTiles", "GeoFleetCore", "GeoFleetRouting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GeoFleetCoreTests",
             dependencies: ["GeoFleetCore"],
             swiftSettings: swiftSettings
@@ -566,6 +600,9 @@ let package = Package(
             dependencies: [
                 "GeoFleetPlatform",
                 "GeoFleetAPI",
+                "GeoFleetConsole",
+                "GeoFleetTiles",
+                .product(name: "Logging", package: "swift-log"),
                 "GeoFleetTestSupport",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -25,27 +25,11 @@ secret=api-fuzz-secret-0123456789abcdef-0123456789
 tool=api-fuzz
 # shellcheck source-path=SCRIPTDIR source=lib/private-daemon.sh
 . "$root/scripts/lib/private-daemon.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/python-venv.sh
+. "$root/scripts/lib/python-venv.sh"
 
 # 1. Schemathesis in its own venv, reinstalled when the pins change.
-stamp=$venv/.requirements.sha256
-want=$(sha256sum "$requirements" | cut -d' ' -f1)
-if [ ! -x "$venv/bin/schemathesis" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    rm -rf "$venv"
-    if ! "$python" -m venv "$venv" >"$work/venv.log" 2>&1; then
-        # Debian's python3 needs python3-venv (ensurepip) to make venvs.
-        rm -rf "$venv"
-        command -v apt-get >/dev/null || fail "cannot create a venv with $python: $(cat "$work/venv.log")"
-        sudo_cmd=""
-        [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-        export DEBIAN_FRONTEND=noninteractive
-        { $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq --no-install-recommends python3-venv; } \
-            >"$work/apt.log" 2>&1 || fail "installing python3-venv failed: $(tail -5 "$work/apt.log")"
-        "$python" -m venv "$venv" >"$work/venv.log" 2>&1 || fail "cannot create a venv: $(cat "$work/venv.log")"
-    fi
-    "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements" >"$work/pip.log" 2>&1 \
-        || { rm -rf "$venv"; fail "pip install failed: $(tail -20 "$work/pip.log")"; }
-    echo "$want" >"$stamp"
-fi
+ensure_venv "$venv" "$requirements"
 
 # 2. The binaries.
 resolve_binaries

@@ -34,6 +34,8 @@ daemon_extra_env() {
     # Short timeouts, so that the slowloris attack proves them in seconds.
     export GEOFLEET_HTTP_HEADER_TIMEOUT_SECONDS=3 GEOFLEET_HTTP_BODY_TIMEOUT_SECONDS=3 GEOFLEET_HTTP_IDLE_TIMEOUT_SECONDS=5 \
         GEOFLEET_DEVICE_HANDSHAKE_SECONDS=3 GEOFLEET_DEVICE_IDLE_SECONDS=20 GEOFLEET_OSMAND_REQUEST_SECONDS=3
+    # One tile render at a time and two waiting, so that the tile flood meets the refusal (503) as well.
+    export GEOFLEET_TILE_RENDERS=1 GEOFLEET_TILE_QUEUE=2
     export GEOFLEET_TLS_CERT=$work/server.crt GEOFLEET_TLS_KEY=$work/server.key GEOFLEET_TELTONIKA_TLS_PORT=$teltonika_tls_port
 }
 start_private_daemon

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what it needs, builds, runs `swift test`, then scripts/api-fuzz.sh and
-# scripts/attack.sh.
+# The whole test suite: installs what it needs, builds, runs `swift test`, then scripts/api-fuzz.sh,
+# scripts/attack.sh and scripts/console-test.sh.
 # Tests that need PostgreSQL/PostGIS start their own private clusters on unix sockets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,5 +45,10 @@ fi
 # The hostile-input suite against a live daemon (scripts/attack.sh); GEOFLEET_SKIP_ATTACK=1 skips it.
 if [ "${GEOFLEET_SKIP_ATTACK:-0}" != 1 ]; then
     GEOFLEET_BIN=$(swift build --show-bin-path) scripts/attack.sh || status=1
+fi
+# The operator's console in headless chromium (scripts/console-test.sh; screenshots under .build-console/);
+# GEOFLEET_SKIP_CONSOLE=1 skips it.
+if [ "${GEOFLEET_SKIP_CONSOLE:-0}" != 1 ]; then
+    GEOFLEET_BIN=$(swift build --show-bin-path) scripts/console-test.sh || status=1
 fi
 exit $status

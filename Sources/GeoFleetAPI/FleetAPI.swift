@@ -1,3 +1,4 @@
+import GeoFleetConsole
 import GeoFleetCore
 import GeoFleetExport
 import GeoFleetGeometry
@@ -8,6 +9,7 @@ import GeoFleetMatchService
 import GeoFleetPostGIS
 import GeoFleetPricingService
 import GeoFleetRouteService
+import GeoFleetTiles
 import GeoFleetTracking
 import Hummingbird
 
@@ -51,6 +53,10 @@ public struct FleetAPIDependencies: Sendable {
     public var exports: ExportService?
     /// Cost analysis, quote suggestions and the accepted deals they read; nil: those routes answer 503.
     public var pricing: CostAnalysisService?
+    /// The console's files (`/console`); nil: 404.
+    public var console: ConsoleAssets?
+    /// The console's base map (`/tiles/…`); nil: 503.
+    public var tiles: TileService?
     /// Cluster mode: tells the other nodes that cached data changed; nil: a single node.
     public var announceChange: (@Sendable (CacheChange) -> Void)?
 
@@ -94,6 +100,8 @@ public enum FleetAPI {
             Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: deps.metricsText())))
         }
+        if let console = deps.console { ConsoleRoutes(assets: console).register(on: router) }
+        TileRoutes(tiles: deps.tiles).register(on: router)
         let api = router.group("api")
             .add(middleware: AuthMiddleware(tokens: deps.tokens, serviceNeedsClientCertificate: deps.serviceNeedsClientCertificate))
             .add(middleware: RateLimitMiddleware(limiter: deps.rateLimiter))

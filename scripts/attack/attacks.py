@@ -7,6 +7,7 @@ is all in PostGIS. A broken invariant prints why and exits non-zero.
 import json
 import math
 import os
+import random
 import socket
 import ssl
 import struct
@@ -691,6 +692,84 @@ def attack_tls():
     invariants("tls")
 
 
+def tile_get(path, headers=None, timeout=30):
+    request = urllib.request.Request(f"http://127.0.0.1:{HTTP}{path}", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read(), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), error.headers
+    except OSError:
+        return None, b"", {}
+
+
+def attack_tiles():
+    """Hostile tile paths answer 400 with a JSON message before any work; a flood of distinct tiles from
+    several clients is served or refused (503 + Retry-After), never queued without bound: RSS stays bounded."""
+    bad = ["/tiles/21/0/0.png", "/tiles/-1/0/0.png", "/tiles/3/8/0.png", "/tiles/3/0/-1.png", "/tiles/a/b/c.png",
+           "/tiles/99999999999999999999999999/0/0.png", "/tiles/20/1048576/0.png", "/tiles/1/0/0.jpg",
+           "/tiles/1/0/0.png?layer=secret", "/tiles/1/0/1e3.png", "/tiles/1/0/0x1.png", "/tiles/1/%2e%2e/0.png",
+           "/tiles/4/" + "9" * 3000 + "/0.png", "/tiles/0/0/00000000.png"]
+    for path in bad:
+        status, body, _ = tile_get(path)
+        if status is None:
+            problem(f"tiles: {path[:60]} got no answer")
+        elif status == 400:
+            try:
+                if "error" not in json.loads(body):
+                    problem(f"tiles: {path[:60]} answered 400 without an error message")
+            except ValueError:
+                problem(f"tiles: {path[:60]} answered 400 with a body that is not JSON")
+        elif status not in (404, 414, 431):
+            problem(f"tiles: {path[:60]} answered {status}, not 400")
+    status, body, headers = tile_get("/tiles/2/1/1.png")
+    if status != 200 or not body.startswith(b"\x89PNG"):
+        problem(f"tiles: a valid tile answered {status}")
+        return
+    again, _, _ = tile_get("/tiles/2/1/1.png", {"If-None-Match": headers.get("ETag", "")})
+    if again != 304:
+        problem(f"tiles: If-None-Match with the tile's ETag answered {again}, not 304")
+    counts = {}
+    lock = threading.Lock()
+    peak = [rss_mb()]
+    stop = time.time() + 15
+
+    def flood(seed):
+        generator = random.Random(seed)
+        while time.time() < stop:
+            z = generator.randint(14, 20)
+            path = f"/tiles/{z}/{generator.randrange(1 << z)}/{generator.randrange(1 << z)}.png"
+            if generator.random() < 0.3:
+                path += "?layer=restrictions"
+            status, _, headers = tile_get(path, timeout=30)
+            with lock:
+                counts[status] = counts.get(status, 0) + 1
+                if status == 503 and not headers.get("Retry-After"):
+                    counts["503 without Retry-After"] = counts.get("503 without Retry-After", 0) + 1
+
+    threads = [threading.Thread(target=flood, args=(k,)) for k in range(16)]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        peak[0] = max(peak[0], rss_mb())
+        time.sleep(0.2)
+    served = counts.get(200, 0)
+    print(f"attack: tiles: {sum(counts.values())} distinct-tile requests from 16 clients in 15 s: {counts}; "
+          f"daemon RSS peak {peak[0]:.0f} MB")
+    if set(counts) - {200, 503}:
+        problem(f"tiles: the flood got answers other than 200 and 503: {counts}")
+    if served == 0:
+        problem("tiles: the flood was never served")
+    if counts.get(503, 0) == 0:
+        problem("tiles: 16 clients against one render slot and a queue of two were never refused (503)")
+    if peak[0] > baseline_rss + RSS_BOUND_MB:
+        problem(f"tiles: RSS peaked at {peak[0]:.0f} MB, over {baseline_rss:.0f} + {RSS_BOUND_MB} MB")
+    status, _, _ = tile_get("/tiles/2/1/1.png")
+    if status != 200:
+        problem(f"tiles: after the flood a cached tile answered {status}")
+    invariants("tile flood")
+
+
 def main():
     global canary_vehicle, baseline_rss
     canary_vehicle = add_vehicle(CANARY, "ATK-CANARY", CANARY_IMEI)
@@ -700,7 +779,7 @@ def main():
     attacks = [("poison", attack_poison), ("numbers", attack_numbers), ("fences", attack_fences), ("pricing", attack_pricing),
                ("slowloris", attack_slowloris),
                ("flood", attack_flood), ("rebind", attack_rebind), ("archive", attack_archive), ("claim", attack_claim),
-               ("tls", attack_tls)]
+               ("tls", attack_tls), ("tiles", attack_tiles)]
     for name, attack in attacks:
         if ONLY and ONLY != name:
             continue

@@ -21,11 +21,16 @@ public struct AuthMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+        let token: String
+        if let header = request.headers[.authorization] {
+            guard let bearer = Self.bearerToken(header) else {
+                throw APIError(.unauthorized, "authorization must be a bearer token", headers: [.wwwAuthenticate: "Bearer"])
+            }
+            token = bearer
+        } else if let offered = Self.webSocketToken(request.headers) {
+            token = offered
+        } else {
             throw APIError(.unauthorized, "missing bearer token", headers: [.wwwAuthenticate: "Bearer"])
-        }
-        guard let token = Self.bearerToken(header) else {
-            throw APIError(.unauthorized, "authorization must be a bearer token", headers: [.wwwAuthenticate: "Bearer"])
         }
         let claims: APIClaims
         do {
@@ -49,6 +54,19 @@ public struct AuthMiddleware: RouterMiddleware {
         context.user = APIUser(id: claims.sub.value, plan: claims.plan, role: claims.role, expiresAt: claims.exp.value)
         context.logger[metadataKey: "user"] = "\(claims.sub.value)"
         return try await next(request, context)
+    }
+
+    /// The WebSocket subprotocol that carries a token: a browser cannot set `Authorization` on a WebSocket, so
+    /// the console offers `Sec-WebSocket-Protocol: geofleet.bearer, <token>` (a header, so the token stays out of
+    /// URLs and logs) and the upgrade answers with `geofleet.bearer`.
+    public static let webSocketProtocol = "geofleet.bearer"
+
+    /// The token of a WebSocket upgrade offering exactly `geofleet.bearer, <token>`; nil otherwise.
+    static func webSocketToken(_ headers: HTTPFields) -> String? {
+        guard headers[.upgrade]?.lowercased() == "websocket", let offered = headers[.secWebSocketProtocol] else { return nil }
+        let parts = offered.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, parts[0] == webSocketProtocol, !parts[1].isEmpty else { return nil }
+        return parts[1]
     }
 
     static let bearerPrefix = Array("bearer ".utf8)

@@ -31,7 +31,8 @@ struct StreamRoutes: Sendable {
                 .init(code: 426, reasonPhrase: "Upgrade Required"), "/api/stream is a WebSocket: send Upgrade: websocket",
                 headers: [.upgrade: "websocket"])
         }
-        return .upgrade([:])
+        // A token offered as a subprotocol (the console's) is answered with that protocol, or the browser drops the socket.
+        return .upgrade(AuthMiddleware.webSocketToken(request.headers) == nil ? [:] : [.secWebSocketProtocol: AuthMiddleware.webSocketProtocol])
     }
 
     struct Parameters {

@@ -32,6 +32,8 @@ public struct GeoFleetConfiguration: Sendable {
     public var exports: ExportSettings
     /// Cluster mode.
     public var cluster: ClusterSettings
+    /// The operator's console and its tiles.
+    public var console: ConsoleSettings
 
     /// The defaults, with everything under `dataDirectory`.
     public init(dataDirectory: String = "./.geofleet") {
@@ -53,6 +55,7 @@ public struct GeoFleetConfiguration: Sendable {
         tls = TLSSettings()
         exports = ExportSettings()
         cluster = ClusterSettings()
+        console = ConsoleSettings()
     }
 
     /// Reads the `GEOFLEET_*` variables; an unusable value is a ``ConfigurationError`` naming the variable.
@@ -79,6 +82,7 @@ public struct GeoFleetConfiguration: Sendable {
         try c.exports.read(env)
         try c.cluster.read(env)
         try c.cluster.validate(storage: c.storage)
+        try c.console.read(env)
         return c
     }
 
@@ -88,6 +92,7 @@ public struct GeoFleetConfiguration: Sendable {
             + WriterSettings.tableRows + AuthSettings.tableRows + RateLimitSettings.tableRows + APIServerLimits.tableRows
             + ArchiveSettings.tableRows + RoutingSettings.tableRows + MatchConfiguration.tableRows + TrackingConfiguration.tableRows
             + EventSettings.tableRows + TLSSettings.tableRows + ExportSettings.tableRows + ClusterSettings.tableRows
+            + ConsoleSettings.tableRows
     }
 
     /// The README's configuration table (Markdown): variable, default, meaning.

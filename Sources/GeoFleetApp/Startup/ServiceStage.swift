@@ -79,6 +79,8 @@ struct ServiceStage: Sendable {
         }
         let exports = exportService(configuration, storage: storage, keys: archiveContext.keys, now: now, logger: logger)
         apiDependencies.exports = exports
+        apiDependencies.console = ConsoleSetup.assets(configuration, logger: logger)
+        apiDependencies.tiles = ConsoleSetup.tiles(configuration, routes: routes, logger: logger)
         let archiveScheduler = ArchiveScheduler(
             archiver: PartitionArchiver(context: archiveContext, retentionDays: configuration.archive.retentionDays, now: now),
             everyHours: configuration.archive.everyHours, logger: logger)
