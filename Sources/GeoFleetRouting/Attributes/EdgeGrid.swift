@@ -24,33 +24,36 @@ final class EdgeGrid: Sendable {
         let (south, north) = (max(south, -90), min(north, 90))
         let (west, east) = (max(west, -180), min(east, 180))
         guard south <= north, west <= east else { return [] }
-        return cells.withLock { stored -> [Int] in
-            if stored == nil { stored = Self.build(graph) }
-            let table = stored!
-            var found: [UInt32] = []
-            let y0 = Self.cell(south), y1 = Self.cell(north), x0 = Self.cell(west), x1 = Self.cell(east)
-            for y in y0...y1 {
-                // Cells of one row are contiguous keys: find the first, walk while the row lasts.
-                let first = Self.key(y, x0), last = Self.key(y, x1)
-                var low = 0, high = table.keys.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    if table.keys[middle] < first { low = middle + 1 } else { high = middle }
-                }
-                while low < table.keys.count, table.keys[low] <= last {
-                    found.append(contentsOf: table.edges[Int(table.start[low])..<Int(table.start[low + 1])])
-                    low += 1
-                }
+        // Built once under the lock; queried outside it, so concurrent tile renders do not wait on each other.
+        let table = cells.withLock { stored -> Cells in
+            if let stored { return stored }
+            let built = Self.build(graph)
+            stored = built
+            return built
+        }
+        var found: [UInt32] = []
+        let y0 = Self.cell(south), y1 = Self.cell(north), x0 = Self.cell(west), x1 = Self.cell(east)
+        for y in y0...y1 {
+            // Cells of one row are contiguous keys: find the first, walk while the row lasts.
+            let first = Self.key(y, x0), last = Self.key(y, x1)
+            var low = 0, high = table.keys.count
+            while low < high {
+                let middle = (low + high) / 2
+                if table.keys[middle] < first { low = middle + 1 } else { high = middle }
             }
-            found.sort()
-            var unique: [Int] = []
-            unique.reserveCapacity(found.count)
-            for edge in found where unique.last != Int(edge) { unique.append(Int(edge)) }
-            // A cell is coarser than the box: keep only edges whose own box meets it.
-            return unique.filter { edge in
-                let box = graph.boundingBox(edge)
-                return box.north >= south && box.south <= north && box.east >= west && box.west <= east
+            while low < table.keys.count, table.keys[low] <= last {
+                found.append(contentsOf: table.edges[Int(table.start[low])..<Int(table.start[low + 1])])
+                low += 1
             }
+        }
+        found.sort()
+        var unique: [Int] = []
+        unique.reserveCapacity(found.count)
+        for edge in found where unique.last != Int(edge) { unique.append(Int(edge)) }
+        // A cell is coarser than the box: keep only edges whose own box meets it.
+        return unique.filter { edge in
+            let box = graph.boundingBox(edge)
+            return box.north >= south && box.south <= north && box.east >= west && box.west <= east
         }
     }
 
