@@ -690,6 +690,7 @@ let package = Package(
                 "GeoFleetPostGIS",
                 "GeoFleetProtocols",
                 "GeoFleetAPI",
+                "GeoFleetConsole",
                 "GeoFleetCore",
                 "GeoFleetGeometry",
                 "GeoFleetTracking",

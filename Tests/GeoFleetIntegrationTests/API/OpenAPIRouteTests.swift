@@ -1,5 +1,6 @@
 import Foundation
 import GeoFleetAPI
+import GeoFleetConsole
 import GeoFleetIngest
 import GeoFleetPlatform
 import GeoFleetTestSupport
@@ -17,12 +18,21 @@ import Testing
     static func routerOperations() async throws -> Set<OpenAPIOperation> {
         let harness = try await EngineHarness.start()
         let engine = harness.engine
-        let router = FleetAPI.router(
-            FleetAPIDependencies(
-                store: engine.store, hot: engine.hot, catalog: engine.catalog, pipeline: engine.pipeline,
-                directory: DeviceDirectory(store: engine.store, autoRegisterOwner: nil), tokens: engine.tokens,
-                rateLimiter: RateLimiter(), events: engine.events, projection: nil, metricsText: { "" }, now: { WallClock.nowMilliseconds() }))
-        let operations = Set(router.routes.map { OpenAPIOperation(method: $0.method.rawValue, path: OpenAPIOperation.openAPIPath("\($0.path)")) })
+        var dependencies = FleetAPIDependencies(
+            store: engine.store, hot: engine.hot, catalog: engine.catalog, pipeline: engine.pipeline,
+            directory: DeviceDirectory(store: engine.store, autoRegisterOwner: nil), tokens: engine.tokens,
+            rateLimiter: RateLimiter(), events: engine.events, projection: nil, metricsText: { "" }, now: { WallClock.nowMilliseconds() })
+        // The console's routes exist only with its assets (Leaflet may be absent: the page still is).
+        dependencies.console = ConsoleAssets(leafletDirectory: "/nonexistent")
+        let router = FleetAPI.router(dependencies)
+        let operations = Set(
+            router.routes.compactMap { route -> OpenAPIOperation? in
+                let path = OpenAPIOperation.openAPIPath("\(route.path)")
+                // The page's own files (`/console/console.js`, Leaflet's) are not API operations: the spec names the page.
+                if path.hasPrefix("/console/") { return nil }
+                // Hummingbird matches whole segments: the tile route's last one, `{y}`, carries the `.png` the spec names.
+                return OpenAPIOperation(method: route.method.rawValue, path: path == "/tiles/{z}/{x}/{y}" ? "/tiles/{z}/{x}/{y}.png" : path)
+            })
         try await harness.stop()
         return operations
     }
