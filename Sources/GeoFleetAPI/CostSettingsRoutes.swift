@@ -213,11 +213,7 @@ struct CostSettingsRoutes: Sendable {
         w.endObject()
         w.key("defaults")
         w.beginArray()
-        let all = [
-            "driverPay", "fuel", "maintenance", "tolls", "insurance", "baseMargin", "currency", "eurToRon", "fuelPricePerLitre",
-            "fuelConsumption", "perDiemPerNight", "vehicleCostPerDay", "tollRates",
-        ]
-        for field in all where isDefault || !s.explicitFields.contains(field) { w.string(field) }
+        for field in Body.allowedKeys.sorted() where isDefault || !s.explicitFields.contains(field) { w.string(field) }
         w.endArray()
         w.key("totalBaseCost")
         Self.total(s, &w)

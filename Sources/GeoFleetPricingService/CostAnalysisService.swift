@@ -169,10 +169,7 @@ public final class CostAnalysisService: Sendable {
     static func cacheKey(user: String, cargo: Cargo, vehicle: MatchVehicle?, settings: CostSettings) -> String {
         let cell =
             vehicle?.position.map { "\(Int(($0.latitude / cellDegrees).rounded(.down))):\(Int(($0.longitude / cellDegrees).rounded(.down)))" } ?? "-"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         // The settings' hash within this process: the key stays short, and a change gives another key.
-        let version = (try? encoder.encode(settings)).map { $0.hashValue } ?? 0
-        return "\(user)|\(cargo.id)|\(cargo.updatedAt)|\(vehicle?.id.uuidString ?? "-")|\(cell)|\(version)"
+        return "\(user)|\(cargo.id)|\(cargo.updatedAt)|\(vehicle?.id.uuidString ?? "-")|\(cell)|\(settings.hashValue)"
     }
 }

@@ -1,23 +1,18 @@
 #!/usr/bin/env python3
 """Seeds the private daemon for the API fuzz run: vehicles, open cargo, the marketplace opt-in, and the
 OpenAPI document with their ids as examples. Called by scripts/api-fuzz.sh."""
-import datetime, json, sys, time, urllib.request, urllib.error
+import datetime, json, sys, time
+import os
 import yaml
+
+sys.dont_write_bytecode = True  # nothing to leave in scripts/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from api_client import call_api  # noqa: E402
 
 base, token, spec_in, spec_out, service_token = sys.argv[1:6]
 
 def call(method, path, body=None, expect=200, bearer=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method, headers={
-        "Authorization": "Bearer " + (bearer or token), "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            status, text = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, text = error.code, error.read()
-    if status != expect:
-        raise SystemExit(f"{method} {path} {body!r}: {status} {text!r}")
-    return json.loads(text)
+    return call_api(base, bearer or token, method, path, body, expect)
 
 def iso(t):
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"

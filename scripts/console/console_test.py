@@ -8,13 +8,16 @@ Called by scripts/console-test.sh.
     console_test.py BASE OSMAND_PORT TOKEN OUTDIR SERVICE_TOKEN
 """
 import io
-import json
+import os
 import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
+
+sys.dont_write_bytecode = True  # nothing to leave in scripts/lib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from api_client import call_api  # noqa: E402
 
 from PIL import Image
 from selenium import webdriver
@@ -35,17 +38,7 @@ def problem(text):
 
 
 def api(method, path, body=None, expect=200, bearer=None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method, headers={
-        "Authorization": "Bearer " + (bearer or token), "Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            status, text = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, text = error.code, error.read()
-    if status != expect:
-        raise SystemExit(f"{method} {path}: {status} {text[:300]!r}")
-    return json.loads(text) if text else None
+    return call_api(base, bearer or token, method, path, body, expect)
 
 
 def osmand(imei, lat, lon, speed_knots=0.0, bearing=0.0):

@@ -3,9 +3,9 @@
 /// trip's itemised cost analysis needs (fuel by consumption, per-diem, the truck's day rate, tolls).
 ///
 /// Amounts are in `currency`. Stored as JSON: fields a stored document lacks take their defaults.
-public struct CostSettings: Sendable, Equatable, Codable {
+public struct CostSettings: Sendable, Hashable, Codable {
     /// One cost item: an amount per km driven plus an amount per hour worked (driving, breaks, waiting).
-    public struct Rate: Sendable, Equatable, Codable {
+    public struct Rate: Sendable, Hashable, Codable {
         public var perKm: Double
         public var perHour: Double
 
@@ -16,7 +16,7 @@ public struct CostSettings: Sendable, Equatable, Codable {
     }
 
     /// Litres per 100 km of one vehicle class, empty and at full payload (linear in between).
-    public struct Consumption: Sendable, Equatable, Codable {
+    public struct Consumption: Sendable, Hashable, Codable {
         public var empty: Double
         public var loaded: Double
 
