@@ -602,7 +602,9 @@ def attack_claim():
         return code
 
     code = issue()
-    guesses = ["", "0000-0000-0000", code.lower()[:-1] + "x", "A" * 5000, "\u0000" * 12, "' OR 1=1 --", "ÄÖÜ-ß€Ł-ŁŁŁŁ", None]
+    # A near miss: the real code with its last character changed (to "y" when it already is "x": codes are case-blind).
+    near = code.lower()[:-1] + ("y" if code.lower().endswith("x") else "x")
+    guesses = ["", "0000-0000-0000", near, "A" * 5000, "\u0000" * 12, "' OR 1=1 --", "ÄÖÜ-ß€Ł-ŁŁŁŁ", None]
     statuses = []
     for k, guess in enumerate(guesses):
         body = {"type": "truck", "licensePlate": f"ATK-CLM-{k}", "capacity": {"weight": 1000, "volume": 10}, "gpsDeviceId": imei}
